@@ -1,0 +1,5 @@
+"""`python -m cyclemap`."""
+
+from cyclemap.cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""The problems and exceptions users see.
+
+A `Problem` is one thing wrong with one file, pinned to a place in it. Loading and validation
+collect problems instead of raising, so that every error of a file is reported at once; the
+exceptions here are for the few situations where going on makes no sense.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One error in one file: where it is, what is wrong, and how to fix it.
+
+    `line` and `column` are 1-based; `column` counts code points. `path` is the field path inside
+    the document (`steps[2].next[0].share`), empty for problems of the file as a whole.
+    """
+
+    file: str
+    line: int
+    column: int
+    path: str = ""
+    message: str = ""
+    hint: str = field(default="", compare=False)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "message": self.message,
+        }
+
+
+class CyclemapError(Exception):
+    """Base class of every error cyclemap raises on purpose."""
+
+
+class UsageError(CyclemapError):
+    """The command line asks for something impossible (a missing path, a bad option)."""
+
+
+class InputOutputError(CyclemapError):
+    """A file or folder could not be read or written."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{file}: {reason}")
+
+    def as_problem(self) -> Problem:
+        """As a problem without a position (line and column 0), for reports."""
+        return Problem(self.file, 0, 0, "", self.reason)
+
+
+class LoadError(CyclemapError):
+    """A file could not be turned into a journey; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        first = self.problems[0] if self.problems else None
+        summary = (
+            f"{first.file}:{first.line}:{first.column}: {first.message}" if first else "invalid"
+        )
+        super().__init__(summary)
+
+
+class ConfigError(CyclemapError):
+    """A configuration file is broken; carries the problems found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("; ".join(p.message for p in self.problems))

@@ -1,0 +1,240 @@
+"""Journey files -> validated journeys that remember where every value came from.
+
+`load_journey` is the one way in: read and parse safely, validate the structure with the models,
+resolve `imports`, then check references; every problem of the file is collected and raised
+together in a `LoadError`, each with file, line, column, field path and a hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from cyclemap.errors import LoadError, Problem
+from cyclemap.loading.imports import (
+    JOURNEY_KEYS,
+    Catalog,
+    Definition,
+    Definitions,
+    ImportResolver,
+    display_path,
+    repository_root,
+)
+from cyclemap.loading.model_errors import translate
+from cyclemap.loading.reading import read_document
+from cyclemap.loading.source_map import position
+from cyclemap.loading.yaml_nodes import MappingNode, Node, to_data
+from cyclemap.model import (
+    CatalogFile,
+    Channel,
+    Channels,
+    JourneyFile,
+    Stage,
+    Step,
+    Team,
+    Teams,
+    _as_text,
+)
+from cyclemap.validation import KnownIds, check_document
+
+__all__ = [
+    "Definition",
+    "LoadedJourney",
+    "NotAJourney",
+    "display_path",
+    "load_catalog",
+    "load_journey",
+    "read_document",
+    "repository_root",
+]
+
+M = TypeVar("M", bound=BaseModel)
+CATALOG_KEYS = frozenset(CatalogFile.model_fields)
+
+
+class NotAJourney(Exception):
+    """The file is YAML but not a journey (no top-level `cyclemap:` key)."""
+
+
+@dataclass(frozen=True)
+class LoadedJourney:
+    """A valid journey with its source: the model, the node tree and the definitions in force."""
+
+    path: Path
+    display: str
+    document: JourneyFile
+    root: MappingNode
+    channels: dict[str, Definition[Channel]]
+    teams: dict[str, Definition[Team]]
+    catalogs: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.document.journey.id
+
+    def position(self, *loc: int | str) -> tuple[int, int]:
+        """1-based line and column of the value at `loc` (`"steps", 3, "next"`)."""
+        return position(self.root, loc)
+
+
+def classify(root: Node | None) -> str:
+    """`journey`, `catalog` (a catalog carrying `cyclemap:`) or `other`."""
+    if not isinstance(root, MappingNode) or "cyclemap" not in root.entries:
+        return "other"
+    keys = root.entries.keys()
+    if not (JOURNEY_KEYS & keys) and keys <= CATALOG_KEYS:
+        return "catalog"
+    return "journey"
+
+
+@cache
+def _adapter(annotation: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(annotation)
+
+
+def _valid_items(model: type[M], raw: object) -> list[tuple[int, M]]:
+    if not isinstance(raw, list):
+        return []
+    valid: list[tuple[int, M]] = []
+    for index, item in enumerate(raw):
+        try:
+            valid.append((index, model.model_validate(item)))
+        except ValidationError:
+            continue
+    return valid
+
+
+def _valid_entries(annotation: Any, raw: object) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        return {}
+    valid: dict[str, Any] = {}
+    for key, value in raw.items():
+        try:
+            valid.update(_adapter(annotation).validate_python({key: value}))
+        except ValidationError:
+            continue
+    return valid
+
+
+def _raw_ids(raw: object) -> set[str]:
+    if not isinstance(raw, list):
+        return set()
+    return {str(_as_text(item["id"])) for item in raw if isinstance(item, dict) and "id" in item}
+
+
+@dataclass
+class _Parts:
+    """The well-formed parts of a journey, when the whole did not validate."""
+
+    imports: list[str] | None
+    channels: dict[str, Channel]
+    teams: dict[str, Team]
+    stages: list[tuple[int, Stage]]
+    steps: list[tuple[int, Step]]
+    known: KnownIds
+
+
+def _parts_of_valid(document: JourneyFile) -> _Parts:
+    return _Parts(
+        document.imports, document.channels, document.teams,
+        list(enumerate(document.stages)), list(enumerate(document.steps)), KnownIds(),
+    )
+
+
+def _salvage(data: dict[str, Any]) -> _Parts:
+    imports: list[str] | None
+    try:
+        imports = _adapter(list[str]).validate_python(
+            [_as_text(item) for item in data.get("imports") or []]
+        )
+    except (ValidationError, TypeError):
+        imports = None
+    steps = _valid_items(Step, data.get("steps"))
+    raw_steps = data.get("steps")
+    channels = _valid_entries(Channels, data.get("channels"))
+    teams = _valid_entries(Teams, data.get("teams"))
+    known = KnownIds(
+        stages=_raw_ids(data.get("stages")),
+        steps=_raw_ids(raw_steps),
+        channels={str(key) for key in data.get("channels") or {}} if isinstance(
+            data.get("channels"), dict) else set(),
+        teams={str(key) for key in data.get("teams") or {}} if isinstance(
+            data.get("teams"), dict) else set(),
+        catalogs_complete=imports is not None,
+        all_steps_valid=isinstance(raw_steps, list) and len(steps) == len(raw_steps),
+    )
+    return _Parts(imports, channels, teams, _valid_items(Stage, data.get("stages")), steps, known)
+
+
+def load_journey(path: Path, display: str | None = None) -> LoadedJourney:
+    """Load and fully validate one journey file.
+
+    Raises `NotAJourney` for YAML without a top-level `cyclemap:` key, `LoadError` with every
+    problem found, or `InputOutputError` when the file cannot be read.
+    """
+    display = display or display_path(path)
+    root = read_document(path, display)
+    kind = classify(root)
+    if kind != "journey":
+        raise NotAJourney(kind)
+    assert isinstance(root, MappingNode)
+    data = to_data(root)
+    assert isinstance(data, dict)
+    problems: list[Problem] = []
+    document: JourneyFile | None = None
+    try:
+        document = JourneyFile.model_validate(data)
+        parts = _parts_of_valid(document)
+    except ValidationError as error:
+        problems.extend(translate(error, model=JourneyFile, root=root, file=display))
+        parts = _salvage(data)
+
+    resolver = ImportResolver(repository_root(path))
+    catalogs: list[Catalog] = []
+    if parts.imports:
+        catalogs = resolver.resolve(
+            parts.imports, owner=path.resolve(), owner_display=display, owner_root=root,
+            chain=(path.resolve(),),
+        )
+    problems.extend(resolver.problems)
+    definitions = Definitions(journey_file=display)
+    definitions.add("channels", parts.channels, display=display, root=root)
+    definitions.add("teams", parts.teams, display=display, root=root)
+    definitions.add_catalogs(catalogs)
+    problems.extend(definitions.problems)
+
+    known = parts.known
+    known.channels |= definitions.channels.keys()
+    known.teams |= definitions.teams.keys()
+    known.catalogs_complete = known.catalogs_complete and not resolver.failed
+    problems.extend(check_document(
+        stages=parts.stages, steps=parts.steps, file=display, root=root, known=known,
+    ))
+    if problems or document is None:
+        raise LoadError(problems)
+    return LoadedJourney(
+        path=path,
+        display=display,
+        document=document,
+        root=root,
+        channels=definitions.channels,
+        teams=definitions.teams,
+        catalogs=tuple(catalog.display for catalog in catalogs),
+    )
+
+
+def load_catalog(path: Path) -> Sequence[Problem]:
+    """Check a catalog file on its own (one that carries `cyclemap:` so validate finds it)."""
+    resolver = ImportResolver(repository_root(path))
+    catalog = resolver.load_standalone(path)
+    problems = list(resolver.problems)
+    if catalog is not None and catalog.document is not None:
+        definitions = Definitions(journey_file="")
+        definitions.add_catalogs([catalog])
+        problems.extend(definitions.problems)
+    return problems

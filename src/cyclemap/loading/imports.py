@@ -1,0 +1,244 @@
+"""`imports`: catalogs of channels and teams shared by many journeys.
+
+Imports are resolved relative to the importing file and must stay inside the repository root,
+so a journey in a pull request cannot make CI read `/etc/passwd` or a file beside the checkout
+(symlinks are resolved before the check). Each catalog is read once per load even when several
+files import it, and a cycle of imports is reported with the whole chain.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from cyclemap.errors import InputOutputError, LoadError, Problem
+from cyclemap.loading.model_errors import did_you_mean, translate
+from cyclemap.loading.reading import read_document
+from cyclemap.loading.source_map import key_position, position
+from cyclemap.loading.yaml_nodes import MappingNode, Node, to_data
+from cyclemap.model import CatalogFile, Channel, Team
+
+ROOT_MARKERS = (".git", "cyclemap.toml")
+JOURNEY_KEYS = frozenset({"journey", "stages", "steps"})
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def repository_root(file: Path) -> Path:
+    """The nearest folder up from `file` holding `.git` or `cyclemap.toml`; else its folder."""
+    folder = file.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return folder
+
+
+def display_path(path: Path) -> str:
+    """How a path is shown to the user: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+    if relative.startswith(".."):
+        return Path(os.path.abspath(path)).as_posix()
+    return Path(relative).as_posix()
+
+
+@dataclass(frozen=True)
+class Definition(Generic[T]):
+    """A channel or team, with where it was defined (a journey or one of its catalogs)."""
+
+    id: str
+    value: T
+    file: str
+    line: int
+    column: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass
+class Catalog:
+    path: Path
+    display: str
+    root: Node
+    document: CatalogFile | None
+    imports: list[Catalog] = field(default_factory=list)
+
+
+@dataclass
+class ImportResolver:
+    """Loads the catalogs a journey imports, collecting problems instead of stopping."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    failed: bool = False
+    _cache: dict[Path, Catalog] = field(default_factory=dict)
+
+    def resolve(
+        self,
+        imports: list[str],
+        *,
+        owner: Path,
+        owner_display: str,
+        owner_root: Node,
+        chain: tuple[Path, ...],
+    ) -> list[Catalog]:
+        catalogs: list[Catalog] = []
+        for index, text in enumerate(imports):
+            line, column = position(owner_root, ("imports", index))
+            where = (owner_display, line, column, f"imports[{index}]")
+            catalog = self._resolve_one(text, owner=owner, where=where, chain=chain)
+            if catalog is not None:
+                catalogs.append(catalog)
+        return catalogs
+
+    def load_standalone(self, path: Path) -> Catalog | None:
+        """Check a catalog file named on its own rather than through an import."""
+        resolved = Path(os.path.realpath(path))
+        return self._load_catalog(resolved, where=(display_path(path), 1, 1, ""), chain=())
+
+    def _refuse(self, where: tuple[str, int, int, str], message: str, hint: str) -> None:
+        self.problems.append(Problem(*where, message, hint))
+        self.failed = True
+
+    def _resolve_one(
+        self, text: str, *, owner: Path, where: tuple[str, int, int, str], chain: tuple[Path, ...]
+    ) -> Catalog | None:
+        if not text.strip():
+            self._refuse(where, "an import path is empty", "write the catalog's path, or remove it")
+            return None
+        if PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute() or (
+            PureWindowsPath(text).drive
+        ):
+            self._refuse(
+                where, f"the import `{text}` is an absolute path; imports must be relative",
+                "write the path relative to this file, e.g. `../catalog/company.yaml`",
+            )
+            return None
+        target = Path(os.path.realpath(owner.parent / text))
+        if not target.is_relative_to(self.root):
+            self._refuse(
+                where, f"the import `{text}` points outside the repository root `{self.root}`",
+                "keep catalogs inside the repository (the folder holding `.git` or "
+                "`cyclemap.toml`)",
+            )
+            return None
+        if target in chain:
+            cycle = " -> ".join(display_path(step) for step in (*chain, target))
+            self._refuse(where, f"import cycle: {cycle}", "remove one of the imports in the cycle")
+            return None
+        if target in self._cache:
+            return self._cache[target]
+        if not target.is_file():
+            siblings = [entry.name for entry in target.parent.glob("*.y*ml")] if (
+                target.parent.is_dir()) else []
+            guess = did_you_mean(target.name, siblings)
+            self._refuse(
+                where, f"the import `{text}` does not exist",
+                f"did you mean `{guess}`?" if guess else "check the path, relative to this file",
+            )
+            return None
+        return self._load_catalog(target, where=where, chain=chain)
+
+    def _load_catalog(
+        self, path: Path, *, where: tuple[str, int, int, str], chain: tuple[Path, ...]
+    ) -> Catalog | None:
+        display = display_path(path)
+        try:
+            root = read_document(path, display)
+        except LoadError as error:
+            self.problems.extend(error.problems)
+            self.failed = True
+            return None
+        except InputOutputError as error:
+            self._refuse(
+                where, f"cannot read the import `{display}`: {error.reason}",
+                "check the file's permissions",
+            )
+            return None
+        if not isinstance(root, MappingNode):
+            self._refuse(
+                where, f"the import `{display}` is not a catalog (it must be a mapping with "
+                "`channels:` and/or `teams:`)", "import only catalog files",
+            )
+            return None
+        if JOURNEY_KEYS & root.entries.keys():
+            self._refuse(
+                where, f"the import `{display}` is a journey, not a catalog",
+                "imports take catalogs holding only `channels:` and `teams:`",
+            )
+            return None
+        document: CatalogFile | None
+        try:
+            document = CatalogFile.model_validate(to_data(root))
+        except ValidationError as error:
+            self.problems.extend(translate(error, model=CatalogFile, root=root, file=display))
+            self.failed = True
+            document = None
+        catalog = Catalog(path, display, root, document)
+        self._cache[path] = catalog
+        if document is not None:
+            catalog.imports = self.resolve(
+                document.imports, owner=path, owner_display=display, owner_root=root,
+                chain=(*chain, path),
+            )
+        return catalog
+
+
+def _walk(catalogs: list[Catalog], seen: set[Path]) -> list[Catalog]:
+    """Catalogs depth-first in import order, each once."""
+    ordered: list[Catalog] = []
+    for catalog in catalogs:
+        if catalog.path in seen:
+            continue
+        seen.add(catalog.path)
+        ordered.append(catalog)
+        ordered.extend(_walk(catalog.imports, seen))
+    return ordered
+
+
+@dataclass
+class Definitions:
+    """Channels and teams in force for one journey: its own and its catalogs'."""
+
+    journey_file: str
+    channels: dict[str, Definition[Channel]] = field(default_factory=dict)
+    teams: dict[str, Definition[Team]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, kind: str, entries: dict[str, T], *, display: str, root: Node) -> None:
+        table: dict[str, Definition[T]] = getattr(self, kind)
+        noun = kind[:-1]
+        for entry_id, value in entries.items():
+            line, column = key_position(root, (kind, entry_id))
+            here = Definition(entry_id, value, display, line, column)
+            earlier = table.setdefault(entry_id, here)
+            if earlier is here:
+                continue
+            if earlier.file == self.journey_file:
+                self.problems.append(Problem(
+                    earlier.file, earlier.line, earlier.column, f"{kind}.{entry_id}",
+                    f"{noun} `{entry_id}` is also defined in the imported catalog at {here.where}",
+                    "define it in one place only: remove it here or rename it",
+                ))
+            elif earlier.value != value:
+                self.problems.append(Problem(
+                    display, line, column, f"{kind}.{entry_id}",
+                    f"{noun} `{entry_id}` is defined differently here and at {earlier.where}",
+                    "keep one version of the truth: make the definitions identical or remove one",
+                ))
+
+    def add_catalogs(self, catalogs: list[Catalog]) -> None:
+        for catalog in _walk(catalogs, set()):
+            if catalog.document is None:
+                continue
+            for kind in ("channels", "teams"):
+                entries = getattr(catalog.document, kind)
+                self.add(kind, entries, display=catalog.display, root=catalog.root)

@@ -1,0 +1,300 @@
+"""The journey format as pydantic models: the one place field names live.
+
+The models are strict (no unknown keys, no text where a number belongs) because a journey is a
+contract reviewed in pull requests: a typo must fail loudly rather than silently mean nothing.
+Fields that hold text (ids, names) take the scalar exactly as written, so `no`, `on`, `1:30` or
+`010` stay text. Cross-references (a step's stage, a transition's target) are checked later, in
+`cyclemap.validation`, where the whole document and its imports are known.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, ClassVar, Literal, Optional, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+FORMAT_VERSION = 1
+
+OUTCOMES = ("success", "failure", "abandoned")
+CHANNEL_KINDS = (
+    "voice", "chat", "messaging", "email", "web", "app", "social", "in-person", "mail", "other",
+)
+
+
+def _as_text(value: Any) -> Any:
+    """Give text fields the scalar as the user wrote it (`010` stays `010`, not 10)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return getattr(value, "text", str(value))
+    return value
+
+
+def _slug(value: Any) -> Any:
+    value = _as_text(value)
+    if isinstance(value, str) and not re.match(SLUG_PATTERN, value):
+        raise PydanticCustomError(
+            "cyclemap_slug",
+            "`{value}` is not a valid id: use lowercase letters, digits, `-`, `_` and `.`, "
+            "starting with a letter or digit",
+            {"value": value},
+        )
+    return value
+
+
+def _reason(value: Any) -> Any:
+    value = _as_text(value)
+    if isinstance(value, str) and not value.strip():
+        raise PydanticCustomError("cyclemap_reason", "the reason must not be empty")
+    return value
+
+
+_DURATION_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*")
+_DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: Any) -> Any:
+    """`30s`, `4m`, `2h`, `3d` or combinations such as `1h 30m` -> seconds."""
+    if not isinstance(value, str) and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return value  # let the type check report it
+    text = _as_text(value)
+    position, seconds = 0, 0.0
+    while position < len(text):
+        match = _DURATION_PART.match(text, position)
+        if not match or match.end() == position:
+            raise PydanticCustomError(
+                "cyclemap_duration",
+                "`{value}` is not a duration: write a number with a unit, such as 30s, 4m, 2h, "
+                "3d or 1h 30m",
+                {"value": text},
+            )
+        seconds += float(match.group(1)) * _DURATION_SECONDS[match.group(2)]
+        position = match.end()
+    if not text.strip():
+        raise PydanticCustomError("cyclemap_duration", "the duration is empty: write e.g. 4m")
+    return seconds
+
+
+def _empty_if_null(value: Any) -> Any:
+    return {} if value is None else value
+
+
+def _entry(value: Any) -> Any:
+    if value is True:
+        return {}
+    if value is False:
+        return None
+    return value
+
+
+def _moment(value: Any) -> Any:
+    return {} if value is True else value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+Slug = Annotated[str, BeforeValidator(_slug), Field(json_schema_extra={"pattern": SLUG_PATTERN})]
+Reason = Annotated[str, BeforeValidator(_reason)]
+Probability = Annotated[float, Field(ge=0, le=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, allow_inf_nan=False, use_attribute_docstrings=True,
+    )
+    noun: ClassVar[str] = "this mapping"
+
+
+class Channel(_Strict):
+    """Where an interaction happens: a phone line, a chat, a web portal, an office."""
+
+    noun: ClassVar[str] = "a channel"
+
+    name: Optional[Text] = None
+    """Name people know the channel by; defaults to its id."""
+    kind: Optional[Literal[CHANNEL_KINDS]] = Field(None, examples=["voice"])  # type: ignore[valid-type]
+    """voice, chat, messaging, email, web, app, social, in-person, mail or other."""
+    description: Optional[Text] = None
+    """Free text."""
+
+
+class Team(_Strict):
+    """Who is responsible: an area, department or support group."""
+
+    noun: ClassVar[str] = "a team"
+
+    name: Optional[Text] = None
+    """Name of the area; defaults to its id."""
+    description: Optional[Text] = None
+    """Free text."""
+
+
+class Stage(_Strict):
+    """An ordered phase of the cycle (access, contact, information, ...)."""
+
+    noun: ClassVar[str] = "a stage"
+
+    id: Slug
+    """Identifier steps use in `stage:`."""
+    name: Text = Field(examples=["Contacto"])
+    """Name shown on the map."""
+    description: Optional[Text] = None
+    """Free text."""
+
+
+class Measure(_Strict):
+    """How a moment of truth is measured, so someone knows how it goes."""
+
+    noun: ClassVar[str] = "a measure"
+
+    metric: Text = Field(examples=["csat"])
+    """What is measured: csat, nps, ces, first-contact resolution, wait time, ..."""
+    target: Optional[Union[float, str]] = Field(None, examples=[4.5])
+    """The value that counts as doing well."""
+    survey: Optional[Text] = Field(None, examples=["post-call"])
+    """Where the figure comes from (a survey, a report)."""
+
+
+class MomentOfTruth(_Strict):
+    """A critical moment that makes or breaks the customer's opinion."""
+
+    noun: ClassVar[str] = "a moment of truth"
+
+    requirement: Optional[Text] = Field(
+        None, examples=["La línea no suena ocupada y contestan en menos de 60 s"]
+    )
+    """What the customer requires at this moment."""
+    owner: Optional[Text] = Field(None, examples=["call-center-lead"])
+    """Who answers for this moment."""
+    measure: Optional[Measure] = None
+    """How it is measured."""
+
+
+class Entry(_Strict):
+    """Marks a step as a first contact point."""
+
+    noun: ClassVar[str] = "an entry"
+
+    volume: Optional[Annotated[float, Field(ge=0)]] = Field(None, examples=[12000])
+    """How many customers enter here in the period the journey describes."""
+
+
+class Transition(_Strict):
+    """Customers moving on from a step to another."""
+
+    noun: ClassVar[str] = "a transition"
+
+    to: Slug
+    """Id of the step customers go to."""
+    share: Optional[Annotated[float, Field(gt=0)]] = Field(None, examples=[0.7])
+    """Relative weight among this step's `next`; normalised; equal split when absent."""
+    context: Optional[Literal["kept", "lost"]] = None
+    """On a handoff: `lost` when the customer must tell the story again."""
+    reason: Optional[Text] = None
+    """Why customers take this transition."""
+
+
+class Step(_Strict):
+    """One thing the customer does or lives through at one touchpoint."""
+
+    noun: ClassVar[str] = "a step"
+
+    id: Slug
+    """Identifier other steps use in `next[].to`."""
+    name: Optional[Text] = None
+    """What happens, as the customer would say it; defaults to the id."""
+    description: Optional[Text] = None
+    """Free text."""
+    stage: Slug
+    """Id of the stage this step belongs to."""
+    channel: Optional[Slug] = None
+    """Id of the channel where the step happens."""
+    team: Optional[Slug] = None
+    """Id of the team that serves the step."""
+    entry: Annotated[
+        Optional[Entry], BeforeValidator(_entry, json_schema_input_type=Union[bool, Entry])
+    ] = None
+    """A first contact point: `true`, or `{volume: N}` when the volume is known."""
+    abandon: Probability = Field(0.0, examples=[0.18])
+    """Share of the customers reaching this step who leave the journey here (0..1)."""
+    duration: Optional[
+        Annotated[float, BeforeValidator(parse_duration, json_schema_input_type=str)]
+    ] = Field(None, examples=["4m"])
+    """Typical time at this step: 30s, 4m, 2h, 3d (or combined: 1h 30m). Held in seconds."""
+    score: Optional[Annotated[int, Field(ge=1, le=5)]] = None
+    """Customer feeling at this step, 1 (awful) .. 5 (delighted)."""
+    moment_of_truth: Annotated[
+        Optional[MomentOfTruth],
+        BeforeValidator(_moment, json_schema_input_type=Union[bool, MomentOfTruth]),
+    ] = None
+    """A critical moment that shapes the customer's opinion."""
+    outcome: Optional[Literal[OUTCOMES]] = None  # type: ignore[valid-type]
+    """Ends a customer's path: success, failure or abandoned."""
+    next: list[Transition] = Field(default_factory=list)
+    """Where customers go from here."""
+    allow: dict[str, Reason] = Field(default_factory=dict)
+    """Findings accepted on purpose: rule name -> the reason."""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class JourneyInfo(_Strict):
+    """What the journey is and who answers for it."""
+
+    noun: ClassVar[str] = "`journey`"
+
+    id: Slug
+    """Identifier of the journey."""
+    name: Text = Field(examples=["Soporte técnico de internet hogar"])
+    """Title shown on reports and maps."""
+    description: Optional[Text] = None
+    """Free text."""
+    owner: Optional[Text] = None
+    """Who answers for this journey (free text or a team id)."""
+    persona: Optional[Text] = None
+    """The kind of customer living it."""
+
+
+Channels = dict[Slug, Annotated[Channel, BeforeValidator(_empty_if_null)]]
+Teams = dict[Slug, Annotated[Team, BeforeValidator(_empty_if_null)]]
+
+
+class JourneyFile(_Strict):
+    """A cyclemap journey: the cycle a customer lives through, step by step."""
+
+    model_config = ConfigDict(title="cyclemap journey")
+    noun: ClassVar[str] = "the top level of a journey"
+
+    cyclemap: Literal[1] = Field(examples=[1])
+    """Format version; required; files without it are not journeys."""
+    journey: JourneyInfo
+    """What the journey is."""
+    imports: list[Text] = Field(default_factory=list, examples=[["../catalog/company.yaml"]])
+    """Catalogs of channels and teams shared by many journeys, relative to this file."""
+    channels: Channels = Field(default_factory=dict)
+    """Where interactions happen, by id."""
+    teams: Teams = Field(default_factory=dict)
+    """Who is responsible, by id."""
+    stages: list[Stage] = Field(min_length=1)
+    """Ordered phases of the cycle."""
+    steps: list[Step] = Field(min_length=1)
+    """The nodes of the journey."""
+
+
+class CatalogFile(_Strict):
+    """Channels and teams shared by several journeys, read through `imports`."""
+
+    noun: ClassVar[str] = "a catalog"
+
+    cyclemap: Optional[Literal[1]] = None
+    """Optional format version."""
+    imports: list[Text] = Field(default_factory=list)
+    """Further catalogs, relative to this file."""
+    channels: Channels = Field(default_factory=dict)
+    """Where interactions happen, by id."""
+    teams: Teams = Field(default_factory=dict)
+    """Who is responsible, by id."""
