@@ -63,11 +63,21 @@ class ValidationReport:
 
 
 def _not_a_journey(candidate: Candidate) -> FileResult:
-    return FileResult(candidate.display, Status.INVALID, "other", (Problem(
-        candidate.display, 1, 1, "",
-        "this file is not a cyclemap journey: it has no top-level `cyclemap:` key",
-        "start the file with `cyclemap: 1`, or check that this is the right file",
-    ),))
+    return FileResult(
+        candidate.display,
+        Status.INVALID,
+        "other",
+        (
+            Problem(
+                candidate.display,
+                1,
+                1,
+                "",
+                "this file is not a cyclemap journey: it has no top-level `cyclemap:` key",
+                "start the file with `cyclemap: 1`, or check that this is the right file",
+            ),
+        ),
+    )
 
 
 def check_file(candidate: Candidate) -> FileResult:
@@ -81,11 +91,15 @@ def check_file(candidate: Candidate) -> FileResult:
             return FileResult(candidate.display, status, "catalog", problems)
         if candidate.explicit:
             return _not_a_journey(candidate)
-        return FileResult(candidate.display, Status.SKIPPED, "other", note="no top-level `cyclemap:` key")
+        return FileResult(
+            candidate.display, Status.SKIPPED, "other", note="no top-level `cyclemap:` key"
+        )
     except LoadError as error:
         if not candidate.explicit and not looks_like_journey(candidate.path):
             return FileResult(
-                candidate.display, Status.SKIPPED, "other",
+                candidate.display,
+                Status.SKIPPED,
+                "other",
                 note="not readable as YAML and no top-level `cyclemap:` key",
             )
         return FileResult(candidate.display, Status.INVALID, problems=tuple(error.problems))

@@ -96,9 +96,7 @@ def validate(
     else:
         from cyclemap.reporters.text import render_validation as render_text
 
-        text = render_text(
-            report, color=output is None and _color_for(sys.stdout), verbose=verbose
-        )
+        text = render_text(report, color=output is None and _color_for(sys.stdout), verbose=verbose)
     try:
         _emit(text, output)
     except InputOutputError as error:
@@ -135,8 +133,9 @@ def init(
 
     target = path / "journey.yaml" if path.is_dir() else path
     if target.exists() and not force:
-        typer.echo(f"cyclemap: error: {target} already exists (use --force to overwrite it)",
-                   err=True)
+        typer.echo(
+            f"cyclemap: error: {target} already exists (use --force to overwrite it)", err=True
+        )
         raise typer.Exit(2)
     starter = files("cyclemap").joinpath("templates/starter.journey.yaml").read_bytes()
     try:

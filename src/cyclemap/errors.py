@@ -67,6 +67,11 @@ class LoadError(CyclemapError):
         )
         super().__init__(summary)
 
+    @classmethod
+    def at(cls, file: str, line: int, column: int, message: str, hint: str) -> LoadError:
+        """A load error with a single problem of the file as a whole."""
+        return cls([Problem(file, line, column, "", message, hint)])
+
 
 class ConfigError(CyclemapError):
     """A configuration file is broken; carries the problems found in it."""

@@ -20,7 +20,16 @@ FORMAT_VERSION = 1
 
 OUTCOMES = ("success", "failure", "abandoned")
 CHANNEL_KINDS = (
-    "voice", "chat", "messaging", "email", "web", "app", "social", "in-person", "mail", "other",
+    "voice",
+    "chat",
+    "messaging",
+    "email",
+    "web",
+    "app",
+    "social",
+    "in-person",
+    "mail",
+    "other",
 )
 
 
@@ -58,7 +67,9 @@ _DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 def parse_duration(value: Any) -> Any:
     """`30s`, `4m`, `2h`, `3d` or combinations such as `1h 30m` -> seconds."""
-    if not isinstance(value, str) and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
+    if not isinstance(value, str) and not (
+        isinstance(value, (int, float)) and not isinstance(value, bool)
+    ):
         return value  # let the type check report it
     text = _as_text(value)
     position, seconds = 0, 0.0
@@ -102,7 +113,11 @@ Probability = Annotated[float, Field(ge=0, le=1)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, allow_inf_nan=False, use_attribute_docstrings=True,
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        allow_inf_nan=False,
+        use_attribute_docstrings=True,
     )
     noun: ClassVar[str] = "this mapping"
 

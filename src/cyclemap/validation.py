@@ -36,7 +36,9 @@ class _Checker:
     root: Node
     problems: list[Problem] = field(default_factory=list)
 
-    def report(self, loc: tuple[int | str, ...], message: str, hint: str, *, key: bool = False) -> None:
+    def report(
+        self, loc: tuple[int | str, ...], message: str, hint: str, *, key: bool = False
+    ) -> None:
         line, column = key_position(self.root, loc) if key else position(self.root, loc)
         self.problems.append(Problem(self.file, line, column, format_path(loc), message, hint))
 
@@ -54,7 +56,11 @@ class _Checker:
                 first_seen[item_id] = index
 
     def reference(
-        self, loc: tuple[int | str, ...], value: str | None, known: Collection[str], noun: str,
+        self,
+        loc: tuple[int | str, ...],
+        value: str | None,
+        known: Collection[str],
+        noun: str,
         where: str,
     ) -> None:
         if value is None or value in known:
@@ -63,8 +69,12 @@ class _Checker:
         message = f"unknown {noun} `{value}`"
         if guess:
             message += f"; did you mean `{guess}`?"
-        hint = f"define it under `{where}`" + (", or import a catalog that does" if where in (
-            "channels", "teams") else "") if not guess else f"write `{guess}`"
+        hint = (
+            f"define it under `{where}`"
+            + (", or import a catalog that does" if where in ("channels", "teams") else "")
+            if not guess
+            else f"write `{guess}`"
+        )
         self.report(loc, message, hint)
 
 
@@ -133,4 +143,3 @@ def check_document(
             key=True,
         )
     return checker.problems
-

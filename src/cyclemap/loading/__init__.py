@@ -141,8 +141,12 @@ class _Parts:
 
 def _parts_of_valid(document: JourneyFile) -> _Parts:
     return _Parts(
-        document.imports, document.channels, document.teams,
-        list(enumerate(document.stages)), list(enumerate(document.steps)), KnownIds(),
+        document.imports,
+        document.channels,
+        document.teams,
+        list(enumerate(document.stages)),
+        list(enumerate(document.steps)),
+        KnownIds(),
     )
 
 
@@ -161,10 +165,12 @@ def _salvage(data: dict[str, Any]) -> _Parts:
     known = KnownIds(
         stages=_raw_ids(data.get("stages")),
         steps=_raw_ids(raw_steps),
-        channels={str(key) for key in data.get("channels") or {}} if isinstance(
-            data.get("channels"), dict) else set(),
-        teams={str(key) for key in data.get("teams") or {}} if isinstance(
-            data.get("teams"), dict) else set(),
+        channels={str(key) for key in data.get("channels") or {}}
+        if isinstance(data.get("channels"), dict)
+        else set(),
+        teams={str(key) for key in data.get("teams") or {}}
+        if isinstance(data.get("teams"), dict)
+        else set(),
         catalogs_complete=imports is not None,
         all_steps_valid=isinstance(raw_steps, list) and len(steps) == len(raw_steps),
     )
@@ -198,7 +204,10 @@ def load_journey(path: Path, display: str | None = None) -> LoadedJourney:
     catalogs: list[Catalog] = []
     if parts.imports:
         catalogs = resolver.resolve(
-            parts.imports, owner=path.resolve(), owner_display=display, owner_root=root,
+            parts.imports,
+            owner=path.resolve(),
+            owner_display=display,
+            owner_root=root,
             chain=(path.resolve(),),
         )
     problems.extend(resolver.problems)
@@ -212,9 +221,15 @@ def load_journey(path: Path, display: str | None = None) -> LoadedJourney:
     known.channels |= definitions.channels.keys()
     known.teams |= definitions.teams.keys()
     known.catalogs_complete = known.catalogs_complete and not resolver.failed
-    problems.extend(check_document(
-        stages=parts.stages, steps=parts.steps, file=display, root=root, known=known,
-    ))
+    problems.extend(
+        check_document(
+            stages=parts.stages,
+            steps=parts.steps,
+            file=display,
+            root=root,
+            known=known,
+        )
+    )
     if problems or document is None:
         raise LoadError(problems)
     return LoadedJourney(

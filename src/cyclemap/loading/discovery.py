@@ -43,9 +43,11 @@ def discover(paths: list[Path]) -> tuple[list[Candidate], list[InputOutputError]
 
 def _walk(folder: Path, failures: list[InputOutputError]) -> list[Path]:
     def on_error(error: OSError) -> None:
-        failures.append(InputOutputError(
-            display_path(Path(error.filename)), f"cannot read the folder ({error.strerror})"
-        ))
+        failures.append(
+            InputOutputError(
+                display_path(Path(error.filename)), f"cannot read the folder ({error.strerror})"
+            )
+        )
 
     files: list[Path] = []
     for current, folders, names in os.walk(folder, onerror=on_error):
@@ -53,9 +55,7 @@ def _walk(folder: Path, failures: list[InputOutputError]) -> list[Path]:
         folders[:] = sorted(
             name for name in folders if not name.startswith(".") and name not in SKIPPED_FOLDERS
         )
-        files.extend(
-            Path(current, name) for name in sorted(names) if name.endswith(YAML_SUFFIXES)
-        )
+        files.extend(Path(current, name) for name in sorted(names) if name.endswith(YAML_SUFFIXES))
     return files
 
 

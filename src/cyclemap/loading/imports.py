@@ -114,18 +114,22 @@ class ImportResolver:
         if not text.strip():
             self._refuse(where, "an import path is empty", "write the catalog's path, or remove it")
             return None
-        if PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute() or (
-            PureWindowsPath(text).drive
+        if (
+            PurePosixPath(text).is_absolute()
+            or PureWindowsPath(text).is_absolute()
+            or (PureWindowsPath(text).drive)
         ):
             self._refuse(
-                where, f"the import `{text}` is an absolute path; imports must be relative",
+                where,
+                f"the import `{text}` is an absolute path; imports must be relative",
                 "write the path relative to this file, e.g. `../catalog/company.yaml`",
             )
             return None
         target = Path(os.path.realpath(owner.parent / text))
         if not target.is_relative_to(self.root):
             self._refuse(
-                where, f"the import `{text}` points outside the repository root `{self.root}`",
+                where,
+                f"the import `{text}` points outside the repository root `{self.root}`",
                 "keep catalogs inside the repository (the folder holding `.git` or "
                 "`cyclemap.toml`)",
             )
@@ -137,11 +141,15 @@ class ImportResolver:
         if target in self._cache:
             return self._cache[target]
         if not target.is_file():
-            siblings = [entry.name for entry in target.parent.glob("*.y*ml")] if (
-                target.parent.is_dir()) else []
+            siblings = (
+                [entry.name for entry in target.parent.glob("*.y*ml")]
+                if (target.parent.is_dir())
+                else []
+            )
             guess = did_you_mean(target.name, siblings)
             self._refuse(
-                where, f"the import `{text}` does not exist",
+                where,
+                f"the import `{text}` does not exist",
                 f"did you mean `{guess}`?" if guess else "check the path, relative to this file",
             )
             return None
@@ -159,19 +167,23 @@ class ImportResolver:
             return None
         except InputOutputError as error:
             self._refuse(
-                where, f"cannot read the import `{display}`: {error.reason}",
+                where,
+                f"cannot read the import `{display}`: {error.reason}",
                 "check the file's permissions",
             )
             return None
         if not isinstance(root, MappingNode):
             self._refuse(
-                where, f"the import `{display}` is not a catalog (it must be a mapping with "
-                "`channels:` and/or `teams:`)", "import only catalog files",
+                where,
+                f"the import `{display}` is not a catalog (it must be a mapping with "
+                "`channels:` and/or `teams:`)",
+                "import only catalog files",
             )
             return None
         if JOURNEY_KEYS & root.entries.keys():
             self._refuse(
-                where, f"the import `{display}` is a journey, not a catalog",
+                where,
+                f"the import `{display}` is a journey, not a catalog",
                 "imports take catalogs holding only `channels:` and `teams:`",
             )
             return None
@@ -186,7 +198,10 @@ class ImportResolver:
         self._cache[path] = catalog
         if document is not None:
             catalog.imports = self.resolve(
-                document.imports, owner=path, owner_display=display, owner_root=root,
+                document.imports,
+                owner=path,
+                owner_display=display,
+                owner_root=root,
                 chain=(*chain, path),
             )
         return catalog
@@ -223,17 +238,27 @@ class Definitions:
             if earlier is here:
                 continue
             if earlier.file == self.journey_file:
-                self.problems.append(Problem(
-                    earlier.file, earlier.line, earlier.column, f"{kind}.{entry_id}",
-                    f"{noun} `{entry_id}` is also defined in the imported catalog at {here.where}",
-                    "define it in one place only: remove it here or rename it",
-                ))
+                self.problems.append(
+                    Problem(
+                        earlier.file,
+                        earlier.line,
+                        earlier.column,
+                        f"{kind}.{entry_id}",
+                        f"{noun} `{entry_id}` is also defined in an imported catalog: {here.where}",
+                        "define it in one place only: remove it here or rename it",
+                    )
+                )
             elif earlier.value != value:
-                self.problems.append(Problem(
-                    display, line, column, f"{kind}.{entry_id}",
-                    f"{noun} `{entry_id}` is defined differently here and at {earlier.where}",
-                    "keep one version of the truth: make the definitions identical or remove one",
-                ))
+                self.problems.append(
+                    Problem(
+                        display,
+                        line,
+                        column,
+                        f"{kind}.{entry_id}",
+                        f"{noun} `{entry_id}` is defined differently here and at {earlier.where}",
+                        "keep one version of the truth: make them identical or remove one",
+                    )
+                )
 
     def add_catalogs(self, catalogs: list[Catalog]) -> None:
         for catalog in _walk(catalogs, set()):

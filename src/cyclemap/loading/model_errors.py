@@ -83,9 +83,9 @@ def _noun(model: type[BaseModel], loc: Sequence[int | str]) -> str:
     return noun if isinstance(noun, str) else "this mapping"
 
 
-def _describe(error: ErrorDetails, model: type[BaseModel], path: tuple[int | str, ...]) -> tuple[
-    str, str
-]:
+def _describe(
+    error: ErrorDetails, model: type[BaseModel], path: tuple[int | str, ...]
+) -> tuple[str, str]:
     """(message, hint) for one pydantic error at a cleaned path."""
     kind = error["type"]
     ctx = error.get("ctx") or {}

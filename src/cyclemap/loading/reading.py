@@ -50,11 +50,13 @@ def read_bytes(path: Path, display: str) -> bytes:
     except OSError as error:
         raise InputOutputError(display, f"cannot read the file ({error.strerror})") from None
     if len(data) > MAX_BYTES:
-        raise LoadError([Problem(
-            display, 1, 1, "",
-            f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; a journey is far smaller",
+        raise LoadError.at(
+            display,
+            1,
+            1,
+            f"the file is larger than {MAX_BYTES // 2**20} MiB, far more than a journey",
             "split it into several journeys, or check that this is the right file",
-        )])
+        )
     return data
 
 
@@ -68,28 +70,36 @@ def decode(data: bytes, display: str) -> str:
     """UTF-8 text (a BOM is accepted); anything else is refused with the place it went wrong."""
     for bom, name in _FOREIGN_BOMS:
         if data.startswith(bom):
-            raise LoadError([Problem(
-                display, 1, 1, "", f"the file is encoded as {name}; journeys must be UTF-8",
+            raise LoadError.at(
+                display,
+                1,
+                1,
+                f"the file is encoded as {name}; journeys must be UTF-8",
                 "save the file as UTF-8 in your editor",
-            )])
+            )
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     nul = data.find(b"\0")
     if nul >= 0:
         line, column = _line_and_column(data, nul)
-        raise LoadError([Problem(
-            display, line, column, "", "the file contains a NUL byte; it is not UTF-8 text",
-            "if it is UTF-16, save it as UTF-8; otherwise check that this is a journey file",
-        )])
+        raise LoadError.at(
+            display,
+            line,
+            column,
+            "the file contains a NUL byte; it is not UTF-8 text",
+            "if it is UTF-16, save it as UTF-8; else check this is a journey file",
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _line_and_column(data, error.start)
-        raise LoadError([Problem(
-            display, line, column, "",
+        raise LoadError.at(
+            display,
+            line,
+            column,
             f"the file is not valid UTF-8 (byte 0x{data[error.start]:02X})",
             "save the file as UTF-8 in your editor",
-        )]) from None
+        ) from None
 
 
 def _syntax_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
@@ -99,7 +109,10 @@ def _syntax_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
         line = before.count("\n") + 1
         column = error.position - (before.rfind("\n") + 1) + 1
         return Problem(
-            display, line, column, "",
+            display,
+            line,
+            column,
+            "",
             f"the file contains the character U+{ord(str(error.character)):04X}, "
             "which YAML does not allow",
             "remove it; journeys are plain UTF-8 text",
@@ -127,9 +140,13 @@ def parse(text: str, display: str) -> Node | None:
     except yaml.YAMLError as error:
         raise LoadError([_syntax_problem(error, text, display)]) from None
     except RecursionError:  # pure-Python parser only; the depth check normally comes first
-        raise LoadError([Problem(
-            display, 1, 1, "", "the document is nested too deeply", "check the indentation",
-        )]) from None
+        raise LoadError.at(
+            display,
+            1,
+            1,
+            "the document is nested too deeply",
+            "check the indentation",
+        ) from None
 
 
 def read_document(path: Path, display: str) -> Node | None:

@@ -116,7 +116,9 @@ def resolve_plain(text: str, line: int, column: int) -> object:
             return text
     except ValueError:  # Python refuses ints of more than 4,300 digits
         raise NodeError(
-            line, column, f"the number `{text[:20]}...` is too large",
+            line,
+            column,
+            f"the number `{text[:20]}...` is too large",
             "write a number of reasonable size",
         ) from None
     number.text = text
@@ -128,14 +130,16 @@ def _check_text(text: str, line: int, column: int) -> None:
     if bad:
         code = ord(bad.group())
         raise NodeError(
-            line, column, f"the text contains the control character U+{code:04X}",
+            line,
+            column,
+            f"the text contains the control character U+{code:04X}",
             "remove the escape sequence that produces it",
         )
 
 
 def _event_position(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
-    return mark.line, mark.column
+    return (mark.line, mark.column) if mark is not None else (0, 0)
 
 
 def compose(text: str) -> Node | None:
@@ -160,14 +164,17 @@ def compose(text: str) -> Node | None:
         elif pending_key is None:
             if not isinstance(node, ScalarNode):
                 raise NodeError(
-                    node.line, node.column, "a mapping key must be a plain value",
+                    node.line,
+                    node.column,
+                    "a mapping key must be a plain value",
                     "use a simple name as the key",
                 )
             key_text = node.text
             if key_text in parent.entries:
                 first = parent.entries[key_text][0]
                 raise NodeError(
-                    node.line, node.column,
+                    node.line,
+                    node.column,
                     f"duplicate key `{key_text}` (first written at line {first.line + 1})",
                     "keep only one of them",
                 )
@@ -184,13 +191,17 @@ def compose(text: str) -> Node | None:
             documents += 1
             if documents > 1:
                 raise NodeError(
-                    line, column, "the file holds more than one YAML document",
+                    line,
+                    column,
+                    "the file holds more than one YAML document",
                     "keep one journey per file and remove the extra `---` document",
                 )
             continue
         if isinstance(event, yaml.AliasEvent):
             raise NodeError(
-                line, column, f"aliases (`*{event.anchor}`) are not allowed in journeys",
+                line,
+                column,
+                f"aliases (`*{event.anchor}`) are not allowed in journeys",
                 "write the value out in full instead of referring to an anchor",
             )
         if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -200,14 +211,18 @@ def compose(text: str) -> Node | None:
         assert isinstance(event, yaml.NodeEvent)
         if event.anchor is not None:
             raise NodeError(
-                line, column, f"anchors (`&{event.anchor}`) are not allowed in journeys",
+                line,
+                column,
+                f"anchors (`&{event.anchor}`) are not allowed in journeys",
                 "remove the anchor and write each value out in full",
             )
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
             raise NodeError(
-                line, column, f"YAML tags (`{shown}`) are not allowed in journeys",
+                line,
+                column,
+                f"YAML tags (`{shown}`) are not allowed in journeys",
                 "remove the tag; quote the value if it must be text",
             )
         if isinstance(event, yaml.ScalarEvent):
@@ -219,7 +234,9 @@ def compose(text: str) -> Node | None:
             continue
         if len(stack) >= MAX_DEPTH:
             raise NodeError(
-                line, column, f"the document is nested more than {MAX_DEPTH} levels deep",
+                line,
+                column,
+                f"the document is nested more than {MAX_DEPTH} levels deep",
                 "a journey needs only a few levels; check the indentation",
             )
         collection: MappingNode | SequenceNode

@@ -36,28 +36,48 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def render_validation(report: ValidationReport, *, color: bool = False, verbose: bool = False) -> str:
+def render_validation(
+    report: ValidationReport, *, color: bool = False, verbose: bool = False
+) -> str:
     buffer = io.StringIO()
     console = _console(buffer, color=color)
     for failure in report.failures:
-        console.print(Text.assemble(
-            (clean(failure.file), "bold"), ": ", ("error", "bold red"), ": ", clean(failure.message)
-        ))
+        console.print(
+            Text.assemble(
+                (clean(failure.file), "bold"),
+                ": ",
+                ("error", "bold red"),
+                ": ",
+                clean(failure.message),
+            )
+        )
     for problem in report.problems:
         where = f"{problem.file}:{problem.line}:{problem.column}"
-        console.print(Text.assemble(
-            (clean(where), "bold"), ": ", ("error", "bold red"), ": ", clean(problem.message),
-        ))
+        console.print(
+            Text.assemble(
+                (clean(where), "bold"),
+                ": ",
+                ("error", "bold red"),
+                ": ",
+                clean(problem.message),
+            )
+        )
         if problem.hint:
             console.print(Text.assemble("    ", ("hint", "cyan"), ": ", clean(problem.hint)))
     if verbose:
         for result in report.files:
             if result.status is Status.VALID:
-                console.print(Text.assemble((clean(result.file), "bold"), ": ", ("ok", "green"),
-                                            f" ({result.kind})"))
+                console.print(
+                    Text.assemble(
+                        (clean(result.file), "bold"), ": ", ("ok", "green"), f" ({result.kind})"
+                    )
+                )
             elif result.status is Status.SKIPPED:
-                console.print(Text.assemble((clean(result.file), "bold"), ": ", ("skipped", "dim"),
-                                            f" ({result.note})"))
+                console.print(
+                    Text.assemble(
+                        (clean(result.file), "bold"), ": ", ("skipped", "dim"), f" ({result.note})"
+                    )
+                )
     checked = report.checked
     invalid = [result for result in checked if result.status is Status.INVALID]
     if report.problems or report.failures:
@@ -74,12 +94,16 @@ def render_validation(report: ValidationReport, *, color: bool = False, verbose:
         journeys = sum(result.kind == "journey" for result in checked)
         catalogs = len(checked) - journeys
         detail = _plural(journeys, "journey") + (
-            f", {_plural(catalogs, 'catalog')}" if catalogs else "")
-        summary = Text.assemble(("✓ ", "bold green"), f"{_plural(len(checked), 'file')} valid "
-                                f"({detail})")
+            f", {_plural(catalogs, 'catalog')}" if catalogs else ""
+        )
+        summary = Text.assemble(
+            ("✓ ", "bold green"), f"{_plural(len(checked), 'file')} valid ({detail})"
+        )
     skipped = len(report.skipped)
     if skipped and not verbose:
-        summary.append(f"; {skipped} other YAML file{'' if skipped == 1 else 's'} skipped (-v lists them)",
-                       style="dim")
+        summary.append(
+            f"; {skipped} other YAML file{'' if skipped == 1 else 's'} skipped (-v lists them)",
+            style="dim",
+        )
     console.print(summary)
     return buffer.getvalue()
