@@ -104,6 +104,11 @@ def _describe(
         if guess:
             return f"{message}; did you mean `{guess}`?", f"rename it to `{guess}`"
         return message, "known fields: " + ", ".join(known)
+    if kind == "literal_error" and path == ("cyclemap",):
+        return (
+            f"unsupported format version {_shown(value)}; this cyclemap reads version 1",
+            "write `cyclemap: 1`, or upgrade cyclemap",
+        )
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
         options = [option.strip() for option in expected.replace(" or ", ", ").split(",")]

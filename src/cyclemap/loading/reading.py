@@ -128,6 +128,9 @@ def _syntax_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
     )
     line = mark.line + 1 if mark is not None else 1
     column = mark.column + 1 if mark is not None else 1
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        message = "YAML syntax error: a tab character where YAML expects spaces"
+        hint = "indent with spaces: YAML does not allow tabs for indentation"
     return Problem(display, line, column, "", message, hint)
 
 

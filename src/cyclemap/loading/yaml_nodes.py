@@ -170,6 +170,13 @@ def compose(text: str) -> Node | None:
                     "use a simple name as the key",
                 )
             key_text = node.text
+            if key_text == "<<" and node.plain:
+                raise NodeError(
+                    node.line,
+                    node.column,
+                    "merge keys (`<<`) are not allowed in journeys",
+                    "write the fields out in full",
+                )
             if key_text in parent.entries:
                 first = parent.entries[key_text][0]
                 raise NodeError(
