@@ -1,5 +1,45 @@
-"""cyclemap: find where customers get hurt in the service cycle."""
+"""cyclemap: find where customers get hurt in the service cycle.
+
+The library API the command line is built on. Imports happen inside the functions so that
+`import cyclemap` (and `cyclemap --version`) stays fast.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from cyclemap.checking import ValidationReport
+    from cyclemap.loading import LoadedJourney
+
+__all__ = ["__version__", "load", "validate"]
+
+
+def load(path: str | Path) -> LoadedJourney:
+    """Load one journey file; raises `cyclemap.errors.LoadError` listing every problem."""
+    from cyclemap.errors import LoadError
+    from cyclemap.loading import NotAJourney, display_path, load_journey
+
+    path = Path(path)
+    try:
+        return load_journey(path)
+    except NotAJourney:
+        raise LoadError.at(
+            display_path(path),
+            1,
+            1,
+            "this file is not a cyclemap journey: it has no top-level `cyclemap:` key",
+            "start the file with `cyclemap: 1`",
+        ) from None
+
+
+def validate(paths: Iterable[str | Path]) -> ValidationReport:
+    """Validate journey files and folders; problems are in the report, never raised."""
+    from cyclemap.checking import validate as run
+
+    return run(paths)

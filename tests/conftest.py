@@ -1,0 +1,42 @@
+"""Shared test helpers: paths to the repository's examples and a journey writer."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+SHARED = REPO.parent / "shared"
+
+MINIMAL_JOURNEY = """\
+    cyclemap: 1
+    journey: {id: demo, name: Demo}
+    stages:
+      - {id: contact, name: Contacto}
+    steps:
+      - id: ask
+        stage: contact
+        entry: true
+        next: [{to: done}]
+      - id: done
+        stage: contact
+        outcome: success
+    """
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., Path]:
+    """Write dedented YAML text to a file under a temporary repository root."""
+    (tmp_path / "cyclemap.toml").write_text("", encoding="utf-8")
+
+    def _write(text: str, name: str = "demo.journey.yaml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return _write
