@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 import yaml
 
@@ -88,11 +88,20 @@ _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
+_NUMBER_STARTS = frozenset("0123456789+-.~")
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def resolve_plain(text: str, line: int, column: int) -> object:
     """Resolve a plain scalar with the YAML 1.2 core schema (no YAML 1.1 surprises)."""
+    if text[:1] not in _NUMBER_STARTS:
+        if text in _NULLS:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        return text
     if text in _NULLS:
         return None
     if text in _TRUE:
@@ -137,121 +146,146 @@ def _check_text(text: str, line: int, column: int) -> None:
         )
 
 
-def _event_position(event: yaml.Event) -> tuple[int, int]:
-    mark = event.start_mark
-    return (mark.line, mark.column) if mark is not None else (0, 0)
+def _refuse_node_event(event: yaml.NodeEvent, line: int, column: int) -> None:
+    """Anchors, aliases and tags: journeys never need them, and they are how YAML is abused."""
+    if isinstance(event, yaml.AliasEvent):
+        raise NodeError(
+            line,
+            column,
+            f"aliases (`*{event.anchor}`) are not allowed in journeys",
+            "write the value out in full instead of referring to an anchor",
+        )
+    if event.anchor is not None:
+        raise NodeError(
+            line,
+            column,
+            f"anchors (`&{event.anchor}`) are not allowed in journeys",
+            "remove the anchor and write each value out in full",
+        )
+    tag = getattr(event, "tag", None)
+    if tag is not None:
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        raise NodeError(
+            line,
+            column,
+            f"YAML tags (`{shown}`) are not allowed in journeys",
+            "remove the tag; quote the value if it must be text",
+        )
+
+
+def _check_key(parent: MappingNode, key: ScalarNode) -> None:
+    if key.text == "<<" and key.plain:
+        raise NodeError(
+            key.line,
+            key.column,
+            "merge keys (`<<`) are not allowed in journeys",
+            "write the fields out in full",
+        )
+    if key.text in parent.entries:
+        first = parent.entries[key.text][0]
+        raise NodeError(
+            key.line,
+            key.column,
+            f"duplicate key `{key.text}` (first written at line {first.line + 1})",
+            "keep only one of them",
+        )
 
 
 def compose(text: str) -> Node | None:
     """Build the node tree of a one-document YAML text; None when the document is empty.
 
     Raises `NodeError` for anything refused here and lets `yaml.YAMLError` through for syntax
-    errors, which the caller turns into positioned problems.
+    errors, which the caller turns into positioned problems. This loop runs once per YAML event
+    (tens per step), so it is written for speed: the common scalar case comes first.
     """
     root: Node | None = None
     documents = 0
-    # Each open collection with, for mappings, the key waiting for its value.
-    stack: list[tuple[MappingNode | SequenceNode, ScalarNode | None]] = []
-
-    def attach(node: Node) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        parent, pending_key = stack[-1]
-        if isinstance(parent, SequenceNode):
-            parent.items.append(node)
-        elif pending_key is None:
-            if not isinstance(node, ScalarNode):
+    # The open collections; for each mapping, the key waiting for its value (None if none).
+    stack: list[MappingNode | SequenceNode] = []
+    pending: list[ScalarNode | None] = []
+    loader = _EventLoader(text)
+    try:
+        while True:
+            event: Any = loader.get_event()
+            if event is None:
+                break
+            kind = type(event)
+            if (
+                kind is yaml.ScalarEvent
+                or kind is yaml.MappingStartEvent
+                or (kind is yaml.SequenceStartEvent or kind is yaml.AliasEvent)
+            ):
+                mark = event.start_mark
+                line, column = mark.line, mark.column
+                if event.anchor is not None or kind is yaml.AliasEvent or event.tag is not None:
+                    _refuse_node_event(event, line, column)
+                node: Node
+                if kind is yaml.ScalarEvent:
+                    value_text = event.value
+                    if not value_text.isprintable():
+                        _check_text(value_text, line, column)
+                    plain = not event.style
+                    parent = stack[-1] if stack else None
+                    if type(parent) is MappingNode and pending[-1] is None:
+                        key = ScalarNode(value_text, value_text, line, column, plain)
+                        _check_key(parent, key)
+                        pending[-1] = key
+                        continue
+                    value = resolve_plain(value_text, line, column) if plain else value_text
+                    node = ScalarNode(value, value_text, line, column, plain)
+                else:
+                    if len(stack) >= MAX_DEPTH:
+                        raise NodeError(
+                            line,
+                            column,
+                            f"the document is nested more than {MAX_DEPTH} levels deep",
+                            "a journey needs only a few levels; check the indentation",
+                        )
+                    collection: MappingNode | SequenceNode = (
+                        MappingNode(line, column)
+                        if kind is yaml.MappingStartEvent
+                        else SequenceNode(line, column)
+                    )
+                    stack.append(collection)
+                    pending.append(None)
+                    continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                node = stack.pop()
+                pending.pop()
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    raise NodeError(
+                        mark.line,
+                        mark.column,
+                        "the file holds more than one YAML document",
+                        "keep one journey per file and remove the extra `---` document",
+                    )
+                continue
+            else:  # stream start and end, document end
+                continue
+            # Attach the finished node to its parent.
+            if not stack:
+                root = node
+                continue
+            parent = stack[-1]
+            if type(parent) is SequenceNode:
+                parent.items.append(node)
+                continue
+            assert isinstance(parent, MappingNode)
+            key_node = pending[-1]
+            if key_node is None:
                 raise NodeError(
                     node.line,
                     node.column,
                     "a mapping key must be a plain value",
                     "use a simple name as the key",
                 )
-            key_text = node.text
-            if key_text == "<<" and node.plain:
-                raise NodeError(
-                    node.line,
-                    node.column,
-                    "merge keys (`<<`) are not allowed in journeys",
-                    "write the fields out in full",
-                )
-            if key_text in parent.entries:
-                first = parent.entries[key_text][0]
-                raise NodeError(
-                    node.line,
-                    node.column,
-                    f"duplicate key `{key_text}` (first written at line {first.line + 1})",
-                    "keep only one of them",
-                )
-            stack[-1] = (parent, node)
-        else:
-            parent.entries[pending_key.text] = (pending_key, node)
-            stack[-1] = (parent, None)
-
-    for event in yaml.parse(text, Loader=_EventLoader):
-        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-            continue
-        line, column = _event_position(event)
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise NodeError(
-                    line,
-                    column,
-                    "the file holds more than one YAML document",
-                    "keep one journey per file and remove the extra `---` document",
-                )
-            continue
-        if isinstance(event, yaml.AliasEvent):
-            raise NodeError(
-                line,
-                column,
-                f"aliases (`*{event.anchor}`) are not allowed in journeys",
-                "write the value out in full instead of referring to an anchor",
-            )
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            finished, _ = stack.pop()
-            attach(finished)
-            continue
-        assert isinstance(event, yaml.NodeEvent)
-        if event.anchor is not None:
-            raise NodeError(
-                line,
-                column,
-                f"anchors (`&{event.anchor}`) are not allowed in journeys",
-                "remove the anchor and write each value out in full",
-            )
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise NodeError(
-                line,
-                column,
-                f"YAML tags (`{shown}`) are not allowed in journeys",
-                "remove the tag; quote the value if it must be text",
-            )
-        if isinstance(event, yaml.ScalarEvent):
-            value_text = event.value
-            _check_text(value_text, line, column)
-            plain = not event.style
-            value = resolve_plain(value_text, line, column) if plain else value_text
-            attach(ScalarNode(value, value_text, line, column, plain))
-            continue
-        if len(stack) >= MAX_DEPTH:
-            raise NodeError(
-                line,
-                column,
-                f"the document is nested more than {MAX_DEPTH} levels deep",
-                "a journey needs only a few levels; check the indentation",
-            )
-        collection: MappingNode | SequenceNode
-        if isinstance(event, yaml.MappingStartEvent):
-            collection = MappingNode(line, column)
-        else:
-            collection = SequenceNode(line, column)
-        stack.append((collection, None))
+            parent.entries[key_node.text] = (key_node, node)
+            pending[-1] = None
+    finally:
+        loader.dispose()
     return root
 
 
