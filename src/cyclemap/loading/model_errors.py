@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 
 from cyclemap.errors import Problem
 from cyclemap.loading.source_map import find_node, format_path, key_position
-from cyclemap.loading.yaml_nodes import Node
+from cyclemap.loading.yaml_nodes import MappingNode, Node, ScalarNode
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
@@ -77,14 +77,30 @@ def _shown(value: Any) -> str:
     return f"`{text[:40]}{'...' if len(text) > 40 else ''}`"
 
 
-def _noun(model: type[BaseModel], loc: Sequence[int | str]) -> str:
+def _noun(
+    model: type[BaseModel], loc: Sequence[int | str], root: Node, *, named: bool = True
+) -> str:
+    """What the mapping at `loc` is, named by its id when it has one (`step `call-line``)."""
     found = model_at(model, loc)
     noun = getattr(found, "noun", None)
-    return noun if isinstance(noun, str) else "this mapping"
+    if not isinstance(noun, str):
+        return "this mapping"
+    node, walked = find_node(root, loc)
+    if (
+        named
+        and noun.startswith(("a ", "an "))
+        and walked == tuple(loc)
+        and isinstance(node, MappingNode)
+    ):
+        for field, template in (("id", "{kind} `{value}`"), ("to", "the {kind} to `{value}`")):
+            entry = node.entries.get(field)
+            if entry is not None and isinstance(entry[1], ScalarNode) and entry[1].text:
+                return template.format(kind=noun.split(" ", 1)[-1], value=entry[1].text[:60])
+    return noun
 
 
 def _describe(
-    error: ErrorDetails, model: type[BaseModel], path: tuple[int | str, ...]
+    error: ErrorDetails, model: type[BaseModel], path: tuple[int | str, ...], root: Node
 ) -> tuple[str, str]:
     """(message, hint) for one pydantic error at a cleaned path."""
     kind = error["type"]
@@ -93,12 +109,12 @@ def _describe(
     last = path[-1] if path else ""
     field = f"`{last}`" if isinstance(last, str) and last else f"`{format_path(path)}`"
     if kind == "missing":
-        noun = _noun(model, path[:-1])
+        noun = _noun(model, path[:-1], root)
         return f"{field} is required on {noun}", f"add `{last}:` to it"
     if kind == "extra_forbidden":
         parent = model_at(model, path[:-1])
         known = sorted(parent.model_fields) if parent is not None else []
-        noun = _noun(model, path[:-1])
+        noun = _noun(model, path[:-1], root, named=False)
         guess = did_you_mean(str(last), known)
         message = f"{field} is not a field of {noun}"
         if guess:
@@ -165,7 +181,7 @@ def translate(
             line, column = key_position(root, walked)
         else:
             line, column = node.line + 1, node.column + 1
-        message, hint = _describe(detail, model, path)
+        message, hint = _describe(detail, model, path, root)
         shown_path = format_path(path)
         # A union reports once per member it tried; the user needs one message per place.
         problems.setdefault(shown_path, Problem(file, line, column, shown_path, message, hint))
