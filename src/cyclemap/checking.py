@@ -85,7 +85,9 @@ def check_file(candidate: Candidate) -> FileResult:
     try:
         journey = load_journey(candidate.path, candidate.display)
     except NotAJourney as reason:
-        if str(reason) == "catalog":
+        # Catalogs are read through imports; one is checked alone when it says it is cyclemap's
+        # (`cyclemap: 1`) or when the user names it.
+        if str(reason) == "catalog" or (str(reason) == "bare-catalog" and candidate.explicit):
             problems = tuple(load_catalog(candidate.path))
             status = Status.INVALID if problems else Status.VALID
             return FileResult(candidate.display, status, "catalog", problems)

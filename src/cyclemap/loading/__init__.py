@@ -85,13 +85,14 @@ class LoadedJourney:
 
 
 def classify(root: Node | None) -> str:
-    """`journey`, `catalog` (a catalog carrying `cyclemap:`) or `other`."""
-    if not isinstance(root, MappingNode) or "cyclemap" not in root.entries:
+    """`journey`, `catalog` (carrying `cyclemap:`), `bare-catalog` (without it) or `other`."""
+    if not isinstance(root, MappingNode):
         return "other"
     keys = root.entries.keys()
-    if not (JOURNEY_KEYS & keys) and keys <= CATALOG_KEYS:
-        return "catalog"
-    return "journey"
+    looks_like_catalog = not (JOURNEY_KEYS & keys) and keys <= CATALOG_KEYS
+    if "cyclemap" not in keys:
+        return "bare-catalog" if looks_like_catalog and {"channels", "teams"} & keys else "other"
+    return "catalog" if looks_like_catalog else "journey"
 
 
 @cache

@@ -93,8 +93,10 @@ def render_validation(
     else:
         journeys = sum(result.kind == "journey" for result in checked)
         catalogs = len(checked) - journeys
-        detail = _plural(journeys, "journey") + (
-            f", {_plural(catalogs, 'catalog')}" if catalogs else ""
+        detail = ", ".join(
+            _plural(count, word)
+            for count, word in ((journeys, "journey"), (catalogs, "catalog"))
+            if count
         )
         summary = Text.assemble(
             ("✓ ", "bold green"), f"{_plural(len(checked), 'file')} valid ({detail})"
