@@ -19,20 +19,7 @@ from tests.conftest import EXAMPLES, MINIMAL_JOURNEY
 
 runner = CliRunner()
 
-BROKEN = """\
-    cyclemap: 1
-    journey: {id: demo, name: Demo}
-    stages:
-      - {id: contact, name: Contacto}
-    steps:
-      - id: ask
-        stage: contact
-        entry: true
-        next: [{to: done, shar: 0.5}]
-      - id: done
-        stage: contact
-        outcome: success
-    """
+BROKEN = MINIMAL_JOURNEY.replace("next: [{to: done}]", "next: [{to: done, shar: 0.5}]")
 
 
 def test_version() -> None:
