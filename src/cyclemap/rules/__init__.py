@@ -1,10 +1,17 @@
-"""The rule catalog.
+"""The rule catalog: the explicit registry of every rule, one module each.
 
 The names are part of the format (`allow:` keys, `select`/`ignore` in the configuration), so they
-are fixed here before the rules themselves exist; each rule will live in a module of its own.
+are listed here without importing the rules; `registry()` imports the modules when an audit
+needs them (validation stays fast). A test checks both lists agree.
 """
 
 from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cyclemap.rules.base import Rule
 
 RULE_NAMES: tuple[str, ...] = (
     "peloteo-loop",
@@ -18,3 +25,35 @@ RULE_NAMES: tuple[str, ...] = (
     "no-success-outcome",
     "unused-definition",
 )
+
+
+@cache
+def registry() -> dict[str, Rule]:
+    """Every rule by name, in catalog order."""
+    from cyclemap.rules import (
+        context_lost_handoff,
+        dead_end,
+        drop_off_point,
+        handoff_chain,
+        no_success_outcome,
+        peloteo_loop,
+        unmeasured_moment_of_truth,
+        unowned_moment_of_truth,
+        unreachable_step,
+        unused_definition,
+    )
+    from cyclemap.rules.base import Rule
+
+    modules = (
+        peloteo_loop,
+        dead_end,
+        unreachable_step,
+        drop_off_point,
+        unowned_moment_of_truth,
+        unmeasured_moment_of_truth,
+        context_lost_handoff,
+        handoff_chain,
+        no_success_outcome,
+        unused_definition,
+    )
+    return {rule.name: rule for rule in map(Rule.from_module, modules)}

@@ -1,0 +1,212 @@
+"""`cyclemap.toml` or `[tool.cyclemap]` in `pyproject.toml`: which rules run, and how.
+
+```toml
+select = ["peloteo-loop", "dead-end"]   # default: every rule
+ignore = ["unused-definition"]
+fail-on = "warning"                      # error (default), warning, info or never
+
+[rules.drop-off-point]
+severity = "error"
+threshold = 0.2
+```
+
+Found by walking up from the audited path; the first folder holding `cyclemap.toml`, or a
+`pyproject.toml` with a `[tool.cyclemap]` table, wins. Every mistake is reported with the file
+and the key, and suggests the nearest rule or option name.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cyclemap.errors import ConfigError, Problem
+from cyclemap.findings import FailOn, Severity
+from cyclemap.loading.imports import display_path
+from cyclemap.loading.model_errors import did_you_mean
+from cyclemap.rules import RULE_NAMES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+class ConfigFile(BaseModel):
+    """The configuration as written."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    select: list[str] | None = None
+    ignore: list[str] = Field(default_factory=list)
+    fail_on: FailOn | None = Field(None, alias="fail-on")
+    rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What an audit runs: the selected rules with their severity and options."""
+
+    selected: tuple[str, ...] = RULE_NAMES
+    severities: dict[str, Severity] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    fail_on: FailOn = FailOn.ERROR
+    source: str | None = None
+    """The configuration file these settings came from, if any."""
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `cyclemap.toml`, or `pyproject.toml` with `[tool.cyclemap]`, above `start`."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        own = candidate / "cyclemap.toml"
+        if own.is_file():
+            return own
+        project = candidate / "pyproject.toml"
+        if project.is_file():
+            try:
+                if "cyclemap" in tomllib.loads(project.read_text("utf-8")).get("tool", {}):
+                    return project
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+    return None
+
+
+def _problem(file: str, path: str, message: str, hint: str = "") -> Problem:
+    return Problem(file, 1, 1, path, message, hint)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(
+            [_problem(shown, "", f"cannot read the configuration: {error}")]
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", 1) or 1
+        column = getattr(error, "colno", 1) or 1
+        message = str(error).split(" (at line")[0]
+        raise ConfigError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    "",
+                    f"invalid TOML: {message}",
+                    "check the quoting and brackets on this line",
+                )
+            ]
+        ) from None
+    if path.name == "pyproject.toml":
+        section = data.get("tool", {}).get("cyclemap", {})
+        return dict(section) if isinstance(section, dict) else {"": section}
+    return dict(data)
+
+
+def _check_rule_name(name: object, file: str, path: str, problems: list[Problem]) -> bool:
+    if name in RULE_NAMES:
+        return True
+    guess = did_you_mean(str(name), RULE_NAMES)
+    problems.append(
+        _problem(
+            file,
+            path,
+            f"`{name}` is not a rule name" + (f"; did you mean `{guess}`?" if guess else ""),
+            "rule names: " + ", ".join(RULE_NAMES),
+        )
+    )
+    return False
+
+
+def settings_from(data: dict[str, Any], file: str) -> Settings:
+    """Validated settings from a configuration's contents; `ConfigError` lists every mistake."""
+    from cyclemap.rules import registry
+
+    problems: list[Problem] = []
+    try:
+        config = ConfigFile.model_validate(data)
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            path = ".".join(str(part) for part in detail["loc"])
+            if detail["type"] == "extra_forbidden":
+                guess = did_you_mean(path, ["select", "ignore", "fail-on", "rules"])
+                message = f"`{path}` is not a configuration key" + (
+                    f"; did you mean `{guess}`?" if guess else ""
+                )
+                problems.append(
+                    _problem(file, path, message, "keys: select, ignore, fail-on, [rules.<name>]")
+                )
+            else:
+                problems.append(_problem(file, path, f"`{path}`: {detail['msg']}"))
+        raise ConfigError(problems) from None
+    for key in ("select", "ignore"):
+        for name in getattr(config, key) or []:
+            _check_rule_name(name, file, key, problems)
+    rules = registry()
+    severities: dict[str, Severity] = {}
+    options: dict[str, Any] = {}
+    for name, table in config.rules.items():
+        if not _check_rule_name(name, file, f"rules.{name}", problems):
+            continue
+        values = dict(table)
+        severity = values.pop("severity", None)
+        if severity is not None:
+            try:
+                severities[name] = Severity(severity)
+            except ValueError:
+                problems.append(
+                    _problem(
+                        file,
+                        f"rules.{name}.severity",
+                        f"`{severity}` is not a severity",
+                        "write error, warning or info",
+                    )
+                )
+        try:
+            options[name] = rules[name].options.model_validate(values)
+        except ValidationError as error:
+            known = list(rules[name].options.model_fields)
+            for detail in error.errors(include_url=False):
+                key = ".".join(str(part) for part in detail["loc"])
+                if detail["type"] == "extra_forbidden":
+                    guess = did_you_mean(key, known)
+                    message = f"`{key}` is not an option of `{name}`" + (
+                        f"; did you mean `{guess}`?" if guess else ""
+                    )
+                    hint = "options: " + (", ".join(["severity", *known]))
+                else:
+                    message, hint = f"`{key}` of `{name}`: {detail['msg']}", ""
+                problems.append(_problem(file, f"rules.{name}.{key}", message, hint))
+    if problems:
+        raise ConfigError(problems)
+    selected = [name for name in (config.select or RULE_NAMES) if name not in config.ignore]
+    return Settings(
+        selected=tuple(name for name in RULE_NAMES if name in selected),
+        severities=severities,
+        options=options,
+        fail_on=config.fail_on or FailOn.ERROR,
+        source=file,
+    )
+
+
+def load_settings(path: Path | None, *, start: Path) -> Settings:
+    """Settings from `path`, or from the configuration found above `start`, or the defaults."""
+    found = path if path is not None else find_config(start)
+    if found is None:
+        return Settings()
+    if path is not None and not path.is_file():
+        raise ConfigError(
+            [_problem(display_path(path), "", "the configuration file does not exist")]
+        )
+    return settings_from(_read(found), display_path(found))

@@ -1,0 +1,161 @@
+"""Runs the selected rules on a journey and turns their detections into findings.
+
+Here, and only here: the rule's name and configured severity are attached, `allow` is applied,
+locations become lines, and a rule that crashes becomes a finding instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from cyclemap.checking import Status, ValidationReport
+from cyclemap.config import Settings, load_settings
+from cyclemap.errors import ConfigError, Problem
+from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, SkippedFile
+from cyclemap.loading import LoadedJourney
+from cyclemap.loading.model_errors import did_you_mean
+from cyclemap.rules import RULE_NAMES, registry
+
+
+def _allowed(journey: LoadedJourney, rule: str, steps: Iterable[str]) -> bool:
+    """Whether a step of the finding accepts this rule's findings with `allow`."""
+    by_id = {step.id: step for step in journey.document.steps}
+    return any(rule in by_id[step].allow for step in steps if step in by_id)
+
+
+def audit_journey(journey: LoadedJourney, settings: Settings) -> list[Finding]:
+    """The findings of the selected rules on one valid journey, sorted."""
+    from cyclemap.graph import JourneyGraph
+
+    graph = JourneyGraph(journey)
+    rules = registry()
+    findings: list[Finding] = []
+    for name in settings.selected:
+        rule = rules[name]
+        severity = settings.severities.get(name, rule.severity)
+        options = settings.options.get(name) or rule.options()
+        try:
+            detections = list(rule.check(graph, options))
+        except Exception as error:  # a bug in a rule must not hide the other rules' findings
+            findings.append(
+                Finding(
+                    name,
+                    severity,
+                    journey.display,
+                    1,
+                    1,
+                    journey.id,
+                    (),
+                    f"the rule `{name}` failed on this journey ({type(error).__name__}: {error}); "
+                    "please report this",
+                )
+            )
+            continue
+        for detection in detections:
+            if _allowed(journey, name, detection.steps):
+                continue
+            line, column = journey.position(*detection.at)
+            findings.append(
+                Finding(
+                    name,
+                    severity,
+                    journey.display,
+                    line,
+                    column,
+                    journey.id,
+                    detection.steps,
+                    detection.message,
+                    detection.details,
+                )
+            )
+    return sorted(findings, key=lambda finding: finding.sort_key)
+
+
+def _rule_list(values: Iterable[str], option: str) -> list[str]:
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    for name in names:
+        if name not in RULE_NAMES:
+            guess = did_you_mean(name, RULE_NAMES)
+            raise ConfigError(
+                [
+                    Problem(
+                        option,
+                        0,
+                        0,
+                        "",
+                        f"`{name}` is not a rule name"
+                        + (f"; did you mean `{guess}`?" if guess else ""),
+                        "rule names: " + ", ".join(RULE_NAMES),
+                    )
+                ]
+            )
+    return names
+
+
+def apply_overrides(
+    settings: Settings,
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    fail_on: FailOn | None = None,
+) -> Settings:
+    """Command-line `--select`, `--ignore` and `--fail-on` over the configuration."""
+    chosen = _rule_list(select, "--select") or list(settings.selected)
+    ignored = set(_rule_list(ignore, "--ignore"))
+    return replace(
+        settings,
+        selected=tuple(name for name in RULE_NAMES if name in chosen and name not in ignored),
+        fail_on=fail_on or settings.fail_on,
+    )
+
+
+def to_result(
+    report: ValidationReport, *, settings: Settings | None = None, audited: bool = False
+) -> AuditResult:
+    """The run's result: every checked file with its problems or (when audited) findings."""
+    reports = []
+    for file in report.checked:
+        journey = file.journey
+        findings: tuple[Finding, ...] = ()
+        if audited and journey is not None and settings is not None:
+            findings = tuple(audit_journey(journey, settings))
+        reports.append(
+            FileReport(
+                file=file.file,
+                kind=file.kind,
+                journey=journey.id if journey is not None else None,
+                name=journey.document.journey.name if journey is not None else None,
+                findings=findings,
+                problems=file.problems,
+            )
+        )
+    return AuditResult(
+        reports=tuple(reports),
+        failures=report.failures,
+        skipped=tuple(
+            SkippedFile(file.file, file.note)
+            for file in report.files
+            if file.status is Status.SKIPPED
+        ),
+        fail_on=settings.fail_on if settings is not None else FailOn.ERROR,
+        audited=audited,
+    )
+
+
+def audit(
+    paths: Iterable[str | Path] = (".",),
+    *,
+    config: Path | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    fail_on: FailOn | None = None,
+) -> AuditResult:
+    """Validate the journeys under `paths`, then run the configured rules on the valid ones."""
+    from cyclemap.checking import validate
+
+    targets = [Path(path) for path in paths] or [Path(".")]
+    settings = load_settings(config, start=targets[0])
+    settings = apply_overrides(settings, select=select, ignore=ignore, fail_on=fail_on)
+    return to_result(validate(targets), settings=settings, audited=True)

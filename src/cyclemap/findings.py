@@ -1,0 +1,136 @@
+"""What an audit finds, and what a whole run amounts to (including files that were invalid)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from cyclemap.errors import Problem
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe."""
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+class FailOn(str, enum.Enum):
+    """The least severity that makes `audit` exit 1."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    NEVER = "never"
+
+    def fails(self, severity: Severity) -> bool:
+        return self is not FailOn.NEVER and severity.rank >= Severity(self.value).rank
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem a rule found in a journey.
+
+    `steps` are step ids, in path order for loops and chains. `details` carries figures a
+    reporter may show (teams of a loop, customers lost); it is not part of the finding's identity.
+    """
+
+    rule: str
+    severity: Severity
+    file: str
+    line: int
+    column: int
+    journey: str
+    steps: tuple[str, ...]
+    message: str
+    details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, int, tuple[str, ...], str]:
+        return (self.file, self.line, self.rule, self.column, self.steps, self.message)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form: exactly the keys PRODUCT.md fixes, in that order."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "journey": self.journey,
+            "steps": list(self.steps),
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """One checked file: a journey (or catalog) with its findings, or its validation problems."""
+
+    file: str
+    kind: str = "journey"
+    """`journey` or `catalog`."""
+    journey: str | None = None
+    """The journey id, when the file got far enough to have one."""
+    name: str | None = None
+    findings: tuple[Finding, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Everything a run produced, in a stable order, and the exit-code policy over it.
+
+    `validate` produces one too, with `audited` false and no findings, so every reporter serves
+    both commands and invalid files appear in every format.
+    """
+
+    reports: tuple[FileReport, ...]
+    failures: tuple[Problem, ...] = ()
+    """Paths that could not be read at all (missing, unreadable): exit code 2."""
+    skipped: tuple[SkippedFile, ...] = ()
+    """YAML files found in folders that are not journeys."""
+    fail_on: FailOn = FailOn.ERROR
+    audited: bool = True
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted(
+            (finding for report in self.reports for finding in report.findings),
+            key=lambda finding: finding.sort_key,
+        )
+
+    @property
+    def problems(self) -> list[Problem]:
+        return sorted({problem for report in self.reports for problem in report.problems})
+
+    def counts(self) -> dict[str, int]:
+        """Findings per severity, and invalid files, for summaries."""
+        counts = {severity.value: 0 for severity in Severity}
+        for finding in self.findings:
+            counts[finding.severity.value] += 1
+        counts["invalid"] = sum(not report.valid for report in self.reports)
+        return counts
+
+    @property
+    def exit_code(self) -> int:
+        if self.failures:
+            return 2
+        if any(not report.valid for report in self.reports):
+            return 1
+        return 1 if any(self.fail_on.fails(finding.severity) for finding in self.findings) else 0

@@ -1,0 +1,237 @@
+"""A validated journey as a directed graph of steps, and the questions rules ask of it.
+
+Nodes are step ids with the step's attributes; edges are transitions carrying the probability
+that a customer at the source moves along them: `(1 - abandon) * normalised share`. Queries that
+several rules share (reachability, success steps, components, the flow of customers) live here
+and are computed once per journey.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from cyclemap.loading import LoadedJourney
+from cyclemap.model import Step
+
+
+def normalised_shares(step: Step) -> list[float]:
+    """Each transition's fraction of the customers who go on from `step`.
+
+    Missing shares count as the mean of the given ones (so `70` and `30` work like `0.7` and
+    `0.3`, and an unweighted transition is a typical one); none given means an equal split.
+    """
+    given = [transition.share for transition in step.next if transition.share is not None]
+    default = sum(given) / len(given) if given else 1.0
+    weights = [
+        transition.share if transition.share is not None else default for transition in step.next
+    ]
+    total = sum(weights)
+    return [weight / total for weight in weights] if total > 0 else []
+
+
+def build_graph(journey: LoadedJourney) -> nx.DiGraph:
+    """The journey's steps and transitions as a networkx graph (see the module docstring)."""
+    graph = nx.DiGraph(journey=journey.id, name=journey.document.journey.name, file=journey.display)
+    steps = journey.document.steps
+    for index, step in enumerate(steps):
+        line, column = journey.position("steps", index)
+        volume = step.entry.volume if step.entry is not None else None
+        graph.add_node(
+            step.id,
+            index=index,
+            label=step.label,
+            stage=step.stage,
+            team=step.team,
+            channel=step.channel,
+            outcome=step.outcome,
+            abandon=step.abandon,
+            entry=step.entry is not None,
+            volume=volume,
+            moment_of_truth=step.moment_of_truth,
+            duration=step.duration,
+            score=step.score,
+            line=line,
+            column=column,
+        )
+    for index, step in enumerate(steps):
+        for position, (transition, share) in enumerate(
+            zip(step.next, normalised_shares(step), strict=True)
+        ):
+            target = graph.nodes[transition.to]
+            line, column = journey.position("steps", index, "next", position)
+            graph.add_edge(
+                step.id,
+                transition.to,
+                position=position,
+                share=share,
+                share_given=transition.share is not None,
+                probability=(1.0 - step.abandon) * share,
+                handoff=step.team is not None
+                and target["team"] is not None
+                and step.team != target["team"],
+                channel_switch=step.channel is not None
+                and target["channel"] is not None
+                and step.channel != target["channel"],
+                context=transition.context,
+                reason=transition.reason,
+                line=line,
+                column=column,
+            )
+    return graph
+
+
+def _bfs(graph: nx.DiGraph, sources: Iterable[str], *, reverse: bool = False) -> set[str]:
+    neighbours = graph.pred if reverse else graph.succ
+    seen = set(sources)
+    queue = deque(seen)
+    while queue:
+        for following in neighbours[queue.popleft()]:
+            if following not in seen:
+                seen.add(following)
+                queue.append(following)
+    return seen
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Expected arrivals of customers at each step, per period (or per customer entering)."""
+
+    arrivals: dict[str, float]
+    by_volume: bool
+    """True when every entry has a volume: figures are customers per period."""
+
+
+class JourneyGraph:
+    """A journey with its graph and the shared queries, each computed on first use."""
+
+    def __init__(self, journey: LoadedJourney) -> None:
+        self.journey = journey
+        self.graph = build_graph(journey)
+
+    @property
+    def id(self) -> str:
+        return self.journey.id
+
+    def step(self, step_id: str) -> dict[str, Any]:
+        attributes: dict[str, Any] = self.graph.nodes[step_id]
+        return attributes
+
+    def in_file_order(self, step_ids: Iterable[str]) -> list[str]:
+        return sorted(step_ids, key=lambda step_id: self.graph.nodes[step_id]["index"])
+
+    @cached_property
+    def entries(self) -> list[str]:
+        return [node for node, entry in self.graph.nodes(data="entry") if entry]
+
+    @cached_property
+    def successes(self) -> list[str]:
+        return [node for node, outcome in self.graph.nodes(data="outcome") if outcome == "success"]
+
+    @cached_property
+    def reachable(self) -> set[str]:
+        """Steps some entry leads to (entries included)."""
+        return _bfs(self.graph, self.entries)
+
+    @cached_property
+    def reaching_success(self) -> set[str]:
+        """Steps from which some `success` step can be reached (successes included)."""
+        return _bfs(self.graph, self.successes, reverse=True)
+
+    def handoff_edges(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for source, target, data in self.graph.edges(data=True):
+            if data["handoff"]:
+                yield source, target, data
+
+    def entry_order(self) -> dict[str, int]:
+        """Breadth-first order in which customers coming from the entries meet each step."""
+        order: dict[str, int] = {}
+        queue = deque(self.in_file_order(self.entries))
+        order.update((node, rank) for rank, node in enumerate(queue))
+        while queue:
+            node = queue.popleft()
+            for following in self.in_file_order(self.graph.succ[node]):
+                if following not in order:
+                    order[following] = len(order)
+                    queue.append(following)
+        return order
+
+    def strongly_connected_components(self, *, without: Iterable[str] = ()) -> list[list[str]]:
+        """Components (in file order, each sorted in file order) of the graph minus `without`."""
+        removed = set(without)
+        view = self.graph.subgraph(node for node in self.graph if node not in removed)
+        components = [
+            self.in_file_order(component) for component in nx.strongly_connected_components(view)
+        ]
+        return sorted(components, key=lambda component: self.graph.nodes[component[0]]["index"])
+
+    @cached_property
+    def flow(self) -> Flow | None:
+        """Expected arrivals per step, from the entries' volumes (or one customer per entry).
+
+        None when customers can circulate forever (a closed loop with no way out), where the
+        expected figures do not exist; `dead-end` reports that situation.
+        """
+        import warnings
+
+        import numpy as np
+        from scipy.sparse import csr_matrix, identity
+        from scipy.sparse.linalg import MatrixRankWarning, spsolve
+
+        nodes = self.in_file_order(self.reachable)
+        if not nodes:
+            return None
+        index = {node: position for position, node in enumerate(nodes)}
+        volumes = [self.graph.nodes[node]["volume"] for node in self.entries]
+        by_volume = bool(volumes) and all(volume is not None for volume in volumes)
+        inflow = np.zeros(len(nodes))
+        for node, volume in zip(self.entries, volumes, strict=True):
+            inflow[index[node]] = volume if by_volume else 1.0
+        rows, columns, values = [], [], []
+        for source, target, probability in self.graph.edges(nodes, data="probability"):
+            if probability > 0:
+                rows.append(index[target])
+                columns.append(index[source])
+                values.append(probability)
+        transposed = csr_matrix((values, (rows, columns)), shape=(len(nodes), len(nodes)))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", MatrixRankWarning)
+            try:
+                arrivals = spsolve(
+                    (identity(len(nodes), format="csc") - transposed).tocsc(), inflow
+                )
+            except (MatrixRankWarning, RuntimeError, ValueError):
+                return None
+        arrivals = np.atleast_1d(arrivals)
+        if not np.all(np.isfinite(arrivals)) or np.any(arrivals < -1e-9):
+            return None
+        figures = {node: 0.0 for node in self.graph}
+        figures.update((node, max(0.0, float(arrivals[index[node]]))) for node in nodes)
+        return Flow(figures, by_volume)
+
+    def most_likely_path(self, source: str, targets: set[str]) -> tuple[list[str], float] | None:
+        """The most probable path from `source` to any of `targets`, and its probability.
+
+        Dijkstra on `-log(probability)`: the product of probabilities is largest where the sum of
+        their negative logarithms is smallest.
+        """
+
+        def weight(_source: str, _target: str, data: dict[str, Any]) -> float | None:
+            probability = data["probability"]
+            return -math.log(probability) if probability > 0 else None
+
+        try:
+            distances, paths = nx.single_source_dijkstra(self.graph, source, weight=weight)
+        except nx.NodeNotFound:
+            return None
+        reached = [target for target in self.in_file_order(targets) if target in distances]
+        if not reached:
+            return None
+        best = min(reached, key=lambda target: distances[target])
+        return paths[best], math.exp(-distances[best])

@@ -1,0 +1,85 @@
+"""What a rule is: a name, a default severity, options, documentation and a check.
+
+A rule module declares `NAME`, `SEVERITY`, `SUMMARY`, an `Options` model and a `check(graph,
+options)` generator of `Detection`s; its docstring is the documentation `cyclemap explain`
+prints. The engine, not the rule, adds the rule's name and configured severity, applies `allow`
+and turns locations into lines.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from cyclemap.findings import Severity
+from cyclemap.graph import JourneyGraph
+
+
+class RuleOptions(BaseModel):
+    """Options a rule accepts in the configuration; none by default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One thing a rule found, before the engine makes it a finding.
+
+    `at` is the path in the journey file the finding points at (`("steps", 3)`); `steps` are the
+    step ids involved, in path order where order matters.
+    """
+
+    at: tuple[int | str, ...]
+    steps: tuple[str, ...]
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+Check = Callable[[JourneyGraph, Any], Iterable[Detection]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    options: type[RuleOptions]
+    check: Check
+
+    @classmethod
+    def from_module(cls, module: ModuleType) -> Rule:
+        return cls(
+            name=module.NAME,
+            severity=module.SEVERITY,
+            summary=module.SUMMARY,
+            doc=inspect.cleandoc(module.__doc__ or ""),
+            options=getattr(module, "Options", RuleOptions),
+            check=module.check,
+        )
+
+    def option_defaults(self) -> dict[str, Any]:
+        return self.options().model_dump()
+
+
+def step_at(graph: JourneyGraph, step_id: str) -> tuple[int | str, ...]:
+    """The location of a step in its file."""
+    return ("steps", graph.step(step_id)["index"])
+
+
+def percent(value: float) -> str:
+    """`0.183` -> `18%`; small values keep one decimal (`0.4%`)."""
+    shown = value * 100
+    return (
+        f"{shown:.1f}%" if 0 < shown < 10 and round(shown, 1) != round(shown) else f"{shown:.0f}%"
+    )
+
+
+def customers(value: float) -> str:
+    """A count of customers for messages: `1,234`."""
+    return f"{round(value):,}"

@@ -1,0 +1,55 @@
+"""context-lost-handoff: a handoff where the customer must tell the story again.
+
+When a case moves from one team to another and the history does not travel with it
+(`context: lost`), the customer repeats who they are and what happened: the most resented part
+of being passed around, and the reason the seeds insist on one version of the truth that every
+team can see.
+
+Bad:
+
+```yaml
+next:
+  - {to: billing-desk, context: lost, reason: Cobro duplicado}
+```
+
+Good: the case record goes with the customer.
+
+```yaml
+next:
+  - {to: billing-desk, context: kept, reason: Cobro duplicado}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cyclemap.findings import Severity
+from cyclemap.graph import JourneyGraph
+from cyclemap.rules.base import Detection, RuleOptions, step_at
+
+NAME = "context-lost-handoff"
+SEVERITY = Severity.WARNING
+SUMMARY = "A handoff with `context: lost`: the customer tells the story again."
+
+
+class Options(RuleOptions):
+    pass
+
+
+def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
+    edges = sorted(
+        graph.graph.edges(data=True),
+        key=lambda edge: (graph.step(edge[0])["index"], edge[2]["position"]),
+    )
+    for source, target, data in edges:
+        if data["context"] != "lost":
+            continue
+        teams = (graph.step(source)["team"], graph.step(target)["team"])
+        between = f" (from `{teams[0]}` to `{teams[1]}`)" if data["handoff"] else ""
+        yield Detection(
+            (*step_at(graph, source), "next", data["position"]),
+            (source, target),
+            f"context is lost from `{source}` to `{target}`{between}: the customer must tell the "
+            "story again",
+        )

@@ -1,0 +1,76 @@
+"""drop-off-point: a step where many of the customers who reach it abandon.
+
+`abandon` is the share of the customers arriving at a step who leave the journey there: the
+call that waits too long, the form that asks for too much, the payment that fails. A step at or
+above the threshold (default 0.15) is where customers are lost. When every entry has a
+`volume`, the finding says how many customers are lost there per period (counting customers who
+arrive more than once through loops) and ranks the drop-off points by it, so the team knows
+which one to fix first.
+
+Bad: almost one customer in three hangs up while waiting.
+
+```yaml
+- {id: wait-in-queue, stage: contact, abandon: 0.3, next: [{to: agent}]}
+```
+
+Good: a call-back offer keeps the abandonment low (or, if it is accepted for now, say why).
+
+```yaml
+- id: wait-in-queue
+  stage: contact
+  abandon: 0.08
+  next: [{to: agent}]
+  allow:
+    drop-off-point: Campaña temporal; se revisa en enero
+```
+
+Options: `threshold` (0..1, default 0.15).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import Field
+
+from cyclemap.findings import Severity
+from cyclemap.graph import JourneyGraph
+from cyclemap.rules.base import Detection, RuleOptions, customers, percent, step_at
+
+NAME = "drop-off-point"
+SEVERITY = Severity.WARNING
+SUMMARY = "A step whose abandonment is at or above the threshold (default 15%)."
+
+
+class Options(RuleOptions):
+    threshold: float = Field(0.15, ge=0, le=1)
+    """Abandonment rate (0..1) at or above which a step is reported."""
+
+
+def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
+    found = [
+        node
+        for node in graph.in_file_order(graph.graph)
+        if graph.step(node)["abandon"] >= options.threshold and graph.step(node)["abandon"] > 0
+    ]
+    if not found:
+        return
+    flow = graph.flow
+    lost: dict[str, float] = {}
+    if flow is not None and flow.by_volume:
+        lost = {node: flow.arrivals[node] * graph.step(node)["abandon"] for node in found}
+    ranking = {
+        node: rank
+        for rank, node in enumerate(sorted(found, key=lambda node: -lost.get(node, 0.0)), start=1)
+    }
+    for node in found:
+        rate = graph.step(node)["abandon"]
+        message = f"{percent(rate)} of the customers who reach step `{node}` abandon there"
+        details: dict[str, object] = {"abandon": rate}
+        if lost:
+            details.update(customers_lost=lost[node], rank=ranking[node])
+            message += (
+                f": about {customers(lost[node])} customers lost per period "
+                f"(#{ranking[node]} of {len(found)} drop-off points)"
+            )
+        yield Detection(step_at(graph, node), (node,), message, details)

@@ -1,0 +1,76 @@
+"""handoff-chain: the usual way to success passes the customer through too many teams.
+
+Each handoff is a queue, a re-explanation and a chance to drop the case. For each entry, the
+most likely path to a `success` step (the path whose transitions' probabilities multiply to the
+most) is followed and its handoffs counted; more than `max` (default 3) is reported with the
+path, so the team can see where the chain could be shortened.
+
+Bad: level 1, level 2, field operations and billing each take the case in turn.
+
+```yaml
+- {id: call, stage: contact, team: n1, entry: true, next: [{to: escalate}]}
+- {id: escalate, stage: contact, team: n2, next: [{to: visit}]}
+- {id: visit, stage: contact, team: field-ops, next: [{to: adjust-bill}]}
+- {id: adjust-bill, stage: contact, team: billing, next: [{to: confirm}]}
+- {id: confirm, stage: contact, team: n1, outcome: success}
+```
+
+Good: a single owner coordinates the case and the customer deals with one or two teams:
+
+```yaml
+- {id: call, stage: contact, team: n1, entry: true, next: [{to: escalate}]}
+- {id: escalate, stage: contact, team: n2, next: [{to: fixed}]}
+- {id: fixed, stage: contact, team: n2, outcome: success}
+```
+
+Options: `max` (default 3), the most handoffs accepted on the most likely path.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from pydantic import Field
+
+from cyclemap.findings import Severity
+from cyclemap.graph import JourneyGraph
+from cyclemap.rules.base import Detection, RuleOptions, percent, step_at
+
+NAME = "handoff-chain"
+SEVERITY = Severity.WARNING
+SUMMARY = "The most likely path from an entry to a success crosses more than N handoffs (3)."
+
+
+class Options(RuleOptions):
+    max: int = Field(3, ge=0)
+    """The most handoffs accepted on the most likely path from an entry to a success."""
+
+
+def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
+    successes = set(graph.successes)
+    if not successes:
+        return
+    for entry in graph.in_file_order(graph.entries):
+        found = graph.most_likely_path(entry, successes)
+        if found is None:
+            continue
+        path, probability = found
+        handoffs = [
+            (source, target)
+            for source, target in itertools.pairwise(path)
+            if graph.graph.edges[source, target]["handoff"]
+        ]
+        if len(handoffs) <= options.max:
+            continue
+        teams = [graph.step(path[0])["team"]] + [
+            graph.step(target)["team"] for _, target in handoffs
+        ]
+        yield Detection(
+            step_at(graph, entry),
+            tuple(path),
+            f"the most likely way from entry `{entry}` to success crosses {len(handoffs)} "
+            f"handoffs (more than {options.max}): {' → '.join(f'`{team}`' for team in teams)}; "
+            f"{percent(probability)} of the customers take exactly this path",
+            {"handoffs": len(handoffs), "teams": teams, "probability": probability},
+        )

@@ -1,0 +1,62 @@
+"""no-success-outcome: customers can never reach their goal in this journey.
+
+A journey describes how customers reach what they came for: an appointment booked, a quote
+received, the service restored. That moment is a step with `outcome: success`. Without one that
+customers can reach from an entry, the map cannot say whether the cycle works at all, and every
+figure about success is meaningless.
+
+Bad: the journey only ever ends in failure.
+
+```yaml
+steps:
+  - {id: apply, stage: contact, entry: true, next: [{to: rejected}]}
+  - {id: rejected, stage: contact, outcome: failure}
+```
+
+Good: the goal is on the map and reachable.
+
+```yaml
+steps:
+  - id: apply
+    stage: contact
+    entry: true
+    next: [{to: approved, share: 0.8}, {to: rejected, share: 0.2}]
+  - {id: approved, stage: contact, outcome: success}
+  - {id: rejected, stage: contact, outcome: failure}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cyclemap.findings import Severity
+from cyclemap.graph import JourneyGraph
+from cyclemap.rules.base import Detection, RuleOptions
+
+NAME = "no-success-outcome"
+SEVERITY = Severity.ERROR
+SUMMARY = "The journey has no reachable success step."
+
+
+class Options(RuleOptions):
+    pass
+
+
+def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
+    successes = graph.successes
+    if not successes:
+        yield Detection(
+            ("journey",),
+            (),
+            f"journey `{graph.id}` has no step with `outcome: success`: customers can never "
+            "reach their goal",
+        )
+        return
+    if not graph.reachable & set(successes):
+        names = ", ".join(f"`{node}`" for node in successes)
+        yield Detection(
+            ("journey",),
+            tuple(successes),
+            f"journey `{graph.id}` has success steps ({names}) but no entry leads to any of them",
+        )

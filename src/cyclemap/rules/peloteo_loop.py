@@ -1,0 +1,188 @@
+"""peloteo-loop: the customer is bounced between areas and comes back to a team already left.
+
+"Peloteo" is what customers call being passed from one department to another and back: support
+sends them to billing, billing sends them back to support, and nobody owns the problem. In the
+journey it is a cycle of transitions that returns to a team the customer already left, without
+passing a `success` step (a cycle through a success is the intended lifecycle: renewal,
+after-sale). One finding is reported per tangle of such cycles, with a shortest example in the
+order customers meet it; when shares are known the message says how likely a customer who
+reaches the loop is to be sent round it at least once.
+
+Bad: support and billing send the customer to each other.
+
+```yaml
+steps:
+  - {id: call, stage: contact, team: support, entry: true, next: [{to: billing-desk}]}
+  - id: billing-desk
+    stage: contact
+    team: billing
+    next: [{to: call, share: 0.4}, {to: refund, share: 0.6}]
+  - {id: refund, stage: contact, team: billing, outcome: success}
+```
+
+Good: the team that takes the case keeps it until it is solved.
+
+```yaml
+steps:
+  - {id: call, stage: contact, team: support, entry: true, next: [{to: billing-desk}]}
+  - {id: billing-desk, stage: contact, team: billing, next: [{to: refund}]}
+  - {id: refund, stage: contact, team: billing, outcome: success}
+```
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+
+from cyclemap.findings import Severity
+from cyclemap.graph import JourneyGraph
+from cyclemap.rules.base import Detection, RuleOptions, percent, step_at
+
+NAME = "peloteo-loop"
+SEVERITY = Severity.ERROR
+SUMMARY = "A cycle brings the customer back to a team already left (bounced between areas)."
+
+
+class Options(RuleOptions):
+    pass
+
+
+def _distances(
+    graph: JourneyGraph, source: str, members: set[str], *, reverse: bool
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Breadth-first distances inside the component, with parents to rebuild paths."""
+    neighbours = graph.graph.pred if reverse else graph.graph.succ
+    distance = {source: 0}
+    parent: dict[str, str] = {}
+    queue = deque([source])
+    while queue:
+        node = queue.popleft()
+        for following in graph.in_file_order(n for n in neighbours[node] if n in members):
+            if following not in distance:
+                distance[following] = distance[node] + 1
+                parent[following] = node
+                queue.append(following)
+    return distance, parent
+
+
+def witness(graph: JourneyGraph, component: list[str], start: str) -> list[str]:
+    """A shortest closed walk from `start` through a step of another team, back to `start`.
+
+    The shortest such walk goes out to the other-team step `t` minimising d(start, t) +
+    d(t, start); two breadth-first searches find it in linear time.
+    """
+    members = set(component)
+    team = graph.step(start)["team"]
+    forward, forward_parent = _distances(graph, start, members, reverse=False)
+    backward, backward_parent = _distances(graph, start, members, reverse=True)
+    others = [
+        node
+        for node in component
+        if graph.step(node)["team"] not in (None, team) and node in forward and node in backward
+    ]
+    turn = min(others, key=lambda node: (forward[node] + backward[node], forward[node]))
+    outward = [turn]
+    while outward[-1] != start:
+        outward.append(forward_parent[outward[-1]])
+    outward.reverse()
+    node = turn
+    while node != start:
+        node = backward_parent[node]
+        outward.append(node)
+    return outward[:-1]
+
+
+def return_probability(graph: JourneyGraph, component: list[str], start: str) -> float | None:
+    """Chance that a customer at `start` is sent to another team and back to `start`.
+
+    An absorbing chain over (step, has-met-another-team) states of the component: leaving the
+    component means never coming back (the graph without successes is acyclic between
+    components). Solved with a sparse linear system, never by enumerating cycles.
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix, identity
+    from scipy.sparse.linalg import spsolve
+
+    team = graph.step(start)["team"]
+    members = set(component)
+    states = {
+        (node, flag): i
+        for i, (node, flag) in enumerate(
+            (node, flag) for node in component for flag in (False, True)
+        )
+    }
+    size = len(states)
+    rows, columns, values = [], [], []
+    target = np.zeros(size)
+    for (node, flag), row in states.items():
+        for following, data in graph.graph.succ[node].items():
+            if following not in members or data["probability"] <= 0:
+                continue
+            met = flag or graph.step(following)["team"] not in (None, team)
+            if following == start and met:
+                target[row] += data["probability"]
+            elif following == start:
+                rows.append(row)
+                columns.append(states[(start, False)])
+                values.append(data["probability"])
+            else:
+                rows.append(row)
+                columns.append(states[(following, met)])
+                values.append(data["probability"])
+    matrix = identity(size, format="csr") - csr_matrix(
+        (values, (rows, columns)), shape=(size, size)
+    )
+    try:
+        solution = spsolve(matrix.tocsc(), target)
+    except RuntimeError:
+        return None
+    value = float(np.atleast_1d(solution)[states[(start, False)]])
+    return value if np.isfinite(value) else None
+
+
+def _shares_known(graph: JourneyGraph, component: list[str]) -> bool:
+    return all(
+        data["share_given"] or len(graph.graph.succ[node]) == 1
+        for node in component
+        for data in graph.graph.succ[node].values()
+    )
+
+
+def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
+    successes = set(graph.successes)
+    order = graph.entry_order()
+    unreached = len(order)
+    for component in graph.strongly_connected_components(without=successes):
+        teams = {graph.step(node)["team"] for node in component} - {None}
+        if len(teams) < 2:
+            continue
+        # Start where customers first meet the loop, at a step that belongs to a team.
+        candidates = [node for node in component if graph.step(node)["team"] is not None]
+        start = min(
+            candidates,
+            key=lambda node: (order.get(node, unreached), graph.step(node)["index"]),
+        )
+        walk = witness(graph, component, start)
+        team_path = [graph.step(node)["team"] for node in walk if graph.step(node)["team"]]
+        team_order = [
+            team for i, team in enumerate(team_path) if i == 0 or team != team_path[i - 1]
+        ]
+        drawn = " → ".join([*walk, walk[0]])
+        message = f"peloteo: customers are bounced between {_teams_phrase(team_order)}: {drawn}"
+        details: dict[str, object] = {"teams": team_order, "component": component}
+        if _shares_known(graph, component):
+            chance = return_probability(graph, component, start)
+            if chance is not None:
+                details["probability"] = chance
+                message += (
+                    f"; {percent(chance)} of the customers who reach `{start}` are sent round "
+                    "at least once"
+                )
+        yield Detection(step_at(graph, start), tuple(walk), message, details)
+
+
+def _teams_phrase(teams: list[str]) -> str:
+    unique = list(dict.fromkeys(teams))
+    quoted = [f"`{team}`" for team in unique]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]

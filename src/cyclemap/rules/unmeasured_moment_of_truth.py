@@ -1,0 +1,52 @@
+"""unmeasured-moment-of-truth: a moment of truth with no measure.
+
+A moment of truth that is not measured is one nobody will know is failing. The seeds' cycle ends
+with satisfaction surveys for a reason: give each moment a `measure` with the `metric` (csat,
+nps, ces, waiting time, first-contact resolution), its `target`, and where the figure comes
+from (`survey`).
+
+Bad:
+
+```yaml
+moment_of_truth:
+  requirement: El técnico llega en la franja prometida
+  owner: field-ops-lead
+```
+
+Good:
+
+```yaml
+moment_of_truth:
+  requirement: El técnico llega en la franja prometida
+  owner: field-ops-lead
+  measure: {metric: on-time-arrival, target: 0.95, survey: post-visit}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cyclemap.findings import Severity
+from cyclemap.graph import JourneyGraph
+from cyclemap.rules.base import Detection, RuleOptions, step_at
+
+NAME = "unmeasured-moment-of-truth"
+SEVERITY = Severity.WARNING
+SUMMARY = "A moment of truth with no measure: nobody will know how it goes."
+
+
+class Options(RuleOptions):
+    pass
+
+
+def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
+    for node in graph.in_file_order(graph.graph):
+        moment = graph.step(node)["moment_of_truth"]
+        if moment is not None and moment.measure is None:
+            yield Detection(
+                (*step_at(graph, node), "moment_of_truth"),
+                (node,),
+                f"the moment of truth at step `{node}` has no `measure`: nobody will know how "
+                "it goes",
+            )

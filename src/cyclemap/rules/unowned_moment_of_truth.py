@@ -1,0 +1,49 @@
+"""unowned-moment-of-truth: a moment of truth nobody answers for.
+
+Moments of truth ("momentos de la verdad") are the contacts that make or break the customer's
+opinion of the company. Each needs someone who answers for it; a critical moment without an
+`owner` is a moment nobody will fix when it goes wrong.
+
+Bad:
+
+```yaml
+moment_of_truth:
+  requirement: Contestan en menos de 60 s
+```
+
+Good:
+
+```yaml
+moment_of_truth:
+  requirement: Contestan en menos de 60 s
+  owner: call-center-lead
+  measure: {metric: csat, target: 4.5}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cyclemap.findings import Severity
+from cyclemap.graph import JourneyGraph
+from cyclemap.rules.base import Detection, RuleOptions, step_at
+
+NAME = "unowned-moment-of-truth"
+SEVERITY = Severity.WARNING
+SUMMARY = "A moment of truth with no owner."
+
+
+class Options(RuleOptions):
+    pass
+
+
+def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
+    for node in graph.in_file_order(graph.graph):
+        moment = graph.step(node)["moment_of_truth"]
+        if moment is not None and not (moment.owner or "").strip():
+            yield Detection(
+                (*step_at(graph, node), "moment_of_truth"),
+                (node,),
+                f"the moment of truth at step `{node}` has no `owner`: nobody answers for it",
+            )

@@ -1,0 +1,51 @@
+"""unreachable-step: a step that no entry leads to.
+
+Customers arrive only at entries (`entry: true` or `entry: {volume: N}`) and move along `next`.
+A step no path reaches is either a forgotten transition or a touchpoint customers never
+really live; either way the map and the service disagree.
+
+Bad: nobody is ever sent to the survey.
+
+```yaml
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: solved}]}
+  - {id: solved, stage: contact, outcome: success}
+  - {id: survey, stage: contact, next: [{to: solved}]}
+```
+
+Good: the survey is on the way.
+
+```yaml
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: survey}]}
+  - {id: survey, stage: contact, next: [{to: solved}]}
+  - {id: solved, stage: contact, outcome: success}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cyclemap.findings import Severity
+from cyclemap.graph import JourneyGraph
+from cyclemap.rules.base import Detection, RuleOptions, step_at
+
+NAME = "unreachable-step"
+SEVERITY = Severity.ERROR
+SUMMARY = "A step no entry leads to."
+
+
+class Options(RuleOptions):
+    pass
+
+
+def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
+    reachable = graph.reachable
+    for node in graph.in_file_order(graph.graph):
+        if node not in reachable:
+            yield Detection(
+                step_at(graph, node),
+                (node,),
+                f"step `{node}` cannot be reached from any entry: no path of `next` leads to it",
+            )

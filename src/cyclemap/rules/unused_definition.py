@@ -1,0 +1,61 @@
+"""unused-definition: a stage, channel or team that no step uses.
+
+Definitions nobody uses are usually leftovers of a redesign or a typo's twin (`billing` defined,
+`biling` used — which validation catches — or a stage renamed on the steps but not in the
+list). They make the map look bigger than the service. Only the journey's own definitions are
+checked: catalogs are shared, and each journey uses part of them. A team named as the
+journey's `owner` or a moment of truth's `owner` counts as used.
+
+Bad:
+
+```yaml
+stages:
+  - {id: contact, name: Contacto}
+  - {id: follow-up, name: Seguimiento}   # no step is in this stage
+```
+
+Good: remove it, or add the steps that belong there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cyclemap.findings import Severity
+from cyclemap.graph import JourneyGraph
+from cyclemap.rules.base import Detection, RuleOptions
+
+NAME = "unused-definition"
+SEVERITY = Severity.INFO
+SUMMARY = "A stage, channel or team that no step uses."
+
+
+class Options(RuleOptions):
+    pass
+
+
+def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
+    document = graph.journey.document
+    steps = document.steps
+    owners = {document.journey.owner} | {
+        step.moment_of_truth.owner for step in steps if step.moment_of_truth is not None
+    }
+    used_stages = {step.stage for step in steps}
+    for index, stage in enumerate(document.stages):
+        if stage.id not in used_stages:
+            yield Detection(
+                ("stages", index),
+                (),
+                f"stage `{stage.id}` is defined but no step is in it",
+            )
+    for kind, used in (
+        ("channels", {step.channel for step in steps}),
+        ("teams", {step.team for step in steps} | owners),
+    ):
+        for definition_id in getattr(document, kind):
+            if definition_id not in used:
+                yield Detection(
+                    (kind, definition_id),
+                    (),
+                    f"{kind[:-1]} `{definition_id}` is defined but no step uses it",
+                )
