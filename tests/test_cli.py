@@ -140,12 +140,13 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(
 
 
 def test_colour_codes_appear_only_when_asked(write: Callable[..., Path]) -> None:
-    from cyclemap.checking import validate
-    from cyclemap.reporters.text import render_validation
+    from cyclemap import validate
+    from cyclemap.engine import to_result
+    from cyclemap.reporters import ReportOptions, render
 
-    report = validate([write(BROKEN)])
-    assert "\x1b[" in render_validation(report, color=True)
-    assert "\x1b[" not in render_validation(report, color=False)
+    result = to_result(validate([write(BROKEN)]))
+    assert "\x1b[" in render(result, "text", ReportOptions(color=True))
+    assert "\x1b[" not in render(result, "text", ReportOptions(color=False))
 
 
 def test_user_text_cannot_inject_terminal_escapes_or_markup(

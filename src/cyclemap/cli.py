@@ -6,12 +6,15 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from cyclemap import __version__
 from cyclemap.errors import CyclemapError, InputOutputError
+
+if TYPE_CHECKING:
+    from cyclemap.findings import AuditResult
 
 app = typer.Typer(
     name="cyclemap",
@@ -25,9 +28,31 @@ app = typer.Typer(
 )
 
 
-class ValidateFormat(str, enum.Enum):
+class ReportFormat(str, enum.Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    markdown = "markdown"
+
+
+class FailOnChoice(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+FormatOption = Annotated[
+    ReportFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
+]
+OutputOption = Annotated[
+    Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Also list clean and skipped files.")
+]
 
 
 def _color_for(stream: object) -> bool:
@@ -69,39 +94,126 @@ def main_options(
     """Find where customers get hurt in the service cycle."""
 
 
+def _report(
+    result: AuditResult, output_format: ReportFormat, output: Optional[Path], verbose: bool
+) -> None:
+    from cyclemap.reporters import ReportOptions, render
+
+    color = output is None and output_format is ReportFormat.text and _color_for(sys.stdout)
+    text = render(result, output_format.value, ReportOptions(color=color, verbose=verbose))
+    try:
+        _emit(text, output)
+    except InputOutputError as error:
+        raise _fail(error) from None
+    raise typer.Exit(result.exit_code)
+
+
 @app.command(short_help="Check journeys against the format (file:line:col errors).")
 def validate(
     paths: Annotated[
         list[Path],
         typer.Argument(help="Journey files, or folders to search for them (recursively)."),
     ],
-    output_format: Annotated[
-        ValidateFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ValidateFormat.text,
-    output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Also list valid and skipped files.")
-    ] = False,
+    output_format: FormatOption = ReportFormat.text,
+    output: OutputOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Check journey files against the format: exact errors with file:line:col."""
+    """Check journey files against the format: exact errors with file:line:col and a hint."""
     from cyclemap.checking import validate as run_validation
+    from cyclemap.engine import to_result
 
-    report = run_validation(paths)
-    if output_format is ValidateFormat.json:
-        from cyclemap.reporters.json import render_validation as render_json
+    _report(to_result(run_validation(paths)), output_format, output, verbose)
 
-        text = render_json(report)
-    else:
-        from cyclemap.reporters.text import render_validation as render_text
 
-        text = render_text(report, color=output is None and _color_for(sys.stdout), verbose=verbose)
+@app.command(short_help="Find where customers get hurt: run the rules, gate CI.")
+def audit(
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help="Journey files or folders (default: the current folder)."),
+    ] = None,
+    output_format: FormatOption = ReportFormat.text,
+    output: OutputOption = None,
+    select: Annotated[
+        Optional[list[str]],
+        typer.Option("--select", help="Run only these rules (comma-separated or repeated)."),
+    ] = None,
+    ignore: Annotated[
+        Optional[list[str]],
+        typer.Option("--ignore", help="Skip these rules (comma-separated or repeated)."),
+    ] = None,
+    fail_on: Annotated[
+        Optional[FailOnChoice],
+        typer.Option("--fail-on", help="Least severity that fails the run (default: error)."),
+    ] = None,
+    config: Annotated[
+        Optional[Path],
+        typer.Option("--config", help="Configuration file (default: found upward)."),
+    ] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Validate, then run the rules: peloteo loops, dead ends, drop-off points and more."""
+    from cyclemap.engine import audit as run_audit
+    from cyclemap.errors import ConfigError
+    from cyclemap.findings import FailOn
+
     try:
-        _emit(text, output)
-    except InputOutputError as error:
-        raise _fail(error) from None
-    raise typer.Exit(report.exit_code)
+        result = run_audit(
+            paths or [Path(".")],
+            config=config,
+            select=select or (),
+            ignore=ignore or (),
+            fail_on=FailOn(fail_on.value) if fail_on is not None else None,
+        )
+    except ConfigError as error:
+        for problem in error.problems:
+            where = (
+                f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
+            )
+            typer.echo(f"{where}: error: {problem.message}", err=True)
+            if problem.hint:
+                typer.echo(f"    hint: {problem.hint}", err=True)
+        raise typer.Exit(2) from None
+    _report(result, output_format, output, verbose)
+
+
+@app.command(short_help="List the rules: name, severity and summary.")
+def rules() -> None:
+    """List every rule with its default severity and a one-line summary."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from cyclemap.rules import registry
+
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for column in ("rule", "severity", "summary"):
+        table.add_column(column, no_wrap=column != "summary")
+    for rule in registry().values():
+        table.add_row(rule.name, rule.severity.value, rule.summary)
+    Console(no_color=not _color_for(sys.stdout), highlight=False, soft_wrap=False).print(table)
+
+
+@app.command(short_help="Explain one rule, with a bad and a good example.")
+def explain(rule: Annotated[str, typer.Argument(help="The rule name, e.g. peloteo-loop.")]) -> None:
+    """Print a rule's full documentation: the customer problem, examples and options."""
+    from cyclemap.loading.model_errors import did_you_mean
+    from cyclemap.rules import RULE_NAMES, registry
+
+    found = registry().get(rule)
+    if found is None:
+        guess = did_you_mean(rule, RULE_NAMES)
+        typer.echo(
+            f"cyclemap: error: `{rule}` is not a rule"
+            + (f"; did you mean `{guess}`?" if guess else "; see `cyclemap rules`"),
+            err=True,
+        )
+        raise typer.Exit(2)
+    typer.echo(f"{found.name} (default severity: {found.severity.value})\n")
+    typer.echo(found.doc)
+    defaults = found.option_defaults()
+    if defaults:
+        typer.echo("\nOptions (in cyclemap.toml, under [rules." + found.name + "]):")
+        for name, value in defaults.items():
+            typer.echo(f"  {name} = {value!r}")
 
 
 @app.command(short_help="Print the JSON Schema of the journey format.")

@@ -1,13 +1,38 @@
-"""The report for machines: stable keys, stable order, the same bytes for the same input."""
+"""The report for machines: stable keys, stable order, the same bytes for the same input.
+
+`validate` writes `{"files", "errors"}`; `audit` adds `findings` (keys as PRODUCT.md fixes them)
+and a `summary`. Unreadable paths are errors with line and column 0.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from cyclemap.checking import ValidationReport
+from cyclemap.findings import AuditResult
+from cyclemap.reporters import ReportOptions
 
 
-def render_validation(report: ValidationReport) -> str:
-    errors = [problem.as_dict() for problem in (*report.failures, *report.problems)]
-    document = {"files": [result.file for result in report.checked], "errors": errors}
+def summary(result: AuditResult) -> dict[str, Any]:
+    counts = result.counts()
+    return {
+        "files": len(result.reports),
+        "journeys": sum(report.kind == "journey" for report in result.reports),
+        "invalid": counts["invalid"],
+        "findings": len(result.findings),
+        "error": counts["error"],
+        "warning": counts["warning"],
+        "info": counts["info"],
+        "exit_code": result.exit_code,
+    }
+
+
+def render(result: AuditResult, options: ReportOptions) -> str:
+    document: dict[str, Any] = {
+        "files": [report.file for report in result.reports],
+        "errors": [problem.as_dict() for problem in (*result.failures, *result.problems)],
+    }
+    if result.audited:
+        document["findings"] = [finding.as_dict() for finding in result.findings]
+        document["summary"] = summary(result)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

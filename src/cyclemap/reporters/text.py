@@ -1,21 +1,37 @@
-"""The report for people in a terminal: `file:line:col: message`, then a hint."""
+"""The report for people in a terminal.
+
+Every problem and finding is a `file:line:col: severity: message` line (terminals and editors
+make those clickable), grouped by file, followed by a hint or the loop drawn with its teams, and
+a summary with counts per severity. User text is printed as plain text with control characters
+replaced, so a step name can neither inject rich markup nor terminal escape sequences.
+"""
 
 from __future__ import annotations
 
 import io
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 
 from rich.console import Console
 from rich.text import Text
 
-from cyclemap.checking import Status, ValidationReport
+from cyclemap.errors import Problem
+from cyclemap.findings import AuditResult, FileReport, Finding, Severity
+from cyclemap.reporters import ReportOptions
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_STYLES = {
+    Severity.ERROR: "bold red",
+    Severity.WARNING: "bold yellow",
+    Severity.INFO: "bold blue",
+}
 
 
 def clean(text: str) -> str:
-    """User text made safe for a terminal: no escape sequences, one line."""
-    return _CONTROL.sub("\ufffd", text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+    """User text made safe for a terminal: no escape sequences or bidi overrides, one line."""
+    flat = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    return _CONTROL.sub("\ufffd", flat)
 
 
 def _console(buffer: io.StringIO, *, color: bool) -> Console:
@@ -32,16 +48,137 @@ def _console(buffer: io.StringIO, *, color: bool) -> Console:
     )
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def render_validation(
-    report: ValidationReport, *, color: bool = False, verbose: bool = False
-) -> str:
+def _count(count: int, severity: Severity) -> str:
+    return f"{count} info" if severity is Severity.INFO else plural(count, severity.value)
+
+
+def _location(file: str, line: int, column: int) -> tuple[str, str]:
+    return clean(f"{file}:{line}:{column}") if line else clean(file), "bold"
+
+
+def _problem_lines(problems: Iterable[Problem]) -> list[Text]:
+    lines = []
+    for problem in problems:
+        lines.append(
+            Text.assemble(
+                _location(problem.file, problem.line, problem.column),
+                ": ",
+                ("error", "bold red"),
+                ": ",
+                clean(problem.message),
+            )
+        )
+        if problem.hint:
+            lines.append(Text.assemble("    ", ("hint", "cyan"), ": ", clean(problem.hint)))
+    return lines
+
+
+def _loop_drawing(finding: Finding, teams_of: dict[str, str | None]) -> Text | None:
+    if finding.rule != "peloteo-loop" or not finding.steps:
+        return None
+    walk = [*finding.steps, finding.steps[0]]
+    drawing = Text("    ↻ ", style="red")
+    for position, step in enumerate(walk):
+        if position:
+            drawing.append(" → ", style="red")
+        drawing.append(clean(step), style="bold")
+        team = teams_of.get(step)
+        if team:
+            drawing.append(f" ({clean(team)})", style="dim")
+    return drawing
+
+
+def _finding_lines(report: FileReport) -> list[Text]:
+    lines = []
+    for finding in report.findings:
+        lines.append(
+            Text.assemble(
+                _location(finding.file, finding.line, finding.column),
+                ": ",
+                (finding.severity.value, _STYLES[finding.severity]),
+                ": ",
+                clean(finding.message),
+                ("  [" + finding.rule + "]", "dim"),
+            )
+        )
+        teams = finding.details.get("step_teams", {})
+        drawing = _loop_drawing(finding, teams if isinstance(teams, dict) else {})
+        if drawing is not None:
+            lines.append(drawing)
+    return lines
+
+
+def _file_header(report: FileReport) -> Text:
+    header = Text(clean(report.file), style="bold underline")
+    if report.journey:
+        header.append(f"  {clean(report.journey)}", style="bold")
+    if report.name:
+        header.append(f" — {clean(report.name)}", style="dim")
+    counts: dict[Severity, int] = defaultdict(int)
+    for finding in report.findings:
+        counts[finding.severity] += 1
+    if report.problems:
+        header.append(f"  invalid ({plural(len(report.problems), 'error')})", style="bold red")
+    elif counts:
+        parts = [
+            f"{counts[severity]} {severity.value}" for severity in Severity if counts[severity]
+        ]
+        header.append("  " + ", ".join(parts))
+    else:
+        header.append("  ✓ clean", style="green")
+    return header
+
+
+def _validation_summary(result: AuditResult) -> Text:
+    problems = result.problems
+    invalid = sum(not report.valid for report in result.reports)
+    if problems or result.failures:
+        summary = Text.assemble(
+            ("✗ ", "bold red"),
+            f"{plural(len(problems), 'error')} in {invalid} of "
+            f"{plural(len(result.reports), 'file')}",
+        )
+    elif not result.reports:
+        summary = Text.assemble(("! ", "bold yellow"), "no journey files found")
+    else:
+        journeys = sum(report.kind == "journey" for report in result.reports)
+        catalogs = len(result.reports) - journeys
+        detail = ", ".join(
+            plural(count, word)
+            for count, word in ((journeys, "journey"), (catalogs, "catalog"))
+            if count
+        )
+        summary = Text.assemble(
+            ("✓ ", "bold green"), f"{plural(len(result.reports), 'file')} valid ({detail})"
+        )
+    return summary
+
+
+def _audit_summary(result: AuditResult) -> Text:
+    counts = result.counts()
+    journeys = sum(report.kind == "journey" for report in result.reports)
+    parts = [_count(counts[severity.value], severity) for severity in Severity]
+    failing = result.exit_code != 0
+    summary = Text.assemble(
+        ("✗ " if failing else "✓ ", "bold red" if failing else "bold green"),
+        ", ".join(parts),
+        f" in {plural(journeys, 'journey')}",
+    )
+    if counts["invalid"]:
+        summary.append(f"; {counts['invalid']} invalid", style="bold red")
+    if result.fail_on.value != "never":
+        summary.append(f" (fails on {result.fail_on.value})", style="dim")
+    return summary
+
+
+def render(result: AuditResult, options: ReportOptions) -> str:
     buffer = io.StringIO()
-    console = _console(buffer, color=color)
-    for failure in report.failures:
+    console = _console(buffer, color=options.color)
+    for failure in result.failures:
         console.print(
             Text.assemble(
                 (clean(failure.file), "bold"),
@@ -51,60 +188,39 @@ def render_validation(
                 clean(failure.message),
             )
         )
-    for problem in report.problems:
-        where = f"{problem.file}:{problem.line}:{problem.column}"
-        console.print(
-            Text.assemble(
-                (clean(where), "bold"),
-                ": ",
-                ("error", "bold red"),
-                ": ",
-                clean(problem.message),
-            )
-        )
-        if problem.hint:
-            console.print(Text.assemble("    ", ("hint", "cyan"), ": ", clean(problem.hint)))
-    if verbose:
-        for result in report.files:
-            if result.status is Status.VALID:
-                console.print(
-                    Text.assemble(
-                        (clean(result.file), "bold"), ": ", ("ok", "green"), f" ({result.kind})"
-                    )
-                )
-            elif result.status is Status.SKIPPED:
-                console.print(
-                    Text.assemble(
-                        (clean(result.file), "bold"), ": ", ("skipped", "dim"), f" ({result.note})"
-                    )
-                )
-    checked = report.checked
-    invalid = [result for result in checked if result.status is Status.INVALID]
-    if report.problems or report.failures:
-        summary = Text.assemble(
-            ("✗ ", "bold red"),
-            f"{_plural(len(report.problems), 'error')} in {len(invalid)} of "
-            f"{_plural(len(checked), 'file')}",
-        )
-        if report.failures:
-            summary.append(f"; {_plural(len(report.failures), 'path')} could not be read")
-    elif not checked:
-        summary = Text.assemble(("! ", "bold yellow"), "no journey files found")
+    if result.audited:
+        for report in result.reports:
+            if report.valid and not report.findings and not options.verbose:
+                continue
+            console.print(_file_header(report))
+            for line in _problem_lines(sorted(report.problems)) + _finding_lines(report):
+                console.print(line)
+            console.print()
     else:
-        journeys = sum(result.kind == "journey" for result in checked)
-        catalogs = len(checked) - journeys
-        detail = ", ".join(
-            _plural(count, word)
-            for count, word in ((journeys, "journey"), (catalogs, "catalog"))
-            if count
-        )
-        summary = Text.assemble(
-            ("✓ ", "bold green"), f"{_plural(len(checked), 'file')} valid ({detail})"
-        )
-    skipped = len(report.skipped)
-    if skipped and not verbose:
+        for line in _problem_lines(result.problems):
+            console.print(line)
+        if options.verbose:
+            for report in result.reports:
+                if report.valid:
+                    console.print(
+                        Text.assemble(
+                            (clean(report.file), "bold"), ": ", ("ok", "green"), f" ({report.kind})"
+                        )
+                    )
+    if options.verbose:
+        for skipped in result.skipped:
+            console.print(
+                Text.assemble(
+                    (clean(skipped.file), "bold"), ": ", ("skipped", "dim"), f" ({skipped.reason})"
+                )
+            )
+    summary = _audit_summary(result) if result.audited else _validation_summary(result)
+    if result.failures:
+        summary.append(f"; {plural(len(result.failures), 'path')} could not be read")
+    if result.skipped and not options.verbose:
         summary.append(
-            f"; {skipped} other YAML file{'' if skipped == 1 else 's'} skipped (-v lists them)",
+            f"; {len(result.skipped)} other YAML file{'' if len(result.skipped) == 1 else 's'} "
+            "skipped (-v lists them)",
             style="dim",
         )
     console.print(summary)

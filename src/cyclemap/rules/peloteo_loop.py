@@ -170,7 +170,11 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         ]
         drawn = " → ".join([*walk, walk[0]])
         message = f"peloteo: customers are bounced between {_teams_phrase(team_order)}: {drawn}"
-        details: dict[str, object] = {"teams": team_order, "component": component}
+        details: dict[str, object] = {
+            "teams": team_order,
+            "component": component,
+            "step_teams": {node: graph.step(node)["team"] for node in walk},
+        }
         if _shares_known(graph, component):
             chance = return_probability(graph, component, start)
             if chance is not None:
