@@ -99,6 +99,40 @@ def _bfs(graph: nx.DiGraph, sources: Iterable[str], *, reverse: bool = False) ->
     return seen
 
 
+DIRECT_SOLVE_LIMIT = 400
+"""Up to this many states, solve exactly; beyond, sparse LU fills in badly on tangled journeys
+(measured: 16 s on 10,000 steps) while GMRES converges in milliseconds."""
+
+
+def solve_absorbing(transitions: Any, rhs: Any) -> Any | None:
+    """Solve `(I - Q) x = rhs` for a substochastic sparse `Q` whose chain always ends.
+
+    Returns None when no finite solution is found (customers would circulate forever).
+    """
+    import warnings
+
+    import numpy as np
+    from scipy.sparse import identity
+    from scipy.sparse.linalg import MatrixRankWarning, gmres, spsolve
+
+    size = transitions.shape[0]
+    matrix = (identity(size, format="csr") - transitions).tocsc()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MatrixRankWarning)
+        try:
+            if size <= DIRECT_SOLVE_LIMIT:
+                solution = np.atleast_1d(spsolve(matrix, rhs))
+            else:
+                solution, info = gmres(matrix, rhs, rtol=1e-12, atol=0.0, restart=100, maxiter=200)
+                if info != 0:
+                    return None
+        except (MatrixRankWarning, RuntimeError, ValueError):
+            return None
+    if not np.all(np.isfinite(solution)):
+        return None
+    return solution
+
+
 @dataclass(frozen=True)
 class Flow:
     """Expected arrivals of customers at each step, per period (or per customer entering)."""
@@ -175,17 +209,17 @@ class JourneyGraph:
     def flow(self) -> Flow | None:
         """Expected arrivals per step, from the entries' volumes (or one customer per entry).
 
-        None when customers can circulate forever (a closed loop with no way out), where the
-        expected figures do not exist; `dead-end` reports that situation.
+        None when customers can circulate forever (a loop with no way out and no abandonment),
+        where the expected figures do not exist; `dead-end` reports that situation.
         """
-        import warnings
-
         import numpy as np
-        from scipy.sparse import csr_matrix, identity
-        from scipy.sparse.linalg import MatrixRankWarning, spsolve
+        from scipy.sparse import csr_matrix
 
         nodes = self.in_file_order(self.reachable)
-        if not nodes:
+        leaky = [
+            node for node in nodes if self.step(node)["abandon"] > 0 or not self.graph.succ[node]
+        ]
+        if not nodes or not set(nodes) <= _bfs(self.graph, leaky, reverse=True):
             return None
         index = {node: position for position, node in enumerate(nodes)}
         volumes = [self.graph.nodes[node]["volume"] for node in self.entries]
@@ -200,16 +234,8 @@ class JourneyGraph:
                 columns.append(index[source])
                 values.append(probability)
         transposed = csr_matrix((values, (rows, columns)), shape=(len(nodes), len(nodes)))
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", MatrixRankWarning)
-            try:
-                arrivals = spsolve(
-                    (identity(len(nodes), format="csc") - transposed).tocsc(), inflow
-                )
-            except (MatrixRankWarning, RuntimeError, ValueError):
-                return None
-        arrivals = np.atleast_1d(arrivals)
-        if not np.all(np.isfinite(arrivals)) or np.any(arrivals < -1e-9):
+        arrivals = solve_absorbing(transposed, inflow)
+        if arrivals is None:
             return None
         figures = {node: 0.0 for node in self.graph}
         figures.update((node, max(0.0, float(arrivals[index[node]]))) for node in nodes)

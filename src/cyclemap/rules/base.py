@@ -73,11 +73,13 @@ def step_at(graph: JourneyGraph, step_id: str) -> tuple[int | str, ...]:
 
 
 def percent(value: float) -> str:
-    """`0.183` -> `18%`; small values keep one decimal (`0.4%`)."""
+    """`0.183` -> `18%`; small values keep one decimal (`0.4%`), tiny ones say `<0.1%`."""
     shown = value * 100
-    return (
-        f"{shown:.1f}%" if 0 < shown < 10 and round(shown, 1) != round(shown) else f"{shown:.0f}%"
-    )
+    if 0 < shown < 0.05:
+        return "<0.1%"
+    if 0 < shown < 10 and round(shown, 1) != round(shown):
+        return f"{shown:.1f}%"
+    return f"{shown:.0f}%"
 
 
 def customers(value: float) -> str:

@@ -36,7 +36,7 @@ from collections import deque
 from collections.abc import Iterator
 
 from cyclemap.findings import Severity
-from cyclemap.graph import JourneyGraph
+from cyclemap.graph import JourneyGraph, solve_absorbing
 from cyclemap.rules.base import Detection, RuleOptions, percent, step_at
 
 NAME = "peloteo-loop"
@@ -101,8 +101,7 @@ def return_probability(graph: JourneyGraph, component: list[str], start: str) ->
     components). Solved with a sparse linear system, never by enumerating cycles.
     """
     import numpy as np
-    from scipy.sparse import csr_matrix, identity
-    from scipy.sparse.linalg import spsolve
+    from scipy.sparse import csr_matrix
 
     team = graph.step(start)["team"]
     members = set(component)
@@ -130,15 +129,10 @@ def return_probability(graph: JourneyGraph, component: list[str], start: str) ->
                 rows.append(row)
                 columns.append(states[(following, met)])
                 values.append(data["probability"])
-    matrix = identity(size, format="csr") - csr_matrix(
-        (values, (rows, columns)), shape=(size, size)
-    )
-    try:
-        solution = spsolve(matrix.tocsc(), target)
-    except RuntimeError:
+    solution = solve_absorbing(csr_matrix((values, (rows, columns)), shape=(size, size)), target)
+    if solution is None:
         return None
-    value = float(np.atleast_1d(solution)[states[(start, False)]])
-    return value if np.isfinite(value) else None
+    return min(1.0, max(0.0, float(solution[states[(start, False)]])))
 
 
 def _shares_known(graph: JourneyGraph, component: list[str]) -> bool:
