@@ -327,10 +327,6 @@ def test_missing_import_in_a_missing_folder(repo: Path) -> None:
     assert problem.hint == "check the path, relative to this file"
 
 
-@pytest.mark.xfail(
-    reason="bug: did-you-mean compares whole names, so the shared `.yaml` makes any name close",
-    strict=True,
-)
 def test_missing_import_does_not_suggest_an_unrelated_file(repo: Path) -> None:
     write(repo, {"catalog/other.yaml": COMPANY})
     with pytest.raises(LoadError) as caught:
@@ -339,7 +335,6 @@ def test_missing_import_does_not_suggest_an_unrelated_file(repo: Path) -> None:
     assert problem.hint == "check the path, relative to this file"
 
 
-@pytest.mark.xfail(reason="bug: importing a folder says it `does not exist`", strict=True)
 def test_importing_a_folder_says_it_is_a_folder(repo: Path) -> None:
     (repo / "catalog").mkdir()
     with pytest.raises(LoadError) as caught:
@@ -457,10 +452,6 @@ def test_latin1_catalog_is_refused_with_its_name(repo: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    reason="bug: a broken catalog imported twice is re-read and its problems reported twice",
-    strict=True,
-)
 def test_broken_catalog_imported_twice_is_reported_once(repo: Path) -> None:
     assert problems(
         repo,

@@ -95,7 +95,7 @@ EXPECTED: dict[str, Expected] = {
         (
             13,
             5,
-            "step `hung-up` is a `abandoned` outcome, which ends the journey, but it has `next`",
+            "step `hung-up` is an `abandoned` outcome, which ends the journey, but it has `next`",
         ),
     ],
     "same-target-twice.journey.yaml": [
@@ -190,10 +190,6 @@ def test_validity_problems_say_what_would_fix_them(name: str, path: str, hint: s
     assert (problem.path, problem.hint) == (path, hint)
 
 
-@pytest.mark.xfail(
-    reason="bug: errors of custom validators (reason, duration, slug) carry an empty hint",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "name", ["empty-allow-reason.journey.yaml", "duration-without-unit.journey.yaml"]
 )
@@ -256,10 +252,6 @@ def test_malformed_step_may_be_the_entry(tmp_path: Path) -> None:
     ) == [(6, 47, "`volume` must be at least 0.0 (got `-1`)")]
 
 
-@pytest.mark.xfail(
-    reason="bug: a malformed step is left out of the uniqueness check, hiding a duplicate id",
-    strict=True,
-)
 def test_duplicate_id_of_a_malformed_step_is_reported(tmp_path: Path) -> None:
     assert inline(
         tmp_path,
@@ -282,10 +274,6 @@ def test_duplicate_id_of_a_malformed_step_is_reported(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    reason="bug: one bad field of a step hides that step's broken references until fixed",
-    strict=True,
-)
 def test_broken_reference_of_a_malformed_step_is_reported(tmp_path: Path) -> None:
     assert inline(
         tmp_path,

@@ -17,6 +17,7 @@ and the key, and suggests the nearest rule or option name.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +72,8 @@ def find_config(start: Path) -> Path | None:
         project = candidate / "pyproject.toml"
         if project.is_file():
             try:
-                if "cyclemap" in tomllib.loads(project.read_text("utf-8")).get("tool", {}):
+                tool = tomllib.loads(project.read_text("utf-8")).get("tool")
+                if isinstance(tool, dict) and "cyclemap" in tool:
                     return project
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
                 continue
@@ -93,9 +95,12 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", 1) or 1
-        column = getattr(error, "colno", 1) or 1
-        message = str(error).split(" (at line")[0]
+        # `lineno`/`colno` exist from Python 3.14; before, the position is only in the text.
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        last = (len(text.splitlines()) or 1, 1)  # "at end of document"
+        line = getattr(error, "lineno", None) or (int(where.group(1)) if where else last[0])
+        column = getattr(error, "colno", None) or (int(where.group(2)) if where else last[1])
+        message = re.sub(r" \(at (line \d+, column \d+|end of document)\)$", "", str(error))
         raise ConfigError(
             [
                 Problem(
@@ -109,7 +114,8 @@ def _read(path: Path) -> dict[str, Any]:
             ]
         ) from None
     if path.name == "pyproject.toml":
-        section = data.get("tool", {}).get("cyclemap", {})
+        tool = data.get("tool")
+        section = tool.get("cyclemap", {}) if isinstance(tool, dict) else {}
         return dict(section) if isinstance(section, dict) else {"": section}
     return dict(data)
 

@@ -49,7 +49,7 @@ def _slug(value: Any) -> Any:
             "cyclemap_slug",
             "`{value}` is not a valid id: use lowercase letters, digits, `-`, `_` and `.`, "
             "starting with a letter or digit",
-            {"value": value},
+            {"value": value, "hint": f"write e.g. `{_suggest_slug(value)}`"},
         )
     return value
 
@@ -57,7 +57,11 @@ def _slug(value: Any) -> Any:
 def _reason(value: Any) -> Any:
     value = _as_text(value)
     if isinstance(value, str) and not value.strip():
-        raise PydanticCustomError("cyclemap_reason", "the reason must not be empty")
+        raise PydanticCustomError(
+            "cyclemap_reason",
+            "the reason must not be empty",
+            {"hint": "say why the finding is accepted, e.g. `Campaña temporal hasta enero`"},
+        )
     return value
 
 
@@ -65,28 +69,66 @@ _DURATION_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*")
 _DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+def _not_a_duration(value: Any) -> PydanticCustomError:
+    return PydanticCustomError(
+        "cyclemap_duration",
+        "`{value}` is not a duration: write a number with a unit, such as 30s, 4m, 2h, 3d or "
+        "1h 30m",
+        {"value": value, "hint": "units: s (seconds), m (minutes), h (hours), d (days)"},
+    )
+
+
 def parse_duration(value: Any) -> Any:
     """`30s`, `4m`, `2h`, `3d` or combinations such as `1h 30m` -> seconds."""
-    if not isinstance(value, str) and not (
-        isinstance(value, (int, float)) and not isinstance(value, bool)
-    ):
-        return value  # let the type check report it
-    text = _as_text(value)
+    if isinstance(value, (dict, list)) or value is None:
+        return value  # the type check says it must be text
+    text = str(_as_text(value))
+    if not text.strip():
+        raise PydanticCustomError(
+            "cyclemap_duration",
+            "the duration is empty: write e.g. 4m",
+            {"hint": "units: s (seconds), m (minutes), h (hours), d (days)"},
+        )
     position, seconds = 0, 0.0
     while position < len(text):
         match = _DURATION_PART.match(text, position)
         if not match or match.end() == position:
-            raise PydanticCustomError(
-                "cyclemap_duration",
-                "`{value}` is not a duration: write a number with a unit, such as 30s, 4m, 2h, "
-                "3d or 1h 30m",
-                {"value": text},
-            )
+            raise _not_a_duration(text)
         seconds += float(match.group(1)) * _DURATION_SECONDS[match.group(2)]
         position = match.end()
-    if not text.strip():
-        raise PydanticCustomError("cyclemap_duration", "the duration is empty: write e.g. 4m")
     return seconds
+
+
+def _format_version(value: Any) -> Any:
+    """Only the number 1: not `'1'`, `1.0` or `true` (which Python would call equal to 1)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value == FORMAT_VERSION:
+            return value
+        raise PydanticCustomError(
+            "cyclemap_version",
+            "unsupported format version `{value}`; this cyclemap reads version 1",
+            {
+                "value": getattr(value, "text", str(value)),
+                "hint": "write `cyclemap: 1`, or upgrade cyclemap",
+            },
+        )
+    shown = getattr(value, "text", None) or (
+        str(value).lower()
+        if isinstance(value, bool)
+        else repr(value)
+        if isinstance(value, str)
+        else str(value)
+    )
+    raise PydanticCustomError(
+        "cyclemap_version",
+        "the format version must be the number 1 (got {value})",
+        {"value": shown, "hint": "write `cyclemap: 1` without quotes"},
+    )
+
+
+def _suggest_slug(value: str) -> str:
+    slug = re.sub(r"[^a-z0-9_.-]+", "-", value.strip().lower()).strip("-_.")
+    return slug or "my-id"
 
 
 def _empty_if_null(value: Any) -> Any:
@@ -102,6 +144,8 @@ def _entry(value: Any) -> Any:
 
 
 def _moment(value: Any) -> Any:
+    if value is False:
+        return None
     return {} if value is True else value
 
 
@@ -242,7 +286,7 @@ class Step(_Strict):
     """Customer feeling at this step, 1 (awful) .. 5 (delighted)."""
     moment_of_truth: Annotated[
         Optional[MomentOfTruth],
-        BeforeValidator(_moment, json_schema_input_type=Union[bool, MomentOfTruth]),
+        BeforeValidator(_moment, json_schema_input_type=Union[bool, MomentOfTruth, None]),
     ] = None
     """A critical moment that shapes the customer's opinion."""
     outcome: Optional[Literal[OUTCOMES]] = None  # type: ignore[valid-type]
@@ -284,7 +328,9 @@ class JourneyFile(_Strict):
     model_config = ConfigDict(title="cyclemap journey")
     noun: ClassVar[str] = "the top level of a journey"
 
-    cyclemap: Literal[1] = Field(examples=[1])
+    cyclemap: Annotated[
+        Literal[1], BeforeValidator(_format_version, json_schema_input_type=Literal[1])
+    ] = Field(examples=[1])
     """Format version; required; files without it are not journeys."""
     journey: JourneyInfo
     """What the journey is."""
@@ -305,7 +351,9 @@ class CatalogFile(_Strict):
 
     noun: ClassVar[str] = "a catalog"
 
-    cyclemap: Optional[Literal[1]] = None
+    cyclemap: Annotated[
+        Optional[Literal[1]], BeforeValidator(_format_version, json_schema_input_type=Literal[1])
+    ] = None
     """Optional format version."""
     imports: list[Text] = Field(default_factory=list)
     """Further catalogs, relative to this file."""

@@ -27,7 +27,8 @@ class KnownIds:
     channels: set[str] = field(default_factory=set)
     teams: set[str] = field(default_factory=set)
     catalogs_complete: bool = True
-    all_steps_valid: bool = True
+    entry_written: bool = False
+    """Some step that failed validation was meant as an entry (it has `entry:`)."""
 
 
 @dataclass
@@ -106,7 +107,8 @@ def check_document(
         if step.next and step.outcome in ("failure", "abandoned"):
             checker.report(
                 (*at, "next"),
-                f"step `{step.id}` is a `{step.outcome}` outcome, which ends the journey, "
+                f"step `{step.id}` is {'an' if step.outcome == 'abandoned' else 'a'} "
+                f"`{step.outcome}` outcome, which ends the journey, "
                 "but it has `next`",
                 f"remove `next`, or change `outcome` if customers go on from `{step.id}`",
                 key=True,
@@ -134,7 +136,7 @@ def check_document(
                     f"write `{guess}`" if guess else "rule names: " + ", ".join(RULE_NAMES),
                     key=True,
                 )
-    if steps and not entries and known.all_steps_valid:
+    if steps and not entries and not known.entry_written:
         checker.report(
             ("steps",),
             "no step is an entry: the journey needs at least one first contact point",

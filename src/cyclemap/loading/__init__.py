@@ -8,12 +8,13 @@ together in a `LoadError`, each with file, line, column, field path and a hint.
 from __future__ import annotations
 
 import gc
+import typing
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -100,15 +101,53 @@ def _adapter(annotation: Any) -> TypeAdapter[Any]:
     return TypeAdapter(annotation)
 
 
+def _field_value(model: type[BaseModel], name: str, raw: object) -> object:
+    """One field validated on its own; list fields keep their valid items. Raises if invalid."""
+    field = model.model_fields[name]
+    annotation = field.annotation
+    if typing.get_origin(annotation) is list and isinstance(raw, list):
+        (item_type,) = typing.get_args(annotation)
+        kept = []
+        for item in raw:
+            try:
+                kept.append(_adapter(item_type).validate_python(item))
+            except ValidationError:
+                continue
+        return kept
+    return _field_adapter(model, name).validate_python(raw)
+
+
+@cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    field = model.model_fields[name]
+    annotated: Any = Annotated[field.annotation, field]
+    return TypeAdapter(annotated)
+
+
 def _valid_items(model: type[M], raw: object) -> list[tuple[int, M]]:
+    """The items of a list that validate, and of the others every field that does on its own
+    (with the rest unset), so one bad field hides none of the item's other problems."""
     if not isinstance(raw, list):
         return []
     valid: list[tuple[int, M]] = []
     for index, item in enumerate(raw):
         try:
             valid.append((index, model.model_validate(item)))
-        except ValidationError:
             continue
+        except ValidationError:
+            pass
+        if not isinstance(item, dict):
+            continue
+        values: dict[str, object] = {}
+        for name, field in model.model_fields.items():
+            # Unset or invalid: the default, or None for a required field (never checked).
+            fallback = None if field.is_required() else field.get_default(call_default_factory=True)
+            try:
+                values[name] = _field_value(model, name, item[name]) if name in item else fallback
+            except ValidationError:
+                values[name] = fallback
+        if isinstance(values.get("id"), str):
+            valid.append((index, model.model_construct(None, **values)))
     return valid
 
 
@@ -175,7 +214,10 @@ def _salvage(data: dict[str, Any]) -> _Parts:
         if isinstance(data.get("teams"), dict)
         else set(),
         catalogs_complete=imports is not None,
-        all_steps_valid=isinstance(raw_steps, list) and len(steps) == len(raw_steps),
+        entry_written=isinstance(raw_steps, list)
+        and any(
+            isinstance(item, dict) and item.get("entry") not in (None, False) for item in raw_steps
+        ),
     )
     return _Parts(imports, channels, teams, _valid_items(Stage, data.get("stages")), steps, known)
 
@@ -259,7 +301,7 @@ def _load_journey(path: Path, display: str) -> LoadedJourney:
         root=root,
         channels=definitions.channels,
         teams=definitions.teams,
-        catalogs=tuple(catalog.display for catalog in catalogs),
+        catalogs=tuple(dict.fromkeys(catalog.display for catalog in catalogs)),
     )
 
 

@@ -79,7 +79,8 @@ class ImportResolver:
     root: Path
     problems: list[Problem] = field(default_factory=list)
     failed: bool = False
-    _cache: dict[Path, Catalog] = field(default_factory=dict)
+    _cache: dict[Path, Catalog | None] = field(default_factory=dict)
+    """Every catalog read in this load, once; None for one that failed (already reported)."""
 
     def resolve(
         self,
@@ -139,18 +140,30 @@ class ImportResolver:
             self._refuse(where, f"import cycle: {cycle}", "remove one of the imports in the cycle")
             return None
         if target in self._cache:
-            return self._cache[target]
+            cached = self._cache[target]
+            if cached is None:
+                self.failed = True
+            return cached
+        if target.is_dir():
+            self._refuse(
+                where,
+                f"the import `{text}` is a folder; imports name catalog files",
+                "name the catalog file inside it, e.g. `" + text.rstrip("/") + "/company.yaml`",
+            )
+            return None
         if not target.is_file():
             siblings = (
-                [entry.name for entry in target.parent.glob("*.y*ml")]
-                if (target.parent.is_dir())
-                else []
+                {entry.stem: entry.name for entry in target.parent.glob("*.y*ml")}
+                if target.parent.is_dir()
+                else {}
             )
-            guess = did_you_mean(target.name, siblings)
+            guess = did_you_mean(target.stem, siblings)
             self._refuse(
                 where,
                 f"the import `{text}` does not exist",
-                f"did you mean `{guess}`?" if guess else "check the path, relative to this file",
+                f"did you mean `{siblings[guess]}`?"
+                if guess
+                else "check the path, relative to this file",
             )
             return None
         return self._load_catalog(target, where=where, chain=chain)
@@ -159,6 +172,7 @@ class ImportResolver:
         self, path: Path, *, where: tuple[str, int, int, str], chain: tuple[Path, ...]
     ) -> Catalog | None:
         display = display_path(path)
+        self._cache[path] = None  # until it loads; a failure is reported once
         try:
             root = read_document(path, display)
         except LoadError as error:

@@ -120,11 +120,6 @@ def _describe(
         if guess:
             return f"{message}; did you mean `{guess}`?", f"rename it to `{guess}`"
         return message, "known fields: " + ", ".join(known)
-    if kind == "literal_error" and path == ("cyclemap",):
-        return (
-            f"unsupported format version {_shown(value)}; this cyclemap reads version 1",
-            "write `cyclemap: 1`, or upgrade cyclemap",
-        )
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
         options = [option.strip() for option in expected.replace(" or ", ", ").split(",")]
@@ -162,7 +157,7 @@ def _describe(
         limit = next(iter(ctx.values()), "")
         return f"{field} must be {words[kind]} {limit} (got {_shown(value)})", "fix the value"
     if kind.startswith("cyclemap_"):
-        return error["msg"], ""
+        return error["msg"], str(ctx.get("hint", ""))
     return f"{field}: {error['msg']}", ""
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
+from cyclemap.loading.yaml_nodes import C_PARSER as _C_PARSER
 from cyclemap.loading.yaml_nodes import Node, NodeError, compose, problem_at
 
 MAX_BYTES = 32 * 1024 * 1024
@@ -105,16 +106,20 @@ def decode(data: bytes, display: str) -> str:
 def _syntax_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
     mark = getattr(error, "problem_mark", None)
     if isinstance(error, yaml.reader.ReaderError):
-        before = text[: error.position]
+        character = error.character
+        code = character if isinstance(character, int) else ord(str(character)[:1] or "?")
+        offset = error.position
+        if _C_PARSER:  # libyaml counts bytes of the UTF-8 text, not characters
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
+        before = text[:offset]
         line = before.count("\n") + 1
-        column = error.position - (before.rfind("\n") + 1) + 1
+        column = offset - (before.rfind("\n") + 1) + 1
         return Problem(
             display,
             line,
             column,
             "",
-            f"the file contains the character U+{ord(str(error.character)):04X}, "
-            "which YAML does not allow",
+            f"the file contains the character U+{code:04X}, which YAML does not allow",
             "remove it; journeys are plain UTF-8 text",
         )
     problem = str(getattr(error, "problem", None) or error).strip()
@@ -126,6 +131,12 @@ def _syntax_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
         (advice for needle, advice in _SYNTAX_HINTS if needle in problem),
         "check the indentation and quoting here",
     )
+    opened = getattr(error, "context_mark", None)
+    if opened is not None and context and "flow" in context:
+        hint = (
+            f"the bracket opened at line {opened.line + 1}, column {opened.column + 1} is not "
+            "closed properly"
+        )
     line = mark.line + 1 if mark is not None else 1
     column = mark.column + 1 if mark is not None else 1
     if mark is not None and text[mark.index : mark.index + 1] == "\t":

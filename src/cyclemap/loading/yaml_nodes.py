@@ -23,11 +23,19 @@ from cyclemap.errors import Problem
 
 try:  # libyaml's C parser when PyYAML was built with it; the pure-Python parser otherwise
     from yaml import CSafeLoader as _EventLoader
+
+    C_PARSER = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
 
+    C_PARSER = False
+
 MAX_DEPTH = 32
 """Deepest nesting of mappings and sequences accepted; a journey needs fewer than ten."""
+
+MAX_EVENTS = 6_000_000
+"""Most YAML events (values, keys, collections) read from one file: a 100,000-step journey has
+about 4 million; a hostile 30 MB list of tiny values would otherwise take a minute and gigabytes."""
 
 
 @dataclass(slots=True)
@@ -198,11 +206,21 @@ def compose(text: str) -> Node | None:
     stack: list[MappingNode | SequenceNode] = []
     pending: list[ScalarNode | None] = []
     loader = _EventLoader(text)
+    budget = MAX_EVENTS
     try:
         while True:
             event: Any = loader.get_event()
             if event is None:
                 break
+            budget -= 1
+            if not budget:
+                mark = event.start_mark
+                raise NodeError(
+                    mark.line,
+                    mark.column,
+                    f"the file holds more than {MAX_EVENTS:,} values; far more than a journey",
+                    "split it into several journeys, or check that this is the right file",
+                )
             kind = type(event)
             if (
                 kind is yaml.ScalarEvent
