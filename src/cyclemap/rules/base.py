@@ -18,6 +18,9 @@ from pydantic import BaseModel, ConfigDict
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
+from cyclemap.numbers import customers, percent
+
+__all__ = ["Detection", "Rule", "RuleOptions", "customers", "percent", "step_at"]
 
 
 class RuleOptions(BaseModel):
@@ -70,18 +73,3 @@ class Rule:
 def step_at(graph: JourneyGraph, step_id: str) -> tuple[int | str, ...]:
     """The location of a step in its file."""
     return ("steps", graph.step(step_id)["index"])
-
-
-def percent(value: float) -> str:
-    """`0.183` -> `18%`; small values keep one decimal (`0.4%`), tiny ones say `<0.1%`."""
-    shown = value * 100
-    if 0 < shown < 0.05:
-        return "<0.1%"
-    if 0 < shown < 10 and round(shown, 1) != round(shown):
-        return f"{shown:.1f}%"
-    return f"{shown:.0f}%"
-
-
-def customers(value: float) -> str:
-    """A count of customers for messages: `1,234`."""
-    return f"{round(value):,}"

@@ -15,6 +15,15 @@ stages:
 ```
 
 Good: remove it, or add the steps that belong there.
+
+```yaml
+stages:
+  - {id: contact, name: Contacto}
+  - {id: follow-up, name: Seguimiento}
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: satisfaction-call}]}
+  - {id: satisfaction-call, stage: follow-up, outcome: success}
+```
 """
 
 from __future__ import annotations

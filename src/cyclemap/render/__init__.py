@@ -1,0 +1,108 @@
+"""Drawing journeys: one module per target (dot, mermaid, mermaid_journey, html).
+
+`render_journey` is the entry point: it audits the journey for highlights, builds the view,
+and returns the bytes of the requested format; nothing is written here (the command line
+writes atomically, once everything rendered).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cyclemap.findings import Finding
+from cyclemap.loading import LoadedJourney
+from cyclemap.render.layout import RenderError
+from cyclemap.render.view import Collapse, GroupBy
+
+FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "mermaid-journey", "html")
+SUFFIXES = {
+    "svg": ".svg",
+    "png": ".png",
+    "pdf": ".pdf",
+    "dot": ".dot",
+    "mermaid": ".mmd",
+    "mermaid-journey": ".satisfaction.mmd",
+    "html": ".html",
+}
+TEXT_FORMATS = frozenset({"svg", "dot", "mermaid", "mermaid-journey", "html"})
+DEFAULT_TIMEOUT = 60.0
+
+__all__ = ["FORMATS", "RenderError", "RenderOptions", "Rendered", "render_journey"]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    by: GroupBy = "stage"
+    collapse: Collapse | None = None
+    findings: bool = True
+    timeout: float = DEFAULT_TIMEOUT
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    notes: tuple[str, ...] = ()
+    """Things the user should know (steps left out of a journey diagram)."""
+
+
+def render_journey(
+    journey: LoadedJourney,
+    output_format: str,
+    options: RenderOptions | None = None,
+    findings: list[Finding] | None = None,
+) -> Rendered:
+    """The map of one valid journey in `output_format` (one of `FORMATS`)."""
+    from cyclemap.graph import JourneyGraph
+    from cyclemap.render.view import build_view
+
+    options = options or RenderOptions()
+    if output_format not in FORMATS:
+        raise RenderError(
+            f"unknown map format `{output_format}`; choose one of {', '.join(FORMATS)}"
+        )
+    graph = JourneyGraph(journey)
+    if output_format == "mermaid-journey":
+        from cyclemap.render.mermaid_journey import left_out, to_mermaid_journey
+
+        missing = left_out(graph)
+        if len(missing) == len(graph.graph):
+            raise RenderError(
+                f"{journey.display}: no step has a `score`, so there is no journey diagram to "
+                "draw; add `score: 1..5` to the steps customers feel strongly about"
+            )
+        notes = (
+            (
+                f"{journey.display}: left out {len(missing)} step(s) with no score: "
+                + ", ".join(missing),
+            )
+            if missing
+            else ()
+        )
+        return Rendered(to_mermaid_journey(graph).encode("utf-8"), notes)
+    if findings is None:
+        findings = _findings(journey) if options.findings else []
+    view = build_view(graph, findings, by=options.by, collapse=options.collapse)
+    if output_format == "mermaid":
+        from cyclemap.render.mermaid import to_mermaid
+
+        return Rendered(to_mermaid(view, findings=options.findings).encode("utf-8"))
+    from cyclemap.render.dot import to_dot
+
+    source = to_dot(view, findings=options.findings)
+    if output_format == "dot":
+        return Rendered(source.encode("utf-8"))
+    from cyclemap.render.layout import run_dot
+
+    if output_format == "html":
+        from cyclemap.render.html import to_html
+
+        svg = run_dot(source, "svg", timeout=options.timeout)
+        return Rendered(to_html(graph, svg, findings).encode("utf-8"))
+    return Rendered(run_dot(source, output_format, timeout=options.timeout))
+
+
+def _findings(journey: LoadedJourney) -> list[Finding]:
+    from cyclemap.config import load_settings
+    from cyclemap.engine import audit_journey
+
+    return audit_journey(journey, load_settings(None, start=journey.path))

@@ -1,0 +1,204 @@
+"""The journey map as Graphviz DOT: swimlanes, team colours, highlighted findings.
+
+Every piece of user text reaches DOT through `_text` (HTML-escaped inside HTML-like labels,
+control characters removed, length capped), and nodes and clusters get synthetic ids, so a step
+named `<script>` or `a"b\\c` is drawn as text and can never add nodes or attributes. Nothing of
+the user's goes into URL, href or tooltip attributes (dot copies those into SVG unescaped).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from dataclasses import replace
+
+import graphviz
+
+from cyclemap.numbers import customers, percent
+from cyclemap.render.view import MapEdge, MapNode, MapView
+
+FINDING_COLOUR = "#c62828"
+SUCCESS = ("#c8e6c9", "#2e7d32")
+FAILURE = ("#ffcdd2", "#c62828")
+MOMENT_COLOUR = "#f9a825"
+
+
+def _text(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def layout_effort(size: int) -> dict[str, str]:
+    """Graph attributes that bound dot's work as the map grows.
+
+    dot's network-simplex and crossing minimisation explode on big graphs with long back
+    edges (measured with dot 2.43: over 12 minutes for 1,000 steps unbounded); capping their
+    iterations and skipping the extra crossing pass keeps large maps to seconds.
+    """
+    if size <= 150:
+        return {}
+    if size <= 600:
+        return {"nslimit": "5", "nslimit1": "5", "mclimit": "0.5", "remincross": "false"}
+    return {
+        "nslimit": "1",
+        "nslimit1": "1",
+        "mclimit": "0.1",
+        "remincross": "false",
+        "searchsize": "10",
+        "splines": "line",
+    }
+
+
+def _node_label(node: MapNode) -> str:
+    star = "★ " if node.moment_of_truth else ""
+    rows = [f"<B>{_text(star + node.label)}</B>"]
+    if node.detail:
+        rows.append(f'<FONT POINT-SIZE="9">{_text(node.detail)}</FONT>')
+    if node.kind == "group" and node.lost:
+        rows.append(
+            f'<FONT POINT-SIZE="9" COLOR="{FINDING_COLOUR}">{customers(node.lost)} abandon</FONT>'
+        )
+    return "<" + "<BR/>".join(rows) + ">"
+
+
+def _node_attributes(node: MapNode) -> dict[str, str]:
+    attributes = {"fillcolor": node.colour, "color": "#555555", "penwidth": "1"}
+    if node.kind == "entry":
+        attributes.update(shape="cds", penwidth="2")
+    elif node.kind == "success":
+        attributes.update(fillcolor=SUCCESS[0], color=SUCCESS[1], peripheries="2")
+    elif node.kind in ("failure", "abandoned"):
+        attributes.update(fillcolor=FAILURE[0], color=FAILURE[1], peripheries="2")
+    if node.moment_of_truth:
+        attributes.update(color=MOMENT_COLOUR, penwidth="3")
+    if node.marks & {"dead-end", "unreachable-step"}:
+        attributes.update(color=FINDING_COLOUR, penwidth="3", style="rounded,filled,dashed")
+    elif node.marks & {"peloteo-loop", "drop-off-point"}:
+        attributes.update(color=FINDING_COLOUR, penwidth="3")
+    return attributes
+
+
+def _edge_attributes(edge: MapEdge, *, findings: bool) -> dict[str, str]:
+    attributes: dict[str, str] = {}
+    if edge.label:
+        attributes["label"] = _text(edge.label)
+    styles = []
+    if edge.handoff:
+        styles.append("dashed")
+    if edge.context_lost:
+        attributes.update(color=FINDING_COLOUR, fontcolor=FINDING_COLOUR)
+        attributes["label"] = _text((edge.label + " " if edge.label else "") + "context lost")
+    if edge.peloteo and findings:
+        attributes.update(color=FINDING_COLOUR, penwidth="3.5")
+        styles.append("bold")
+    if edge.weight != 1.0:
+        attributes["penwidth"] = f"{1 + 5 * edge.weight:.2f}"
+    if styles:
+        attributes["style"] = ",".join(styles)
+    return attributes
+
+
+def _drop_off(dot: graphviz.Digraph, node: MapNode, *, findings: bool) -> None:
+    text = f"abandon {percent(node.abandon)}"
+    if node.lost is not None:
+        text += f" (≈{customers(node.lost)})"
+    exit_key = f"{node.key}x"
+    dot.node(
+        exit_key,
+        label=_text(text),
+        shape="plaintext",
+        fontsize="9",
+        fillcolor="none",
+        fontcolor="#777777",
+    )
+    highlight = findings and "drop-off-point" in node.marks
+    dot.edge(
+        node.key,
+        exit_key,
+        style="dotted",
+        arrowhead="tee",
+        color=FINDING_COLOUR if highlight else "#999999",
+        penwidth="2.5" if highlight else "1",
+    )
+
+
+def _legend(dot: graphviz.Digraph, view: MapView) -> None:
+    rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
+    rows += [
+        f'<TR><TD BGCOLOR="{colour}" WIDTH="18"> </TD><TD ALIGN="LEFT">{_text(name)}</TD></TR>'
+        for name, colour in view.legend
+    ]
+    rows += [
+        f'<TR><TD BGCOLOR="{SUCCESS[0]}"> </TD><TD ALIGN="LEFT">success</TD></TR>',
+        f'<TR><TD BGCOLOR="{FAILURE[0]}"> </TD><TD ALIGN="LEFT">failure / abandoned</TD></TR>',
+        '<TR><TD>★</TD><TD ALIGN="LEFT">moment of truth</TD></TR>',
+        '<TR><TD>- -</TD><TD ALIGN="LEFT">handoff between teams</TD></TR>',
+        f'<TR><TD><FONT COLOR="{FINDING_COLOUR}">━</FONT></TD>'
+        '<TD ALIGN="LEFT">finding (peloteo, dead end, drop-off)</TD></TR>',
+    ]
+    table = '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">'
+    dot.node(
+        "legend",
+        label=table + "".join(rows) + "</TABLE>>",
+        shape="plaintext",
+        fillcolor="none",
+        fontsize="10",
+    )
+
+
+def to_dot(view: MapView, *, findings: bool = True) -> str:
+    """DOT source of the map; the same view gives the same bytes."""
+    dot = graphviz.Digraph("journey")
+    title = f'<<B>{_text(view.title)}</B><BR/><FONT POINT-SIZE="10">{_text(view.subtitle)}</FONT>>'
+    dot.attr(
+        rankdir="LR",
+        label=title,
+        labelloc="t",
+        fontname="Helvetica",
+        fontsize="18",
+        compound="true",
+        newrank="true",
+        **layout_effort(len(view.nodes)),
+    )
+    dot.attr("node", shape="box", style="rounded,filled", fontname="Helvetica", fontsize="11")
+    dot.attr("edge", fontname="Helvetica", fontsize="9", color="#555555")
+    by_key = {node.key: node for node in view.nodes}
+    grouped = {key for group in view.groups for key in group.nodes}
+    for group in view.groups:
+        with dot.subgraph(name=f"cluster_{group.key}") as lane:
+            lane.attr(
+                label=f"<<B>{_text(group.title)}</B>>",
+                style="rounded,filled",
+                fillcolor="#fafafa",
+                color="#bbbbbb",
+                fontsize="12",
+            )
+            for key in group.nodes:
+                _add_node(lane, by_key[key], findings=findings)
+    for node in view.nodes:
+        if node.key not in grouped:
+            _add_node(dot, node, findings=findings)
+    # Keep the swimlanes in their order: invisible, heavy edges from each lane to the next.
+    for before, after in itertools.pairwise(view.groups):
+        dot.edge(before.nodes[0], after.nodes[0], style="invis", weight="20")
+    for edge in view.edges:
+        dot.edge(edge.source, edge.target, **_edge_attributes(edge, findings=findings))
+    if view.legend and not view.collapsed:
+        _legend(dot, view)
+    source: str = dot.source
+    return source
+
+
+def _add_node(dot: graphviz.Digraph, node: MapNode, *, findings: bool) -> None:
+    shown = node if findings else replace(node, marks=frozenset())
+    dot.node(node.key, label=_node_label(node), **_node_attributes(shown))
+    if node.volume is not None:
+        dot.node(
+            f"{node.key}e",
+            label=_text(customers(node.volume)),
+            shape="plaintext",
+            fontsize="9",
+            fillcolor="none",
+        )
+        dot.edge(f"{node.key}e", node.key, style="bold", arrowhead="vee")
+    if node.kind != "group" and node.abandon > 0:
+        _drop_off(dot, shown, findings=findings)
