@@ -176,6 +176,129 @@ def audit(
     _report(result, output_format, output, verbose)
 
 
+class MapFormat(str, enum.Enum):
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+    dot = "dot"
+    mermaid = "mermaid"
+    mermaid_journey = "mermaid-journey"
+    html = "html"
+
+
+class GroupChoice(str, enum.Enum):
+    stage = "stage"
+    team = "team"
+    channel = "channel"
+
+
+class CollapseChoice(str, enum.Enum):
+    stage = "stage"
+    team = "team"
+
+
+@app.command(short_help="Draw the journey map: svg, png, pdf, dot, mermaid, html.")
+def render(
+    paths: Annotated[list[Path], typer.Argument(help="Journey files or folders.")],
+    output_format: Annotated[
+        MapFormat, typer.Option("--format", "-f", help="Map format.", case_sensitive=False)
+    ] = MapFormat.svg,
+    output: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output file (or folder for several journeys; `-` for standard output). "
+            "Default: beside each journey, with the format's suffix.",
+        ),
+    ] = None,
+    by: Annotated[
+        GroupChoice, typer.Option("--by", help="Swimlanes by stage, team or channel.")
+    ] = GroupChoice.stage,
+    collapse: Annotated[
+        Optional[CollapseChoice],
+        typer.Option("--collapse", help="Overview: one box per stage or team, arrows by flow."),
+    ] = None,
+    no_findings: Annotated[
+        bool, typer.Option("--no-findings", help="Do not highlight audit findings.")
+    ] = False,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", min=1, help="Seconds the layout may take (svg/png/pdf/html)."),
+    ] = 60.0,
+) -> None:
+    """Draw each journey's map, highlighting peloteo loops, dead ends and drop-off points."""
+    from cyclemap.checking import validate as run_validation
+    from cyclemap.engine import to_result
+    from cyclemap.output import write_atomically
+    from cyclemap.render import SUFFIXES, TEXT_FORMATS, RenderError, RenderOptions, render_journey
+    from cyclemap.reporters import ReportOptions
+    from cyclemap.reporters import render as report
+
+    report_result = run_validation(paths)
+    result = to_result(report_result)
+    if result.problems or result.failures:
+        typer.echo(
+            report(result, "text", ReportOptions(color=_color_for(sys.stderr))), err=True, nl=False
+        )
+    journeys = report_result.journeys
+    to_stdout = output is not None and str(output) == "-"
+    fmt = output_format.value
+    if to_stdout and (fmt not in TEXT_FORMATS or len(journeys) > 1):
+        typer.echo(
+            "cyclemap: error: `-o -` writes one journey in a text format (svg, dot, "
+            "mermaid, mermaid-journey, html)",
+            err=True,
+        )
+        raise typer.Exit(2)
+    if output is not None and not to_stdout and len(journeys) > 1 and not output.is_dir():
+        typer.echo(
+            f"cyclemap: error: {output} must be an existing folder to hold several maps", err=True
+        )
+        raise typer.Exit(2)
+    options = RenderOptions(
+        by=by.value,
+        collapse=collapse.value if collapse is not None else None,
+        findings=not no_findings,
+        timeout=timeout,
+    )
+    planned: list[tuple[Path | None, bytes]] = []
+    for journey in journeys:
+        try:
+            rendered = render_journey(journey, fmt, options)
+        except RenderError as error:
+            typer.echo(f"cyclemap: error: {journey.display}: {error}", err=True)
+            raise typer.Exit(2) from None
+        for note in rendered.notes:
+            typer.echo(f"note: {note}", err=True)
+        if to_stdout:
+            target = None
+        elif output is None:
+            target = journey.path.with_suffix(SUFFIXES[fmt])
+        elif output.is_dir():
+            target = output / journey.path.with_suffix(SUFFIXES[fmt]).name
+        else:
+            target = output
+        if target is not None and target.resolve() == journey.path.resolve():
+            typer.echo(
+                f"cyclemap: error: {target} is the journey itself; choose another output", err=True
+            )
+            raise typer.Exit(2)
+        planned.append((target, rendered.data))
+    # Everything rendered: only now write, each file atomically.
+    for target, data in planned:
+        if target is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            continue
+        try:
+            write_atomically(target, data)
+        except InputOutputError as error:
+            raise _fail(error) from None
+        typer.echo(f"wrote {target}", err=True)
+    raise typer.Exit(result.exit_code)
+
+
 @app.command(short_help="List the rules: name, severity and summary.")
 def rules() -> None:
     """List every rule with its default severity and a one-line summary."""
