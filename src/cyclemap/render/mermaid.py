@@ -7,6 +7,8 @@ text goes only inside quoted labels, with every character Mermaid could read as 
 
 from __future__ import annotations
 
+import json
+
 from cyclemap.render.view import MapView
 
 _SPECIAL = set('"#<>&`[]{}()|;\\*_~=')
@@ -26,7 +28,7 @@ def text(value: str) -> str:
 def to_mermaid(view: MapView, *, findings: bool = True) -> str:
     lines = [
         "---",
-        f'title: "{text(view.title)}"',
+        f"title: {json.dumps(view.title, ensure_ascii=False)}",
         "---",
         "flowchart LR",
     ]
