@@ -15,6 +15,8 @@ from cyclemap.errors import CyclemapError, InputOutputError
 
 if TYPE_CHECKING:
     from cyclemap.findings import AuditResult
+    from cyclemap.flow import FlowReport
+    from cyclemap.loading import LoadedJourney
 
 app = typer.Typer(
     name="cyclemap",
@@ -163,6 +165,7 @@ def audit(
             select=select or (),
             ignore=ignore or (),
             fail_on=FailOn(fail_on.value) if fail_on is not None else None,
+            wins=3 if output_format is ReportFormat.text else 0,
         )
     except ConfigError as error:
         for problem in error.problems:
@@ -297,6 +300,76 @@ def render(
             raise _fail(error) from None
         typer.echo(f"wrote {target}", err=True)
     raise typer.Exit(result.exit_code)
+
+
+class StatsFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command(short_help="Customers lost per step and the fixes that pay back first.")
+def stats(
+    paths: Annotated[list[Path], typer.Argument(help="Journey files or folders.")],
+    output_format: Annotated[
+        StatsFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = StatsFormat.text,
+    output: OutputOption = None,
+    context_cost: Annotated[
+        float,
+        typer.Option(
+            "--context-cost",
+            min=0,
+            max=1,
+            help="Abandonment caused by a `context: lost` handoff (0..1).",
+        ),
+    ] = 0.1,
+    top: Annotated[int, typer.Option("--top", min=0, help="How many quick wins to show.")] = 5,
+) -> None:
+    """Flow figures per entry and per step, peloteo bounces, and ranked quick wins."""
+    from cyclemap.checking import validate as run_validation
+    from cyclemap.engine import to_result
+    from cyclemap.flow import TrappedError
+    from cyclemap.reporters import ReportOptions
+    from cyclemap.reporters import render as report
+
+    validation = run_validation(paths)
+    result = to_result(validation)
+    problems = list(result.failures) + result.problems
+    if problems:
+        typer.echo(
+            report(result, "text", ReportOptions(color=_color_for(sys.stderr))), err=True, nl=False
+        )
+    reports = []
+    trapped = False
+    for journey in validation.journeys:
+        try:
+            reports.append(_journey_stats(journey, context_cost=context_cost, top=top))
+        except TrappedError as error:
+            typer.echo(f"{journey.display}: error: {error}", err=True)
+            trapped = True
+    if output_format is StatsFormat.json:
+        from cyclemap.reporters.stats_json import render as render_json
+
+        text = render_json(reports, problems)
+    else:
+        from cyclemap.reporters.stats_text import render as render_text
+
+        text = render_text(reports, color=output is None and _color_for(sys.stdout))
+    try:
+        _emit(text, output)
+    except InputOutputError as error:
+        raise _fail(error) from None
+    raise typer.Exit(result.exit_code or (1 if trapped else 0))
+
+
+def _journey_stats(journey: LoadedJourney, *, context_cost: float, top: int) -> FlowReport:
+    from cyclemap.config import load_settings
+    from cyclemap.engine import audit_journey
+    from cyclemap.flow import analyse
+    from cyclemap.graph import JourneyGraph
+
+    findings = audit_journey(journey, load_settings(None, start=journey.path))
+    return analyse(JourneyGraph(journey), findings, context_cost=context_cost, top=top)
 
 
 @app.command(short_help="List the rules: name, severity and summary.")

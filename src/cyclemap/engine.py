@@ -111,16 +111,36 @@ def apply_overrides(
     )
 
 
+def quick_wins(journey: LoadedJourney, findings: list[Finding], count: int) -> tuple[str, ...]:
+    """The `count` fixes that save the most customers, in words; none if flow is undefined."""
+    from cyclemap.flow import TrappedError, analyse
+    from cyclemap.graph import JourneyGraph
+
+    try:
+        report = analyse(JourneyGraph(journey), findings, top=count)
+    except TrappedError:
+        return ()
+    return tuple(f"{win.description}: {report.gain_text(win)}" for win in report.quick_wins)
+
+
 def to_result(
-    report: ValidationReport, *, settings: Settings | None = None, audited: bool = False
+    report: ValidationReport,
+    *,
+    settings: Settings | None = None,
+    audited: bool = False,
+    wins: int = 0,
 ) -> AuditResult:
-    """The run's result: every checked file with its problems or (when audited) findings."""
+    """The run's result: every checked file with its problems or (when audited) findings,
+    and with `wins` > 0 the best quick wins of each journey."""
     reports = []
     for file in report.checked:
         journey = file.journey
         findings: tuple[Finding, ...] = ()
+        suggestions: tuple[str, ...] = ()
         if audited and journey is not None and settings is not None:
             findings = tuple(audit_journey(journey, settings))
+            if wins:
+                suggestions = quick_wins(journey, list(findings), wins)
         reports.append(
             FileReport(
                 file=file.file,
@@ -129,6 +149,7 @@ def to_result(
                 name=journey.document.journey.name if journey is not None else None,
                 findings=findings,
                 problems=file.problems,
+                quick_wins=suggestions,
             )
         )
     return AuditResult(
@@ -151,11 +172,13 @@ def audit(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     fail_on: FailOn | None = None,
+    wins: int = 0,
 ) -> AuditResult:
-    """Validate the journeys under `paths`, then run the configured rules on the valid ones."""
+    """Validate the journeys under `paths`, then run the configured rules on the valid ones
+    (and, with `wins`, rank each journey's quick wins)."""
     from cyclemap.checking import validate
 
     targets = [Path(path) for path in paths] or [Path(".")]
     settings = load_settings(config, start=targets[0])
     settings = apply_overrides(settings, select=select, ignore=ignore, fail_on=fail_on)
-    return to_result(validate(targets), settings=settings, audited=True)
+    return to_result(validate(targets), settings=settings, audited=True, wins=wins)

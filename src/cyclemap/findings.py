@@ -80,6 +80,8 @@ class FileReport:
     name: str | None = None
     findings: tuple[Finding, ...] = ()
     problems: tuple[Problem, ...] = ()
+    quick_wins: tuple[str, ...] = ()
+    """The fixes that save the most customers, in words (text report only)."""
 
     @property
     def valid(self) -> bool:

@@ -195,6 +195,10 @@ def render(result: AuditResult, options: ReportOptions) -> str:
             console.print(_file_header(report))
             for line in _problem_lines(sorted(report.problems)) + _finding_lines(report):
                 console.print(line)
+            if report.quick_wins:
+                console.print(Text("  quick wins:", style="bold green"))
+                for rank, win in enumerate(report.quick_wins, start=1):
+                    console.print(Text(f"    {rank}. {clean(win)}"))
             console.print()
     else:
         for line in _problem_lines(result.problems):

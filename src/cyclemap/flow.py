@@ -1,0 +1,463 @@
+"""How many customers each problem costs, and which fix pays back first.
+
+The journey becomes an absorbing Markov chain. Transient states are the steps customers pass
+through; a customer's path ends on first arrival at a `success` step (success), at a `failure`
+step (failure), when they abandon (each step's `abandon`, and `abandoned` outcomes), or at a
+step with no way forward (stuck, which `dead-end` reports). Probabilities come from `abandon`
+and the normalised shares. The expected visits `v` from an entry solve `(I - Qᵀ) v = e`, with
+sparse linear algebra and no loop over pairs of states; every figure follows from `v`.
+
+What-if ranking ("quick wins", the seeds' "ganancias tempranas"): halve a step's abandonment;
+break a peloteo loop by removing its returning transition (its share goes to the step's other
+transitions); restore context on a `context: lost` handoff, modelled as removing
+`context_cost` of abandonment at the target for the customers arriving through that handoff.
+Candidates are screened with a first-order estimate, then the best are re-solved exactly and
+ranked by extra successful customers per period (or success probability without volumes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cyclemap.findings import Finding
+from cyclemap.graph import JourneyGraph, solve_absorbing
+from cyclemap.numbers import customers, percent
+
+ENDINGS = ("success", "failure", "abandoned", "stuck")
+DEFAULT_CONTEXT_COST = 0.1
+"""Share of the customers crossing a `context: lost` handoff assumed to abandon because of it."""
+EXACT_CANDIDATES = 12
+"""How many of the best-screened interventions of each kind are re-solved exactly."""
+
+
+class TrappedError(Exception):
+    """Customers can circulate forever: expected figures do not exist."""
+
+    def __init__(self, steps: list[str]) -> None:
+        self.steps = steps
+        shown = ", ".join(f"`{step}`" for step in steps[:8]) + (" ..." if len(steps) > 8 else "")
+        super().__init__(
+            f"customers can be trapped forever among steps {shown}: no transition leads out "
+            "and nobody abandons there, so the flow figures do not exist; see the `dead-end` "
+            "finding and give the loop a way out (or an `abandon` rate)"
+        )
+
+
+@dataclass(frozen=True)
+class Endings:
+    """Probabilities of how a customer's path ends; they sum to one."""
+
+    success: float
+    failure: float
+    abandoned: float
+    stuck: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in ENDINGS}
+
+
+@dataclass(frozen=True)
+class EntryFigures:
+    entry: str
+    """Entry step id, or `all` for the figures weighted over every entry."""
+    volume: float | None
+    weight: float
+    endings: Endings
+    expected_steps: float
+    expected_handoffs: float
+    expected_duration: float | None
+    """Seconds, when some step has a `duration`."""
+
+
+@dataclass(frozen=True)
+class StepFigures:
+    step: str
+    visits: float
+    """Expected visits per customer entering (weighted over entries)."""
+    abandon: float
+    lost: float
+    """Customers who abandon or get stuck here, per period (with volumes) or per customer
+    entering."""
+
+
+@dataclass(frozen=True)
+class LoopFigures:
+    steps: tuple[str, ...]
+    teams: tuple[str, ...]
+    bounces: float
+    """Expected handoffs inside the loop per customer entering (per period with volumes)."""
+
+
+@dataclass(frozen=True)
+class QuickWin:
+    kind: str
+    """halve-abandon, break-loop or restore-context."""
+    steps: tuple[str, ...]
+    description: str
+    gain: float
+    """Extra successful customers per period (with volumes) or extra success probability."""
+    success_after: float
+
+
+@dataclass(frozen=True)
+class FlowReport:
+    journey: str
+    by_volume: bool
+    weighting: str
+    """How entries are combined, said in words."""
+    overall: EntryFigures
+    entries: tuple[EntryFigures, ...]
+    steps: tuple[StepFigures, ...]
+    loops: tuple[LoopFigures, ...]
+    quick_wins: tuple[QuickWin, ...]
+    total_volume: float | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def gain_text(self, win: QuickWin) -> str:
+        if self.by_volume:
+            return f"+{customers(win.gain)} successful customers per period"
+        return f"+{percent(win.gain)} success probability"
+
+
+class _Chain:
+    """The absorbing chain of one journey, with overrides for what-if variants."""
+
+    def __init__(
+        self,
+        graph: JourneyGraph,
+        *,
+        abandon: dict[str, float] | None = None,
+        removed: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
+        import numpy as np
+
+        self.graph = graph
+        self.abandon = {node: graph.step(node)["abandon"] for node in graph.graph}
+        self.abandon.update(abandon or {})
+        self.removed = removed
+        reachable = graph.in_file_order(graph.reachable)
+        self.transient = [node for node in reachable if graph.step(node)["outcome"] is None]
+        self.index = {node: i for i, node in enumerate(self.transient)}
+        size = len(self.transient)
+        self.ends = {name: np.zeros(size) for name in ENDINGS}
+        self.handoffs = np.zeros(size)
+        self.duration = np.zeros(size)
+        self.to_outcome = np.zeros(size)
+        self.rows: list[int] = []
+        self.columns: list[int] = []
+        self.values: list[float] = []
+        for node in self.transient:
+            self._add_row(node)
+
+    def _edges(self, node: str) -> list[tuple[str, float, dict[str, Any]]]:
+        """(target, probability, data) of a step's transitions after any removal."""
+        kept = [
+            (target, data)
+            for target, data in self.graph.graph.succ[node].items()
+            if (node, target) not in self.removed
+        ]
+        total = sum(data["share"] for _, data in kept)
+        going_on = 1.0 - self.abandon[node]
+        return (
+            [(target, going_on * data["share"] / total, data) for target, data in kept]
+            if (total > 0)
+            else []
+        )
+
+    def _add_row(self, node: str) -> None:
+        i = self.index[node]
+        step = self.graph.step(node)
+        self.ends["abandoned"][i] += self.abandon[node]
+        self.duration[i] = step["duration"] or 0.0
+        edges = self._edges(node)
+        if not edges:
+            self.ends["stuck"][i] += 1.0 - self.abandon[node]
+        for target, probability, data in edges:
+            self.handoffs[i] += probability * data["handoff"]
+            outcome = self.graph.step(target)["outcome"]
+            if outcome is None:
+                self.rows.append(i)
+                self.columns.append(self.index[target])
+                self.values.append(probability)
+            else:
+                self.ends[outcome][i] += probability
+                self.to_outcome[i] += probability
+                self.duration[i] += probability * (self.graph.step(target)["duration"] or 0.0)
+
+    def trapped(self) -> list[str]:
+        """Transient steps from which no ending can ever be reached."""
+        ending = {
+            node
+            for node in self.transient
+            if any(self.ends[name][self.index[node]] > 0 for name in ENDINGS)
+        }
+        reverse: dict[str, list[str]] = {node: [] for node in self.transient}
+        for row, column, value in zip(self.rows, self.columns, self.values, strict=True):
+            if value > 0:
+                reverse[self.transient[column]].append(self.transient[row])
+        seen = set(ending)
+        stack = list(ending)
+        while stack:
+            for previous in reverse[stack.pop()]:
+                if previous not in seen:
+                    seen.add(previous)
+                    stack.append(previous)
+        return [node for node in self.transient if node not in seen]
+
+    def visits(self, start: Any) -> Any:
+        """Expected visits to every transient step for the start distribution `start`."""
+        from scipy.sparse import csr_matrix
+
+        size = len(self.transient)
+        transposed = csr_matrix((self.values, (self.columns, self.rows)), shape=(size, size))
+        solution = solve_absorbing(transposed, start)
+        if solution is None:
+            raise TrappedError(self.trapped() or self.transient)
+        return solution
+
+
+def _start_vector(chain: _Chain, weights: dict[str, float]) -> tuple[Any, dict[str, float]]:
+    """Start distribution over transient steps, and the mass entering at outcome steps."""
+    import numpy as np
+
+    start = np.zeros(len(chain.transient))
+    immediate: dict[str, float] = {name: 0.0 for name in ENDINGS}
+    for node, weight in weights.items():
+        if node in chain.index:
+            start[chain.index[node]] += weight
+        else:
+            outcome = chain.graph.step(node)["outcome"]
+            immediate["abandoned" if outcome == "abandoned" else outcome] += weight
+    return start, immediate
+
+
+def _figures(
+    chain: _Chain, entry: str, weights: dict[str, float], volume: float | None
+) -> tuple[EntryFigures, Any]:
+    start, immediate = _start_vector(chain, weights)
+    visits = chain.visits(start) if len(chain.transient) else start
+    endings = {name: float(visits @ chain.ends[name]) + immediate[name] for name in ENDINGS}
+    total = sum(endings.values()) or 1.0
+    durations_known = any(chain.graph.step(node)["duration"] for node in chain.graph.graph)
+    # Steps lived: every visit to a transient step, plus the outcome step where a path ends.
+    reached_outcome = float(visits @ chain.to_outcome) + sum(immediate.values())
+    figures = EntryFigures(
+        entry=entry,
+        volume=volume,
+        weight=sum(weights.values()),
+        endings=Endings(**{name: value / total for name, value in endings.items()}),
+        expected_steps=float(visits.sum()) + reached_outcome / total,
+        expected_handoffs=float(visits @ chain.handoffs) / total,
+        expected_duration=float(visits @ chain.duration) / total if durations_known else None,
+    )
+    return figures, visits
+
+
+def _entry_weights(graph: JourneyGraph) -> tuple[dict[str, float], bool, str]:
+    entries = graph.in_file_order(graph.entries)
+    volumes = {node: graph.step(node)["volume"] for node in entries}
+    if entries and all(volume is not None for volume in volumes.values()):
+        total = sum(volumes.values())
+        if total > 0:
+            return (
+                {node: volumes[node] / total for node in entries},
+                True,
+                "entries weighted by their `volume`",
+            )
+    if len(entries) > 1:
+        how = "entries weighted equally (not every entry has a `volume`)"
+    else:
+        how = "one entry"
+    return {node: 1.0 / len(entries) for node in entries}, False, how
+
+
+def _success(chain: _Chain, weights: dict[str, float]) -> float:
+    return _figures(chain, "all", weights, None)[0].endings.success
+
+
+def analyse(
+    graph: JourneyGraph,
+    findings: Iterable[Finding] = (),
+    *,
+    context_cost: float = DEFAULT_CONTEXT_COST,
+    top: int = 5,
+) -> FlowReport:
+    """Every flow figure of a journey and its ranked quick wins.
+
+    Raises `TrappedError` when customers can circulate forever.
+    """
+    findings = list(findings)
+    weights, by_volume, weighting = _entry_weights(graph)
+    if not weights:
+        raise TrappedError([])
+    total_volume = sum(graph.step(node)["volume"] for node in weights) if by_volume else None
+    chain = _Chain(graph)
+    trapped = chain.trapped()
+    if trapped:
+        raise TrappedError(trapped)
+    overall, visits = _figures(chain, "all", weights, total_volume)
+    entries = (
+        tuple(_figures(chain, node, {node: 1.0}, graph.step(node)["volume"])[0] for node in weights)
+        if len(weights) > 1
+        else (_with_entry(overall, next(iter(weights))),)
+    )
+    scale = total_volume if by_volume and total_volume else 1.0
+    steps = tuple(
+        StepFigures(
+            step=node,
+            visits=float(visits[chain.index[node]]),
+            abandon=chain.abandon[node],
+            lost=float(visits[chain.index[node]])
+            * (chain.abandon[node] + float(chain.ends["stuck"][chain.index[node]]))
+            * scale,
+        )
+        for node in chain.transient
+    )
+    loops = tuple(
+        _loop_figures(graph, chain, visits, finding, scale)
+        for finding in findings
+        if finding.rule == "peloteo-loop"
+    )
+    wins = _quick_wins(graph, chain, visits, weights, findings, context_cost, overall, scale)
+    return FlowReport(
+        journey=graph.id,
+        by_volume=by_volume,
+        weighting=weighting,
+        overall=overall,
+        entries=entries,
+        steps=steps,
+        loops=loops,
+        quick_wins=tuple(wins[:top]),
+        total_volume=total_volume,
+    )
+
+
+def _with_entry(figures: EntryFigures, entry: str) -> EntryFigures:
+    return EntryFigures(
+        entry,
+        figures.volume,
+        figures.weight,
+        figures.endings,
+        figures.expected_steps,
+        figures.expected_handoffs,
+        figures.expected_duration,
+    )
+
+
+def _loop_figures(
+    graph: JourneyGraph, chain: _Chain, visits: Any, finding: Finding, scale: float
+) -> LoopFigures:
+    members = set(finding.details.get("component") or finding.steps)
+    bounces = 0.0
+    for node in members & chain.index.keys():
+        for target, probability, data in chain._edges(node):
+            if target in members and data["handoff"]:
+                bounces += float(visits[chain.index[node]]) * probability
+    teams = tuple(str(team) for team in finding.details.get("teams", ()))
+    return LoopFigures(finding.steps, teams, bounces * scale)
+
+
+def _quick_wins(
+    graph: JourneyGraph,
+    chain: _Chain,
+    visits: Any,
+    weights: dict[str, float],
+    findings: list[Finding],
+    context_cost: float,
+    overall: EntryFigures,
+    scale: float,
+) -> list[QuickWin]:
+    from scipy.sparse import csr_matrix
+
+    size = len(chain.transient)
+    # Success probability from every transient step: the first-order screen of each change.
+    matrix = csr_matrix((chain.values, (chain.rows, chain.columns)), shape=(size, size))
+    success_from = solve_absorbing(matrix, chain.ends["success"])
+    if success_from is None:
+        return []
+
+    def value_of(target: str) -> float:
+        outcome = graph.step(target)["outcome"]
+        if outcome is None:
+            return float(success_from[chain.index[target]])
+        return 1.0 if outcome == "success" else 0.0
+
+    def screen_abandon(node: str, new_rate: float) -> float:
+        old = chain.abandon[node]
+        if old >= 1.0:
+            return 0.0
+        going_on = sum(p * value_of(t) for t, p, _ in chain._edges(node)) / (1.0 - old)
+        return float(visits[chain.index[node]] * (old - new_rate) * going_on)
+
+    candidates: list[tuple[float, str, tuple[str, ...], str, dict[str, Any]]] = []
+    for node in chain.transient:
+        rate = chain.abandon[node]
+        if rate > 0:
+            estimate = screen_abandon(node, rate / 2)
+            candidates.append(
+                (
+                    estimate,
+                    "halve-abandon",
+                    (node,),
+                    f"halve abandonment at `{node}` ({percent(rate)} → {percent(rate / 2)})",
+                    {"abandon": {node: rate / 2}},
+                )
+            )
+    for finding in findings:
+        if finding.rule == "peloteo-loop" and len(finding.steps) >= 1:
+            source, target = finding.steps[-1], finding.steps[0]
+            if graph.graph.has_edge(source, target):
+                candidates.append(
+                    (
+                        float("inf"),
+                        "break-loop",
+                        (source, target),
+                        f"break the peloteo loop: remove `{source}` → `{target}` "
+                        "(its share goes to the other transitions)",
+                        {"removed": frozenset({(source, target)})},
+                    )
+                )
+        elif finding.rule == "context-lost-handoff" and len(finding.steps) == 2:
+            source, target = finding.steps
+            if target not in chain.index or source not in chain.index:
+                continue
+            arriving = float(visits[chain.index[target]])
+            through = float(visits[chain.index[source]]) * next(
+                (p for t, p, _ in chain._edges(source) if t == target), 0.0
+            )
+            share_through = through / arriving if arriving > 0 else 0.0
+            new_rate = max(0.0, chain.abandon[target] - context_cost * share_through)
+            estimate = screen_abandon(target, new_rate)
+            candidates.append(
+                (
+                    estimate,
+                    "restore-context",
+                    (source, target),
+                    f"keep the context from `{source}` to `{target}` (saves "
+                    f"{percent(context_cost)} abandonment for those customers)",
+                    {"abandon": {target: new_rate}},
+                )
+            )
+    wins: list[QuickWin] = []
+    by_kind: dict[str, list[tuple[float, str, tuple[str, ...], str, dict[str, Any]]]] = {}
+    for candidate in candidates:
+        by_kind.setdefault(candidate[1], []).append(candidate)
+    for kind_candidates in by_kind.values():
+        kind_candidates.sort(key=lambda item: (-item[0], item[3]))
+        for _, kind, steps, description, change in kind_candidates[:EXACT_CANDIDATES]:
+            variant = _Chain(
+                graph, abandon=change.get("abandon"), removed=change.get("removed", frozenset())
+            )
+            if variant.trapped():
+                continue
+            try:
+                after = _success(variant, weights)
+            except TrappedError:
+                continue
+            gain = (after - overall.endings.success) * scale
+            if gain > 1e-9 * scale:
+                wins.append(QuickWin(kind, steps, description, gain, after))
+    wins.sort(key=lambda win: (-win.gain, win.description))
+    return wins

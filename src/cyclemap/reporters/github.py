@@ -1,0 +1,102 @@
+"""GitHub Actions workflow commands: annotations on the pull request's changed lines.
+
+One line per finding or problem, `::error|warning|notice file=F,line=L,col=C,title=T::MESSAGE`
+(`info` findings become `notice`), read by the Actions runner from the step's output. Invalid
+files' problems and unreadable paths are `::error` (no `line`/`col` when there is no position).
+The report ends with one plain summary line, which is not a command.
+
+The runner splits its input into lines and parses each as a command, so user text must never
+contain a line break: the message is escaped `%` -> `%25` first, then `\\r` -> `%0D` and
+`\\n` -> `%0A`; property values (file, title) also `:` -> `%3A` and `,` -> `%2C`. Other control
+characters, Unicode line separators (some log viewers break lines on them) and bidi overrides
+(which could disguise the annotation) become U+FFFD.
+`file` is the path as cyclemap shows it, relative to the working folder: run cyclemap from the
+repository root (the workflow's default) so the annotations land on the right files.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cyclemap.errors import Problem
+from cyclemap.findings import AuditResult, Finding, Severity
+from cyclemap.reporters import ReportOptions
+
+_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def escape_data(text: str) -> str:
+    """A message made safe to follow `::` on a single line."""
+    text = _UNSAFE.sub("\ufffd", text)
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value (file, title) made safe inside `key=value,key=value`."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(kind: str, message: str, *, file: str, line: int, column: int, title: str) -> str:
+    """One workflow command; `line`/`col` are left out when there is no position (0)."""
+    properties = [f"file={escape_property(file)}"]
+    if line >= 1:
+        properties.append(f"line={line}")
+        if column >= 1:
+            properties.append(f"col={column}")
+    properties.append(f"title={escape_property(title)}")
+    return f"::{kind} {','.join(properties)}::{escape_data(message)}"
+
+
+def _finding(finding: Finding) -> str:
+    return command(
+        _COMMANDS[finding.severity],
+        finding.message,
+        file=finding.file,
+        line=finding.line,
+        column=finding.column,
+        title=f"cyclemap {finding.rule}",
+    )
+
+
+def _problem(problem: Problem, title: str) -> str:
+    message = problem.message + (f"\nhint: {problem.hint}" if problem.hint else "")
+    return command(
+        "error",
+        message,
+        file=problem.file,
+        line=problem.line,
+        column=problem.column,
+        title=title,
+    )
+
+
+def _count(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 or word == "info" else "s")
+
+
+def _summary(result: AuditResult) -> str:
+    counts = result.counts()
+    parts = [_count(len(result.reports), "file") + " checked"]
+    if result.audited:
+        parts += [_count(counts[severity.value], severity.value) for severity in Severity]
+    parts.append(f"{counts['invalid']} invalid")
+    if result.failures:
+        parts.append(f"{len(result.failures)} unreadable")
+    command = "audit" if result.audited else "validate"
+    return f"cyclemap {command}: {', '.join(parts)}; exit {result.exit_code}"
+
+
+def render(result: AuditResult, options: ReportOptions) -> str:
+    lines = [_problem(failure, "cyclemap cannot read") for failure in result.failures]
+    for report in result.reports:
+        lines += [
+            _problem(problem, "cyclemap invalid-journey") for problem in sorted(report.problems)
+        ]
+        lines += [
+            _finding(finding) for finding in sorted(report.findings, key=lambda f: f.sort_key)
+        ]
+    lines.append(_summary(result))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,165 @@
+"""A summary for a pull-request comment or a job summary (GitHub-flavoured markdown).
+
+A heading, a one-line verdict (counts per severity, invalid files, exit status), then one table
+of findings in report order (file, line, rule) with severity, rule, `file:line`, message and
+steps. Invalid files and unreadable paths are listed with their errors above it. Past 50 rows
+the rest of the table folds into a `<details>` section, and the whole comment stays within a
+character budget well under GitHub's 65,536-character limit (it says how many rows it left out).
+
+User text is rendered as text, never as markup: `&`, `<`, `>`, backticks and backslashes become
+HTML entities, `*_[]~` are backslash-escaped, `|` is `\\|` (a cell can never split) and line
+breaks become spaces. Text a message puts in backticks is shown as `<code>` with the same
+escaping, so a step id containing a backtick cannot open or close a code span. Control
+characters and bidi overrides (which could reorder the rest of a row) become U+FFFD.
+`@name` and `#123` get a zero-width space after the sign, so a comment neither pings people nor
+links (and cross-references) issues: drop-off messages say "#1 of 2".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from cyclemap.errors import Problem
+from cyclemap.findings import AuditResult, Finding, Severity
+from cyclemap.reporters import ReportOptions
+
+SHOWN = 50
+"""Rows shown before the rest folds into `<details>`."""
+BUDGET = 60_000
+"""Characters of table rows at most; GitHub refuses comments over 65,536."""
+
+_REPLACEMENTS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "`": "&#96;", "\\": "&#92;"}
+_REPLACEMENTS.update({mark: "\\" + mark for mark in "*_[]~|"})
+_SPECIAL = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
+_BREAKS = re.compile(r"\s*(?:\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])\s*")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_REFERENCE = re.compile(r"([@#])(?=\w)")
+_ICONS = {Severity.ERROR: "🔴", Severity.WARNING: "🟡", Severity.INFO: "🔵"}
+_HEADER = "| Severity | Rule | Location | Message | Steps |\n| --- | --- | --- | --- | --- |"
+
+
+def escape(text: str) -> str:
+    """Plain text safe anywhere in a table cell or list item: one line, no markup."""
+    text = _CONTROL.sub("\ufffd", _BREAKS.sub(" ", text))
+    text = _REFERENCE.sub("\\1\u200b", text)
+    return _SPECIAL.sub(lambda match: _REPLACEMENTS[match.group()], text)
+
+
+def code(text: str) -> str:
+    return f"<code>{escape(text)}</code>"
+
+
+def inline(message: str) -> str:
+    """A message with its backticked parts as `<code>`; unpaired backticks stay as text."""
+    parts = message.split("`")
+    if len(parts) % 2 == 0:
+        return escape(message)
+    return "".join(code(part) if odd else escape(part) for odd, part in _alternate(parts))
+
+
+def _alternate(parts: list[str]) -> Iterable[tuple[bool, str]]:
+    return ((position % 2 == 1, part) for position, part in enumerate(parts))
+
+
+def _where(file: str, line: int, column: int = 0) -> str:
+    return code(f"{file}:{line}" + (f":{column}" if column else "") if line else file)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _row(finding: Finding) -> str:
+    steps = " → ".join(code(step) for step in finding.steps)
+    cells = (
+        f"{_ICONS[finding.severity]} {finding.severity.value}",
+        code(finding.rule),
+        _where(finding.file, finding.line),
+        inline(finding.message),
+        steps,
+    )
+    return "| " + " | ".join(cells) + " |"
+
+
+def _verdict(result: AuditResult) -> str:
+    counts = result.counts()
+    failed = result.exit_code != 0
+    parts: list[str] = []
+    if result.audited:
+        parts.append(
+            ", ".join(
+                f"{counts[severity.value]} {severity.value}"
+                + ("s" if severity is not Severity.INFO and counts[severity.value] != 1 else "")
+                for severity in Severity
+            )
+        )
+    journeys = sum(report.kind == "journey" for report in result.reports)
+    parts.append(f"{_plural(len(result.reports), 'file')} checked ({_plural(journeys, 'journey')})")
+    if counts["invalid"]:
+        parts.append(f"{counts['invalid']} invalid")
+    if result.failures:
+        parts.append(f"{len(result.failures)} unreadable")
+    status = "❌ **Failed**" if failed else "✅ **Passed**"
+    policy = f"; fails on `{result.fail_on.value}`" if result.audited else ""
+    return f"{status}: {'; '.join(parts)} (exit {result.exit_code}{policy})"
+
+
+def _problem_item(problem: Problem) -> str:
+    item = f"- {_where(problem.file, problem.line, problem.column)} {inline(problem.message)}"
+    return item + (f" — hint: {inline(problem.hint)}" if problem.hint else "")
+
+
+def _invalid_section(result: AuditResult) -> list[str]:
+    lines: list[str] = []
+    if result.failures:
+        lines += ["### Could not read", ""]
+        lines += [_problem_item(failure) for failure in result.failures]
+        lines.append("")
+    invalid = [report for report in result.reports if not report.valid]
+    if invalid:
+        lines += ["### Invalid files", ""]
+        for report in invalid:
+            count = _plural(len(report.problems), "error")
+            lines.append(f"- **{escape(report.file)}** ({count})")
+            lines += ["  " + _problem_item(problem) for problem in sorted(report.problems)]
+        lines.append("")
+    return lines
+
+
+def _findings_section(result: AuditResult) -> list[str]:
+    findings = result.findings
+    if not findings:
+        checked = "no journey files found" if not result.reports else "nothing to fix here"
+        return [f"**No findings**: {checked}.", ""]
+    rows, used = [], 0
+    for finding in findings:
+        row = _row(finding)
+        used += len(row) + 1
+        if used > BUDGET:
+            break
+        rows.append(row)
+    lines = ["### Findings", "", _HEADER, *rows[:SHOWN], ""]
+    if len(rows) > SHOWN:
+        more = _plural(len(rows) - SHOWN, "more finding")
+        lines += ["<details>", f"<summary>{more}</summary>", "", _HEADER, *rows[SHOWN:], ""]
+        lines += ["</details>", ""]
+    if len(rows) < len(findings):
+        left_out = len(findings) - len(rows)
+        lines += [
+            f"{_plural(left_out, 'more finding')} not shown here: run `cyclemap audit` "
+            "for the full list.",
+            "",
+        ]
+    return lines
+
+
+def render(result: AuditResult, options: ReportOptions) -> str:
+    title = "cyclemap audit" if result.audited else "cyclemap validate"
+    lines = [f"## {title}", "", _verdict(result), ""]
+    lines += _invalid_section(result)
+    if result.audited:
+        lines += _findings_section(result)
+    elif not result.problems and not result.failures:
+        lines += ["No errors: every file is a valid journey.", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,249 @@
+"""SARIF 2.1.0 for GitHub code scanning (and any other SARIF viewer).
+
+One run whose `tool.driver.rules` holds every registered rule (its summary, and its docstring
+as help) plus `invalid-journey`, the rule under which validation problems and unreadable paths
+are reported at level `error`. Choices:
+
+- `uri` is the path as cyclemap shows it: relative to the working folder (with `uriBaseId`
+  `%SRCROOT%`, so run cyclemap from the repository root) or, outside it, an absolute `file:` URI.
+- SARIF counts columns in UTF-16 code units, cyclemap in code points: the column is converted
+  with the line's text when the file can still be read, else kept as it is.
+- `partialFingerprints["cyclemap/v1"]` hashes the rule, the file, the journey id and the steps
+  (the message when a finding has no steps; the field path and message for validation
+  problems) but never a line, so alerts survive edits above them; a repeat in one run gets a
+  counter so fingerprints stay unique.
+- GitHub keeps at most 25,000 results a run: past that the most severe are kept and a
+  notification says how many were left out.
+- Lone surrogates (from undecodable file names) become U+FFFD so the JSON is valid UTF-8;
+  JSON escaping itself makes any other text safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import cyclemap
+from cyclemap.errors import Problem
+from cyclemap.findings import AuditResult, Finding, Severity
+from cyclemap.reporters import ReportOptions
+from cyclemap.rules import registry
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+MAX_RESULTS = 25_000
+INVALID_RULE = "invalid-journey"
+FINGERPRINT = "cyclemap/v1"
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_RANK = {"error": 0, "warning": 1, "note": 2}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_INVALID_DOC = """\
+invalid-journey: the file is not a valid cyclemap journey, or could not be read.
+
+cyclemap reports every problem it finds while reading and validating a file (YAML syntax,
+unknown fields, wrong types, ids that do not exist) at the line and column where it is, with a
+hint. The rules cannot run on an invalid journey, so fix these first: `cyclemap validate` lists
+them all."""
+
+
+def _clean(value: Any) -> Any:
+    """The document with every lone surrogate replaced, so it encodes as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    return value
+
+
+def _description(doc: str, fallback: str) -> str:
+    """The first paragraph of a rule's doc after its `name: title` line, on one line."""
+    paragraphs = [part.strip() for part in doc.split("\n\n")]
+    body = paragraphs[1] if len(paragraphs) > 1 else ""
+    return " ".join(body.split()) or fallback
+
+
+def _rule(rule_id: str, level: str, summary: str, doc: str) -> dict[str, Any]:
+    return {
+        "id": rule_id,
+        "name": "".join(part.capitalize() for part in rule_id.split("-")),
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": _description(doc, summary)},
+        "help": {"text": doc, "markdown": doc},
+        "defaultConfiguration": {"level": level},
+        "properties": {"tags": ["cyclemap", "customer-journey"]},
+    }
+
+
+def _rules() -> list[dict[str, Any]]:
+    rules = [
+        _rule(rule.name, _LEVELS[rule.severity], rule.summary, rule.doc)
+        for rule in registry().values()
+    ]
+    summary = "The file is not a valid journey: the rules cannot run on it."
+    rules.append(_rule(INVALID_RULE, "error", summary, _INVALID_DOC))
+    return rules
+
+
+class _Lines:
+    """Reads each reported file once, to turn code-point columns into UTF-16 ones."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, list[str] | None] = {}
+
+    def _lines(self, file: str) -> list[str] | None:
+        if file not in self._files:
+            try:
+                text = Path(file).read_bytes().decode("utf-8-sig", errors="replace")
+            except (OSError, ValueError):
+                self._files[file] = None
+            else:
+                self._files[file] = _YAML_BREAK.split(text)
+        return self._files[file]
+
+    def utf16_column(self, file: str, line: int, column: int) -> int:
+        lines = self._lines(file)
+        if lines is None or not 1 <= line <= len(lines) or column < 1:
+            return column
+        before = lines[line - 1][: column - 1]
+        wide = sum(1 for character in before if ord(character) > 0xFFFF)
+        return column + wide
+
+
+def _uri(file: str) -> dict[str, str]:
+    path = Path(file)
+    if path.is_absolute():
+        return {"uri": path.as_uri()}
+    return {
+        "uri": quote(path.as_posix(), safe="/", errors="surrogateescape"),
+        "uriBaseId": "%SRCROOT%",
+    }
+
+
+def _location(file: str, line: int, column: int, lines: _Lines) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": _uri(file)}
+    if line >= 1:
+        region: dict[str, int] = {"startLine": line}
+        if column >= 1:
+            region["startColumn"] = lines.utf16_column(file, line, column)
+        physical["region"] = region
+    return {"physicalLocation": physical}
+
+
+def _fingerprint(*parts: object) -> str:
+    identity = json.dumps(parts, ensure_ascii=True)
+    return hashlib.sha256(identity.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
+
+
+def _finding(finding: Finding, index: dict[str, int], lines: _Lines) -> dict[str, Any]:
+    identity = list(finding.steps) if finding.steps else finding.message
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": index[finding.rule],
+        "level": _LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [_location(finding.file, finding.line, finding.column, lines)],
+        "partialFingerprints": {
+            FINGERPRINT: _fingerprint(finding.rule, finding.file, finding.journey, identity)
+        },
+        "properties": {"journey": finding.journey, "steps": list(finding.steps)},
+    }
+
+
+def _problem(problem: Problem, index: dict[str, int], lines: _Lines) -> dict[str, Any]:
+    text = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
+    identity = _fingerprint(INVALID_RULE, problem.file, problem.path, problem.message)
+    return {
+        "ruleId": INVALID_RULE,
+        "ruleIndex": index[INVALID_RULE],
+        "level": "error",
+        "message": {"text": text},
+        "locations": [_location(problem.file, problem.line, problem.column, lines)],
+        "partialFingerprints": {FINGERPRINT: identity},
+        "properties": {"path": problem.path},
+    }
+
+
+def _unique_fingerprints(results: list[dict[str, Any]]) -> None:
+    seen: dict[str, int] = {}
+    for result in results:
+        value = result["partialFingerprints"][FINGERPRINT]
+        seen[value] = seen.get(value, 0) + 1
+        if seen[value] > 1:
+            result["partialFingerprints"][FINGERPRINT] = f"{value}:{seen[value]}"
+
+
+def _results(result: AuditResult, index: dict[str, int]) -> list[dict[str, Any]]:
+    lines = _Lines()
+    results = [_problem(problem, index, lines) for problem in result.failures]
+    for report in result.reports:
+        results += [_problem(problem, index, lines) for problem in sorted(report.problems)]
+        ordered = sorted(report.findings, key=lambda finding: finding.sort_key)
+        results += [_finding(finding, index, lines) for finding in ordered]
+    _unique_fingerprints(results)
+    return results
+
+
+def _cap(results: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """At most `MAX_RESULTS`, the most severe first chosen, in their original order."""
+    if len(results) <= MAX_RESULTS:
+        return results, 0
+    chosen = sorted(range(len(results)), key=lambda at: (_RANK[results[at]["level"]], at))
+    kept = sorted(chosen[:MAX_RESULTS])
+    return [results[at] for at in kept], len(results) - MAX_RESULTS
+
+
+def render(result: AuditResult, options: ReportOptions) -> str:
+    rules = _rules()
+    index = {rule["id"]: position for position, rule in enumerate(rules)}
+    results, left_out = _cap(_results(result, index))
+    notifications: list[dict[str, Any]] = []
+    if left_out:
+        notifications.append(
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"{left_out} of {len(results) + left_out} results were left out: "
+                    f"GitHub accepts at most {MAX_RESULTS} a run (the most severe are kept)"
+                },
+            }
+        )
+    notifications += [
+        {
+            "level": "error",
+            "message": {"text": f"{failure.file}: {failure.message}"},
+            "locations": [_location(failure.file, 0, 0, _Lines())],
+        }
+        for failure in result.failures
+    ]
+    invocation: dict[str, Any] = {
+        "executionSuccessful": not result.failures,
+        "exitCode": result.exit_code,
+    }
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "cyclemap",
+                        "version": cyclemap.__version__,
+                        "semanticVersion": cyclemap.__version__,
+                        "rules": rules,
+                    }
+                },
+                "invocations": [invocation],
+                "columnKind": "utf16CodeUnits",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(_clean(document), indent=2, ensure_ascii=False) + "\n"
