@@ -19,10 +19,9 @@ from cyclemap.loading.model_errors import did_you_mean
 from cyclemap.rules import RULE_NAMES, registry
 
 
-def _allowed(journey: LoadedJourney, rule: str, steps: Iterable[str]) -> bool:
-    """Whether a step of the finding accepts this rule's findings with `allow`."""
-    by_id = {step.id: step for step in journey.document.steps}
-    return any(rule in by_id[step].allow for step in steps if step in by_id)
+def _allowances(journey: LoadedJourney) -> dict[str, frozenset[str]]:
+    """For each step that has `allow`, the rules it accepts."""
+    return {step.id: frozenset(step.allow) for step in journey.document.steps if step.allow}
 
 
 def audit_journey(journey: LoadedJourney, settings: Settings) -> list[Finding]:
@@ -31,6 +30,7 @@ def audit_journey(journey: LoadedJourney, settings: Settings) -> list[Finding]:
 
     graph = JourneyGraph(journey)
     rules = registry()
+    allowances = _allowances(journey)
     findings: list[Finding] = []
     for name in settings.selected:
         rule = rules[name]
@@ -54,7 +54,7 @@ def audit_journey(journey: LoadedJourney, settings: Settings) -> list[Finding]:
             )
             continue
         for detection in detections:
-            if _allowed(journey, name, detection.steps):
+            if any(name in allowances.get(step, ()) for step in detection.steps):
                 continue
             line, column = journey.position(*detection.at)
             findings.append(

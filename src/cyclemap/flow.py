@@ -17,18 +17,19 @@ ranked by extra successful customers per period (or success probability without 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from cyclemap.findings import Finding
-from cyclemap.graph import JourneyGraph, solve_absorbing
+from cyclemap.graph import AbsorbingSolver, JourneyGraph, solve_absorbing
 from cyclemap.numbers import customers, percent
 
 ENDINGS = ("success", "failure", "abandoned", "stuck")
 DEFAULT_CONTEXT_COST = 0.1
 """Share of the customers crossing a `context: lost` handoff assumed to abandon because of it."""
-EXACT_CANDIDATES = 12
+EXACT_CANDIDATES = 6
 """How many of the best-screened interventions of each kind are re-solved exactly."""
 
 
@@ -148,8 +149,38 @@ class _Chain:
         self.rows: list[int] = []
         self.columns: list[int] = []
         self.values: list[float] = []
+        self._solver: AbsorbingSolver | None = None
+        self._inherited: Any = None
         for node in self.transient:
             self._add_row(node)
+
+    def variant(
+        self,
+        *,
+        abandon: dict[str, float] | None = None,
+        removed: frozenset[tuple[str, str]] = frozenset(),
+    ) -> _Chain:
+        """A what-if copy where only the rows of the changed steps are rebuilt."""
+        other = copy.copy(self)
+        other.abandon = {**self.abandon, **(abandon or {})}
+        other.removed = self.removed | removed
+        touched = {self.index[node] for node in abandon or {} if node in self.index}
+        touched |= {self.index[source] for source, _ in removed if source in self.index}
+        other.ends = {name: values.copy() for name, values in self.ends.items()}
+        other.handoffs = self.handoffs.copy()
+        other.duration = self.duration.copy()
+        other.to_outcome = self.to_outcome.copy()
+        kept = [k for k, row in enumerate(self.rows) if row not in touched]
+        other.rows = [self.rows[k] for k in kept]
+        other.columns = [self.columns[k] for k in kept]
+        other.values = [self.values[k] for k in kept]
+        other._solver = None
+        other._inherited = self._solver.preconditioner if self._solver is not None else None
+        for i in touched:
+            for values in (*other.ends.values(), other.handoffs, other.duration, other.to_outcome):
+                values[i] = 0.0
+            other._add_row(self.transient[i])
+        return other
 
     def _edges(self, node: str) -> list[tuple[str, float, dict[str, Any]]]:
         """(target, probability, data) of a step's transitions after any removal."""
@@ -210,9 +241,11 @@ class _Chain:
         """Expected visits to every transient step for the start distribution `start`."""
         from scipy.sparse import csr_matrix
 
-        size = len(self.transient)
-        transposed = csr_matrix((self.values, (self.columns, self.rows)), shape=(size, size))
-        solution = solve_absorbing(transposed, start)
+        if self._solver is None:
+            size = len(self.transient)
+            transposed = csr_matrix((self.values, (self.columns, self.rows)), shape=(size, size))
+            self._solver = AbsorbingSolver(transposed, preconditioner=self._inherited)
+        solution = self._solver.solve(start)
         if solution is None:
             raise TrappedError(self.trapped() or self.transient)
         return solution
@@ -447,8 +480,8 @@ def _quick_wins(
     for kind_candidates in by_kind.values():
         kind_candidates.sort(key=lambda item: (-item[0], item[3]))
         for _, kind, steps, description, change in kind_candidates[:EXACT_CANDIDATES]:
-            variant = _Chain(
-                graph, abandon=change.get("abandon"), removed=change.get("removed", frozenset())
+            variant = chain.variant(
+                abandon=change.get("abandon"), removed=change.get("removed", frozenset())
             )
             if variant.trapped():
                 continue

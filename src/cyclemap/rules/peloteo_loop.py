@@ -44,6 +44,11 @@ SEVERITY = Severity.ERROR
 SUMMARY = "A cycle brings the customer back to a team already left (bounced between areas)."
 
 
+PROBABILITY_LIMIT = 2_000
+"""Largest tangle whose go-round probability is computed: beyond it the solve costs seconds,
+and a tangle of thousands of steps needs redesign whatever the figure."""
+
+
 class Options(RuleOptions):
     pass
 
@@ -169,7 +174,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
             "component": component,
             "step_teams": {node: graph.step(node)["team"] for node in walk},
         }
-        if _shares_known(graph, component):
+        if len(component) <= PROBABILITY_LIMIT and _shares_known(graph, component):
             chance = return_probability(graph, component, start)
             if chance is not None:
                 details["probability"] = chance

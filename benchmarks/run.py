@@ -1,0 +1,110 @@
+"""Benchmarks that print figures (not tests): `python benchmarks/run.py [--full]`.
+
+Each measurement runs in a fresh subprocess so peak memory (max RSS) belongs to that stage
+alone. Sizes: load/audit/stats at 1,000 and 10,000 steps (and 100,000 with --full); render at
+100, 1,000 and 5,000 steps (5,000 with --full: the full layout takes minutes, so it runs with
+a 200 s timeout, beside the collapsed overview).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import journey_text  # noqa: E402
+
+STAGE_CODE = {
+    "load": "from cyclemap import load; journey = load(PATH)",
+    "audit": textwrap.dedent("""
+        from cyclemap import load
+        from cyclemap.config import Settings
+        from cyclemap.engine import audit_journey
+        journey = load(PATH)
+        START()
+        findings = audit_journey(journey, Settings())
+    """),
+    "stats": textwrap.dedent("""
+        from cyclemap import load
+        from cyclemap.config import Settings
+        from cyclemap.engine import audit_journey
+        from cyclemap.flow import analyse
+        from cyclemap.graph import JourneyGraph
+        journey = load(PATH)
+        findings = audit_journey(journey, Settings())
+        START()
+        report = analyse(JourneyGraph(journey), findings, top=3)
+    """),
+}
+
+RUNNER = """
+import json, resource, sys, time
+PATH = sys.argv[1]
+started = [time.perf_counter()]
+def START():
+    started[0] = time.perf_counter()
+{code}
+elapsed = time.perf_counter() - started[0]
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"seconds": elapsed, "peak_mb": peak}}))
+"""
+
+
+def measure(stage: str, path: Path) -> dict[str, float]:
+    code = RUNNER.format(code=textwrap.indent(STAGE_CODE[stage], ""))
+    completed = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    result: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def render_time(path: Path, *extra: str, timeout: int = 200) -> str:
+    import time
+
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, "-m", "cyclemap", "render", str(path), "-f", "svg", "-o",
+         str(path.with_suffix(".svg")), "--timeout", str(timeout), *extra],
+        capture_output=True, text=True, check=False,
+    )
+    elapsed = time.perf_counter() - started
+    return f"{elapsed:.1f} s" if completed.returncode == 0 else f"stopped after {elapsed:.0f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--full", action="store_true", help="also 100,000 steps and 5,000-step render")
+    options = parser.parse_args()
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} "
+          f"{platform.python_version()}, {platform.system()}")
+    with tempfile.TemporaryDirectory() as folder:
+        sizes = [1_000, 10_000] + ([100_000] if options.full else [])
+        print("\n| steps | file MB | load s | load MB | audit s | audit MB | stats s | stats MB |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for size in sizes:
+            path = Path(folder, f"j{size}.journey.yaml")
+            path.write_text(journey_text(size), encoding="utf-8")
+            cells = [f"{size:,}", f"{path.stat().st_size / 2**20:.1f}"]
+            for stage in ("load", "audit", "stats"):
+                figures = measure(stage, path)
+                cells += [f"{figures['seconds']:.2f}", f"{figures['peak_mb']:.0f}"]
+            print("| " + " | ".join(cells) + " |")
+        print("\n| steps | render svg | overview (--collapse stage) |")
+        print("| ---: | ---: | ---: |")
+        for size in [100, 1_000] + ([5_000] if options.full else []):
+            path = Path(folder, f"r{size}.journey.yaml")
+            path.write_text(journey_text(size), encoding="utf-8")
+            print(f"| {size:,} | {render_time(path)} | {render_time(path, '--collapse', 'stage')} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""The rule tester: load a fixture journey, run one rule through the engine, list what it found.
+
+Rules are checked by the exact `(rule, steps, line)` list they produce on a fixture, so a test
+fails on a missing finding, an extra one, a wrong location or a wrong step order alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cyclemap.config import Settings
+from cyclemap.engine import audit_journey
+from cyclemap.findings import Finding
+from cyclemap.loading import LoadedJourney, load_journey
+from cyclemap.rules import registry
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+Found = tuple[str, tuple[str, ...], int]
+
+
+def fixture_path(rule: str, name: str) -> Path:
+    """`tests/fixtures/<rule>/<name>.journey.yaml` (the suffix may be left out)."""
+    file = name if name.endswith((".yaml", ".yml")) else f"{name}.journey.yaml"
+    path = FIXTURES / rule / file
+    assert path.is_file(), f"no fixture {path}"
+    return path
+
+
+def load_fixture(rule: str, name: str) -> LoadedJourney:
+    return load_journey(fixture_path(rule, name))
+
+
+def run_rule(rule: str, journey: LoadedJourney | Path, **options: Any) -> list[Finding]:
+    """The findings of `rule` alone on `journey`, through the engine (allow, sorting)."""
+    if isinstance(journey, Path):
+        journey = load_journey(journey)
+    settings = Settings(selected=(rule,), options={rule: registry()[rule].options(**options)})
+    findings = audit_journey(journey, settings)
+    assert all(finding.rule == rule for finding in findings)
+    crashed = [
+        finding.message for finding in findings if "failed on this journey" in finding.message
+    ]
+    assert not crashed, crashed
+    return findings
+
+
+def found(rule: str, name: str, **options: Any) -> list[Found]:
+    """The exact `(rule, steps, line)` list `rule` reports on the fixture `name`."""
+    findings = run_rule(rule, load_fixture(rule, name), **options)
+    return [(finding.rule, finding.steps, finding.line) for finding in findings]
+
+
+def messages(rule: str, name: str, **options: Any) -> list[str]:
+    """The messages of `rule` on the fixture `name`, in the order of the findings."""
+    return [finding.message for finding in run_rule(rule, load_fixture(rule, name), **options)]

@@ -1,0 +1,250 @@
+"""The journey graph: shares, edge probabilities, handoffs, reachability and the flow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cyclemap.graph import JourneyGraph, normalised_shares
+from cyclemap.loading import load_journey
+from cyclemap.model import Step
+
+Write = Callable[..., Path]
+
+HEADER = """\
+    cyclemap: 1
+    journey: {id: graph, name: Grafo}
+    channels:
+      phone: {kind: voice}
+      web: {kind: web}
+    teams:
+      support: {}
+      billing: {}
+    stages:
+      - {id: contact, name: Contacto}
+    steps:
+"""
+
+CHAIN = (
+    HEADER
+    + """\
+      - id: call
+        stage: contact
+        channel: phone
+        team: support
+        entry: {volume: 1000}
+        abandon: 0.2
+        next:
+          - {to: chat, share: 3}
+          - {to: bill, share: 1, context: lost, reason: Cobro duplicado}
+      - {id: chat, stage: contact, channel: web, team: support, next: [{to: done}]}
+      - {id: bill, stage: contact, channel: phone, team: billing, next: [{to: done}]}
+      - {id: done, stage: contact, outcome: success}
+      - {id: orphan, stage: contact, team: billing, next: [{to: done}]}
+    """
+)
+
+
+def graph_of(write: Write, text: str) -> JourneyGraph:
+    return JourneyGraph(load_journey(write(text)))
+
+
+def shares(*given: float | None) -> list[float]:
+    step = Step.model_validate(
+        {
+            "id": "here",
+            "stage": "contact",
+            "next": [
+                {"to": f"t{i}", **({"share": share} if share is not None else {})}
+                for i, share in enumerate(given)
+            ],
+        }
+    )
+    return normalised_shares(step)
+
+
+def test_shares_are_normalised() -> None:
+    assert shares(70, 30) == pytest.approx([0.7, 0.3])
+    assert shares(0.7, 0.3) == pytest.approx([0.7, 0.3])
+    assert shares(1, 1, 2) == pytest.approx([0.25, 0.25, 0.5])
+
+
+def test_missing_shares_count_as_the_mean_of_the_given_ones() -> None:
+    assert shares(0.7, None) == pytest.approx([0.5, 0.5])
+    assert shares(2, None, 4) == pytest.approx([2 / 9, 3 / 9, 4 / 9])
+    assert shares(None, 60, 20) == pytest.approx([1 / 3, 1 / 2, 1 / 6])
+
+
+def test_no_shares_split_equally_and_no_next_gives_nothing() -> None:
+    assert shares(None, None, None) == pytest.approx([1 / 3] * 3)
+    assert shares() == []
+
+
+def test_edge_probability_is_what_does_not_abandon_times_the_share(write: Write) -> None:
+    graph = graph_of(write, CHAIN).graph
+    to_chat, to_bill = graph.edges["call", "chat"], graph.edges["call", "bill"]
+    assert to_chat["share"] == pytest.approx(0.75)
+    assert to_chat["probability"] == pytest.approx(0.8 * 0.75)
+    assert to_bill["share"] == pytest.approx(0.25)
+    assert to_bill["probability"] == pytest.approx(0.8 * 0.25)
+    assert to_chat["share_given"] and to_bill["share_given"]
+    assert not graph.edges["chat", "done"]["share_given"]
+    assert graph.edges["chat", "done"]["probability"] == 1.0
+    assert (to_chat["position"], to_bill["position"]) == (0, 1)
+
+
+def test_handoff_and_channel_switch_flags(write: Write) -> None:
+    graph = graph_of(write, CHAIN).graph
+
+    def flags(source: str, target: str) -> tuple[bool, bool]:
+        data: dict[str, Any] = graph.edges[source, target]
+        return data["handoff"], data["channel_switch"]
+
+    assert flags("call", "chat") == (False, True)  # same team, phone -> web
+    assert flags("call", "bill") == (True, False)  # support -> billing, phone -> phone
+    assert flags("bill", "done") == (False, False)  # `done` has neither team nor channel
+    assert flags("chat", "done") == (False, False)
+
+
+def test_edge_keeps_context_reason_and_its_location(write: Write) -> None:
+    graph = graph_of(write, CHAIN).graph
+    to_bill = graph.edges["call", "bill"]
+    assert (to_bill["context"], to_bill["reason"]) == ("lost", "Cobro duplicado")
+    assert (to_bill["line"], to_bill["column"]) == (20, 9)
+    assert graph.edges["call", "chat"]["context"] is None
+
+
+def test_nodes_carry_the_step(write: Write) -> None:
+    graph = graph_of(write, CHAIN)
+    call = graph.step("call")
+    assert (call["index"], call["team"], call["channel"], call["volume"]) == (
+        0,
+        "support",
+        "phone",
+        1000,
+    )
+    assert (call["line"], call["column"]) == (12, 5)
+    assert graph.step("done")["outcome"] == "success"
+    assert graph.graph.graph["journey"] == "graph"
+
+
+def test_shared_queries(write: Write) -> None:
+    graph = graph_of(write, CHAIN)
+    assert graph.entries == ["call"]
+    assert graph.successes == ["done"]
+    assert graph.reachable == {"call", "chat", "bill", "done"}
+    assert graph.reaching_success == {"call", "chat", "bill", "done", "orphan"}
+    assert [(source, target) for source, target, _ in graph.handoff_edges()] == [("call", "bill")]
+    assert graph.entry_order() == {"call": 0, "chat": 1, "bill": 2, "done": 3}
+    assert graph.in_file_order(["done", "orphan", "call"]) == ["call", "done", "orphan"]
+
+
+def test_most_likely_path(write: Write) -> None:
+    graph = graph_of(write, CHAIN)
+    path, probability = graph.most_likely_path("call", {"done"}) or ([], 0.0)
+    assert path == ["call", "chat", "done"]
+    assert probability == pytest.approx(0.6)
+    assert graph.most_likely_path("done", {"call"}) is None
+
+
+def test_flow_arrivals_on_a_small_chain_by_hand(write: Write) -> None:
+    flow = graph_of(write, CHAIN).flow
+    assert flow is not None and flow.by_volume
+    # 1000 call; 20% abandon; the other 800 split 3:1 between chat and billing.
+    assert flow.arrivals == pytest.approx(
+        {"call": 1000, "chat": 600, "bill": 200, "done": 800, "orphan": 0}
+    )
+
+
+def test_flow_per_customer_without_volumes(write: Write) -> None:
+    text = CHAIN.replace("entry: {volume: 1000}", "entry: true")
+    flow = graph_of(write, text).flow
+    assert flow is not None and not flow.by_volume
+    assert flow.arrivals == pytest.approx(
+        {"call": 1, "chat": 0.6, "bill": 0.2, "done": 0.8, "orphan": 0}
+    )
+
+
+def test_flow_by_volume_needs_every_entry_to_have_one(write: Write) -> None:
+    text = CHAIN.replace(
+        "team: billing, next: [{to: done}]}\n      - {id: done",
+        "team: billing, entry: true, next: [{to: done}]}\n      - {id: done",
+    )
+    graph = graph_of(write, text)
+    assert graph.entries == ["call", "bill"]
+    flow = graph.flow
+    assert flow is not None and not flow.by_volume
+    assert flow.arrivals["call"] == pytest.approx(1)
+    assert flow.arrivals["bill"] == pytest.approx(1.2)
+
+
+def test_flow_counts_customers_coming_round_a_loop(write: Write) -> None:
+    text = (
+        HEADER
+        + """\
+      - {id: ask, stage: contact, entry: {volume: 100}, next: [{to: retry}]}
+      - {id: retry, stage: contact, abandon: 0.5, next: [{to: ask}]}
+    """
+    )
+    flow = graph_of(write, text).flow
+    assert flow is not None
+    # ask = 100 + half of retry, retry = ask: both 200.
+    assert flow.arrivals == pytest.approx({"ask": 200, "retry": 200})
+
+
+def test_flow_is_none_for_a_trapped_loop(write: Write) -> None:
+    text = (
+        HEADER
+        + """\
+      - {id: call, stage: contact, entry: {volume: 50}, next: [{to: wait}, {to: done}]}
+      - {id: wait, stage: contact, next: [{to: check}]}
+      - {id: check, stage: contact, next: [{to: wait}]}
+      - {id: done, stage: contact, outcome: success}
+    """
+    )
+    assert graph_of(write, text).flow is None
+
+
+def test_strongly_connected_components_without_some_steps(write: Write) -> None:
+    text = (
+        HEADER
+        + """\
+      - {id: a, stage: contact, entry: true, next: [{to: b}]}
+      - {id: b, stage: contact, next: [{to: a}, {to: c}]}
+      - {id: c, stage: contact, outcome: success, next: [{to: d}]}
+      - {id: d, stage: contact, next: [{to: c}]}
+    """
+    )
+    graph = graph_of(write, text)
+    assert graph.strongly_connected_components() == [["a", "b"], ["c", "d"]]
+    assert graph.strongly_connected_components(without=["c"]) == [["a", "b"], ["d"]]
+
+
+def test_most_likely_path_stops_at_the_first_success_and_skips_impossible_moves(
+    write: Write,
+) -> None:
+    text = (
+        HEADER
+        + """\
+      - {id: a, stage: contact, entry: true, next: [{to: b, share: 9}, {to: c, share: 1}]}
+      - {id: b, stage: contact, abandon: 1, next: [{to: won}]}
+      - {id: c, stage: contact, next: [{to: won}]}
+      - {id: won, stage: contact, outcome: success, next: [{to: renewed}]}
+      - {id: renewed, stage: contact, outcome: success}
+    """
+    )
+    graph = graph_of(write, text)
+    # Through `b` nobody gets on (abandon 1); the path ends at the first success it meets.
+    for targets, expected in (
+        ({"won", "renewed"}, ["a", "c", "won"]),
+        ({"renewed"}, ["a", "c", "won", "renewed"]),
+    ):
+        found = graph.most_likely_path("a", targets)
+        assert found is not None
+        assert found[0] == expected
+        assert found[1] == pytest.approx(0.1)
+    assert graph.most_likely_path("b", {"won"}) is None
+    assert graph.most_likely_path("won", {"won"}) == (["won"], 1.0)
