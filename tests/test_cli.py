@@ -218,3 +218,59 @@ def test_python_dash_m() -> None:
     )
     assert process.returncode == 0
     assert process.stdout.strip() == f"cyclemap {__version__}"
+
+
+def test_help_lists_the_audit_render_and_stats_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    for command in ("audit", "render", "stats", "rules", "explain"):
+        assert any(line.strip().startswith(command) for line in result.stdout.splitlines())
+
+
+def test_rules_lists_every_rule_with_severity() -> None:
+    from cyclemap.rules import registry
+
+    result = runner.invoke(app, ["rules"])
+    assert result.exit_code == 0
+    for rule in registry().values():
+        line = next(line for line in result.stdout.splitlines() if line.startswith(rule.name))
+        assert rule.severity.value in line
+
+
+def test_explain_prints_the_documentation_with_examples() -> None:
+    result = runner.invoke(app, ["explain", "drop-off-point"])
+    assert result.exit_code == 0
+    assert "default severity: warning" in result.stdout
+    assert result.stdout.count("```yaml") == 2
+    assert "threshold = 0.15" in result.stdout
+
+
+def test_explain_unknown_rule_suggests_the_nearest() -> None:
+    result = runner.invoke(app, ["explain", "peloteo"])
+    assert result.exit_code == 2
+    assert "did you mean `peloteo-loop`?" in result.stderr
+
+
+def test_audit_examples_fails_on_the_planted_errors_and_passes_with_fail_on_never() -> None:
+    failing = runner.invoke(app, ["audit", str(EXAMPLES), "-f", "json"])
+    assert failing.exit_code == 1
+    report = json.loads(failing.stdout)
+    assert list(report) == ["files", "errors", "findings", "summary"]
+    assert report["summary"]["error"] > 0
+    assert runner.invoke(app, ["audit", str(EXAMPLES), "--fail-on", "never"]).exit_code == 0
+
+
+def test_audit_text_ends_each_journey_with_quick_wins() -> None:
+    result = runner.invoke(app, ["audit", str(EXAMPLES / "internet-support.journey.yaml")])
+    assert "quick wins:" in result.stdout
+    assert "1. halve abandonment at `call-line`" in result.stdout
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "junit", "github", "markdown"])
+def test_validate_and_audit_show_invalid_files_in_every_format(
+    write: Callable[..., Path], output_format: str
+) -> None:
+    broken = write(BROKEN)
+    for command in ("validate", "audit"):
+        result = runner.invoke(app, [command, str(broken), "-f", output_format])
+        assert result.exit_code == 1, (command, output_format)
+        assert "shar" in result.stdout, (command, output_format)
