@@ -151,6 +151,18 @@ def audit(
         Optional[Path],
         typer.Option("--config", help="Configuration file (default: found upward)."),
     ] = None,
+    baseline: Annotated[
+        Optional[Path],
+        typer.Option("--baseline", help="Report only findings this baseline file does not hold."),
+    ] = None,
+    write_baseline: Annotated[
+        Optional[Path],
+        typer.Option("--write-baseline", help="Record the current findings as the baseline."),
+    ] = None,
+    diff: Annotated[
+        Optional[str],
+        typer.Option("--diff", help="Report only findings that are new since this git revision."),
+    ] = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Validate, then run the rules: peloteo loops, dead ends, drop-off points and more."""
@@ -166,7 +178,19 @@ def audit(
             ignore=ignore or (),
             fail_on=FailOn(fail_on.value) if fail_on is not None else None,
             wins=3 if output_format is ReportFormat.text else 0,
+            baseline=baseline,
+            diff=diff,
         )
+        if write_baseline is not None:
+            from cyclemap.baseline import baseline_text
+            from cyclemap.output import write_atomically
+
+            write_atomically(write_baseline, baseline_text(result).encode("utf-8"))
+            typer.echo(
+                f"wrote the baseline {write_baseline} ({len(result.findings)} findings)", err=True
+            )
+    except InputOutputError as error:
+        raise _fail(error) from None
     except ConfigError as error:
         for problem in error.problems:
             where = (

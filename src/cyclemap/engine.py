@@ -14,7 +14,7 @@ from cyclemap.checking import Status, ValidationReport
 from cyclemap.config import Settings, load_settings
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, SkippedFile
-from cyclemap.loading import LoadedJourney
+from cyclemap.loading import LoadedJourney, display_path
 from cyclemap.loading.model_errors import did_you_mean
 from cyclemap.rules import RULE_NAMES, registry
 
@@ -173,12 +173,32 @@ def audit(
     ignore: Iterable[str] = (),
     fail_on: FailOn | None = None,
     wins: int = 0,
+    baseline: Path | None = None,
+    diff: str | None = None,
 ) -> AuditResult:
     """Validate the journeys under `paths`, then run the configured rules on the valid ones
-    (and, with `wins`, rank each journey's quick wins)."""
+    (and, with `wins`, rank each journey's quick wins).
+
+    With `baseline` (a file from `--write-baseline`) or `diff` (a git revision), only findings
+    that are new relative to it are kept, and the result says which old ones are fixed.
+    """
     from cyclemap.checking import validate
 
     targets = [Path(path) for path in paths] or [Path(".")]
-    settings = load_settings(config, start=targets[0])
-    settings = apply_overrides(settings, select=select, ignore=ignore, fail_on=fail_on)
-    return to_result(validate(targets), settings=settings, audited=True, wins=wins)
+    select, ignore = list(select), list(ignore)
+
+    def run(where: list[Path], quick_wins: int = 0) -> AuditResult:
+        settings = load_settings(config, start=where[0])
+        settings = apply_overrides(settings, select=select, ignore=ignore, fail_on=fail_on)
+        return to_result(validate(where), settings=settings, audited=True, wins=quick_wins)
+
+    result = run(targets, wins)
+    if diff is not None:
+        from cyclemap.baseline import compare, findings_at_revision
+
+        result = compare(result, findings_at_revision(diff, targets, run), f"git {diff}")
+    elif baseline is not None:
+        from cyclemap.baseline import compare, read_baseline
+
+        result = compare(result, read_baseline(baseline), display_path(baseline))
+    return result

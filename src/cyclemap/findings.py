@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +57,17 @@ class Finding:
     def sort_key(self) -> tuple[str, int, str, int, tuple[str, ...], str]:
         return (self.file, self.line, self.rule, self.column, self.steps, self.message)
 
+    @property
+    def fingerprint(self) -> str:
+        """Identity across runs: survives moved lines, reordered steps and new figures.
+
+        Built from the rule, the journey id and the steps as a set (or, for findings about
+        definitions, the names quoted in the message), never from lines or counts.
+        """
+        identity: list[str] = sorted(self.steps) or re.findall(r"`([^`]+)`", self.message)
+        text = json.dumps([self.rule, self.journey, identity], ensure_ascii=True)
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
     def as_dict(self) -> dict[str, Any]:
         """The JSON form: exactly the keys PRODUCT.md fixes, in that order."""
         return {
@@ -95,6 +109,17 @@ class SkippedFile:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """What a run was compared with (`--baseline` or `--diff`), and what is gone since."""
+
+    against: str
+    fixed: tuple[dict[str, Any], ...] = ()
+    """Baseline entries (rule, journey, steps, message) no longer found."""
+    known: int = 0
+    """Findings left out because the baseline already had them."""
+
+
+@dataclass(frozen=True)
 class AuditResult:
     """Everything a run produced, in a stable order, and the exit-code policy over it.
 
@@ -109,6 +134,7 @@ class AuditResult:
     """YAML files found in folders that are not journeys."""
     fail_on: FailOn = FailOn.ERROR
     audited: bool = True
+    comparison: Comparison | None = None
 
     @property
     def findings(self) -> list[Finding]:

@@ -35,4 +35,10 @@ def render(result: AuditResult, options: ReportOptions) -> str:
     if result.audited:
         document["findings"] = [finding.as_dict() for finding in result.findings]
         document["summary"] = summary(result)
+    if result.comparison is not None:
+        document["comparison"] = {
+            "against": result.comparison.against,
+            "known": result.comparison.known,
+            "fixed": list(result.comparison.fixed),
+        }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

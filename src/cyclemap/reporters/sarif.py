@@ -8,10 +8,10 @@ are reported at level `error`. Choices:
   `%SRCROOT%`, so run cyclemap from the repository root) or, outside it, an absolute `file:` URI.
 - SARIF counts columns in UTF-16 code units, cyclemap in code points: the column is converted
   with the line's text when the file can still be read, else kept as it is.
-- `partialFingerprints["cyclemap/v1"]` hashes the rule, the file, the journey id and the steps
-  (the message when a finding has no steps; the field path and message for validation
-  problems) but never a line, so alerts survive edits above them; a repeat in one run gets a
-  counter so fingerprints stay unique.
+- `partialFingerprints["cyclemap/v1"]` hashes the file and the finding's own fingerprint (rule,
+  journey id, steps as a set; see `Finding.fingerprint`), or for validation problems the field
+  path and message, but never a line, so alerts survive edits above them; a repeat in one run
+  gets a counter so fingerprints stay unique.
 - GitHub keeps at most 25,000 results a run: past that the most severe are kept and a
   notification says how many were left out.
 - Lone surrogates (from undecodable file names) become U+FFFD so the JSON is valid UTF-8;
@@ -141,16 +141,13 @@ def _fingerprint(*parts: object) -> str:
 
 
 def _finding(finding: Finding, index: dict[str, int], lines: _Lines) -> dict[str, Any]:
-    identity = list(finding.steps) if finding.steps else finding.message
     return {
         "ruleId": finding.rule,
         "ruleIndex": index[finding.rule],
         "level": _LEVELS[finding.severity],
         "message": {"text": finding.message},
         "locations": [_location(finding.file, finding.line, finding.column, lines)],
-        "partialFingerprints": {
-            FINGERPRINT: _fingerprint(finding.rule, finding.file, finding.journey, identity)
-        },
+        "partialFingerprints": {FINGERPRINT: _fingerprint(finding.file, finding.fingerprint)},
         "properties": {"journey": finding.journey, "steps": list(finding.steps)},
     }
 

@@ -218,6 +218,22 @@ def render(result: AuditResult, options: ReportOptions) -> str:
                     (clean(skipped.file), "bold"), ": ", ("skipped", "dim"), f" ({skipped.reason})"
                 )
             )
+    comparison = result.comparison
+    if comparison is not None:
+        console.print(
+            Text(
+                f"compared with {clean(comparison.against)}: {comparison.known} known finding(s) "
+                f"left out, {len(comparison.fixed)} fixed",
+                style="bold",
+            )
+        )
+        for entry in comparison.fixed:
+            console.print(
+                Text.assemble(
+                    ("  fixed: ", "green"),
+                    clean(f"{entry['journey']}: {entry['message']}  [{entry['rule']}]"),
+                )
+            )
     summary = _audit_summary(result) if result.audited else _validation_summary(result)
     if result.failures:
         summary.append(f"; {plural(len(result.failures), 'path')} could not be read")
