@@ -184,7 +184,7 @@ def test_unknown_key_suggests_the_nearest(root: Path) -> None:
     [problem] = problems_of('selct = ["dead-end"]\n', folder=root)
     assert problem.path == "selct"
     assert problem.message == "`selct` is not a configuration key; did you mean `select`?"
-    assert "select, ignore, fail-on" in problem.hint
+    assert "select, ignore, include, exclude, fail-on" in problem.hint
 
 
 def test_unknown_rule_names_suggest_the_nearest(root: Path) -> None:

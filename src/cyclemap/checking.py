@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
 from cyclemap.loading import LoadedJourney, NotAJourney, load_catalog, load_journey
-from cyclemap.loading.discovery import Candidate, discover, looks_like_journey
+from cyclemap.loading.discovery import Candidate, Selection, discover, looks_like_journey
 
 
 class Status(str, enum.Enum):
@@ -110,9 +110,12 @@ def check_file(candidate: Candidate) -> FileResult:
     return FileResult(candidate.display, Status.VALID, journey=journey)
 
 
-def validate(paths: Iterable[str | Path]) -> ValidationReport:
-    """Validate every journey under `paths`; one broken file never stops the others."""
-    candidates, failures = discover([Path(path) for path in paths])
+def validate(paths: Iterable[str | Path], selection: Selection | None = None) -> ValidationReport:
+    """Validate every journey under `paths`; one broken file never stops the others.
+
+    `selection` narrows which files inside folders are considered (configuration globs).
+    """
+    candidates, failures = discover([Path(path) for path in paths], selection)
     results = tuple(check_file(candidate) for candidate in candidates)
     failures += [result.failure for result in results if result.failure is not None]
     return ValidationReport(results, tuple(sorted(failure.as_problem() for failure in failures)))

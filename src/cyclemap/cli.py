@@ -131,7 +131,7 @@ def validate(
 def audit(
     paths: Annotated[
         Optional[list[Path]],
-        typer.Argument(help="Journey files or folders (default: the current folder)."),
+        typer.Argument(help="Journey files or folders (default: the whole repository)."),
     ] = None,
     output_format: FormatOption = ReportFormat.text,
     output: OutputOption = None,
@@ -172,7 +172,7 @@ def audit(
 
     try:
         result = run_audit(
-            paths or [Path(".")],
+            paths or [_repository_here()],
             config=config,
             select=select or (),
             ignore=ignore or (),
@@ -394,6 +394,13 @@ def _journey_stats(journey: LoadedJourney, *, context_cost: float, top: int) -> 
 
     findings = audit_journey(journey, load_settings(None, start=journey.path))
     return analyse(JourneyGraph(journey), findings, context_cost=context_cost, top=top)
+
+
+def _repository_here() -> Path:
+    """With no path, `audit` checks the repository the current folder belongs to."""
+    from cyclemap.loading import repository_root
+
+    return repository_root(Path.cwd() / "cyclemap.toml")
 
 
 @app.command(short_help="List the rules: name, severity and summary.")

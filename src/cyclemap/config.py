@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import FailOn, Severity
+from cyclemap.loading.discovery import Selection
 from cyclemap.loading.imports import display_path
 from cyclemap.loading.model_errors import did_you_mean
 from cyclemap.rules import RULE_NAMES
@@ -44,6 +45,8 @@ class ConfigFile(BaseModel):
 
     select: list[str] | None = None
     ignore: list[str] = Field(default_factory=list)
+    include: list[str] | None = None
+    exclude: list[str] = Field(default_factory=list)
     fail_on: FailOn | None = Field(None, alias="fail-on")
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
@@ -58,6 +61,8 @@ class Settings:
     fail_on: FailOn = FailOn.ERROR
     source: str | None = None
     """The configuration file these settings came from, if any."""
+    selection: Selection = field(default_factory=Selection)
+    """Which files in folders are audited (`include`/`exclude`, relative to the config)."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -135,7 +140,7 @@ def _check_rule_name(name: object, file: str, path: str, problems: list[Problem]
     return False
 
 
-def settings_from(data: dict[str, Any], file: str) -> Settings:
+def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> Settings:
     """Validated settings from a configuration's contents; `ConfigError` lists every mistake."""
     from cyclemap.rules import registry
 
@@ -146,12 +151,19 @@ def settings_from(data: dict[str, Any], file: str) -> Settings:
         for detail in error.errors(include_url=False):
             path = ".".join(str(part) for part in detail["loc"])
             if detail["type"] == "extra_forbidden":
-                guess = did_you_mean(path, ["select", "ignore", "fail-on", "rules"])
+                guess = did_you_mean(
+                    path, ["select", "ignore", "include", "exclude", "fail-on", "rules"]
+                )
                 message = f"`{path}` is not a configuration key" + (
                     f"; did you mean `{guess}`?" if guess else ""
                 )
                 problems.append(
-                    _problem(file, path, message, "keys: select, ignore, fail-on, [rules.<name>]")
+                    _problem(
+                        file,
+                        path,
+                        message,
+                        "keys: select, ignore, include, exclude, fail-on, [rules.<name>]",
+                    )
                 )
             else:
                 problems.append(_problem(file, path, f"`{path}`: {detail['msg']}"))
@@ -203,6 +215,11 @@ def settings_from(data: dict[str, Any], file: str) -> Settings:
         options=options,
         fail_on=config.fail_on or FailOn.ERROR,
         source=file,
+        selection=Selection(
+            include=tuple(config.include) if config.include is not None else Selection.include,
+            exclude=tuple(config.exclude),
+            base=base,
+        ),
     )
 
 
@@ -215,4 +232,4 @@ def load_settings(path: Path | None, *, start: Path) -> Settings:
         raise ConfigError(
             [_problem(display_path(path), "", "the configuration file does not exist")]
         )
-    return settings_from(_read(found), display_path(found))
+    return settings_from(_read(found), display_path(found), found.resolve().parent)

@@ -190,7 +190,9 @@ def audit(
     def run(where: list[Path], quick_wins: int = 0) -> AuditResult:
         settings = load_settings(config, start=where[0])
         settings = apply_overrides(settings, select=select, ignore=ignore, fail_on=fail_on)
-        return to_result(validate(where), settings=settings, audited=True, wins=quick_wins)
+        return to_result(
+            validate(where, settings.selection), settings=settings, audited=True, wins=quick_wins
+        )
 
     result = run(targets, wins)
     if diff is not None:

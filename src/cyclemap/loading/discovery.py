@@ -1,10 +1,19 @@
-"""Command-line paths -> the YAML files to check, in a stable order."""
+"""Command-line paths -> the YAML files to check, in a stable order.
+
+Folders are searched recursively for `*.yaml`/`*.yml`. Inside a git work tree the files git
+ignores (`.gitignore`, `.git/info/exclude`, the global excludes) are left out, as git itself
+lists them; elsewhere hidden folders and dependency folders are skipped. `include`/`exclude`
+globs from the configuration (`**` spans folders) narrow the search further.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from cyclemap.errors import InputOutputError
@@ -24,14 +33,58 @@ class Candidate:
     explicit: bool
 
 
-def discover(paths: list[Path]) -> tuple[list[Candidate], list[InputOutputError]]:
+@dataclass(frozen=True)
+class Selection:
+    """Which files in folders are considered: globs relative to `base` (the config's folder)."""
+
+    include: tuple[str, ...] = ("**/*.yaml", "**/*.yml")
+    exclude: tuple[str, ...] = ()
+    base: Path | None = None
+
+    def accepts(self, file: Path) -> bool:
+        base = self.base or Path.cwd()
+        try:
+            relative = file.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            relative = file.name
+        return any(_glob(pattern).match(relative) for pattern in self.include) and not any(
+            _glob(pattern).match(relative) for pattern in self.exclude
+        )
+
+
+@cache
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A glob as a regular expression: `**/` any folders (or none), `*` within one name."""
+    expression, position = "", 0
+    while position < len(pattern):
+        if pattern.startswith("**/", position):
+            expression, position = expression + "(?:.*/)?", position + 3
+        elif pattern.startswith("**", position):
+            expression, position = expression + ".*", position + 2
+        elif pattern[position] == "*":
+            expression, position = expression + "[^/]*", position + 1
+        elif pattern[position] == "?":
+            expression, position = expression + "[^/]", position + 1
+        else:
+            expression, position = expression + re.escape(pattern[position]), position + 1
+    return re.compile(expression + r"\Z")
+
+
+def discover(
+    paths: Sequence[Path], selection: Selection | None = None
+) -> tuple[list[Candidate], list[InputOutputError]]:
     """The files under `paths` (folders searched recursively) and the paths that failed."""
+    selection = selection or Selection()
     found: dict[str, Candidate] = {}
     failures: list[InputOutputError] = []
     for path in paths:
         shown = display_path(path)
         if path.is_dir():
-            for file in _walk(path, failures):
+            listed = _git_listed(path)
+            files = listed if listed is not None else _walk(path, failures)
+            for file in files:
+                if not selection.accepts(file):
+                    continue
                 candidate = Candidate(file, display_path(file), explicit=False)
                 found.setdefault(candidate.display, candidate)
         elif path.exists() or path.is_symlink():
@@ -56,6 +109,38 @@ def _walk(folder: Path, failures: list[InputOutputError]) -> list[Path]:
             name for name in folders if not name.startswith(".") and name not in SKIPPED_FOLDERS
         )
         files.extend(Path(current, name) for name in sorted(names) if name.endswith(YAML_SUFFIXES))
+    return files
+
+
+def _git_listed(folder: Path) -> list[Path] | None:
+    """YAML files under `folder` that git does not ignore; None outside a work tree."""
+    try:
+        completed = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(folder),
+                "ls-files",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "-z",
+                "--",
+                "*.yaml",
+                "*.yml",
+            ],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if completed.returncode != 0:
+        return None
+    names = [
+        name for name in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if name
+    ]
+    files = sorted({folder / name for name in names if (folder / name).is_file()})
     return files
 
 
