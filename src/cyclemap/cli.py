@@ -352,7 +352,7 @@ def stats(
     """Flow figures per entry and per step, peloteo bounces, and ranked quick wins."""
     from cyclemap.checking import validate as run_validation
     from cyclemap.engine import to_result
-    from cyclemap.flow import TrappedError
+    from cyclemap.flow import FlowError
     from cyclemap.reporters import ReportOptions
     from cyclemap.reporters import render as report
 
@@ -368,7 +368,7 @@ def stats(
     for journey in validation.journeys:
         try:
             reports.append(_journey_stats(journey, context_cost=context_cost, top=top))
-        except TrappedError as error:
+        except FlowError as error:
             typer.echo(f"{journey.display}: error: {error}", err=True)
             trapped = True
     if output_format is StatsFormat.json:

@@ -113,12 +113,12 @@ def apply_overrides(
 
 def quick_wins(journey: LoadedJourney, findings: list[Finding], count: int) -> tuple[str, ...]:
     """The `count` fixes that save the most customers, in words; none if flow is undefined."""
-    from cyclemap.flow import TrappedError, analyse
+    from cyclemap.flow import FlowError, analyse
     from cyclemap.graph import JourneyGraph
 
     try:
         report = analyse(JourneyGraph(journey), findings, top=count)
-    except TrappedError:
+    except FlowError:
         return ()
     return tuple(f"{win.description}: {report.gain_text(win)}" for win in report.quick_wins)
 

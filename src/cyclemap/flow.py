@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cyclemap.findings import Finding
-from cyclemap.graph import AbsorbingSolver, JourneyGraph, solve_absorbing
+from cyclemap.graph import AbsorbingSolver, JourneyGraph, normalise, solve_absorbing
 from cyclemap.numbers import customers, percent
 
 ENDINGS = ("success", "failure", "abandoned", "stuck")
@@ -33,7 +33,11 @@ EXACT_CANDIDATES = 6
 """How many of the best-screened interventions of each kind are re-solved exactly."""
 
 
-class TrappedError(Exception):
+class FlowError(Exception):
+    """The flow figures of a journey cannot be computed."""
+
+
+class TrappedError(FlowError):
     """Customers can circulate forever: expected figures do not exist."""
 
     def __init__(self, steps: list[str]) -> None:
@@ -138,8 +142,7 @@ class _Chain:
         self.abandon = {node: graph.step(node)["abandon"] for node in graph.graph}
         self.abandon.update(abandon or {})
         self.removed = removed
-        reachable = graph.in_file_order(graph.reachable)
-        self.transient = [node for node in reachable if graph.step(node)["outcome"] is None]
+        self.transient = graph.in_file_order(self._live_steps())
         self.index = {node: i for i, node in enumerate(self.transient)}
         size = len(self.transient)
         self.ends = {name: np.zeros(size) for name in ENDINGS}
@@ -154,13 +157,32 @@ class _Chain:
         for node in self.transient:
             self._add_row(node)
 
+    def _live_steps(self) -> set[str]:
+        """Steps customers can really be at: reached from an entry with positive probability,
+        never past an outcome (a path ends on first arrival at one)."""
+        live = {node for node in self.graph.entries if self.graph.step(node)["outcome"] is None}
+        stack = list(live)
+        while stack:
+            node = stack.pop()
+            if self.abandon[node] >= 1.0:
+                continue
+            for target in self.graph.graph.succ[node]:
+                if target not in live and self.graph.step(target)["outcome"] is None:
+                    live.add(target)
+                    stack.append(target)
+        return live
+
     def variant(
         self,
         *,
         abandon: dict[str, float] | None = None,
         removed: frozenset[tuple[str, str]] = frozenset(),
     ) -> _Chain:
-        """A what-if copy where only the rows of the changed steps are rebuilt."""
+        """A what-if copy where only the rows of the changed steps are rebuilt (the whole chain
+        when the change lets customers reach steps nobody reached before)."""
+        merged_abandon = {**self.abandon, **(abandon or {})}
+        if any(self.abandon[node] >= 1.0 > merged_abandon[node] for node in abandon or {}):
+            return _Chain(self.graph, abandon=merged_abandon, removed=self.removed | removed)
         other = copy.copy(self)
         other.abandon = {**self.abandon, **(abandon or {})}
         other.removed = self.removed | removed
@@ -184,18 +206,23 @@ class _Chain:
 
     def _edges(self, node: str) -> list[tuple[str, float, dict[str, Any]]]:
         """(target, probability, data) of a step's transitions after any removal."""
+        following = self.graph.graph.succ[node]
         kept = [
             (target, data)
-            for target, data in self.graph.graph.succ[node].items()
+            for target, data in following.items()
             if (node, target) not in self.removed
         ]
-        total = sum(data["share"] for _, data in kept)
-        going_on = 1.0 - self.abandon[node]
-        return (
-            [(target, going_on * data["share"] / total, data) for target, data in kept]
-            if (total > 0)
-            else []
+        # After a removal the shares are normalised again, as they would be in the edited file.
+        shares = (
+            [data["share"] for _, data in kept]
+            if len(kept) == len(following)
+            else normalise([data["written_share"] for _, data in kept])
         )
+        going_on = 1.0 - self.abandon[node]
+        return [
+            (target, going_on * share, data)
+            for (target, data), share in zip(kept, shares, strict=True)
+        ]
 
     def _add_row(self, node: str) -> None:
         i = self.index[node]
@@ -206,6 +233,8 @@ class _Chain:
         if not edges:
             self.ends["stuck"][i] += 1.0 - self.abandon[node]
         for target, probability, data in edges:
+            if probability <= 0:
+                continue
             self.handoffs[i] += probability * data["handoff"]
             outcome = self.graph.step(target)["outcome"]
             if outcome is None:
@@ -247,8 +276,43 @@ class _Chain:
             self._solver = AbsorbingSolver(transposed, preconditioner=self._inherited)
         solution = self._solver.solve(start)
         if solution is None:
-            raise TrappedError(self.trapped() or self.transient)
+            trapped = self.trapped()
+            if trapped:
+                raise TrappedError(trapped)
+            raise FlowError(
+                "the flow figures could not be computed: customers circulate so long in this "
+                "journey's loops that the solution is numerically unreliable"
+            )
         return solution
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """An intervention to try: its first-order estimate, and how many customers it touches."""
+
+    estimate: float
+    reach: float
+    kind: str
+    steps: tuple[str, ...]
+    description: str
+    abandon: dict[str, float] = field(default_factory=dict)
+    removed: frozenset[tuple[str, str]] = frozenset()
+
+
+def _shortlist(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Per kind, the best by first-order estimate and the ones touching the most customers.
+
+    The estimate ignores how loops amplify a change (a retried step is visited many times),
+    so the steps with the most customers affected are re-solved exactly too.
+    """
+    chosen: dict[tuple[str, tuple[str, ...]], _Candidate] = {}
+    for kind in dict.fromkeys(candidate.kind for candidate in candidates):
+        same = [candidate for candidate in candidates if candidate.kind == kind]
+        by_estimate = sorted(same, key=lambda c: (-c.estimate, c.description))
+        by_reach = sorted(same, key=lambda c: (-c.reach, c.description))
+        for candidate in by_estimate[:EXACT_CANDIDATES] + by_reach[:EXACT_CANDIDATES]:
+            chosen.setdefault((candidate.kind, candidate.steps), candidate)
+    return list(chosen.values())
 
 
 def _start_vector(chain: _Chain, weights: dict[str, float]) -> tuple[Any, dict[str, float]]:
@@ -256,13 +320,14 @@ def _start_vector(chain: _Chain, weights: dict[str, float]) -> tuple[Any, dict[s
     import numpy as np
 
     start = np.zeros(len(chain.transient))
-    immediate: dict[str, float] = {name: 0.0 for name in ENDINGS}
+    immediate: dict[str, float] = {name: 0.0 for name in (*ENDINGS, "duration")}
     for node, weight in weights.items():
+        step = chain.graph.step(node)
         if node in chain.index:
             start[chain.index[node]] += weight
-        else:
-            outcome = chain.graph.step(node)["outcome"]
-            immediate["abandoned" if outcome == "abandoned" else outcome] += weight
+        elif step["outcome"] is not None:
+            immediate[step["outcome"]] += weight
+            immediate["duration"] += weight * (step["duration"] or 0.0)
     return start, immediate
 
 
@@ -272,10 +337,11 @@ def _figures(
     start, immediate = _start_vector(chain, weights)
     visits = chain.visits(start) if len(chain.transient) else start
     endings = {name: float(visits @ chain.ends[name]) + immediate[name] for name in ENDINGS}
+    spent = float(visits @ chain.duration) + immediate["duration"]
     total = sum(endings.values()) or 1.0
     durations_known = any(chain.graph.step(node)["duration"] for node in chain.graph.graph)
     # Steps lived: every visit to a transient step, plus the outcome step where a path ends.
-    reached_outcome = float(visits @ chain.to_outcome) + sum(immediate.values())
+    reached_outcome = float(visits @ chain.to_outcome) + sum(immediate[name] for name in ENDINGS)
     figures = EntryFigures(
         entry=entry,
         volume=volume,
@@ -283,7 +349,7 @@ def _figures(
         endings=Endings(**{name: value / total for name, value in endings.items()}),
         expected_steps=float(visits.sum()) + reached_outcome / total,
         expected_handoffs=float(visits @ chain.handoffs) / total,
-        expected_duration=float(visits @ chain.duration) / total if durations_known else None,
+        expected_duration=spent / total if durations_known else None,
     )
     return figures, visits
 
@@ -337,16 +403,18 @@ def analyse(
         else (_with_entry(overall, next(iter(weights))),)
     )
     scale = total_volume if by_volume and total_volume else 1.0
+
+    def step_figures(node: str) -> StepFigures:
+        if node not in chain.index:  # nobody gets there (only past a success)
+            return StepFigures(node, 0.0, chain.abandon[node], 0.0)
+        seen = float(visits[chain.index[node]])
+        leaving = chain.abandon[node] + float(chain.ends["stuck"][chain.index[node]])
+        return StepFigures(node, seen, chain.abandon[node], seen * leaving * scale)
+
     steps = tuple(
-        StepFigures(
-            step=node,
-            visits=float(visits[chain.index[node]]),
-            abandon=chain.abandon[node],
-            lost=float(visits[chain.index[node]])
-            * (chain.abandon[node] + float(chain.ends["stuck"][chain.index[node]]))
-            * scale,
-        )
-        for node in chain.transient
+        step_figures(node)
+        for node in graph.in_file_order(graph.reachable)
+        if graph.step(node)["outcome"] is None
     )
     loops = tuple(
         _loop_figures(graph, chain, visits, finding, scale)
@@ -424,32 +492,34 @@ def _quick_wins(
         going_on = sum(p * value_of(t) for t, p, _ in chain._edges(node)) / (1.0 - old)
         return float(visits[chain.index[node]] * (old - new_rate) * going_on)
 
-    candidates: list[tuple[float, str, tuple[str, ...], str, dict[str, Any]]] = []
+    candidates: list[_Candidate] = []
     for node in chain.transient:
         rate = chain.abandon[node]
         if rate > 0:
-            estimate = screen_abandon(node, rate / 2)
             candidates.append(
-                (
-                    estimate,
-                    "halve-abandon",
-                    (node,),
-                    f"halve abandonment at `{node}` ({percent(rate)} → {percent(rate / 2)})",
-                    {"abandon": {node: rate / 2}},
+                _Candidate(
+                    estimate=screen_abandon(node, rate / 2),
+                    reach=float(visits[chain.index[node]]) * rate,
+                    kind="halve-abandon",
+                    steps=(node,),
+                    description=f"halve abandonment at `{node}` ({percent(rate)} → "
+                    f"{percent(rate / 2)})",
+                    abandon={node: rate / 2},
                 )
             )
     for finding in findings:
-        if finding.rule == "peloteo-loop" and len(finding.steps) >= 1:
+        if finding.rule == "peloteo-loop" and finding.steps:
             source, target = finding.steps[-1], finding.steps[0]
             if graph.graph.has_edge(source, target):
                 candidates.append(
-                    (
-                        float("inf"),
-                        "break-loop",
-                        (source, target),
-                        f"break the peloteo loop: remove `{source}` → `{target}` "
+                    _Candidate(
+                        estimate=float("inf"),
+                        reach=float("inf"),
+                        kind="break-loop",
+                        steps=(source, target),
+                        description=f"break the peloteo loop: remove `{source}` → `{target}` "
                         "(its share goes to the other transitions)",
-                        {"removed": frozenset({(source, target)})},
+                        removed=frozenset({(source, target)}),
                     )
                 )
         elif finding.rule == "context-lost-handoff" and len(finding.steps) == 2:
@@ -462,35 +532,30 @@ def _quick_wins(
             )
             share_through = through / arriving if arriving > 0 else 0.0
             new_rate = max(0.0, chain.abandon[target] - context_cost * share_through)
-            estimate = screen_abandon(target, new_rate)
             candidates.append(
-                (
-                    estimate,
-                    "restore-context",
-                    (source, target),
-                    f"keep the context from `{source}` to `{target}` (saves "
+                _Candidate(
+                    estimate=screen_abandon(target, new_rate),
+                    reach=through * context_cost,
+                    kind="restore-context",
+                    steps=(source, target),
+                    description=f"keep the context from `{source}` to `{target}` (saves "
                     f"{percent(context_cost)} abandonment for those customers)",
-                    {"abandon": {target: new_rate}},
+                    abandon={target: new_rate},
                 )
             )
     wins: list[QuickWin] = []
-    by_kind: dict[str, list[tuple[float, str, tuple[str, ...], str, dict[str, Any]]]] = {}
-    for candidate in candidates:
-        by_kind.setdefault(candidate[1], []).append(candidate)
-    for kind_candidates in by_kind.values():
-        kind_candidates.sort(key=lambda item: (-item[0], item[3]))
-        for _, kind, steps, description, change in kind_candidates[:EXACT_CANDIDATES]:
-            variant = chain.variant(
-                abandon=change.get("abandon"), removed=change.get("removed", frozenset())
+    for candidate in _shortlist(candidates):
+        variant = chain.variant(abandon=candidate.abandon, removed=candidate.removed)
+        if variant.trapped():
+            continue
+        try:
+            after = _success(variant, weights)
+        except FlowError:
+            continue
+        gain = (after - overall.endings.success) * scale
+        if gain > 1e-9 * scale:
+            wins.append(
+                QuickWin(candidate.kind, candidate.steps, candidate.description, gain, after)
             )
-            if variant.trapped():
-                continue
-            try:
-                after = _success(variant, weights)
-            except TrappedError:
-                continue
-            gain = (after - overall.endings.success) * scale
-            if gain > 1e-9 * scale:
-                wins.append(QuickWin(kind, steps, description, gain, after))
     wins.sort(key=lambda win: (-win.gain, win.description))
     return wins

@@ -22,19 +22,20 @@ from cyclemap.loading import LoadedJourney
 from cyclemap.model import Step
 
 
-def normalised_shares(step: Step) -> list[float]:
-    """Each transition's fraction of the customers who go on from `step`.
-
-    Missing shares count as the mean of the given ones (so `70` and `30` work like `0.7` and
-    `0.3`, and an unweighted transition is a typical one); none given means an equal split.
-    """
-    given = [transition.share for transition in step.next if transition.share is not None]
+def normalise(shares: list[float | None]) -> list[float]:
+    """Fractions from written shares: missing ones count as the mean of the given ones (so
+    `70` and `30` work like `0.7` and `0.3`, and an unweighted transition is a typical one);
+    none given means an equal split."""
+    given = [share for share in shares if share is not None]
     default = sum(given) / len(given) if given else 1.0
-    weights = [
-        transition.share if transition.share is not None else default for transition in step.next
-    ]
+    weights = [share if share is not None else default for share in shares]
     total = sum(weights)
     return [weight / total for weight in weights] if total > 0 else []
+
+
+def normalised_shares(step: Step) -> list[float]:
+    """Each transition's fraction of the customers who go on from `step`."""
+    return normalise([transition.share for transition in step.next])
 
 
 def build_graph(journey: LoadedJourney) -> nx.DiGraph:
@@ -73,6 +74,7 @@ def build_graph(journey: LoadedJourney) -> nx.DiGraph:
                 position=position,
                 share=share,
                 share_given=transition.share is not None,
+                written_share=transition.share,
                 probability=(1.0 - step.abandon) * share,
                 handoff=step.team is not None
                 and target["team"] is not None
@@ -144,7 +146,7 @@ class AbsorbingSolver:
         return solution
 
     def _iterate(self, rhs: Any) -> Any | None:
-        from scipy.sparse.linalg import LinearOperator, gmres, spilu
+        from scipy.sparse.linalg import LinearOperator, gmres, spilu, spsolve
 
         if self.preconditioner is not None:
             solution, info = gmres(
@@ -166,7 +168,10 @@ class AbsorbingSolver:
         solution, info = gmres(
             self.matrix, rhs, rtol=1e-11, atol=0.0, restart=40, maxiter=5, M=self.preconditioner
         )
-        return solution if info == 0 else None
+        if info == 0:
+            return solution
+        # Badly conditioned (customers circulate very long): the exact solve, however slow.
+        return spsolve(self.matrix.tocsc(), rhs, permc_spec="MMD_AT_PLUS_A")
 
 
 def solve_absorbing(transitions: Any, rhs: Any) -> Any | None:

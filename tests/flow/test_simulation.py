@@ -1,0 +1,321 @@
+"""The analytic figures against a seeded Monte Carlo simulation of customers.
+
+Twenty random journeys of 5 to 15 steps (random teams, abandonment, shares given or missing,
+back edges and self loops, dead ends, success steps that go on, several entries with or without
+volumes) are written as YAML and analysed; the same journeys, read from the generator's own
+description (not from cyclemap), are walked by 30,000 simulated customers each. At a step a
+customer abandons with probability `abandon`, else moves along a transition chosen by its
+normalised share (a missing share weighs the mean of the given ones); the walk stops at an
+outcome step (the first `success` reached counts, even if it has `next`), when the customer
+abandons, or at a step with no `next` (stuck).
+
+Tolerance: every estimate must lie within 4 standard errors of the analytic value. For an
+ending's probability `p` the standard error is the binomial `sqrt(p (1 - p) / N)` with the
+analytic `p`; for means (visits, steps, handoffs, seconds) it is the sample standard deviation
+over `sqrt(N)`, floored for rarely visited steps at the Bernoulli variance `m (1 - m)` of the
+analytic mean `m`. About 600 comparisons are made at 4 standard errors; the seeds are fixed,
+so the outcome is deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cyclemap.flow import ENDINGS, FlowReport
+from tests.flow import analyse_steps, entry_figures, step_figures
+
+JOURNEYS = 20
+CUSTOMERS = 30_000
+SIGMAS = 4.0
+STEP_CAP = 5_000
+"""Most steps a simulated customer may take; reaching it fails the test (the journeys are
+built so that every step has a way out)."""
+
+OUTCOME_CODES = {None: -1, "success": 0, "failure": 1, "abandoned": 2}
+STUCK = 3
+
+
+@dataclass
+class Step:
+    id: str
+    team: str | None = None
+    abandon: float = 0.0
+    duration: int | None = None
+    outcome: str | None = None
+    volume: int | None = None
+    entry: bool = False
+    next: list[tuple[int, float | None]] = field(default_factory=list)
+
+    def yaml(self, ids: list[str]) -> str:
+        lines = [f"- id: {self.id}", "  stage: contact"]
+        if self.team:
+            lines.append(f"  team: {self.team}")
+        if self.entry:
+            lines.append(f"  entry: {{volume: {self.volume}}}" if self.volume else "  entry: true")
+        if self.abandon:
+            lines.append(f"  abandon: {self.abandon}")
+        if self.duration is not None:
+            lines.append(f"  duration: {self.duration}s")
+        if self.outcome:
+            lines.append(f"  outcome: {self.outcome}")
+        if self.next:
+            items = [
+                f"{{to: {ids[target]}}}"
+                if share is None
+                else f"{{to: {ids[target]}, share: {share}}}"
+                for target, share in self.next
+            ]
+            lines.append(f"  next: [{', '.join(items)}]")
+        return "\n".join(lines)
+
+    def probabilities(self) -> list[float]:
+        """Normalised shares, worked out here independently of cyclemap."""
+        given = [share for _, share in self.next if share is not None]
+        default = sum(given) / len(given) if given else 1.0
+        weights = [default if share is None else share for _, share in self.next]
+        return [weight / sum(weights) for weight in weights]
+
+
+def _reaches_success(steps: list[Step], start: int) -> bool:
+    seen, stack = {start}, [start]
+    while stack:
+        node = steps[stack.pop()]
+        if node.outcome == "success":
+            return True
+        if node.outcome is None and node.abandon < 1:
+            for target, _ in node.next:
+                if target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+    return False
+
+
+def random_journey(seed: int) -> list[Step]:
+    """A random journey where nobody can be trapped and a success is reachable from `s0`.
+
+    Every step that is not an outcome either has no `next` (a dead end: customers get stuck) or
+    has a transition to a later step, and the last step is a success: from anywhere, an ending
+    can be reached.
+    """
+    rng = random.Random(seed)
+    while True:
+        count = rng.randint(5, 15)
+        steps = [Step(f"s{index}") for index in range(count)]
+        steps[-1].outcome = "success"
+        for step in steps[1:-1]:
+            if rng.random() < 0.2:
+                step.outcome = rng.choice(("success", "failure", "abandoned"))
+        for index, step in enumerate(steps):
+            step.team = rng.choice((None, "t1", "t2", "t3"))
+            if rng.random() < 0.6:
+                step.duration = rng.randint(1, 600)
+            if step.outcome in ("failure", "abandoned"):
+                continue
+            if step.outcome == "success":
+                if rng.random() < 0.5:  # the cycle goes on after a success
+                    targets = rng.sample(range(count), rng.randint(1, 2))
+                    step.next = [(target, None) for target in targets]
+                continue
+            step.abandon = rng.choice((0.0, 0.0, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0))
+            if index > 0 and rng.random() < 0.1:
+                continue  # a dead end
+            targets = [rng.randrange(index + 1, count)]
+            for _ in range(rng.randint(0, 2)):
+                target = rng.randrange(count)  # anywhere: back edges, self loops
+                if target not in targets:
+                    targets.append(target)
+            step.next = [
+                (
+                    target,
+                    None if rng.random() < 0.3 else rng.choice((1, 2, 3, 5, 0.25, 0.5, 0.75)),
+                )
+                for target in targets
+            ]
+        transient = [index for index, step in enumerate(steps) if step.outcome is None]
+        entries = [0, *rng.sample(transient[1:], min(len(transient) - 1, rng.randint(0, 2)))]
+        with_volume = rng.random() < 0.6
+        for index in entries:
+            steps[index].entry = True
+            steps[index].volume = rng.randint(100, 5000) if with_volume else None
+        if _reaches_success(steps, 0):
+            return steps
+
+
+@dataclass
+class Simulated:
+    start: np.ndarray
+    """Index of the entry step of each customer."""
+    ending: np.ndarray
+    """0 success, 1 failure, 2 abandoned, 3 stuck."""
+    visits: np.ndarray
+    """Customers x steps: visits to each step that is not an outcome."""
+    steps: np.ndarray
+    handoffs: np.ndarray
+    seconds: np.ndarray
+
+
+def simulate(steps: list[Step], customers: int, seed: int) -> Simulated:
+    count = len(steps)
+    generator = np.random.default_rng(seed)
+    abandon = np.array([step.abandon for step in steps])
+    outcome = np.array([OUTCOME_CODES[step.outcome] for step in steps])
+    seconds_at = np.array([float(step.duration or 0) for step in steps])
+    width = max(1, max(len(step.next) for step in steps))
+    degree = np.array([0 if step.outcome else len(step.next) for step in steps])
+    cumulative = np.full((count, width), 2.0)
+    target = np.zeros((count, width), dtype=np.int64)
+    handoff = np.zeros((count, width), dtype=np.int64)
+    for index, step in enumerate(steps):
+        if step.outcome:
+            continue
+        for position, ((to, _), chance) in enumerate(
+            zip(step.next, np.cumsum(step.probabilities()), strict=True)
+        ):
+            cumulative[index, position] = chance
+            target[index, position] = to
+            other = steps[to].team
+            handoff[index, position] = int(bool(step.team and other and step.team != other))
+    entries = [index for index, step in enumerate(steps) if step.entry]
+    if all(steps[index].volume for index in entries):
+        weights = np.array([steps[index].volume for index in entries], dtype=float)
+    else:
+        weights = np.ones(len(entries))
+    start = generator.choice(entries, size=customers, p=weights / weights.sum())
+
+    position = start.copy()
+    ending = np.full(customers, -1)
+    visits = np.zeros((customers, count), dtype=np.int64)
+    taken = np.zeros(customers, dtype=np.int64)
+    handoffs = np.zeros(customers, dtype=np.int64)
+    seconds = np.zeros(customers)
+    alive = np.arange(customers)
+    for _ in range(STEP_CAP):
+        if alive.size == 0:
+            break
+        here = position[alive]
+        taken[alive] += 1
+        seconds[alive] += seconds_at[here]
+        finished = outcome[here] >= 0
+        ending[alive[finished]] = outcome[here[finished]]
+        alive, here = alive[~finished], here[~finished]
+        visits[alive, here] += 1
+        leaves = generator.random(alive.size) < abandon[here]
+        ending[alive[leaves]] = OUTCOME_CODES["abandoned"]
+        alive, here = alive[~leaves], here[~leaves]
+        stuck = degree[here] == 0
+        ending[alive[stuck]] = STUCK
+        alive, here = alive[~stuck], here[~stuck]
+        draw = generator.random(alive.size)
+        choice = np.minimum((cumulative[here] < draw[:, None]).sum(axis=1), degree[here] - 1)
+        handoffs[alive] += handoff[here, choice]
+        position[alive] = target[here, choice]
+    assert alive.size == 0, f"{alive.size} simulated customers still walking after {STEP_CAP}"
+    return Simulated(start, ending, visits, taken, handoffs, seconds)
+
+
+def within(estimate: float, analytic: float, error: float, what: str) -> str | None:
+    """A message when `estimate` is further than SIGMAS standard errors from `analytic`."""
+    if abs(estimate - analytic) <= SIGMAS * error + 1e-9:
+        return None
+    return (
+        f"{what}: simulated {estimate:.5f}, analytic {analytic:.5f} "
+        f"({abs(estimate - analytic) / error if error else math.inf:.1f} standard errors)"
+    )
+
+
+def compare_endings(report_endings: dict[str, float], ending: np.ndarray, what: str) -> list[str]:
+    problems = []
+    size = ending.size
+    for code, name in enumerate(ENDINGS):
+        p = report_endings[name]
+        error = math.sqrt(max(p * (1 - p), 0.0) / size)
+        problem = within(float(np.mean(ending == code)), p, error, f"{what} {name}")
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def compare_mean(values: np.ndarray, analytic: float, what: str) -> str | None:
+    variance = float(np.var(values, ddof=1))
+    if 0 <= analytic < 1:
+        variance = max(variance, analytic * (1 - analytic))
+    return within(float(np.mean(values)), analytic, math.sqrt(variance / values.size), what)
+
+
+def check(report: FlowReport, steps: list[Step], simulated: Simulated) -> list[str]:
+    ids = [step.id for step in steps]
+    problems = compare_endings(report.overall.endings.as_dict(), simulated.ending, "overall")
+    for index, figures in entry_figures(report).items():
+        mine = simulated.start == ids.index(index)
+        problems += compare_endings(
+            figures.endings.as_dict(), simulated.ending[mine], f"entry {index}"
+        )
+    visits = step_figures(report)
+    for index, step in enumerate(steps):
+        if step.outcome is None and step.id in visits:
+            what = f"visits of {'entry ' if step.entry else ''}{step.id}"
+            problems.append(compare_mean(simulated.visits[:, index], visits[step.id].visits, what))
+    overall = report.overall
+    problems.append(compare_mean(simulated.steps, overall.expected_steps, "expected steps"))
+    problems.append(
+        compare_mean(simulated.handoffs, overall.expected_handoffs, "expected handoffs")
+    )
+    if overall.expected_duration is not None:
+        problems.append(
+            compare_mean(simulated.seconds, overall.expected_duration, "expected seconds")
+        )
+    return [problem for problem in problems if problem]
+
+
+def test_random_journeys_are_varied() -> None:
+    journeys = [random_journey(seed) for seed in range(JOURNEYS)]
+    sizes = [len(steps) for steps in journeys]
+    assert min(sizes) >= 5
+    assert max(sizes) <= 15
+    every = [step for steps in journeys for step in steps]
+    assert any(step.outcome == "failure" for step in every)
+    assert any(step.outcome == "success" and step.next for step in every)
+    assert any(step.outcome is None and not step.next for step in every)  # dead ends
+    assert any(
+        target <= index
+        for steps in journeys
+        for index, step in enumerate(steps)
+        if step.outcome is None
+        for target, _ in step.next
+    )  # loops
+    assert any(share is None for step in every for _, share in step.next)
+    assert any(sum(step.entry for step in steps) > 1 for steps in journeys)
+    assert any(steps[0].volume for steps in journeys)
+    assert any(not steps[0].volume for steps in journeys)
+
+
+@pytest.mark.parametrize("seed", range(JOURNEYS))
+def test_analysis_agrees_with_simulation(tmp_path: Path, seed: int) -> None:
+    steps = random_journey(seed)
+    ids = [step.id for step in steps]
+    text = "\n".join(step.yaml(ids) for step in steps)
+    report = analyse_steps(tmp_path, text, findings=False)
+    entries = [step for step in steps if step.entry]
+    assert report.by_volume == all(step.volume for step in entries)
+    assert [figures.entry for figures in report.entries] == [step.id for step in entries]
+    simulated = simulate(steps, CUSTOMERS, seed)
+    problems = check(report, steps, simulated)
+    assert not problems, f"seed {seed}:\n" + "\n".join(problems) + "\n\n" + text
+
+
+def test_simulation_catches_a_wrong_figure(tmp_path: Path) -> None:
+    """The comparison has teeth: a success probability off by 2 points is detected."""
+    steps = random_journey(3)
+    ids = [step.id for step in steps]
+    report = analyse_steps(tmp_path, "\n".join(step.yaml(ids) for step in steps), findings=False)
+    simulated = simulate(steps, CUSTOMERS, 3)
+    endings = report.overall.endings.as_dict()
+    endings["success"] += 0.02
+    endings["abandoned"] -= 0.02
+    assert len(compare_endings(endings, simulated.ending, "overall")) == 2
