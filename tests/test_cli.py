@@ -56,7 +56,9 @@ def test_one_broken_file_does_not_stop_the_others(write: Callable[..., Path]) ->
     write(MINIMAL_JOURNEY, "a-good.journey.yaml")
     write(BROKEN, "b-broken.journey.yaml")
     write("name: not a journey\n", "c-other.yaml")
-    folder = write(MINIMAL_JOURNEY, "d-good.journey.yaml").parent
+    folder = write(
+        MINIMAL_JOURNEY.replace("id: demo", "id: demo-two"), "d-good.journey.yaml"
+    ).parent
     result = runner.invoke(app, ["validate", str(folder), "--format", "json"])
     assert result.exit_code == 1
     report = json.loads(result.stdout)

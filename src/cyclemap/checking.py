@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
-from cyclemap.loading import LoadedJourney, NotAJourney, load_catalog, load_journey
+from cyclemap.findings import Finding
+from cyclemap.loading import (
+    Definition,
+    LoadedJourney,
+    NotAJourney,
+    load_catalog,
+    load_journey,
+    repository_root,
+)
 from cyclemap.loading.discovery import Candidate, Selection, discover, looks_like_journey
 
 
@@ -30,6 +40,11 @@ class FileResult:
     journey: LoadedJourney | None = None
     note: str = ""
     failure: InputOutputError | None = None
+    scope: str = ""
+    """The command-line path and repository the file belongs to (see `one_version_of_truth`)."""
+    findings: tuple[Finding, ...] | None = None
+    """Filled by `audit` in the worker that loaded the file; None when not audited."""
+    quick_wins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,11 @@ def _not_a_journey(candidate: Candidate) -> FileResult:
 
 def check_file(candidate: Candidate) -> FileResult:
     """Validate one file; never raises for anything the file contains."""
+    scope = f"{candidate.origin}|{repository_root(candidate.path)}"
+    return replace(_check(candidate), scope=scope)
+
+
+def _check(candidate: Candidate) -> FileResult:
     try:
         journey = load_journey(candidate.path, candidate.display)
     except NotAJourney as reason:
@@ -110,12 +130,139 @@ def check_file(candidate: Candidate) -> FileResult:
     return FileResult(candidate.display, Status.VALID, journey=journey)
 
 
-def validate(paths: Iterable[str | Path], selection: Selection | None = None) -> ValidationReport:
+def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
+    """Checks across files: a journey id used twice, a shared catalog entry defined differently.
+
+    The files found under one command-line path and in one repository (the nearest folder up
+    holding `.git` or `cyclemap.toml`) must agree; separate paths and nested repositories are
+    checked apart. Each contradiction is reported on every journey it touches, naming the
+    other place, and makes those journeys invalid: two versions of the truth cannot both be
+    audited.
+    """
+    extra: dict[int, list[Problem]] = {}
+    by_id: dict[str, list[int]] = {}
+    for position, result in enumerate(results):
+        if result.journey is not None:
+            by_id.setdefault(f"{result.scope}:{result.journey.id}", []).append(position)
+    for key, positions in by_id.items():
+        journey_id = key.rsplit(":", 1)[1]
+        if len(positions) < 2:
+            continue
+        place_of = {p: _where(results[p].journey, "journey", "id") for p in positions}
+        for position in positions:
+            others = ", ".join(place_of[other] for other in positions if other != position)
+            journey = results[position].journey
+            assert journey is not None
+            line, column = journey.position("journey", "id")
+            extra.setdefault(position, []).append(
+                Problem(
+                    results[position].file,
+                    line,
+                    column,
+                    "journey.id",
+                    f"journey id `{journey_id}` is also used at {others}",
+                    "give each journey its own id: one journey, one file",
+                )
+            )
+    for kind in ("channels", "teams"):
+        definitions: dict[str, dict[str, tuple[Definition[Any], list[int]]]] = {}
+        for position, result in enumerate(results):
+            if result.journey is None:
+                continue
+            for entry_id, definition in getattr(result.journey, kind).items():
+                if definition.file == result.journey.display:
+                    continue  # a journey's own definitions are its own; catalogs are shared
+                places = definitions.setdefault(f"{result.scope}:{entry_id}", {})
+                places.setdefault(definition.where, (definition, []))[1].append(position)
+        for key, places in definitions.items():
+            entry_id = key.rsplit(":", 1)[1]
+            first, _ = next(iter(places.values()))
+            for definition, users in places.values():
+                if definition.value == first.value:
+                    continue
+                for position in users:
+                    extra.setdefault(position, []).append(
+                        Problem(
+                            definition.file,
+                            definition.line,
+                            definition.column,
+                            f"{kind}.{entry_id}",
+                            f"{kind[:-1]} `{entry_id}` is defined differently here and at "
+                            f"{first.where}",
+                            "keep one version of the truth: move it to a shared catalog, or make "
+                            "the definitions identical",
+                        )
+                    )
+    return tuple(
+        replace(
+            result,
+            status=Status.INVALID,
+            journey=None,
+            findings=None,
+            quick_wins=(),
+            problems=tuple(sorted({*result.problems, *extra[position]})),
+        )
+        if position in extra
+        else result
+        for position, result in enumerate(results)
+    )
+
+
+def _where(journey: LoadedJourney | None, *loc: str) -> str:
+    assert journey is not None
+    line, column = journey.position(*loc)
+    return f"{journey.display}:{line}:{column}"
+
+
+PARALLEL_FROM = 24
+"""From this many files, they are checked in parallel on all cores."""
+
+
+def map_files(
+    work: Callable[[Candidate], FileResult],
+    candidates: list[Candidate],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[FileResult]:
+    """`work` on every candidate, in order; in worker processes when there are many.
+
+    The results come back in the candidates' order either way, so serial and parallel runs
+    give identical reports.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    total = len(candidates)
+    if total < PARALLEL_FROM or workers < 2:
+        results = []
+        for done, candidate in enumerate(candidates, start=1):
+            results.append(work(candidate))
+            if progress is not None:
+                progress(done, total)
+        return results
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, total // (workers * 8))
+    results = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for done, result in enumerate(pool.map(work, candidates, chunksize=chunk), start=1):
+            results.append(result)
+            if progress is not None:
+                progress(done, total)
+    return results
+
+
+def validate(
+    paths: Iterable[str | Path],
+    selection: Selection | None = None,
+    *,
+    work: Callable[[Candidate], FileResult] = check_file,
+    progress: Callable[[int, int], None] | None = None,
+) -> ValidationReport:
     """Validate every journey under `paths`; one broken file never stops the others.
 
-    `selection` narrows which files inside folders are considered (configuration globs).
+    `selection` narrows which files inside folders are considered (configuration globs);
+    `work` is what is done with each file (`audit` also runs the rules there, in parallel);
+    `progress(done, total)` is told as files finish.
     """
     candidates, failures = discover([Path(path) for path in paths], selection)
-    results = tuple(check_file(candidate) for candidate in candidates)
+    results = one_version_of_truth(map_files(work, candidates, progress))
     failures += [result.failure for result in results if result.failure is not None]
     return ValidationReport(results, tuple(sorted(failure.as_problem() for failure in failures)))

@@ -6,15 +6,17 @@ locations become lines, and a rule that crashes becomes a finding instead of a t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from cyclemap.checking import Status, ValidationReport
+from cyclemap.checking import FileResult, Status, ValidationReport
 from cyclemap.config import Settings, load_settings
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, SkippedFile
 from cyclemap.loading import LoadedJourney, display_path
+from cyclemap.loading.discovery import Candidate
 from cyclemap.loading.model_errors import did_you_mean
 from cyclemap.rules import RULE_NAMES, registry
 
@@ -123,6 +125,18 @@ def quick_wins(journey: LoadedJourney, findings: list[Finding], count: int) -> t
     return tuple(f"{win.description}: {report.gain_text(win)}" for win in report.quick_wins)
 
 
+def check_and_audit(candidate: Candidate, *, settings: Settings, wins: int) -> FileResult:
+    """Validate one file and, when it is a valid journey, run the rules on it (in a worker)."""
+    from cyclemap.checking import check_file
+
+    result = check_file(candidate)
+    if result.journey is None:
+        return result
+    findings = audit_journey(result.journey, settings)
+    suggestions = quick_wins(result.journey, findings, wins) if wins else ()
+    return replace(result, findings=tuple(findings), quick_wins=suggestions)
+
+
 def to_result(
     report: ValidationReport,
     *,
@@ -135,9 +149,9 @@ def to_result(
     reports = []
     for file in report.checked:
         journey = file.journey
-        findings: tuple[Finding, ...] = ()
-        suggestions: tuple[str, ...] = ()
-        if audited and journey is not None and settings is not None:
+        findings: tuple[Finding, ...] = file.findings or ()
+        suggestions = file.quick_wins
+        if audited and journey is not None and settings is not None and file.findings is None:
             findings = tuple(audit_journey(journey, settings))
             if wins:
                 suggestions = quick_wins(journey, list(findings), wins)
@@ -175,6 +189,7 @@ def audit(
     wins: int = 0,
     baseline: Path | None = None,
     diff: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AuditResult:
     """Validate the journeys under `paths`, then run the configured rules on the valid ones
     (and, with `wins`, rank each journey's quick wins).
@@ -187,12 +202,12 @@ def audit(
     targets = [Path(path) for path in paths] or [Path(".")]
     select, ignore = list(select), list(ignore)
 
-    def run(where: list[Path], quick_wins: int = 0) -> AuditResult:
+    def run(where: list[Path], wins: int = 0) -> AuditResult:
         settings = load_settings(config, start=where[0])
         settings = apply_overrides(settings, select=select, ignore=ignore, fail_on=fail_on)
-        return to_result(
-            validate(where, settings.selection), settings=settings, audited=True, wins=quick_wins
-        )
+        work = functools.partial(check_and_audit, settings=settings, wins=wins)
+        report = validate(where, settings.selection, work=work, progress=progress)
+        return to_result(report, settings=settings, audited=True, wins=wins)
 
     result = run(targets, wins)
     if diff is not None:

@@ -141,7 +141,7 @@ def test_examples_folder() -> None:
     result = stats(str(EXAMPLES), "--format", "json")
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
-    assert len(document["journeys"]) == len(list(EXAMPLES.glob("*.journey.yaml")))
+    assert len(document["journeys"]) == len(list(EXAMPLES.rglob("*.journey.yaml")))
 
 
 def test_invalid_journey_exits_1_with_its_errors_on_stderr(tmp_path: Path) -> None:

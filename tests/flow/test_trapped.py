@@ -148,6 +148,8 @@ def test_stats_cli_reports_the_other_journeys(tmp_path: Path) -> None:
         """,
         "fine.journey.yaml",
     )
+    trapped = tmp_path / "trapped.journey.yaml"  # one id per journey in a repository
+    trapped.write_text(trapped.read_text("utf-8").replace("flow-test", "trapped"), "utf-8")
     result = runner.invoke(app, ["stats", str(tmp_path), "--format", "json"])
     assert result.exit_code == 1
     assert "trapped.journey.yaml" in result.stderr

@@ -31,6 +31,8 @@ class Candidate:
     path: Path
     display: str
     explicit: bool
+    origin: int = 0
+    """Which command-line path it was found under: ids must be unique within one."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def discover(
     selection = selection or Selection()
     found: dict[str, Candidate] = {}
     failures: list[InputOutputError] = []
-    for path in paths:
+    for origin, path in enumerate(paths):
         shown = display_path(path)
         if path.is_dir():
             listed = _git_listed(path)
@@ -85,10 +87,10 @@ def discover(
             for file in files:
                 if not selection.accepts(file):
                     continue
-                candidate = Candidate(file, display_path(file), explicit=False)
+                candidate = Candidate(file, display_path(file), explicit=False, origin=origin)
                 found.setdefault(candidate.display, candidate)
         elif path.exists() or path.is_symlink():
-            found[shown] = Candidate(path, shown, explicit=True)
+            found[shown] = Candidate(path, shown, explicit=True, origin=origin)
         else:
             failures.append(InputOutputError(shown, "no such file or folder"))
     return sorted(found.values(), key=lambda c: c.display), failures
