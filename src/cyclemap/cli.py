@@ -170,6 +170,11 @@ def audit(
     from cyclemap.errors import ConfigError
     from cyclemap.findings import FailOn
 
+    progress_bar = (
+        _ProgressBar()
+        if (output_format is ReportFormat.text and output is None and _color_for(sys.stderr))
+        else None
+    )
     try:
         result = run_audit(
             paths or [_repository_here()],
@@ -180,6 +185,7 @@ def audit(
             wins=3 if output_format is ReportFormat.text else 0,
             baseline=baseline,
             diff=diff,
+            progress=progress_bar,
         )
         if write_baseline is not None:
             from cyclemap.baseline import baseline_text
@@ -312,6 +318,15 @@ def render(
             )
             raise typer.Exit(2)
         planned.append((target, rendered.data))
+    targets = [target for target, _ in planned if target is not None]
+    clashing = sorted({str(t) for t in targets if targets.count(t) > 1})
+    if clashing:
+        typer.echo(
+            f"cyclemap: error: several journeys would be drawn into {clashing[0]}; "
+            "render them into separate folders",
+            err=True,
+        )
+        raise typer.Exit(2)
     # Everything rendered: only now write, each file atomically.
     for target, data in planned:
         if target is None:
@@ -394,6 +409,31 @@ def _journey_stats(journey: LoadedJourney, *, context_cost: float, top: int) -> 
 
     findings = audit_journey(journey, load_settings(None, start=journey.path))
     return analyse(JourneyGraph(journey), findings, context_cost=context_cost, top=top)
+
+
+class _ProgressBar:
+    """A progress bar on standard error for long runs; invisible for short ones."""
+
+    SHOWN_FROM = 50
+
+    def __init__(self) -> None:
+        self._bar: object | None = None
+        self._task: object | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        if total < self.SHOWN_FROM:
+            return
+        if self._bar is None:
+            bar = Progress(console=Console(stderr=True), transient=True)
+            bar.start()
+            self._bar, self._task = bar, bar.add_task("auditing journeys", total=total)
+        assert isinstance(self._bar, Progress)
+        self._bar.update(self._task, completed=done)  # type: ignore[arg-type]
+        if done >= total:
+            self._bar.stop()
 
 
 def _repository_here() -> Path:

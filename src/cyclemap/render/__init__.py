@@ -97,7 +97,8 @@ def render_journey(
         from cyclemap.render.html import to_html
 
         svg = run_dot(source, "svg", timeout=options.timeout)
-        return Rendered(to_html(graph, svg, findings).encode("utf-8"))
+        shown = findings if options.findings else None
+        return Rendered(to_html(graph, svg, shown).encode("utf-8"))
     return Rendered(run_dot(source, output_format, timeout=options.timeout))
 
 

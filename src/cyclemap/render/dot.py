@@ -89,7 +89,7 @@ def _edge_attributes(edge: MapEdge, *, findings: bool) -> dict[str, str]:
     if edge.peloteo and findings:
         attributes.update(color=FINDING_COLOUR, penwidth="3.5")
         styles.append("bold")
-    if edge.weight != 1.0:
+    if edge.weight is not None:
         attributes["penwidth"] = f"{1 + 5 * edge.weight:.2f}"
     if styles:
         attributes["style"] = ",".join(styles)

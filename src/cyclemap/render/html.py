@@ -39,7 +39,9 @@ def inline_svg(svg: bytes) -> str:
     return text[start:] if start >= 0 else ""
 
 
-def _findings_table(findings: Iterable[Finding]) -> str:
+def _findings_table(findings: Iterable[Finding] | None) -> str:
+    if findings is None:
+        return "<p>Findings are not shown on this page (drawn with --no-findings).</p>"
     rows = [
         f'<tr><td class="{_e(f.severity.value)}">{_e(f.severity.value)}</td>'
         f"<td>{_e(f.rule)}</td><td>{f.line}:{f.column}</td><td>{_e(f.message)}</td></tr>"
@@ -75,7 +77,8 @@ def _flow_table(graph: JourneyGraph) -> str:
     return f"<h2>Where customers are lost</h2><table>{head}{''.join(rows)}</table>"
 
 
-def to_html(graph: JourneyGraph, svg: bytes, findings: list[Finding]) -> str:
+def to_html(graph: JourneyGraph, svg: bytes, findings: list[Finding] | None) -> str:
+    """The page; `findings` None when the user asked not to show them."""
     title = graph.journey.document.journey.name
     description = graph.journey.document.journey.description or ""
     svg_text = re.sub(r"<!--.*?-->", "", inline_svg(svg), flags=re.DOTALL)

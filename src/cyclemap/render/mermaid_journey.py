@@ -9,6 +9,21 @@ from __future__ import annotations
 from cyclemap.graph import JourneyGraph
 from cyclemap.render.view import shorten
 
+_KEYWORDS = ("title", "section", "journey", "accdescr", "acctitle")
+
+
+def _task(value: str) -> str:
+    """A task name that Mermaid cannot read as a statement (`Title deed check`)."""
+    cleaned = _plain(value)
+    if cleaned.lower().startswith(_KEYWORDS):
+        return "\u2013 " + cleaned  # an en dash keeps the name a task
+    return cleaned
+
+
+def _actor(value: str) -> str:
+    """One actor: Mermaid splits actors on commas."""
+    return _plain(value).replace(",", " ·")
+
 
 def _plain(value: str) -> str:
     """Text for the journey syntax, which has no escapes: drop the characters it splits on."""
@@ -44,8 +59,8 @@ def to_mermaid_journey(graph: JourneyGraph) -> str:
             actors = ""
             if step.team is not None:
                 team = graph.journey.teams.get(step.team)
-                actors = ": " + _plain((team.value.name if team else None) or step.team)
-            lines.append(f"    {_plain(step.label)}: {step.score}{actors}")
+                actors = ": " + _actor((team.value.name if team else None) or step.team)
+            lines.append(f"    {_task(step.label)}: {step.score}{actors}")
     missing = left_out(graph)
     if missing:
         lines.append(f"%% left out (no score): {', '.join(missing)}")

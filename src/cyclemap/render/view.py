@@ -75,7 +75,8 @@ class MapEdge:
     context_lost: bool = False
     channel_switch: bool = False
     peloteo: bool = False
-    weight: float = 1.0
+    weight: float | None = None
+    """0..1 share of the heaviest flow, for overview arrows drawn by width; None elsewhere."""
 
 
 @dataclass(frozen=True)

@@ -190,9 +190,9 @@ def render(result: AuditResult, options: ReportOptions) -> str:
         )
     if result.audited:
         for report in result.reports:
-            if report.valid and not report.findings and not options.verbose:
+            console.print(_file_header(report))  # one summary line per journey, clean or not
+            if report.valid and not report.findings and not report.quick_wins:
                 continue
-            console.print(_file_header(report))
             for line in _problem_lines(sorted(report.problems)) + _finding_lines(report):
                 console.print(line)
             if report.quick_wins:
