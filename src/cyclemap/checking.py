@@ -30,6 +30,37 @@ class Status(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class JourneyRef:
+    """What the run needs of a valid journey once its audit is done: small enough to send
+    back from a worker process (the whole loaded journey is ~100 KB pickled)."""
+
+    id: str
+    name: str
+    display: str
+    id_line: int
+    id_column: int
+    channels: dict[str, Definition[Any]]
+    teams: dict[str, Definition[Any]]
+
+    @classmethod
+    def of(cls, journey: LoadedJourney) -> JourneyRef:
+        line, column = journey.position("journey", "id")
+        return cls(
+            journey.id,
+            journey.document.journey.name,
+            journey.display,
+            line,
+            column,
+            dict(journey.channels),
+            dict(journey.teams),
+        )
+
+    @property
+    def where(self) -> str:
+        return f"{self.display}:{self.id_line}:{self.id_column}"
+
+
+@dataclass(frozen=True)
 class FileResult:
     """What became of one file: a valid journey or catalog, problems, or why it was skipped."""
 
@@ -40,6 +71,8 @@ class FileResult:
     journey: LoadedJourney | None = None
     note: str = ""
     failure: InputOutputError | None = None
+    ref: JourneyRef | None = None
+    """Set for a valid journey, even after `journey` itself is dropped (see `JourneyRef`)."""
     scope: str = ""
     """The command-line path and repository the file belongs to (see `one_version_of_truth`)."""
     findings: tuple[Finding, ...] | None = None
@@ -98,7 +131,9 @@ def _not_a_journey(candidate: Candidate) -> FileResult:
 def check_file(candidate: Candidate) -> FileResult:
     """Validate one file; never raises for anything the file contains."""
     scope = f"{candidate.origin}|{repository_root(candidate.path)}"
-    return replace(_check(candidate), scope=scope)
+    result = _check(candidate)
+    reference = JourneyRef.of(result.journey) if result.journey is not None else None
+    return replace(result, scope=scope, ref=reference)
 
 
 def _check(candidate: Candidate) -> FileResult:
@@ -142,23 +177,22 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
     extra: dict[int, list[Problem]] = {}
     by_id: dict[str, list[int]] = {}
     for position, result in enumerate(results):
-        if result.journey is not None:
-            by_id.setdefault(f"{result.scope}:{result.journey.id}", []).append(position)
+        if result.ref is not None:
+            by_id.setdefault(f"{result.scope}:{result.ref.id}", []).append(position)
     for key, positions in by_id.items():
         journey_id = key.rsplit(":", 1)[1]
         if len(positions) < 2:
             continue
-        place_of = {p: _where(results[p].journey, "journey", "id") for p in positions}
+        where_of = {p: ref.where for p in positions if (ref := results[p].ref) is not None}
         for position in positions:
-            others = ", ".join(place_of[other] for other in positions if other != position)
-            journey = results[position].journey
-            assert journey is not None
-            line, column = journey.position("journey", "id")
+            reference = results[position].ref
+            assert reference is not None
+            others = ", ".join(where for other, where in where_of.items() if other != position)
             extra.setdefault(position, []).append(
                 Problem(
                     results[position].file,
-                    line,
-                    column,
+                    reference.id_line,
+                    reference.id_column,
                     "journey.id",
                     f"journey id `{journey_id}` is also used at {others}",
                     "give each journey its own id: one journey, one file",
@@ -167,10 +201,10 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
     for kind in ("channels", "teams"):
         definitions: dict[str, dict[str, tuple[Definition[Any], list[int]]]] = {}
         for position, result in enumerate(results):
-            if result.journey is None:
+            if result.ref is None:
                 continue
-            for entry_id, definition in getattr(result.journey, kind).items():
-                if definition.file == result.journey.display:
+            for entry_id, definition in getattr(result.ref, kind).items():
+                if definition.file == result.ref.display:
                     continue  # a journey's own definitions are its own; catalogs are shared
                 places = definitions.setdefault(f"{result.scope}:{entry_id}", {})
                 places.setdefault(definition.where, (definition, []))[1].append(position)
@@ -198,6 +232,7 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
             result,
             status=Status.INVALID,
             journey=None,
+            ref=None,
             findings=None,
             quick_wins=(),
             problems=tuple(sorted({*result.problems, *extra[position]})),
@@ -206,12 +241,6 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
         else result
         for position, result in enumerate(results)
     )
-
-
-def _where(journey: LoadedJourney | None, *loc: str) -> str:
-    assert journey is not None
-    line, column = journey.position(*loc)
-    return f"{journey.display}:{line}:{column}"
 
 
 PARALLEL_FROM = 24

@@ -134,7 +134,8 @@ def check_and_audit(candidate: Candidate, *, settings: Settings, wins: int) -> F
         return result
     findings = audit_journey(result.journey, settings)
     suggestions = quick_wins(result.journey, findings, wins) if wins else ()
-    return replace(result, findings=tuple(findings), quick_wins=suggestions)
+    # The loaded journey stays here: only its reference goes back to the parent process.
+    return replace(result, journey=None, findings=tuple(findings), quick_wins=suggestions)
 
 
 def to_result(
@@ -159,8 +160,8 @@ def to_result(
             FileReport(
                 file=file.file,
                 kind=file.kind,
-                journey=journey.id if journey is not None else None,
-                name=journey.document.journey.name if journey is not None else None,
+                journey=file.ref.id if file.ref is not None else None,
+                name=file.ref.name if file.ref is not None else None,
                 findings=findings,
                 problems=file.problems,
                 quick_wins=suggestions,
