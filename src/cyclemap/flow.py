@@ -27,6 +27,8 @@ from cyclemap.graph import AbsorbingSolver, JourneyGraph, normalise, solve_absor
 from cyclemap.numbers import customers, percent
 
 ENDINGS = ("success", "failure", "abandoned", "stuck")
+ALL_ENDINGS = (*ENDINGS, "elsewhere")
+"""With `elsewhere`: customers who continue in another journey through a link."""
 DEFAULT_CONTEXT_COST = 0.1
 """Share of the customers crossing a `context: lost` handoff assumed to abandon because of it."""
 EXACT_CANDIDATES = 6
@@ -58,9 +60,16 @@ class Endings:
     failure: float
     abandoned: float
     stuck: float
+    elsewhere: float = 0.0
+    """Customers who continue in another journey (a `journey-id:step-id` link)."""
 
     def as_dict(self) -> dict[str, float]:
-        return {name: getattr(self, name) for name in ENDINGS}
+        """Every ending; `elsewhere` only for journeys that link to others."""
+        return {
+            name: getattr(self, name)
+            for name in ALL_ENDINGS
+            if name != "elsewhere" or self.elsewhere
+        }
 
 
 @dataclass(frozen=True)
@@ -145,7 +154,7 @@ class _Chain:
         self.transient = graph.in_file_order(self._live_steps())
         self.index = {node: i for i, node in enumerate(self.transient)}
         size = len(self.transient)
-        self.ends = {name: np.zeros(size) for name in ENDINGS}
+        self.ends = {name: np.zeros(size) for name in ALL_ENDINGS}
         self.handoffs = np.zeros(size)
         self.duration = np.zeros(size)
         self.to_outcome = np.zeros(size)
@@ -160,14 +169,19 @@ class _Chain:
     def _live_steps(self) -> set[str]:
         """Steps customers can really be at: reached from an entry with positive probability,
         never past an outcome (a path ends on first arrival at one)."""
-        live = {node for node in self.graph.entries if self.graph.step(node)["outcome"] is None}
+
+        def transient(node: str) -> bool:
+            step = self.graph.step(node)
+            return step["outcome"] is None and not step["external"]
+
+        live = {node for node in self.graph.entries if transient(node)}
         stack = list(live)
         while stack:
             node = stack.pop()
             if self.abandon[node] >= 1.0:
                 continue
             for target in self.graph.graph.succ[node]:
-                if target not in live and self.graph.step(target)["outcome"] is None:
+                if target not in live and transient(target):
                     live.add(target)
                     stack.append(target)
         return live
@@ -237,7 +251,9 @@ class _Chain:
                 continue
             self.handoffs[i] += probability * data["handoff"]
             outcome = self.graph.step(target)["outcome"]
-            if outcome is None:
+            if self.graph.step(target)["external"]:
+                self.ends["elsewhere"][i] += probability
+            elif outcome is None:
                 self.rows.append(i)
                 self.columns.append(self.index[target])
                 self.values.append(probability)
@@ -251,7 +267,7 @@ class _Chain:
         ending = {
             node
             for node in self.transient
-            if any(self.ends[name][self.index[node]] > 0 for name in ENDINGS)
+            if any(self.ends[name][self.index[node]] > 0 for name in ALL_ENDINGS)
         }
         reverse: dict[str, list[str]] = {node: [] for node in self.transient}
         for row, column, value in zip(self.rows, self.columns, self.values, strict=True):
@@ -320,7 +336,7 @@ def _start_vector(chain: _Chain, weights: dict[str, float]) -> tuple[Any, dict[s
     import numpy as np
 
     start = np.zeros(len(chain.transient))
-    immediate: dict[str, float] = {name: 0.0 for name in (*ENDINGS, "duration")}
+    immediate: dict[str, float] = {name: 0.0 for name in (*ALL_ENDINGS, "duration")}
     for node, weight in weights.items():
         step = chain.graph.step(node)
         if node in chain.index:
@@ -336,7 +352,7 @@ def _figures(
 ) -> tuple[EntryFigures, Any]:
     start, immediate = _start_vector(chain, weights)
     visits = chain.visits(start) if len(chain.transient) else start
-    endings = {name: float(visits @ chain.ends[name]) + immediate[name] for name in ENDINGS}
+    endings = {name: float(visits @ chain.ends[name]) + immediate[name] for name in ALL_ENDINGS}
     spent = float(visits @ chain.duration) + immediate["duration"]
     total = sum(endings.values()) or 1.0
     durations_known = any(chain.graph.step(node)["duration"] for node in chain.graph.graph)
@@ -481,6 +497,8 @@ def _quick_wins(
 
     def value_of(target: str) -> float:
         outcome = graph.step(target)["outcome"]
+        if target not in chain.index and outcome is None:
+            return 0.0  # continues in another journey, or nobody gets there
         if outcome is None:
             return float(success_from[chain.index[target]])
         return 1.0 if outcome == "success" else 0.0

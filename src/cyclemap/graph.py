@@ -61,7 +61,30 @@ def build_graph(journey: LoadedJourney) -> nx.DiGraph:
             score=step.score,
             line=line,
             column=column,
+            external=False,
         )
+    for step in steps:
+        for transition in step.next:
+            if transition.link is not None and transition.to not in graph:
+                # A step of another journey: where customers continue (see `JourneyGraph`).
+                graph.add_node(
+                    transition.to,
+                    index=len(steps) + graph.number_of_nodes(),
+                    label=transition.to,
+                    stage=None,
+                    team=None,
+                    channel=None,
+                    outcome=None,
+                    abandon=0.0,
+                    entry=False,
+                    volume=None,
+                    moment_of_truth=None,
+                    duration=None,
+                    score=None,
+                    line=0,
+                    column=0,
+                    external=True,
+                )
     for index, step in enumerate(steps):
         for position, (transition, share) in enumerate(
             zip(step.next, normalised_shares(step), strict=True)
@@ -191,9 +214,12 @@ class Flow:
 class JourneyGraph:
     """A journey with its graph and the shared queries, each computed on first use."""
 
-    def __init__(self, journey: LoadedJourney) -> None:
+    def __init__(self, journey: LoadedJourney, *, linked_in: Iterable[str] = ()) -> None:
+        """`linked_in`: steps other journeys send customers to (`journey-id:step-id` links),
+        which customers therefore reach even if no entry of this journey leads there."""
         self.journey = journey
         self.graph = build_graph(journey)
+        self.linked_in = frozenset(step for step in linked_in if step in self.graph)
         self._best_moves: dict[frozenset[str], tuple[dict[str, float], dict[str, str]]] = {}
 
     @property
@@ -217,13 +243,24 @@ class JourneyGraph:
 
     @cached_property
     def reachable(self) -> set[str]:
-        """Steps some entry leads to (entries included)."""
-        return _bfs(self.graph, self.entries)
+        """Steps some entry (or a link from another journey) leads to, those included."""
+        return _bfs(self.graph, [*self.entries, *self.linked_in])
+
+    @cached_property
+    def external(self) -> list[str]:
+        """Steps of other journeys this one links to (`journey-id:step-id`)."""
+        return [node for node, external in self.graph.nodes(data="external") if external]
+
+    @cached_property
+    def own_steps(self) -> list[str]:
+        """This journey's steps, in file order (without the linked steps of others)."""
+        return [node for node in self.in_file_order(self.graph) if not self.step(node)["external"]]
 
     @cached_property
     def reaching_success(self) -> set[str]:
-        """Steps from which some `success` step can be reached (successes included)."""
-        return _bfs(self.graph, self.successes, reverse=True)
+        """Steps from which some `success` step can be reached (successes included); a link to
+        another journey counts as a way forward, since the journey goes on there."""
+        return _bfs(self.graph, [*self.successes, *self.external], reverse=True)
 
     def handoff_edges(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         for source, target, data in self.graph.edges(data=True):

@@ -54,6 +54,21 @@ def _slug(value: Any) -> Any:
     return value
 
 
+LINK_PATTERN = r"^[a-z0-9][a-z0-9_.-]*(:[a-z0-9][a-z0-9_.-]*)?$"
+
+
+def _target(value: Any) -> Any:
+    """A step id, or `journey-id:step-id` for a step of another journey (a link)."""
+    value = _as_text(value)
+    if isinstance(value, str) and not re.match(LINK_PATTERN, value):
+        raise PydanticCustomError(
+            "cyclemap_slug",
+            "`{value}` is not a step id (or `journey-id:step-id` for another journey's step)",
+            {"value": value, "hint": f"write e.g. `{_suggest_slug(value.split(':')[-1])}`"},
+        )
+    return value
+
+
 def _reason(value: Any) -> Any:
     value = _as_text(value)
     if isinstance(value, str) and not value.strip():
@@ -152,6 +167,9 @@ def _moment(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_as_text)]
 Slug = Annotated[str, BeforeValidator(_slug), Field(json_schema_extra={"pattern": SLUG_PATTERN})]
 Reason = Annotated[str, BeforeValidator(_reason)]
+Target = Annotated[
+    str, BeforeValidator(_target), Field(json_schema_extra={"pattern": LINK_PATTERN})
+]
 Probability = Annotated[float, Field(ge=0, le=1)]
 
 
@@ -245,14 +263,20 @@ class Transition(_Strict):
 
     noun: ClassVar[str] = "a transition"
 
-    to: Slug
-    """Id of the step customers go to."""
+    to: Target
+    """Id of the step customers go to; `journey-id:step-id` continues in another journey."""
     share: Optional[Annotated[float, Field(gt=0)]] = Field(None, examples=[0.7])
     """Relative weight among this step's `next`; normalised; equal split when absent."""
     context: Optional[Literal["kept", "lost"]] = None
     """On a handoff: `lost` when the customer must tell the story again."""
     reason: Optional[Text] = None
     """Why customers take this transition."""
+
+    @property
+    def link(self) -> tuple[str, str] | None:
+        """(journey id, step id) when the transition continues in another journey."""
+        journey, separator, step = self.to.partition(":")
+        return (journey, step) if separator else None
 
 
 class Step(_Strict):

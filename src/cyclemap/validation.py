@@ -116,7 +116,8 @@ def check_document(
         targets: dict[str, int] = {}
         for position_in_next, transition in enumerate(step.next):
             loc = (*at, "next", position_in_next, "to")
-            checker.reference(loc, transition.to, step_ids, "step", "steps")
+            if transition.link is None:  # links to other journeys are checked across files
+                checker.reference(loc, transition.to, step_ids, "step", "steps")
             if transition.to in targets:
                 checker.report(
                     loc,

@@ -26,28 +26,17 @@ def duration_text(seconds: float | None) -> str:
 
 def _entries_table(report: FlowReport) -> Table:
     table = Table(title="Per entry", title_justify="left", header_style="bold")
-    for column in (
-        "entry",
-        "volume",
-        "success",
-        "failure",
-        "abandoned",
-        "stuck",
-        "steps",
-        "handoffs",
-        "time",
-    ):
+    linked = report.overall.endings.elsewhere > 0
+    endings_shown = ["success", "failure", "abandoned", "stuck"] + (["elsewhere"] if linked else [])
+    for column in ("entry", "volume", *endings_shown, "steps", "handoffs", "time"):
         table.add_column(column, justify="left" if column == "entry" else "right")
 
     def row(figures: EntryFigures, name: str) -> None:
-        endings = figures.endings
+        endings = figures.endings.as_dict()
         table.add_row(
             clean(name),
             customers(figures.volume) if figures.volume is not None else "—",
-            percent(endings.success),
-            percent(endings.failure),
-            percent(endings.abandoned),
-            percent(endings.stuck),
+            *(percent(endings[ending]) for ending in endings_shown),
             f"{figures.expected_steps:.1f}",
             f"{figures.expected_handoffs:.1f}",
             duration_text(figures.expected_duration),

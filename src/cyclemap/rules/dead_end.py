@@ -50,7 +50,7 @@ def dead_ends(graph: JourneyGraph) -> list[str]:
     alive = graph.reaching_success
     found = [
         node
-        for node in graph.in_file_order(graph.graph)
+        for node in graph.own_steps
         if node not in alive and graph.step(node)["outcome"] not in ("failure", "abandoned")
     ]
     if graph.successes:

@@ -50,7 +50,7 @@ class Options(RuleOptions):
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     found = [
         node
-        for node in graph.in_file_order(graph.graph)
+        for node in graph.own_steps
         if graph.step(node)["abandon"] >= options.threshold and graph.step(node)["abandon"] > 0
     ]
     if not found:

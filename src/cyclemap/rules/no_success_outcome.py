@@ -45,6 +45,8 @@ class Options(RuleOptions):
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     successes = graph.successes
+    if graph.reachable & set(graph.external):
+        return  # customers continue in another journey, which may hold the success
     if not successes:
         yield Detection(
             ("journey",),

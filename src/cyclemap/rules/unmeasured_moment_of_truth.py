@@ -41,7 +41,7 @@ class Options(RuleOptions):
 
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
-    for node in graph.in_file_order(graph.graph):
+    for node in graph.own_steps:
         moment = graph.step(node)["moment_of_truth"]
         if moment is not None and moment.measure is None:
             yield Detection(

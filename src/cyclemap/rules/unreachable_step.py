@@ -42,7 +42,7 @@ class Options(RuleOptions):
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     reachable = graph.reachable
-    for node in graph.in_file_order(graph.graph):
+    for node in graph.own_steps:
         if node not in reachable:
             yield Detection(
                 step_at(graph, node),
