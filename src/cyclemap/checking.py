@@ -6,6 +6,7 @@ import enum
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from cyclemap.loading import (
     repository_root,
 )
 from cyclemap.loading.discovery import Candidate, Selection, discover, looks_like_journey
+from cyclemap.loading.model_errors import did_you_mean
 
 
 class Status(str, enum.Enum):
@@ -41,10 +43,21 @@ class JourneyRef:
     id_column: int
     channels: dict[str, Definition[Any]]
     teams: dict[str, Definition[Any]]
+    path: Path | None = None
+    step_ids: frozenset[str] = frozenset()
+    links: tuple[tuple[int, int, str, str, str], ...] = ()
+    """(line, column, field path, journey id, step id) of each `to: journey-id:step-id`."""
 
     @classmethod
     def of(cls, journey: LoadedJourney) -> JourneyRef:
         line, column = journey.position("journey", "id")
+        links = []
+        for index, step in enumerate(journey.document.steps):
+            for position, transition in enumerate(step.next):
+                if transition.link is not None:
+                    where = journey.position("steps", index, "next", position, "to")
+                    path = f"steps[{index}].next[{position}].to"
+                    links.append((*where, path, *transition.link))
         return cls(
             journey.id,
             journey.document.journey.name,
@@ -53,6 +66,9 @@ class JourneyRef:
             column,
             dict(journey.channels),
             dict(journey.teams),
+            journey.path,
+            frozenset(step.id for step in journey.document.steps),
+            tuple(links),
         )
 
     @property
@@ -227,6 +243,7 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
                             "the definitions identical",
                         )
                     )
+    _check_links(results, extra)
     return tuple(
         replace(
             result,
@@ -241,6 +258,56 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
         else result
         for position, result in enumerate(results)
     )
+
+
+def _check_links(results: list[FileResult], extra: dict[int, list[Problem]]) -> None:
+    """Every `journey-id:step-id` must name a journey of the same repository and its step.
+
+    Journeys of the repository that were not among the files checked are looked up there.
+    """
+    known: dict[str, dict[str, frozenset[str]]] = {}
+    for result in results:
+        if result.ref is not None:
+            known.setdefault(result.scope, {})[result.ref.id] = result.ref.step_ids
+    for position, result in enumerate(results):
+        if result.ref is None or not result.ref.links:
+            continue
+        journeys = known.setdefault(result.scope, {})
+        for line, column, path, journey_id, step_id in result.ref.links:
+            if journey_id not in journeys:
+                journeys.update(_repository_journeys(result.scope.split("|", 1)[1]))
+            steps = journeys.get(journey_id)
+            if steps is None:
+                guess = did_you_mean(journey_id, journeys)
+                message = f"unknown journey `{journey_id}` in `{journey_id}:{step_id}`" + (
+                    f"; did you mean `{guess}`?" if guess else ""
+                )
+                hint = "link to a journey of this repository as `journey-id:step-id`"
+            elif step_id not in steps:
+                guess = did_you_mean(step_id, steps)
+                message = f"journey `{journey_id}` has no step `{step_id}`" + (
+                    f"; did you mean `{guess}`?" if guess else ""
+                )
+                hint = f"write `{journey_id}:{guess}`" if guess else "check the step id"
+            else:
+                continue
+            extra.setdefault(position, []).append(
+                Problem(result.file, line, column, path, message, hint)
+            )
+
+
+@cache
+def _repository_journeys(root: str) -> dict[str, frozenset[str]]:
+    """Journey id -> step ids of every valid journey under a repository root."""
+    found: dict[str, frozenset[str]] = {}
+    candidates, _ = discover([Path(root)])
+    for candidate in candidates:
+        try:
+            journey = load_journey(candidate.path, candidate.display)
+        except (NotAJourney, LoadError, InputOutputError):
+            continue
+        found.setdefault(journey.id, frozenset(step.id for step in journey.document.steps))
+    return found
 
 
 PARALLEL_FROM = 24

@@ -26,11 +26,16 @@ def _allowances(journey: LoadedJourney) -> dict[str, frozenset[str]]:
     return {step.id: frozenset(step.allow) for step in journey.document.steps if step.allow}
 
 
-def audit_journey(journey: LoadedJourney, settings: Settings) -> list[Finding]:
-    """The findings of the selected rules on one valid journey, sorted."""
+def audit_journey(
+    journey: LoadedJourney, settings: Settings, *, linked_in: Iterable[str] = ()
+) -> list[Finding]:
+    """The findings of the selected rules on one valid journey, sorted.
+
+    `linked_in`: steps other journeys send customers to, which count as reached.
+    """
     from cyclemap.graph import JourneyGraph
 
-    graph = JourneyGraph(journey)
+    graph = JourneyGraph(journey, linked_in=linked_in)
     rules = registry()
     allowances = _allowances(journey)
     findings: list[Finding] = []
@@ -208,6 +213,10 @@ def audit(
         settings = apply_overrides(settings, select=select, ignore=ignore, fail_on=fail_on)
         work = functools.partial(check_and_audit, settings=settings, wins=wins)
         report = validate(where, settings.selection, work=work, progress=progress)
+        if any(file.ref is not None and file.ref.links for file in report.files):
+            from cyclemap.joined import audit_links
+
+            report = replace(report, files=audit_links(report.files, settings))
         return to_result(report, settings=settings, audited=True, wins=wins)
 
     result = run(targets, wins)

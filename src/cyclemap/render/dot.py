@@ -48,7 +48,7 @@ def layout_effort(size: int) -> dict[str, str]:
 
 
 def _node_label(node: MapNode) -> str:
-    star = "★ " if node.moment_of_truth else ""
+    star = "★ " if node.moment_of_truth else ("↪ " if node.kind == "link" else "")
     rows = [f"<B>{_text(star + node.label)}</B>"]
     if node.detail:
         rows.append(f'<FONT POINT-SIZE="9">{_text(node.detail)}</FONT>')
@@ -67,6 +67,8 @@ def _node_attributes(node: MapNode) -> dict[str, str]:
         attributes.update(fillcolor=SUCCESS[0], color=SUCCESS[1], peripheries="2")
     elif node.kind in ("failure", "abandoned"):
         attributes.update(fillcolor=FAILURE[0], color=FAILURE[1], peripheries="2")
+    elif node.kind == "link":
+        attributes.update(fillcolor="#ffffff", style="rounded,filled,dashed", shape="box")
     if node.moment_of_truth:
         attributes.update(color=MOMENT_COLOUR, penwidth="3")
     if node.marks & {"dead-end", "unreachable-step"}:

@@ -49,6 +49,7 @@ def to_mermaid(view: MapView, *, findings: bool = True) -> str:
             "success": ("[[", "]]"),
             "failure": ("[[", "]]"),
             "abandoned": ("[[", "]]"),
+            "link": (">", "]"),
         }.get(node.kind, ("[", "]"))
         lines.append(f'  {node.key}{open_}"{label}"{close}')
         if node.kind == "success":

@@ -57,7 +57,7 @@ class MapNode:
     team: str | None = None
     colour: str = NO_TEAM_COLOUR
     kind: str = "step"
-    """step, entry, success, failure, abandoned or group."""
+    """step, entry, success, failure, abandoned, link (another journey's step) or group."""
     moment_of_truth: bool = False
     volume: float | None = None
     abandon: float = 0.0
@@ -179,6 +179,8 @@ def build_view(
         if by != "team" and team is not None:
             details.append(_team_name(graph, team))
         kind = step["outcome"] or ("entry" if step["entry"] else "step")
+        if step["external"]:
+            kind = "link"  # a step of another journey, where customers continue
         lost = None
         if flow is not None and by_volume and step["abandon"] > 0:
             lost = flow.arrivals[node] * step["abandon"]

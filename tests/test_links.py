@@ -1,0 +1,106 @@
+"""Journeys linked with `to: journey-id:step-id`: resolved across the repository, and audited
+as one graph where a problem spans journeys."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cyclemap.checking import validate
+from cyclemap.engine import audit
+
+SUPPORT = """\
+    cyclemap: 1
+    journey: {id: support, name: Soporte}
+    teams: {n1: {name: Nivel 1}}
+    stages: [{id: s, name: S}]
+    steps:
+      - {id: call, stage: s, team: n1, entry: {volume: 1000}, next: [{to: diagnose}]}
+      - id: diagnose
+        stage: s
+        team: n1
+        next: [{to: fixed, share: 0.7}, {to: billing:billing-desk, share: 0.3}]
+      - {id: fixed, stage: s, team: n1, outcome: success}
+    """
+BILLING = """\
+    cyclemap: 1
+    journey: {id: billing, name: Facturación}
+    teams: {bill: {name: Facturación}}
+    stages: [{id: s, name: S}]
+    steps:
+      - {id: invoice, stage: s, team: bill, entry: {volume: 500}, next: [{to: paid}]}
+      - id: billing-desk
+        stage: s
+        team: bill
+        abandon: 0.1
+        next: [{to: paid, share: 0.6}BACK]
+      - {id: paid, stage: s, team: bill, outcome: success}
+    """
+LOOP_BACK = ", {to: support:diagnose, share: 0.4}"
+
+
+def _repository(tmp_path: Path, *, loop: bool) -> Path:
+    (tmp_path / "cyclemap.toml").write_text("", encoding="utf-8")
+    (tmp_path / "support.journey.yaml").write_text(textwrap.dedent(SUPPORT), encoding="utf-8")
+    billing = textwrap.dedent(BILLING).replace("BACK", LOOP_BACK if loop else "")
+    (tmp_path / "billing.journey.yaml").write_text(billing, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_linked_step_counts_as_reached_and_as_a_way_forward(tmp_path: Path) -> None:
+    result = audit([_repository(tmp_path, loop=False)])
+    assert result.problems == []
+    assert result.findings == []  # billing-desk is reached from support; diagnose is no dead end
+
+
+def test_a_loop_through_two_journeys_is_one_peloteo_loop(tmp_path: Path) -> None:
+    result = audit([_repository(tmp_path, loop=True)])
+    [finding] = result.findings
+    assert finding.rule == "peloteo-loop"
+    assert finding.journey == "support"
+    assert finding.steps == ("support:diagnose", "billing:billing-desk")
+    assert Path(finding.file).name == "support.journey.yaml"
+    assert finding.line == 7
+    assert "11% of the customers who reach `support:diagnose`" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (
+            "billng:billing-desk",
+            "unknown journey `billng` in `billng:billing-desk`; did you mean `billing`?",
+        ),
+        (
+            "billing:billing-dsk",
+            "journey `billing` has no step `billing-dsk`; did you mean `billing-desk`?",
+        ),
+    ],
+)
+def test_broken_links_are_errors_with_a_suggestion(
+    tmp_path: Path, target: str, message: str
+) -> None:
+    root = _repository(tmp_path, loop=False)
+    support = root / "support.journey.yaml"
+    support.write_text(support.read_text("utf-8").replace("billing:billing-desk", target), "utf-8")
+    report = validate([support])  # the other journey is found in the repository
+    [problem] = report.problems
+    assert (problem.line, problem.column, problem.path) == (10, 42, "steps[1].next[1].to")
+    assert problem.message == message
+
+
+def test_diff_reports_the_new_cross_journey_loop_alone(tmp_path: Path) -> None:
+    root = _repository(tmp_path, loop=False)
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    _repository(tmp_path, loop=True)
+    result = audit([root], diff="HEAD")
+    assert [(f.rule, f.steps) for f in result.findings] == [
+        ("peloteo-loop", ("support:diagnose", "billing:billing-desk"))
+    ]
+    assert result.comparison is not None and result.comparison.fixed == ()
