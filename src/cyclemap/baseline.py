@@ -151,7 +151,11 @@ def findings_at_revision(
     archive = _git(top, "archive", "--format=tar", revision)
     with tempfile.TemporaryDirectory(prefix="cyclemap-diff-") as folder:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(folder, filter="data")
+            try:
+                tar.extractall(folder, filter="data")
+            except TypeError:  # Python releases before the extraction filters
+                safe = [m for m in tar.getmembers() if m.isfile() or m.isdir()]
+                tar.extractall(folder, members=safe)
         old_paths = []
         for path in paths:
             relative = path.resolve().relative_to(top.resolve())

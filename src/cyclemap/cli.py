@@ -166,6 +166,8 @@ def audit(
     verbose: VerboseOption = False,
 ) -> None:
     """Validate, then run the rules: peloteo loops, dead ends, drop-off points and more."""
+    from dataclasses import replace
+
     from cyclemap.engine import audit as run_audit
     from cyclemap.errors import ConfigError
     from cyclemap.findings import FailOn
@@ -192,8 +194,12 @@ def audit(
             from cyclemap.output import write_atomically
 
             write_atomically(write_baseline, baseline_text(result).encode("utf-8"))
+            # Recording a baseline accepts today's findings: only invalid files still fail.
+            result = replace(result, fail_on=FailOn.NEVER)
             typer.echo(
-                f"wrote the baseline {write_baseline} ({len(result.findings)} findings)", err=True
+                f"wrote the baseline {write_baseline} ({len(result.findings)} "
+                f"finding{'' if len(result.findings) == 1 else 's'})",
+                err=True,
             )
     except InputOutputError as error:
         raise _fail(error) from None

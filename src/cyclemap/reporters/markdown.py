@@ -154,9 +154,29 @@ def _findings_section(result: AuditResult) -> list[str]:
     return lines
 
 
+def _comparison_section(result: AuditResult) -> list[str]:
+    """In pull-request mode, what the findings were compared with, and what got fixed."""
+    comparison = result.comparison
+    if comparison is None:
+        return []
+    lines = [
+        f"Only new findings: compared with {code(comparison.against)}, "
+        f"{_plural(comparison.known, 'known finding')} left out, "
+        f"{len(comparison.fixed)} fixed.",
+        "",
+    ]
+    for entry in comparison.fixed:
+        lines.append(
+            f"- fixed: {escape(str(entry.get('journey')))}: {inline(str(entry.get('message')))} "
+            f"({code(str(entry.get('rule')))})"
+        )
+    return [*lines, ""] if comparison.fixed else lines
+
+
 def render(result: AuditResult, options: ReportOptions) -> str:
     title = "cyclemap audit" if result.audited else "cyclemap validate"
     lines = [f"## {title}", "", _verdict(result), ""]
+    lines += _comparison_section(result)
     lines += _invalid_section(result)
     if result.audited:
         lines += _findings_section(result)

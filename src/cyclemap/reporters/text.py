@@ -124,9 +124,7 @@ def _file_header(report: FileReport) -> Text:
     if report.problems:
         header.append(f"  invalid ({plural(len(report.problems), 'error')})", style="bold red")
     elif counts:
-        parts = [
-            f"{counts[severity]} {severity.value}" for severity in Severity if counts[severity]
-        ]
+        parts = [_count(counts[severity], severity) for severity in Severity if counts[severity]]
         header.append("  " + ", ".join(parts))
     else:
         header.append("  ✓ clean", style="green")
@@ -222,7 +220,8 @@ def render(result: AuditResult, options: ReportOptions) -> str:
     if comparison is not None:
         console.print(
             Text(
-                f"compared with {clean(comparison.against)}: {comparison.known} known finding(s) "
+                f"compared with {clean(comparison.against)}: "
+                f"{plural(comparison.known, 'known finding')} "
                 f"left out, {len(comparison.fixed)} fixed",
                 style="bold",
             )
