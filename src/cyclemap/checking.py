@@ -12,6 +12,7 @@ from typing import Any
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
 from cyclemap.findings import Finding
+from cyclemap.gcpause import collector_paused
 from cyclemap.loading import (
     Definition,
     LoadedJourney,
@@ -147,7 +148,8 @@ def _not_a_journey(candidate: Candidate) -> FileResult:
 def check_file(candidate: Candidate) -> FileResult:
     """Validate one file; never raises for anything the file contains."""
     scope = f"{candidate.origin}|{repository_root(candidate.path)}"
-    result = _check(candidate)
+    with collector_paused():
+        result = _check(candidate)
     reference = JourneyRef.of(result.journey) if result.journey is not None else None
     return replace(result, scope=scope, ref=reference)
 

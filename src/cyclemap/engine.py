@@ -15,6 +15,7 @@ from cyclemap.checking import FileResult, Status, ValidationReport
 from cyclemap.config import Settings, load_settings
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, SkippedFile
+from cyclemap.gcpause import collector_paused
 from cyclemap.loading import LoadedJourney, display_path
 from cyclemap.loading.discovery import Candidate
 from cyclemap.loading.model_errors import did_you_mean
@@ -27,6 +28,14 @@ def _allowances(journey: LoadedJourney) -> dict[str, frozenset[str]]:
 
 
 def audit_journey(
+    journey: LoadedJourney, settings: Settings, *, linked_in: Iterable[str] = ()
+) -> list[Finding]:
+    """The findings of the selected rules on one valid journey, sorted (collector paused)."""
+    with collector_paused():
+        return _audit_journey(journey, settings, linked_in=linked_in)
+
+
+def _audit_journey(
     journey: LoadedJourney, settings: Settings, *, linked_in: Iterable[str] = ()
 ) -> list[Finding]:
     """The findings of the selected rules on one valid journey, sorted.

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cyclemap.findings import Finding
+from cyclemap.gcpause import collector_paused
 from cyclemap.graph import AbsorbingSolver, JourneyGraph, normalise, solve_absorbing
 from cyclemap.numbers import customers, percent
 
@@ -403,6 +404,13 @@ def analyse(
 
     Raises `TrappedError` when customers can circulate forever.
     """
+    with collector_paused():
+        return _analyse(graph, findings, context_cost=context_cost, top=top)
+
+
+def _analyse(
+    graph: JourneyGraph, findings: Iterable[Finding], *, context_cost: float, top: int
+) -> FlowReport:
     findings = list(findings)
     weights, by_volume, weighting = _entry_weights(graph)
     if not weights:

@@ -42,27 +42,31 @@ def build_graph(journey: LoadedJourney) -> nx.DiGraph:
     """The journey's steps and transitions as a networkx graph (see the module docstring)."""
     graph = nx.DiGraph(journey=journey.id, name=journey.document.journey.name, file=journey.display)
     steps = journey.document.steps
-    for index, step in enumerate(steps):
-        line, column = journey.position("steps", index)
-        volume = step.entry.volume if step.entry is not None else None
-        graph.add_node(
+    step_nodes = _step_nodes(journey)
+    # One bulk call: networkx clears its caches on every single add_node (5 s for 100,000).
+    graph.add_nodes_from(
+        (
             step.id,
-            index=index,
-            label=step.label,
-            stage=step.stage,
-            team=step.team,
-            channel=step.channel,
-            outcome=step.outcome,
-            abandon=step.abandon,
-            entry=step.entry is not None,
-            volume=volume,
-            moment_of_truth=step.moment_of_truth,
-            duration=step.duration,
-            score=step.score,
-            line=line,
-            column=column,
-            external=False,
+            dict(
+                index=index,
+                label=step.label,
+                stage=step.stage,
+                team=step.team,
+                channel=step.channel,
+                outcome=step.outcome,
+                abandon=step.abandon,
+                entry=step.entry is not None,
+                volume=step.entry.volume if step.entry is not None else None,
+                moment_of_truth=step.moment_of_truth,
+                duration=step.duration,
+                score=step.score,
+                line=step_nodes[index].line + 1,
+                column=step_nodes[index].column + 1,
+                external=False,
+            ),
         )
+        for index, step in enumerate(steps)
+    )
     for step in steps:
         for transition in step.next:
             if transition.link is not None and transition.to not in graph:
@@ -90,7 +94,7 @@ def build_graph(journey: LoadedJourney) -> nx.DiGraph:
             zip(step.next, normalised_shares(step), strict=True)
         ):
             target = graph.nodes[transition.to]
-            line, column = journey.position("steps", index, "next", position)
+            line, column = _next_position(step_nodes[index], position)
             graph.add_edge(
                 step.id,
                 transition.to,
@@ -111,6 +115,27 @@ def build_graph(journey: LoadedJourney) -> nx.DiGraph:
                 column=column,
             )
     return graph
+
+
+def _step_nodes(journey: LoadedJourney) -> list[Any]:
+    """The YAML nodes of the steps, to read positions without walking from the root each time
+    (measured: 6.6 s -> 1 s to build a 100,000-step graph)."""
+    from cyclemap.loading.yaml_nodes import SequenceNode
+
+    entry = journey.root.entries.get("steps")
+    assert entry is not None and isinstance(entry[1], SequenceNode)
+    return entry[1].items
+
+
+def _next_position(step_node: Any, position: int) -> tuple[int, int]:
+    from cyclemap.loading.yaml_nodes import MappingNode, SequenceNode
+
+    if isinstance(step_node, MappingNode) and "next" in step_node.entries:
+        items = step_node.entries["next"][1]
+        if isinstance(items, SequenceNode) and position < len(items.items):
+            node = items.items[position]
+            return node.line + 1, node.column + 1
+    return step_node.line + 1, step_node.column + 1
 
 
 def _bfs(graph: nx.DiGraph, sources: Iterable[str], *, reverse: bool = False) -> set[str]:
