@@ -24,7 +24,13 @@ from typing import Any
 
 from cyclemap.findings import Finding
 from cyclemap.gcpause import collector_paused
-from cyclemap.graph import AbsorbingSolver, JourneyGraph, normalise, solve_absorbing
+from cyclemap.graph import (
+    AbsorbingSolver,
+    JourneyGraph,
+    normalise,
+    reachable_from,
+    solve_absorbing,
+)
 from cyclemap.numbers import customers, percent
 
 ENDINGS = ("success", "failure", "abandoned", "stuck")
@@ -175,17 +181,16 @@ class _Chain:
             step = self.graph.step(node)
             return step["outcome"] is None and not step["external"]
 
-        live = {node for node in self.graph.entries if transient(node)}
-        stack = list(live)
-        while stack:
-            node = stack.pop()
-            if self.abandon[node] >= 1.0:
-                continue
-            for target in self.graph.graph.succ[node]:
-                if target not in live and transient(target):
-                    live.add(target)
-                    stack.append(target)
-        return live
+        onward = {
+            node: [
+                target
+                for target in self.graph.graph.succ[node]
+                if self.abandon[node] < 1.0 and transient(target)
+            ]
+            for node in self.graph.graph
+            if transient(node)
+        }
+        return reachable_from(onward, [node for node in self.graph.entries if transient(node)])
 
     def variant(
         self,
@@ -274,13 +279,7 @@ class _Chain:
         for row, column, value in zip(self.rows, self.columns, self.values, strict=True):
             if value > 0:
                 reverse[self.transient[column]].append(self.transient[row])
-        seen = set(ending)
-        stack = list(ending)
-        while stack:
-            for previous in reverse[stack.pop()]:
-                if previous not in seen:
-                    seen.add(previous)
-                    stack.append(previous)
+        seen = reachable_from(reverse, ending)
         return [node for node in self.transient if node not in seen]
 
     def visits(self, start: Any) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -138,8 +138,8 @@ def _next_position(step_node: Any, position: int) -> tuple[int, int]:
     return step_node.line + 1, step_node.column + 1
 
 
-def _bfs(graph: nx.DiGraph, sources: Iterable[str], *, reverse: bool = False) -> set[str]:
-    neighbours = graph.pred if reverse else graph.succ
+def reachable_from(neighbours: Mapping[str, Iterable[str]], sources: Iterable[str]) -> set[str]:
+    """Every node some source leads to (sources included): one breadth-first search."""
     seen = set(sources)
     queue = deque(seen)
     while queue:
@@ -148,6 +148,10 @@ def _bfs(graph: nx.DiGraph, sources: Iterable[str], *, reverse: bool = False) ->
                 seen.add(following)
                 queue.append(following)
     return seen
+
+
+def _bfs(graph: nx.DiGraph, sources: Iterable[str], *, reverse: bool = False) -> set[str]:
+    return reachable_from(graph.pred if reverse else graph.succ, sources)
 
 
 DIRECT_SOLVE_LIMIT = 400

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from cyclemap.flow import EntryFigures, FlowReport, QuickWin
 from cyclemap.numbers import customers, percent
-from cyclemap.reporters.text import clean
+from cyclemap.reporters.text import clean, console_for
 
 STEP_ROWS = 10
 
@@ -84,16 +83,7 @@ def quick_win_lines(report: FlowReport, wins: tuple[QuickWin, ...]) -> list[Text
 
 def render(reports: list[FlowReport], *, color: bool = False) -> str:
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        width=120,
-    )
+    console = console_for(buffer, color=color, width=120)
     for report in reports:
         overall = report.overall
         console.print(

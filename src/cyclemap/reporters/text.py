@@ -34,7 +34,9 @@ def clean(text: str) -> str:
     return _CONTROL.sub("\ufffd", flat)
 
 
-def _console(buffer: io.StringIO, *, color: bool) -> Console:
+def console_for(buffer: io.StringIO, *, color: bool, width: int = 200) -> Console:
+    """A rich console writing into `buffer`: colours only when asked, no markup or emoji
+    interpretation (user text is printed as it is), lines never wrapped below `width`."""
     return Console(
         file=buffer,
         force_terminal=color,
@@ -44,7 +46,7 @@ def _console(buffer: io.StringIO, *, color: bool) -> Console:
         emoji=False,
         markup=False,
         soft_wrap=True,
-        width=200,
+        width=width,
     )
 
 
@@ -175,7 +177,7 @@ def _audit_summary(result: AuditResult) -> Text:
 
 def render(result: AuditResult, options: ReportOptions) -> str:
     buffer = io.StringIO()
-    console = _console(buffer, color=options.color)
+    console = console_for(buffer, color=options.color)
     for failure in result.failures:
         console.print(
             Text.assemble(
