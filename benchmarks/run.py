@@ -81,6 +81,23 @@ def command_time(arguments: list[str]) -> str:
     return f"{best:.2f} s"
 
 
+def yamllint_time(path: Path) -> float | None:
+    """Best-of-three wall time of yamllint on `path` (install it with `pip install -e .[bench]`)."""
+    import shutil
+    import time
+
+    program = shutil.which("yamllint") or str(Path(sys.executable).with_name("yamllint"))
+    if not Path(program).exists():
+        print("| `yamllint` | not installed (pip install -e '.[bench]') |")
+        return None
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([program, "-d", "relaxed", str(path)], capture_output=True, check=False)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def render_time(path: Path, *extra: str, timeout: int = 200) -> str:
     import time
 
@@ -144,9 +161,13 @@ def main() -> None:
         print("| --- | ---: |")
         print(f"| `cyclemap --version` | {command_time(['--version'])} |")
         one = Path(folder, "j1000.journey.yaml")
-        print(
-            f"| `cyclemap validate` one 1,000-step file | {command_time(['validate', str(one)])} |"
-        )
+        ours = command_time(["validate", str(one)])
+        print(f"| `cyclemap validate` one 1,000-step file | {ours} |")
+        theirs = yamllint_time(one)
+        if theirs is not None:
+            ratio = float(ours.split()[0]) / theirs
+            print(f"| `yamllint` on the same file | {theirs:.2f} s |")
+            print(f"| ratio cyclemap / yamllint | {ratio:.2f} |")
         print("\n| steps | render svg | overview (--collapse stage) |")
         print("| ---: | ---: | ---: |")
         for size in [100, 1_000] + ([5_000] if options.full else []):
