@@ -104,3 +104,42 @@ def test_diff_reports_the_new_cross_journey_loop_alone(tmp_path: Path) -> None:
         ("peloteo-loop", ("support:diagnose", "billing:billing-desk"))
     ]
     assert result.comparison is not None and result.comparison.fixed == ()
+
+
+def test_journey_repo_example_loop_between_billing_and_support(tmp_path: Path) -> None:
+    """Issue 6's acceptance: in examples/journey-repo, a change that bounces customers between
+    billing's and support's journeys is reported by --diff as one new loop, and nothing old."""
+    import shutil
+
+    from tests.conftest import EXAMPLES
+
+    root = tmp_path / "journey-repo"
+    shutil.copytree(EXAMPLES / "journey-repo", root)
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    support = root / "journeys" / "posventa" / "soporte-tecnico.journey.yaml"
+    billing = root / "journeys" / "posventa" / "facturacion.journey.yaml"
+    support.write_text(
+        support.read_text("utf-8").replace(
+            "      - {to: reinicio-remoto, share: 0.55}\n",
+            "      - {to: reinicio-remoto, share: 0.45}\n"
+            "      - {to: facturacion:consulta-telefono, share: 0.1, context: kept}\n",
+        ),
+        "utf-8",
+    )
+    billing.write_text(
+        billing.read_text("utf-8").replace(
+            "      - {to: pago-app, share: 0.7, reason: Entiende el cargo y paga}\n",
+            "      - {to: pago-app, share: 0.6, reason: Entiende el cargo y paga}\n"
+            "      - {to: soporte-tecnico:diagnostico-n1, share: 0.1, context: kept}\n",
+        ),
+        "utf-8",
+    )
+    result = audit([root], diff="HEAD")
+    assert result.problems == []
+    [finding] = result.findings
+    assert finding.rule == "peloteo-loop"
+    assert {step.split(":")[0] for step in finding.steps} == {"soporte-tecnico", "facturacion"}
+    assert result.comparison is not None and result.comparison.fixed == ()
