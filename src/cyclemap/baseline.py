@@ -3,16 +3,15 @@
 A baseline is the list of findings a team has accepted for now (`--write-baseline FILE`);
 `--baseline FILE` then reports only findings it does not hold and says which of its entries
 are fixed. `--diff REF` does the same against the findings of the journeys as they were at git
-revision REF, which is what a pull request check wants. Findings are matched by
+revision REF (checked out in a temporary detached work tree), which is what a pull request
+check wants. Findings are matched by
 `Finding.fingerprint`, which survives moved lines and reordered steps.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
-import tarfile
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -148,21 +147,35 @@ def findings_at_revision(
         .decode()
         .strip()
     )
-    archive = _git(top, "archive", "--format=tar", revision)
+    # A detached work tree of the revision: a real checkout, so discovery (git's ignore rules,
+    # hidden folders) and the repository root are exactly as they were then.
+    try:
+        _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    except ConfigError:
+        raise ConfigError(
+            [
+                Problem(
+                    "--diff",
+                    0,
+                    0,
+                    "",
+                    f"git does not know the revision `{revision}`",
+                    "check the name; in a shallow CI checkout, `git fetch` the base branch first",
+                )
+            ]
+        ) from None
     with tempfile.TemporaryDirectory(prefix="cyclemap-diff-") as folder:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            try:
-                tar.extractall(folder, filter="data")
-            except TypeError:  # Python releases before the extraction filters
-                safe = [m for m in tar.getmembers() if m.isfile() or m.isdir()]
-                tar.extractall(folder, members=safe)
-        old_paths = []
-        for path in paths:
-            relative = path.resolve().relative_to(top.resolve())
-            old = Path(folder) / relative
-            if old.exists():
-                old_paths.append(old)
-        if not old_paths:
-            return []
-        old_result = run(old_paths)
+        tree = Path(folder) / "tree"
+        _git(top, "worktree", "add", "--detach", "--quiet", str(tree), revision)
+        try:
+            old_paths = []
+            for path in paths:
+                old = tree / path.resolve().relative_to(top.resolve())
+                if old.exists():
+                    old_paths.append(old)
+            old_result = run(old_paths) if old_paths else None
+        finally:
+            _git(top, "worktree", "remove", "--force", str(tree))
+    if old_result is None:
+        return []
     return [baseline_entry(finding) for finding in old_result.findings]

@@ -114,23 +114,11 @@ def _walk(folder: Path, failures: list[InputOutputError]) -> list[Path]:
     return files
 
 
-def _git_listed(folder: Path) -> list[Path] | None:
-    """YAML files under `folder` that git does not ignore; None outside a work tree."""
+def _git(folder: Path, *arguments: str) -> list[str] | None:
+    """The NUL-separated names `git ls-files` prints in `folder`; None outside a work tree."""
     try:
         completed = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(folder),
-                "ls-files",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-                "-z",
-                "--",
-                "*.yaml",
-                "*.yml",
-            ],
+            ["git", "-C", str(folder), "ls-files", "-z", *arguments],
             capture_output=True,
             check=False,
             timeout=60,
@@ -139,11 +127,38 @@ def _git_listed(folder: Path) -> list[Path] | None:
         return None
     if completed.returncode != 0:
         return None
-    names = [
-        name for name in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if name
-    ]
-    files = sorted({folder / name for name in names if (folder / name).is_file()})
-    return files
+    text = completed.stdout.decode("utf-8", "surrogateescape")
+    return [name for name in text.split("\0") if name]
+
+
+def _git_listed(folder: Path) -> list[Path] | None:
+    """YAML files under `folder` that git does not ignore; None outside a work tree.
+
+    A repository nested inside (neither tracked nor ignored) shows as one folder entry; its
+    own files are listed by its own git.
+    """
+    names = _git(folder, "--cached", "--others", "--exclude-standard", "--", "*.yaml", "*.yml")
+    if names is None:
+        return None
+    files = {folder / name for name in names if (folder / name).is_file()}
+    untracked = _git(folder, "--others", "--exclude-standard", "--directory") or []
+    for name in untracked:
+        if name.endswith("/"):
+            for nested in _nested_repositories(folder / name):
+                files.update(_git_listed(nested) or [])
+    return sorted(files)
+
+
+def _nested_repositories(folder: Path) -> list[Path]:
+    """Work trees inside an untracked folder (git lists such a folder as one entry)."""
+    found = []
+    for current, folders, _ in os.walk(folder):
+        if ".git" in folders or Path(current, ".git").is_file():
+            found.append(Path(current))
+            folders.clear()
+        else:
+            folders[:] = [name for name in folders if name not in SKIPPED_FOLDERS]
+    return found
 
 
 def looks_like_journey(path: Path) -> bool:
