@@ -69,7 +69,9 @@ def read_baseline(path: Path) -> list[dict[str, Any]]:
         raise refuse("the baseline file does not exist") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise refuse(f"the baseline file cannot be read: {error}") from None
-    entries = document.get("findings") if isinstance(document, dict) else None
+    if not isinstance(document, dict):
+        raise refuse("this is not a cyclemap baseline (version 1)")
+    entries = document.get("findings")
     if (
         document.get("cyclemap-baseline") != BASELINE_VERSION
         or not isinstance(entries, list)
@@ -103,7 +105,14 @@ def compare(result: AuditResult, entries: Iterable[dict[str, Any]], against: str
     for entry in entries:
         if remaining[entry["fingerprint"]] > 0:
             remaining[entry["fingerprint"]] -= 1
-            fixed.append({key: entry.get(key) for key in ("rule", "journey", "steps", "message")})
+            fixed.append(
+                {
+                    "rule": str(entry.get("rule", "")),
+                    "journey": str(entry.get("journey", "")),
+                    "steps": list(entry.get("steps") or []),
+                    "message": str(entry.get("message", "")),
+                }
+            )
     return replace(
         result,
         reports=tuple(reports),

@@ -62,9 +62,10 @@ class Finding:
         """Identity across runs: survives moved lines, reordered steps and new figures.
 
         Built from the rule, the journey id and the steps as a set (or, for findings about
-        definitions, the names quoted in the message), never from lines or counts.
+        definitions, the message with its figures left out), never from lines or counts.
         """
-        identity: list[str] = sorted(self.steps) or re.findall(r"`([^`]+)`", self.message)
+        # Without steps (definitions, the journey as a whole): the message without its figures.
+        identity: list[str] = sorted(self.steps) or [re.sub(r"\d[\d,.%]*", "#", self.message)]
         text = json.dumps([self.rule, self.journey, identity], ensure_ascii=True)
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
