@@ -9,7 +9,7 @@ and turns locations into lines.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -20,7 +20,7 @@ from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
 from cyclemap.numbers import customers, percent
 
-__all__ = ["Detection", "Rule", "RuleOptions", "customers", "percent", "step_at"]
+__all__ = ["Detection", "Rule", "RuleOptions", "customers", "moments_lacking", "percent", "step_at"]
 
 
 class RuleOptions(BaseModel):
@@ -68,6 +68,20 @@ class Rule:
 
     def option_defaults(self) -> dict[str, Any]:
         return self.options().model_dump()
+
+
+def moments_lacking(
+    graph: JourneyGraph, missing: Callable[[Any], bool], what: str
+) -> Iterator[Detection]:
+    """A finding at every moment of truth for which `missing(moment)` holds."""
+    for node in graph.own_steps:
+        moment = graph.step(node)["moment_of_truth"]
+        if moment is not None and missing(moment):
+            yield Detection(
+                (*step_at(graph, node), "moment_of_truth"),
+                (node,),
+                f"the moment of truth at step `{node}` has no {what}",
+            )
 
 
 def step_at(graph: JourneyGraph, step_id: str) -> tuple[int | str, ...]:

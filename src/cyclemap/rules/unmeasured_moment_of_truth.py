@@ -29,7 +29,7 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, RuleOptions, step_at
+from cyclemap.rules.base import Detection, RuleOptions, moments_lacking
 
 NAME = "unmeasured-moment-of-truth"
 SEVERITY = Severity.WARNING
@@ -41,12 +41,6 @@ class Options(RuleOptions):
 
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
-    for node in graph.own_steps:
-        moment = graph.step(node)["moment_of_truth"]
-        if moment is not None and moment.measure is None:
-            yield Detection(
-                (*step_at(graph, node), "moment_of_truth"),
-                (node,),
-                f"the moment of truth at step `{node}` has no `measure`: nobody will know how "
-                "it goes",
-            )
+    yield from moments_lacking(
+        graph, lambda moment: moment.measure is None, "`measure`: nobody will know how it goes"
+    )

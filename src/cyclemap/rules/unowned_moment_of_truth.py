@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, RuleOptions, step_at
+from cyclemap.rules.base import Detection, RuleOptions, moments_lacking
 
 NAME = "unowned-moment-of-truth"
 SEVERITY = Severity.WARNING
@@ -39,11 +39,6 @@ class Options(RuleOptions):
 
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
-    for node in graph.own_steps:
-        moment = graph.step(node)["moment_of_truth"]
-        if moment is not None and not (moment.owner or "").strip():
-            yield Detection(
-                (*step_at(graph, node), "moment_of_truth"),
-                (node,),
-                f"the moment of truth at step `{node}` has no `owner`: nobody answers for it",
-            )
+    yield from moments_lacking(
+        graph, lambda moment: not (moment.owner or "").strip(), "`owner`: nobody answers for it"
+    )
