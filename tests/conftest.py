@@ -27,6 +27,9 @@ MINIMAL_JOURNEY = """\
         outcome: success
     """
 
+BROKEN_JOURNEY = MINIMAL_JOURNEY.replace("next: [{to: done}]", "next: [{to: done, shar: 0.5}]")
+"""A journey with one validation problem, at line 9, column 23."""
+
 
 @pytest.fixture
 def write(tmp_path: Path) -> Callable[..., Path]:

@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 
 from cyclemap import __version__
 from cyclemap.cli import _color_for, app
-from tests.conftest import EXAMPLES, MINIMAL_JOURNEY
+from tests.conftest import BROKEN_JOURNEY, EXAMPLES, MINIMAL_JOURNEY
 
 runner = CliRunner()
 
-BROKEN = MINIMAL_JOURNEY.replace("next: [{to: done}]", "next: [{to: done, shar: 0.5}]")
+BROKEN = BROKEN_JOURNEY
 
 
 def test_version() -> None:

@@ -15,6 +15,7 @@ import pytest
 from cyclemap.engine import audit
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, Severity, SkippedFile
+from tests.conftest import BROKEN_JOURNEY as BROKEN_JOURNEY  # re-exported for these tests
 from tests.conftest import EXAMPLES
 
 HOSTILE = (
@@ -22,22 +23,6 @@ HOSTILE = (
     "`tick` ``double`` 😀 emoji שלום \u202e rtl \x01 control \x1b[31m esc\n::error::injected"
 )
 """A message or name that tries to break every format at once."""
-
-BROKEN_JOURNEY = """\
-    cyclemap: 1
-    journey: {id: demo, name: Demo}
-    stages:
-      - {id: contact, name: Contacto}
-    steps:
-      - id: ask
-        stage: contact
-        entry: true
-        next: [{to: done, shar: 0.5}]
-      - id: done
-        stage: contact
-        outcome: success
-    """
-"""A journey with one validation problem, at line 9, column 23."""
 
 
 @pytest.fixture(scope="session")
