@@ -15,9 +15,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from cyclemap.checking import ValidationReport
+    from cyclemap.findings import AuditResult
+    from cyclemap.flow import FlowReport
     from cyclemap.loading import LoadedJourney
 
-__all__ = ["__version__", "load", "validate"]
+__all__ = ["__version__", "audit", "load", "stats", "validate"]
 
 
 def load(path: str | Path) -> LoadedJourney:
@@ -43,3 +45,17 @@ def validate(paths: Iterable[str | Path]) -> ValidationReport:
     from cyclemap.checking import validate as run
 
     return run(paths)
+
+
+def audit(paths: Iterable[str | Path] = (".",)) -> AuditResult:
+    """Validate and audit journeys with the configuration found above the first path."""
+    from cyclemap.engine import audit as run
+
+    return run(paths)
+
+
+def stats(path: str | Path) -> FlowReport:
+    """Flow figures and ranked quick wins of one journey (raises `LoadError`, `FlowError`)."""
+    from cyclemap.engine import journey_stats
+
+    return journey_stats(load(path))

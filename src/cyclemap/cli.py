@@ -15,8 +15,6 @@ from cyclemap.errors import CyclemapError, InputOutputError
 
 if TYPE_CHECKING:
     from cyclemap.findings import AuditResult
-    from cyclemap.flow import FlowReport
-    from cyclemap.loading import LoadedJourney
 
 app = typer.Typer(
     name="cyclemap",
@@ -372,7 +370,7 @@ def stats(
 ) -> None:
     """Flow figures per entry and per step, peloteo bounces, and ranked quick wins."""
     from cyclemap.checking import validate as run_validation
-    from cyclemap.engine import to_result
+    from cyclemap.engine import journey_stats, to_result
     from cyclemap.flow import FlowError
     from cyclemap.reporters import ReportOptions
     from cyclemap.reporters import render as report
@@ -388,7 +386,7 @@ def stats(
     trapped = False
     for journey in validation.journeys:
         try:
-            reports.append(_journey_stats(journey, context_cost=context_cost, top=top))
+            reports.append(journey_stats(journey, context_cost=context_cost, top=top))
         except FlowError as error:
             typer.echo(f"{journey.display}: error: {error}", err=True)
             trapped = True
@@ -405,16 +403,6 @@ def stats(
     except InputOutputError as error:
         raise _fail(error) from None
     raise typer.Exit(result.exit_code or (1 if trapped else 0))
-
-
-def _journey_stats(journey: LoadedJourney, *, context_cost: float, top: int) -> FlowReport:
-    from cyclemap.config import load_settings
-    from cyclemap.engine import audit_journey
-    from cyclemap.flow import analyse
-    from cyclemap.graph import JourneyGraph
-
-    findings = audit_journey(journey, load_settings(None, start=journey.path))
-    return analyse(JourneyGraph(journey), findings, context_cost=context_cost, top=top)
 
 
 class _ProgressBar:

@@ -10,6 +10,7 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cyclemap.checking import FileResult, Status, ValidationReport
 from cyclemap.config import Settings, load_settings
@@ -21,6 +22,10 @@ from cyclemap.loading.discovery import Candidate
 from cyclemap.loading.model_errors import did_you_mean
 from cyclemap.rules import RULE_NAMES, registry
 
+if TYPE_CHECKING:
+    from cyclemap.flow import FlowReport
+    from cyclemap.graph import JourneyGraph
+
 
 def _allowances(journey: LoadedJourney) -> dict[str, frozenset[str]]:
     """For each step that has `allow`, the rules it accepts."""
@@ -31,20 +36,18 @@ def audit_journey(
     journey: LoadedJourney, settings: Settings, *, linked_in: Iterable[str] = ()
 ) -> list[Finding]:
     """The findings of the selected rules on one valid journey, sorted (collector paused)."""
+    from cyclemap.graph import JourneyGraph
+
     with collector_paused():
-        return _audit_journey(journey, settings, linked_in=linked_in)
+        return audit_graph(JourneyGraph(journey, linked_in=linked_in), settings)
 
 
-def _audit_journey(
-    journey: LoadedJourney, settings: Settings, *, linked_in: Iterable[str] = ()
-) -> list[Finding]:
+def audit_graph(graph: JourneyGraph, settings: Settings) -> list[Finding]:
     """The findings of the selected rules on one valid journey, sorted.
 
     `linked_in`: steps other journeys send customers to, which count as reached.
     """
-    from cyclemap.graph import JourneyGraph
-
-    graph = JourneyGraph(journey, linked_in=linked_in)
+    journey = graph.journey
     rules = registry()
     allowances = _allowances(journey)
     findings: list[Finding] = []
@@ -127,16 +130,27 @@ def apply_overrides(
     )
 
 
-def quick_wins(journey: LoadedJourney, findings: list[Finding], count: int) -> tuple[str, ...]:
+def quick_wins(graph: JourneyGraph, findings: list[Finding], count: int) -> tuple[str, ...]:
     """The `count` fixes that save the most customers, in words; none if flow is undefined."""
     from cyclemap.flow import FlowError, analyse
-    from cyclemap.graph import JourneyGraph
 
     try:
-        report = analyse(JourneyGraph(journey), findings, top=count)
+        report = analyse(graph, findings, top=count)
     except FlowError:
         return ()
     return tuple(f"{win.description}: {report.gain_text(win)}" for win in report.quick_wins)
+
+
+def journey_stats(journey: LoadedJourney, *, context_cost: float = 0.1, top: int = 5) -> FlowReport:
+    """Flow figures and quick wins of one journey, with the findings of its configuration
+    (the configuration found above the journey). Raises `cyclemap.flow.FlowError`."""
+    from cyclemap.flow import analyse
+    from cyclemap.graph import JourneyGraph
+
+    with collector_paused():
+        graph = JourneyGraph(journey)
+        findings = audit_graph(graph, load_settings(None, start=journey.path))
+        return analyse(graph, findings, context_cost=context_cost, top=top)
 
 
 def check_and_audit(candidate: Candidate, *, settings: Settings, wins: int) -> FileResult:
@@ -146,8 +160,12 @@ def check_and_audit(candidate: Candidate, *, settings: Settings, wins: int) -> F
     result = check_file(candidate)
     if result.journey is None:
         return result
-    findings = audit_journey(result.journey, settings)
-    suggestions = quick_wins(result.journey, findings, wins) if wins else ()
+    from cyclemap.graph import JourneyGraph
+
+    with collector_paused():
+        graph = JourneyGraph(result.journey)  # built once, for the rules and the quick wins
+        findings = audit_graph(graph, settings)
+        suggestions = quick_wins(graph, findings, wins) if wins else ()
     # The loaded journey stays here: only its reference goes back to the parent process.
     return replace(result, journey=None, findings=tuple(findings), quick_wins=suggestions)
 
@@ -169,7 +187,9 @@ def to_result(
         if audited and journey is not None and settings is not None and file.findings is None:
             findings = tuple(audit_journey(journey, settings))
             if wins:
-                suggestions = quick_wins(journey, list(findings), wins)
+                from cyclemap.graph import JourneyGraph
+
+                suggestions = quick_wins(JourneyGraph(journey), list(findings), wins)
         reports.append(
             FileReport(
                 file=file.file,
