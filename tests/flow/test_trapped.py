@@ -109,7 +109,6 @@ def test_loop_only_past_a_success_does_not_trap(tmp_path: Path) -> None:
 
 def test_quick_wins_of_a_trapped_journey_are_empty(tmp_path: Path) -> None:
     import cyclemap
-
     from cyclemap.graph import JourneyGraph
 
     path = write_journey(tmp_path, TRAPPED)
