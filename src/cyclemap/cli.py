@@ -437,6 +437,55 @@ def _repository_here() -> Path:
     return repository_root(Path.cwd() / "cyclemap.toml")
 
 
+@app.command(short_help="Read interaction logs: the map against what customers did.")
+def mine(
+    log: Annotated[Path, typer.Argument(help="Event log: .csv or .parquet.")],
+    journey: Annotated[Path, typer.Option("--journey", "-j", help="The journey file.")],
+    output_format: Annotated[
+        StatsFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = StatsFormat.text,
+    output: OutputOption = None,
+    case_column: Annotated[str, typer.Option("--case", help="Case id column.")] = "case_id",
+    activity_column: Annotated[
+        str, typer.Option("--activity", help="Activity column (values are step ids).")
+    ] = "activity",
+    timestamp_column: Annotated[
+        str, typer.Option("--timestamp", help="Timestamp column.")
+    ] = "timestamp",
+    team_column: Annotated[
+        Optional[str], typer.Option("--team", help="Team column (default: the steps' teams).")
+    ] = None,
+) -> None:
+    """Observed transitions, abandonment, times between steps and peloteo, from a log."""
+    from cyclemap import load
+    from cyclemap.errors import LoadError
+    from cyclemap.mining import Columns, LogError, render_json, render_text
+    from cyclemap.mining import mine as run_mining
+
+    try:
+        loaded = load(journey)
+    except LoadError as error:
+        for problem in error.problems:
+            typer.echo(
+                f"{problem.file}:{problem.line}:{problem.column}: error: {problem.message}",
+                err=True,
+            )
+        raise typer.Exit(1) from None
+    except InputOutputError as error:
+        raise _fail(error) from None
+    columns = Columns(case_column, activity_column, timestamp_column, team_column)
+    try:
+        report = run_mining(log, loaded, columns)
+    except LogError as error:
+        typer.echo(f"cyclemap: error: {error}", err=True)
+        raise typer.Exit(1) from None
+    text = render_json(report) if output_format is StatsFormat.json else render_text(report)
+    try:
+        _emit(text, output)
+    except InputOutputError as error:
+        raise _fail(error) from None
+
+
 @app.command(short_help="List the rules: name, severity and summary.")
 def rules() -> None:
     """List every rule with its default severity and a one-line summary."""

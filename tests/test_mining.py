@@ -1,0 +1,151 @@
+"""`cyclemap mine`: observed figures from generated logs with known answers, and bad logs."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import random
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import cyclemap
+from cyclemap.cli import app
+from cyclemap.mining import Columns, LogError, bounce_rates, mine
+
+runner = CliRunner()
+JOURNEY = """\
+    cyclemap: 1
+    journey: {id: support, name: Soporte}
+    teams: {n1: {name: N1}, bill: {name: Billing}, n2: {name: N2}}
+    stages: [{id: s, name: S}]
+    steps:
+      - {id: call, stage: s, team: n1, entry: true, next: [{to: diagnose}]}
+      - id: diagnose
+        stage: s
+        team: n1
+        next: [{to: fixed, share: 0.6}, {to: billing-desk, share: 0.3}, {to: expert, share: 0.1}]
+      - {id: billing-desk, stage: s, team: bill, next: [{to: diagnose}, {to: expert}]}
+      - {id: expert, stage: s, team: n2, next: [{to: diagnose}, {to: fixed}]}
+      - {id: fixed, stage: s, team: n1, outcome: success}
+    """
+
+
+def _journey(tmp_path: Path) -> Path:
+    (tmp_path / "cyclemap.toml").write_text("", encoding="utf-8")
+    path = tmp_path / "support.journey.yaml"
+    path.write_text(textwrap.dedent(JOURNEY), encoding="utf-8")
+    return path
+
+
+def _log(tmp_path: Path, cases: list[list[str]], name: str = "log.csv") -> Path:
+    start = datetime.datetime(2024, 5, 1, 8, 0, 0)
+    path = tmp_path / name
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["case_id", "activity", "timestamp"])
+        for number, steps in enumerate(cases):
+            moment = start + datetime.timedelta(hours=number)
+            for step in steps:
+                writer.writerow([f"c{number}", step, moment.isoformat(sep=" ")])
+                moment += datetime.timedelta(minutes=5)
+    return path
+
+
+def test_planted_ping_pong_rate_is_recovered(tmp_path: Path) -> None:
+    rng = random.Random(11)
+    cases = []
+    for _ in range(3000):
+        path = ["call", "diagnose"]
+        if rng.random() < 0.25:
+            path += ["billing-desk", "diagnose"]
+        path += ["fixed"] if rng.random() < 0.9 else []
+        cases.append(path)
+    report = mine(_log(tmp_path, cases), cyclemap.load(_journey(tmp_path)))
+    [direct] = [bounce for bounce in report.bounces if bounce.via != "*"]
+    assert (direct.team, direct.via) == ("n1", "bill")
+    assert direct.case_share == pytest.approx(0.25, abs=0.03)
+    assert bounce_rates(report) == {("n1", "bill"): 1.0}
+    abandon = {step.step: step.abandon for step in report.steps}
+    assert abandon["diagnose"] == pytest.approx(
+        0.1 * 3000 / sum(path.count("diagnose") for path in cases), abs=0.02
+    )
+    assert report.entries == (("call", 3000),)
+
+
+def test_exact_counts_shares_times_and_indirect_returns(tmp_path: Path) -> None:
+    cases = [
+        ["call", "diagnose", "fixed"],
+        ["call", "diagnose", "billing-desk", "diagnose", "fixed"],  # direct n1 -> bill -> n1
+        ["call", "diagnose", "billing-desk", "expert", "diagnose"],  # indirect, abandons
+    ]
+    report = mine(_log(tmp_path, cases), cyclemap.load(_journey(tmp_path)))
+    assert (report.events, report.cases) == (13, 3)
+    counts = {(t.source, t.target): (t.count, round(t.share, 3)) for t in report.transitions}
+    assert counts[("call", "diagnose")] == (3, 1.0)
+    assert counts[("diagnose", "fixed")] == (2, 0.5)
+    assert counts[("diagnose", "billing-desk")] == (2, 0.5)
+    assert all(t.median_seconds == 300 for t in report.transitions)
+    kinds = {(b.team, b.via): b.bounces for b in report.bounces}
+    assert kinds == {("n1", "bill"): 1, ("n1", "*"): 1}
+    assert report.variants[0][1] == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("case,activity,timestamp\n", "has no column `case_id`; did you mean `case`?"),
+        ("case_id,activity,timestamp\n", "the log has no events"),
+        ("case_id,activity,timestamp\nc1,call,yesterday\n", "the timestamp `yesterday`"),
+        (
+            "case_id,activity,timestamp\nc1,cal,2024-01-01 10:00:00\n",
+            "`cal` (did you mean `call`?)",
+        ),
+    ],
+)
+def test_bad_logs_get_clear_errors(tmp_path: Path, content: str, fragment: str) -> None:
+    log = tmp_path / "bad.csv"
+    log.write_text(content, encoding="utf-8")
+    with pytest.raises(LogError) as caught:
+        mine(log, cyclemap.load(_journey(tmp_path)))
+    assert fragment in str(caught.value)
+
+
+def test_unknown_format_and_missing_file(tmp_path: Path) -> None:
+    journey = cyclemap.load(_journey(tmp_path))
+    with pytest.raises(LogError, match="unknown log format"):
+        (tmp_path / "log.xlsx").write_text("x", encoding="utf-8")
+        mine(tmp_path / "log.xlsx", journey)
+    with pytest.raises(LogError, match="no such file"):
+        mine(tmp_path / "nope.csv", journey)
+
+
+def test_parquet_and_renamed_columns(tmp_path: Path) -> None:
+    import duckdb
+
+    csv_log = _log(tmp_path, [["call", "diagnose", "fixed"]])
+    parquet = tmp_path / "log.parquet"
+    duckdb.sql(
+        f"COPY (SELECT case_id AS ticket, activity AS step, timestamp AS at "
+        f"FROM read_csv('{csv_log}')) TO '{parquet}' (FORMAT parquet)"
+    )
+    report = mine(parquet, cyclemap.load(_journey(tmp_path)), Columns("ticket", "step", "at"))
+    assert report.cases == 1
+
+
+def test_cli_text_json_and_errors(tmp_path: Path) -> None:
+    journey = _journey(tmp_path)
+    log = _log(tmp_path, [["call", "diagnose", "billing-desk", "diagnose", "fixed"]])
+    text = runner.invoke(app, ["mine", str(log), "--journey", str(journey)])
+    assert text.exit_code == 0
+    assert "back to `n1` direct via `bill`" in text.stdout
+    document = json.loads(
+        runner.invoke(app, ["mine", str(log), "-j", str(journey), "-f", "json"]).stdout
+    )
+    assert document["cases"] == 1
+    bad = runner.invoke(app, ["mine", str(log), "-j", str(journey), "--case", "ticket"])
+    assert bad.exit_code == 1
+    assert "no column `ticket`" in bad.stderr
