@@ -161,6 +161,10 @@ def audit(
         Optional[str],
         typer.Option("--diff", help="Report only findings that are new since this git revision."),
     ] = None,
+    log: Annotated[
+        Optional[Path],
+        typer.Option("--log", help="Also compare the journey with this event log (csv/parquet)."),
+    ] = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Validate, then run the rules: peloteo loops, dead ends, drop-off points and more."""
@@ -169,6 +173,7 @@ def audit(
     from cyclemap.engine import audit as run_audit
     from cyclemap.errors import ConfigError
     from cyclemap.findings import FailOn
+    from cyclemap.mining import LogError
 
     progress_bar = (
         _ProgressBar()
@@ -186,6 +191,7 @@ def audit(
             baseline=baseline,
             diff=diff,
             progress=progress_bar,
+            log=log,
         )
         if write_baseline is not None:
             from cyclemap.baseline import baseline_text
@@ -199,7 +205,7 @@ def audit(
                 f"finding{'' if len(result.findings) == 1 else 's'})",
                 err=True,
             )
-    except InputOutputError as error:
+    except (InputOutputError, LogError) as error:
         raise _fail(error) from None
     except ConfigError as error:
         for problem in error.problems:

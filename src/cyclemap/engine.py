@@ -25,6 +25,7 @@ from cyclemap.rules import RULE_NAMES, registry
 if TYPE_CHECKING:
     from cyclemap.flow import FlowReport
     from cyclemap.graph import JourneyGraph
+    from cyclemap.mining import Columns
 
 
 def _allowances(journey: LoadedJourney) -> dict[str, frozenset[str]]:
@@ -153,6 +154,32 @@ def journey_stats(journey: LoadedJourney, *, context_cost: float = 0.1, top: int
         return analyse(graph, findings, context_cost=context_cost, top=top)
 
 
+def _with_conformance(result: AuditResult, log: Path, columns: Columns | None) -> AuditResult:
+    """The result with the findings of comparing the one audited journey with `log`."""
+    from cyclemap.conformance import conformance_findings
+    from cyclemap.mining import Columns, LogError, mine
+
+    valid = [report for report in result.reports if report.valid and report.kind == "journey"]
+    if len(valid) != 1:
+        raise LogError("--log compares one journey with its log: audit a single journey file")
+    from cyclemap import load
+
+    journey = load(Path(valid[0].file))
+    extra = conformance_findings(journey, mine(log, journey, columns or Columns()))
+    reports = tuple(
+        replace(
+            report,
+            findings=tuple(
+                sorted((*report.findings, *extra), key=lambda finding: finding.sort_key)
+            ),
+        )
+        if report is valid[0]
+        else report
+        for report in result.reports
+    )
+    return replace(result, reports=reports)
+
+
 def check_and_audit(candidate: Candidate, *, settings: Settings, wins: int) -> FileResult:
     """Validate one file and, when it is a valid journey, run the rules on it (in a worker)."""
     from cyclemap.checking import check_file
@@ -225,6 +252,8 @@ def audit(
     baseline: Path | None = None,
     diff: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    log: Path | None = None,
+    log_columns: Columns | None = None,
 ) -> AuditResult:
     """Validate the journeys under `paths`, then run the configured rules on the valid ones
     (and, with `wins`, rank each journey's quick wins).
@@ -249,6 +278,8 @@ def audit(
         return to_result(report, settings=settings, audited=True, wins=wins)
 
     result = run(targets, wins)
+    if log is not None:
+        result = _with_conformance(result, log, log_columns)
     if diff is not None:
         from cyclemap.baseline import compare, findings_at_revision
 

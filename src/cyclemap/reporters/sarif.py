@@ -85,6 +85,11 @@ def _rules() -> list[dict[str, Any]]:
         _rule(rule.name, _LEVELS[rule.severity], rule.summary, rule.doc)
         for rule in registry().values()
     ]
+    from cyclemap.conformance import LOG_RULES
+
+    rules += [
+        _rule(rule.name, _LEVELS[rule.severity], rule.summary, rule.doc) for rule in LOG_RULES
+    ]
     summary = "The file is not a valid journey: the rules cannot run on it."
     rules.append(_rule(INVALID_RULE, "error", summary, _INVALID_DOC))
     return rules
