@@ -461,6 +461,14 @@ def mine(
     team_column: Annotated[
         Optional[str], typer.Option("--team", help="Team column (default: the steps' teams).")
     ] = None,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            help="Write the observed shares, abandonment and volumes "
+            "into the journey, keeping its comments and layout.",
+        ),
+    ] = False,
 ) -> None:
     """Observed transitions, abandonment, times between steps and peloteo, from a log."""
     from cyclemap import load
@@ -485,6 +493,16 @@ def mine(
     except LogError as error:
         typer.echo(f"cyclemap: error: {error}", err=True)
         raise typer.Exit(1) from None
+    if write:
+        from cyclemap.calibrate import calibrate
+
+        try:
+            calibrate(journey, report)
+        except InputOutputError as error:
+            raise _fail(error) from None
+        typer.echo(
+            f"wrote the observed figures into {journey}; review them with git diff", err=True
+        )
     text = render_json(report) if output_format is StatsFormat.json else render_text(report)
     try:
         _emit(text, output)
