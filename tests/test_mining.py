@@ -149,3 +149,21 @@ def test_cli_text_json_and_errors(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["mine", str(log), "-j", str(journey), "--case", "ticket"])
     assert bad.exit_code == 1
     assert "no column `ticket`" in bad.stderr
+
+
+def test_render_overlay_draws_traffic_and_observed_bounces(tmp_path: Path) -> None:
+    journey = _journey(tmp_path)
+    cases = [["call", "diagnose", "billing-desk", "diagnose", "fixed"], ["call", "diagnose"]]
+    log = _log(tmp_path, cases)
+    result = runner.invoke(app, ["render", str(journey), "--log", str(log), "-f", "dot", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    edges = {
+        line.split("[")[0].strip(): line
+        for line in result.stdout.splitlines()
+        if "->" in line and "seen" in line
+    }
+    assert 'label="2 seen" penwidth=6.00' in edges["n0 -> n1"]  # the busiest arrow
+    assert 'color="#c62828"' in edges["n1 -> n2"]  # n1 -> bill -> n1 was observed
+    assert 'label="10% · 0 seen" penwidth=1.00' in edges["n1 -> n3"]  # never taken
+    several = runner.invoke(app, ["render", str(tmp_path), "--log", str(log), "-f", "dot"])
+    assert several.exit_code in (0, 2)

@@ -265,6 +265,10 @@ def render(
     no_findings: Annotated[
         bool, typer.Option("--no-findings", help="Do not highlight audit findings.")
     ] = False,
+    log: Annotated[
+        Optional[Path],
+        typer.Option("--log", help="Overlay an event log: arrows as wide as the traffic seen."),
+    ] = None,
     timeout: Annotated[
         float,
         typer.Option("--timeout", min=1, help="Seconds the layout may take (svg/png/pdf/html)."),
@@ -305,10 +309,24 @@ def render(
         findings=not no_findings,
         timeout=timeout,
     )
+    overlay = None
+    if log is not None:
+        from cyclemap.mining import LogError, mine, observed_overlay
+
+        if len(journeys) != 1:
+            typer.echo(
+                "cyclemap: error: --log overlays one journey's log: render a single journey",
+                err=True,
+            )
+            raise typer.Exit(2)
+        try:
+            overlay = observed_overlay(mine(log, journeys[0]))
+        except LogError as error:
+            raise _fail(error) from None
     planned: list[tuple[Path | None, bytes]] = []
     for journey in journeys:
         try:
-            rendered = render_journey(journey, fmt, options)
+            rendered = render_journey(journey, fmt, options, observed=overlay)
         except RenderError as error:
             typer.echo(f"cyclemap: error: {journey.display}: {error}", err=True)
             raise typer.Exit(2) from None

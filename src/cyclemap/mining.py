@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cyclemap.errors import CyclemapError
+
+if TYPE_CHECKING:
+    from cyclemap.render.view import Observed
 from cyclemap.loading import LoadedJourney
 from cyclemap.loading.model_errors import did_you_mean
 
@@ -341,6 +344,18 @@ def render_json(report: MiningReport) -> str:
     from dataclasses import asdict
 
     return json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def observed_overlay(report: MiningReport) -> Observed:
+    """What `render --log` draws: traffic per transition and the team pairs bounced on."""
+    from cyclemap.render.view import Observed
+
+    return Observed(
+        counts={(item.source, item.target): item.count for item in report.transitions},
+        bounced_teams=frozenset(
+            frozenset({bounce.team, bounce.via}) for bounce in report.bounces if bounce.via != "*"
+        ),
+    )
 
 
 def bounce_rates(report: MiningReport) -> dict[tuple[str, str], float]:

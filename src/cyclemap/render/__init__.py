@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from cyclemap.findings import Finding
 from cyclemap.loading import LoadedJourney
 from cyclemap.render.layout import RenderError
-from cyclemap.render.view import Collapse, GroupBy
+from cyclemap.render.view import Collapse, GroupBy, Observed
 
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "mermaid-journey", "html")
 SUFFIXES = {
@@ -50,8 +50,10 @@ def render_journey(
     output_format: str,
     options: RenderOptions | None = None,
     findings: list[Finding] | None = None,
+    observed: Observed | None = None,
 ) -> Rendered:
-    """The map of one valid journey in `output_format` (one of `FORMATS`)."""
+    """The map of one valid journey in `output_format` (one of `FORMATS`); `observed` (from
+    `cyclemap.mining.observed_overlay`) draws what a log saw over it."""
     from cyclemap.graph import JourneyGraph
     from cyclemap.render.view import build_view
 
@@ -81,7 +83,7 @@ def render_journey(
         return Rendered(to_mermaid_journey(graph).encode("utf-8"), notes)
     if findings is None:
         findings = _findings(journey) if options.findings else []
-    view = build_view(graph, findings, by=options.by, collapse=options.collapse)
+    view = build_view(graph, findings, by=options.by, collapse=options.collapse, observed=observed)
     if output_format == "mermaid":
         from cyclemap.render.mermaid import to_mermaid
 

@@ -154,17 +154,29 @@ def _group_order(graph: JourneyGraph, by: GroupBy) -> list[str | None]:
     return list(seen)
 
 
+@dataclass(frozen=True)
+class Observed:
+    """What a log saw, for the overlay: transition counts and team pairs customers bounce
+    between (see `cyclemap.mining`)."""
+
+    counts: dict[tuple[str, str], int]
+    bounced_teams: frozenset[frozenset[str]]
+
+
 def build_view(
     graph: JourneyGraph,
     findings: Iterable[Finding] = (),
     *,
     by: GroupBy = "stage",
     collapse: Collapse | None = None,
+    observed: Observed | None = None,
 ) -> MapView:
-    """The map of one journey (see the module docstring)."""
+    """The map of one journey (see the module docstring); with `observed`, arrows are as wide
+    as the traffic the log saw on them, and handoffs customers bounce on are marked."""
     if collapse is not None:
         return _collapsed_view(graph, collapse)
     marks, loop_edges = _finding_marks(findings)
+    busiest = max(observed.counts.values(), default=0) if observed is not None else 0
     colours = _team_colours(graph)
     flow = graph.flow
     by_volume = flow is not None and flow.by_volume
@@ -204,15 +216,25 @@ def build_view(
         following = sorted(graph.graph.succ[source].items(), key=lambda item: item[1]["position"])
         for target, data in following:
             shares_shown = len(following) > 1 or data["share_given"]
+            label = percent(data["share"]) if shares_shown else ""
+            weight = None
+            bounced = False
+            if observed is not None:
+                seen = observed.counts.get((source, target), 0)
+                label = f"{label} · {customers(seen)} seen".strip(" ·")
+                weight = seen / busiest if busiest else 0.0
+                teams = frozenset({graph.step(source)["team"], graph.step(target)["team"]})
+                bounced = data["handoff"] and teams in observed.bounced_teams
             edges.append(
                 MapEdge(
                     source=keys[source],
                     target=keys[target],
-                    label=percent(data["share"]) if shares_shown else "",
+                    label=label,
                     handoff=data["handoff"],
                     context_lost=data["context"] == "lost",
                     channel_switch=data["channel_switch"],
-                    peloteo=(source, target) in loop_edges,
+                    peloteo=(source, target) in loop_edges or bounced,
+                    weight=weight,
                 )
             )
     members: dict[str | None, list[str]] = defaultdict(list)
