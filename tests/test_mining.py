@@ -167,3 +167,29 @@ def test_render_overlay_draws_traffic_and_observed_bounces(tmp_path: Path) -> No
     assert 'label="10% · 0 seen" penwidth=1.00' in edges["n1 -> n3"]  # never taken
     several = runner.invoke(app, ["render", str(tmp_path), "--log", str(log), "-f", "dot"])
     assert several.exit_code in (0, 2)
+
+
+def test_configured_columns_and_activity_names(tmp_path: Path) -> None:
+    journey = _journey(tmp_path)
+    (tmp_path / "cyclemap.toml").write_text(
+        '[mine]\ncase = "ticket"\n[mine.activities]\n"Llamada entrante" = "call"\n',
+        encoding="utf-8",
+    )
+    log = tmp_path / "named.csv"
+    log.write_text(
+        "ticket,activity,timestamp\n"
+        "t1,Llamada entrante,2024-01-01 10:00:00\n"
+        "t1,diagnose,2024-01-01 10:05:00\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["mine", str(log), "-j", str(journey), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["entries"] == [["call", 1]]
+    unmapped = tmp_path / "unmapped.csv"
+    unmapped.write_text(
+        "ticket,activity,timestamp\nt1,Otra cosa,2024-01-01 10:00:00\n", encoding="utf-8"
+    )
+    failed = runner.invoke(app, ["mine", str(unmapped), "-j", str(journey)])
+    assert failed.exit_code == 1
+    assert "[mine.activities]" in failed.stderr

@@ -320,7 +320,11 @@ def render(
             )
             raise typer.Exit(2)
         try:
-            overlay = observed_overlay(mine(log, journeys[0]))
+            from cyclemap.config import load_settings
+            from cyclemap.mining import Columns
+
+            columns = Columns.configured(load_settings(None, start=journeys[0].path).mine)
+            overlay = observed_overlay(mine(log, journeys[0], columns))
         except LogError as error:
             raise _fail(error) from None
     planned: list[tuple[Path | None, bytes]] = []
@@ -469,13 +473,18 @@ def mine(
         StatsFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
     ] = StatsFormat.text,
     output: OutputOption = None,
-    case_column: Annotated[str, typer.Option("--case", help="Case id column.")] = "case_id",
+    case_column: Annotated[
+        Optional[str], typer.Option("--case", help="Case id column (default: case_id).")
+    ] = None,
     activity_column: Annotated[
-        str, typer.Option("--activity", help="Activity column (values are step ids).")
-    ] = "activity",
+        Optional[str],
+        typer.Option(
+            "--activity", help="Activity column, values are step ids (default: activity)."
+        ),
+    ] = None,
     timestamp_column: Annotated[
-        str, typer.Option("--timestamp", help="Timestamp column.")
-    ] = "timestamp",
+        Optional[str], typer.Option("--timestamp", help="Timestamp column (default: timestamp).")
+    ] = None,
     team_column: Annotated[
         Optional[str], typer.Option("--team", help="Team column (default: the steps' teams).")
     ] = None,
@@ -505,7 +514,23 @@ def mine(
         raise typer.Exit(1) from None
     except InputOutputError as error:
         raise _fail(error) from None
-    columns = Columns(case_column, activity_column, timestamp_column, team_column)
+    from dataclasses import replace
+
+    from cyclemap.config import load_settings
+    from cyclemap.errors import ConfigError
+
+    try:
+        configured = Columns.configured(load_settings(None, start=journey).mine)
+    except ConfigError as error:
+        typer.echo(f"cyclemap: error: {error}", err=True)
+        raise typer.Exit(2) from None
+    columns = replace(
+        configured,
+        case=case_column or configured.case,
+        activity=activity_column or configured.activity,
+        timestamp=timestamp_column or configured.timestamp,
+        team=team_column or configured.team,
+    )
     try:
         report = run_mining(log, loaded, columns)
     except LogError as error:

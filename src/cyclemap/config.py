@@ -49,6 +49,20 @@ class ConfigFile(BaseModel):
     exclude: list[str] = Field(default_factory=list)
     fail_on: FailOn | None = Field(None, alias="fail-on")
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    mine: MineFile | None = None
+
+
+class MineFile(BaseModel):
+    """`[mine]`: how interaction logs are read (`cyclemap mine`, `--log`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case: str = "case_id"
+    activity: str = "activity"
+    timestamp: str = "timestamp"
+    team: str | None = None
+    activities: dict[str, str] = Field(default_factory=dict)
+    """Log activity name -> step id, for logs whose activities are not step ids."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,8 @@ class Settings:
     """The configuration file these settings came from, if any."""
     selection: Selection = field(default_factory=Selection)
     """Which files in folders are audited (`include`/`exclude`, relative to the config)."""
+    mine: MineFile | None = None
+    """How logs are read (`[mine]`), when configured."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -215,6 +231,7 @@ def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> 
         options=options,
         fail_on=config.fail_on or FailOn.ERROR,
         source=file,
+        mine=config.mine,
         selection=Selection(
             include=tuple(config.include) if config.include is not None else Selection.include,
             exclude=tuple(config.exclude),

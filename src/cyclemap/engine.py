@@ -279,6 +279,10 @@ def audit(
 
     result = run(targets, wins)
     if log is not None:
+        if log_columns is None:
+            from cyclemap.mining import Columns
+
+            log_columns = Columns.configured(load_settings(config, start=targets[0]).mine)
         result = _with_conformance(result, log, log_columns)
     if diff is not None:
         from cyclemap.baseline import compare, findings_at_revision

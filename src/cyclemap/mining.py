@@ -37,6 +37,21 @@ class Columns:
     timestamp: str = "timestamp"
     team: str | None = None
     """When absent, each event's team is its step's team in the journey."""
+    activities: tuple[tuple[str, str], ...] = ()
+    """(log activity, step id) pairs, for logs that name activities their own way."""
+
+    @classmethod
+    def configured(cls, settings: Any) -> Columns:
+        """From `[mine]` in the configuration (`cyclemap.config.MineFile`), or the defaults."""
+        if settings is None:
+            return cls()
+        return cls(
+            settings.case,
+            settings.activity,
+            settings.timestamp,
+            settings.team,
+            tuple(sorted(settings.activities.items())),
+        )
 
 
 @dataclass(frozen=True)
@@ -145,6 +160,12 @@ def _load_events(connection: Any, log: Path, columns: Columns) -> None:
             CAST({quoted(columns.timestamp)} AS VARCHAR) AS written_ts{team}
         FROM raw"""
     )
+    if columns.activities:
+        connection.execute("CREATE TABLE activity_map (name VARCHAR, step VARCHAR)")
+        connection.executemany("INSERT INTO activity_map VALUES (?, ?)", list(columns.activities))
+        connection.execute(
+            "UPDATE events SET activity = m.step FROM activity_map m WHERE events.activity = m.name"
+        )
     unparsed = connection.execute(
         "SELECT written_ts FROM events WHERE ts IS NULL LIMIT 1"
     ).fetchone()
@@ -179,7 +200,7 @@ def _check_activities(connection: Any, log: Path, journey: LoadedJourney) -> Non
         )
         raise LogError(
             f"{log}: activities that are not steps of journey `{journey.id}`: {shown}; "
-            "activities must be step ids"
+            "use step ids, or map them under [mine.activities] in cyclemap.toml"
         )
 
 
