@@ -276,16 +276,15 @@ def _peloteo(
            SELECT case_id, run, ANY_VALUE(team) AS team FROM numbered GROUP BY case_id, run"""
     )
     connection.execute(
-        """CREATE TABLE returns AS SELECT r.case_id, r.run, r.team,
-               LAG(r.run) OVER (PARTITION BY r.case_id, r.team ORDER BY r.run) AS earlier,
-               b.team AS between_team
-           FROM runs r LEFT JOIN runs b ON b.case_id = r.case_id AND b.run = r.run - 1"""
+        """CREATE TABLE returns AS SELECT case_id, run, team,
+               LAG(run) OVER (PARTITION BY case_id, team ORDER BY run) AS earlier,
+               LAG(team) OVER (PARTITION BY case_id ORDER BY run) AS between_team
+           FROM runs"""
     )
     rows = connection.execute(
         """WITH handoffs AS (
-               SELECT a.team AS source, b.team AS target, COUNT(*) AS n
-               FROM runs a JOIN runs b ON b.case_id = a.case_id AND b.run = a.run + 1
-               GROUP BY 1, 2
+               SELECT between_team AS source, team AS target, COUNT(*) AS n
+               FROM returns WHERE between_team IS NOT NULL GROUP BY 1, 2
            ), all_cases AS (SELECT COUNT(DISTINCT case_id) AS n FROM runs)
            SELECT team, between_team, COUNT(*) AS bounces, COUNT(DISTINCT case_id) AS cases,
                   COUNT(*) / ANY_VALUE(h.n) AS ratio
