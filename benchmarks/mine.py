@@ -38,39 +38,49 @@ print(json.dumps({"seconds": time.perf_counter() - started, "events": report.eve
 """
 
 
-def main() -> None:
+def write_log(path: Path, events: int) -> None:
+    """A log of about `events` events: a quarter of the cases bounce (5 events), the rest 3.
+
+    Written by DuckDB itself, as CSV or Parquet after the file's suffix.
+    """
     import duckdb
 
+    cases = int(events / 3.5)
+    target = "(FORMAT parquet)" if path.suffix == ".parquet" else "(HEADER, DELIMITER ',')"
+    duckdb.sql(f"""
+        COPY (
+          WITH cases AS (SELECT range AS c, hash(range) % 100 AS r FROM range({cases})),
+          steps AS (
+            SELECT c, unnest(CASE WHEN r < 25
+              THEN ['call', 'diagnose', 'billing-desk', 'diagnose', 'fixed']
+              ELSE ['call', 'diagnose', 'fixed'] END) AS activity,
+              generate_subscripts(CASE WHEN r < 25 THEN [1, 2, 3, 4, 5] ELSE [1, 2, 3] END,
+                                  1) AS n
+            FROM cases)
+          SELECT 'c' || c AS case_id, activity,
+                 TIMESTAMP '2024-01-01' + to_minutes(c) + to_seconds(n) AS timestamp
+          FROM steps
+        ) TO '{path}' {target}""")
+
+
+def run_figures(code: str, *arguments: str) -> dict[str, float]:
+    """Run `code` in a fresh interpreter; its last line is a JSON object of figures."""
+    completed = subprocess.run(
+        [sys.executable, "-c", code, *arguments], capture_output=True, text=True, check=True
+    )
+    figures: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def main() -> None:
     events = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    cases = int(events / 3.5)  # a quarter of the cases bounce (5 events), the rest 3
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "cyclemap.toml").write_text("", encoding="utf-8")
         journey = Path(folder, "support.journey.yaml")
         journey.write_text(JOURNEY, encoding="utf-8")
         log = Path(folder, "log.parquet")
-        duckdb.sql(f"""
-            COPY (
-              WITH cases AS (SELECT range AS c, hash(range) % 100 AS r FROM range({cases})),
-              paths AS (
-                SELECT c, CASE WHEN r < 25
-                  THEN ['call', 'diagnose', 'billing-desk', 'diagnose', 'fixed']
-                  ELSE ['call', 'diagnose', 'fixed', 'fixed', 'fixed'][1:3] END AS steps
-                FROM cases)
-              SELECT 'c' || c AS case_id, unnest(steps) AS activity,
-                     TIMESTAMP '2024-01-01' + to_minutes(c) AS base
-              FROM paths
-            ) TO '{log}.tmp' (FORMAT parquet)""")
-        duckdb.sql(f"""COPY (SELECT case_id, activity,
-                                    base + to_seconds(row_number() OVER (PARTITION BY case_id))
-                                    AS timestamp
-                             FROM read_parquet('{log}.tmp')) TO '{log}' (FORMAT parquet)""")
-        completed = subprocess.run(
-            [sys.executable, "-c", RUNNER, str(log), str(journey)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        figures = json.loads(completed.stdout.strip().splitlines()[-1])
+        write_log(log, events)
+        figures = run_figures(RUNNER, str(log), str(journey))
         print(
             f"| events | mine s | peak MB |\n| ---: | ---: | ---: |\n"
             f"| {figures['events']:,} | {figures['seconds']:.2f} | {figures['peak_mb']:.0f} |"
