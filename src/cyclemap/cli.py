@@ -378,6 +378,11 @@ class StatsFormat(str, enum.Enum):
     json = "json"
 
 
+class MineEngine(str, enum.Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 @app.command(short_help="Customers lost per step and the fixes that pay back first.")
 def stats(
     paths: Annotated[list[Path], typer.Argument(help="Journey files or folders.")],
@@ -496,12 +501,22 @@ def mine(
             "into the journey, keeping its comments and layout.",
         ),
     ] = False,
+    engine: Annotated[
+        MineEngine,
+        typer.Option(
+            "--engine",
+            help="duckdb (embedded) or spark (pip install 'cyclemap[spark]'; local unless "
+            "CYCLEMAP_SPARK_MASTER names a cluster).",
+            case_sensitive=False,
+        ),
+    ] = MineEngine.duckdb,
 ) -> None:
     """Observed transitions, abandonment, times between steps and peloteo, from a log."""
     from cyclemap import load
     from cyclemap.errors import LoadError
-    from cyclemap.mining import Columns, LogError, render_json, render_text
+    from cyclemap.mining import Columns, LogError
     from cyclemap.mining import mine as run_mining
+    from cyclemap.reporters import mine_json, mine_text
 
     try:
         loaded = load(journey)
@@ -532,7 +547,7 @@ def mine(
         team=team_column or configured.team,
     )
     try:
-        report = run_mining(log, loaded, columns)
+        report = run_mining(log, loaded, columns, engine=engine.value)
     except LogError as error:
         typer.echo(f"cyclemap: error: {error}", err=True)
         raise typer.Exit(1) from None
@@ -546,7 +561,8 @@ def mine(
         typer.echo(
             f"wrote the observed figures into {journey}; review them with git diff", err=True
         )
-    text = render_json(report) if output_format is StatsFormat.json else render_text(report)
+    reporter = mine_json if output_format is StatsFormat.json else mine_text
+    text = reporter.render(report)
     try:
         _emit(text, output)
     except InputOutputError as error:

@@ -1,0 +1,100 @@
+"""The map against reality: what customers did, read from interaction logs.
+
+A log has one row per event: a case id (one customer's journey), an activity (a step id of the
+journey), a timestamp, and optionally the team that served it. The figures (transition counts
+and shares, per-step abandonment, time between steps, volumes per first step, and observed
+peloteo: cases back at a team they had left, directly or after other teams) are computed by
+one set of SQL queries (`queries`) on DuckDB, embedded, or on Spark when one machine is not
+enough; the events never become Python objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from cyclemap.loading import LoadedJourney
+from cyclemap.mining.figures import (
+    Columns,
+    LogError,
+    MiningReport,
+    ObservedBounce,
+    ObservedStep,
+    ObservedTransition,
+)
+
+if TYPE_CHECKING:
+    from cyclemap.render.view import Observed
+
+EngineName = Literal["duckdb", "spark"]
+
+
+def mine(
+    log: Path,
+    journey: LoadedJourney,
+    columns: Columns | None = None,
+    *,
+    variants: int = 5,
+    engine: EngineName = "duckdb",
+    spark: Any = None,
+) -> MiningReport:
+    """Observed figures of `journey` in the event `log` (CSV or Parquet).
+
+    `engine="spark"` runs the same queries on Spark: a local session, or `spark` when given.
+    """
+    from cyclemap.mining.queries import observe
+
+    columns = columns or Columns()
+    if not log.is_file():
+        raise LogError(f"{log}: no such file")
+    if engine == "spark":
+        from cyclemap.mining import spark_engine
+
+        failures = spark_engine.errors()
+        opened: Any = lambda: spark_engine.SparkEngine(log, columns, spark)  # noqa: E731
+    else:
+        from cyclemap.mining import duckdb_engine
+
+        failures = duckdb_engine.errors()
+        opened = lambda: duckdb_engine.DuckDBEngine(log, columns)  # noqa: E731
+    try:
+        runner = opened()
+        try:
+            return observe(runner, str(log), journey, columns, variants=variants)
+        finally:
+            runner.close()
+    except failures as error:
+        text = str(error).strip()
+        first = text.splitlines()[0] if text else type(error).__name__
+        raise LogError(f"{log}: cannot read the log: {first}") from None
+
+
+def observed_overlay(report: MiningReport) -> Observed:
+    """What `render --log` draws: traffic per transition and the team pairs bounced on."""
+    from cyclemap.render.view import Observed
+
+    return Observed(
+        counts={(item.source, item.target): item.count for item in report.transitions},
+        bounced_teams=frozenset(
+            frozenset({bounce.team, bounce.via}) for bounce in report.bounces if bounce.via != "*"
+        ),
+    )
+
+
+def bounce_rates(report: MiningReport) -> dict[tuple[str, str], float]:
+    """Direct ping-pong ratio per (team, via) pair, for tests and callers."""
+    return {(b.team, b.via): b.ratio for b in report.bounces if b.via != "*"}
+
+
+__all__: Sequence[str] = (
+    "Columns",
+    "LogError",
+    "MiningReport",
+    "ObservedBounce",
+    "ObservedStep",
+    "ObservedTransition",
+    "bounce_rates",
+    "mine",
+    "observed_overlay",
+)

@@ -1,0 +1,91 @@
+"""What a log shows, as plain frozen records: the result of `mine`, whatever engine ran it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from cyclemap.errors import CyclemapError
+
+if TYPE_CHECKING:
+    from cyclemap.config import MineFile
+
+
+class LogError(CyclemapError):
+    """The log cannot be read or does not fit the journey; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Names of the log's columns (configurable: logs come from many systems)."""
+
+    case: str = "case_id"
+    activity: str = "activity"
+    timestamp: str = "timestamp"
+    team: str | None = None
+    """When absent (or empty on a row), an event's team is its step's team in the journey."""
+    activities: tuple[tuple[str, str], ...] = ()
+    """(log activity, step id) pairs, for logs that name activities their own way."""
+
+    @classmethod
+    def configured(cls, settings: MineFile | None) -> Columns:
+        """From `[mine]` in the configuration, or the defaults."""
+        if settings is None:
+            return cls()
+        return cls(
+            settings.case,
+            settings.activity,
+            settings.timestamp,
+            settings.team,
+            tuple(sorted(settings.activities.items())),
+        )
+
+
+@dataclass(frozen=True)
+class ObservedTransition:
+    source: str
+    target: str
+    count: int
+    share: float
+    """Of the cases leaving `source` (by a transition, not by abandoning)."""
+    median_seconds: float | None
+    p90_seconds: float | None
+
+
+@dataclass(frozen=True)
+class ObservedStep:
+    step: str
+    visits: int
+    cases_ending: int
+    abandon: float
+    """Cases whose last event is here, over visits, for steps that are not outcomes."""
+
+
+@dataclass(frozen=True)
+class ObservedBounce:
+    team: str
+    """The team customers come back to."""
+    via: str
+    """The team they were sent to in between (direct: A -> B -> A); `*` for indirect."""
+    bounces: int
+    cases: int
+    ratio: float
+    """Bounces over the handoffs from `team` to `via` (direct), or cases over all cases
+    (indirect)."""
+    case_share: float = 0.0
+    """The cases that bounced so, over every case of the log."""
+
+
+@dataclass(frozen=True)
+class MiningReport:
+    log: str
+    journey: str
+    events: int
+    cases: int
+    transitions: tuple[ObservedTransition, ...]
+    steps: tuple[ObservedStep, ...]
+    entries: tuple[tuple[str, int], ...]
+    bounces: tuple[ObservedBounce, ...]
+    variants: tuple[tuple[str, int], ...]
+    """The most frequent activity sequences of cases that returned to a team, with counts."""
+    notes: tuple[str, ...] = field(default=())

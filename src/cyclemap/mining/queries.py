@@ -1,0 +1,270 @@
+"""The aggregation `mine` runs, written once in the SQL that DuckDB and Spark SQL both accept.
+
+An engine (`duckdb_engine`, `spark_engine`) only exposes the log as a relation named `raw`,
+registers two small tables (`steps`, `activity_map`), and says how it materialises a query and
+fetches rows; the few spellings the two dialects do not share live in `Dialect`. Everything
+else (the one sort of events per case, the team runs, every figure) is here, so both engines
+compute the same figures by construction, and a test checks they do.
+
+One pass sorts the events of each case by time (`ordered`): it carries the previous step, the
+gap since it, whether the event opens or closes its case, and whether it opens a run of one team
+(a handoff). A second, smaller sort numbers those runs (`runs`); a return to a team already left
+is a run whose team ran before: directly when it ran two runs ago (A -> B -> A), indirectly
+otherwise. Results are sorted in Python so both engines report in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from cyclemap.loading import LoadedJourney
+from cyclemap.loading.model_errors import did_you_mean
+from cyclemap.mining.figures import (
+    Columns,
+    LogError,
+    MiningReport,
+    ObservedBounce,
+    ObservedStep,
+    ObservedTransition,
+)
+
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The spellings DuckDB and Spark SQL do not share, as templates."""
+
+    seconds: str
+    """Epoch seconds (DOUBLE) of the log's timestamp `{0}` (text or a timestamp); NULL when it
+    is not an instant written out (`infinity`, `now` and the like are refused)."""
+    ignore_nulls_lag: str
+    """The last non-NULL `{0}` before this row, over window `{1}`."""
+    path: str
+    """Aggregate: the `activity` values of a group joined by ' → ' in (t, activity) order."""
+
+
+class Engine(Protocol):
+    """A SQL engine holding the log as the relation `raw(case_id, activity, ts, team)`.
+
+    `case_id`, `activity` and `team` are strings; `ts` is what the log holds (text or a
+    timestamp); `team` is NULL when the log has no team column.
+    """
+
+    dialect: Dialect
+
+    def table(self, name: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        """Register small Python data as a table of strings."""
+
+    def materialize(self, name: str, query: str) -> None:
+        """Compute `query` once and keep it as `name` for the queries that follow."""
+
+    def rows(self, query: str) -> list[Row]: ...
+
+
+ORDERED = """
+    SELECT e.case_id, e.activity, e.t, e.team, e.known,
+           LAG(e.activity) OVER w AS previous,
+           e.t - LAG(e.t) OVER w AS gap,
+           LAG(FALSE, 1, TRUE) OVER w AS is_first,
+           LEAD(FALSE, 1, TRUE) OVER w AS is_last,
+           e.team IS NOT NULL AND e.team IS DISTINCT FROM {run_before} AS run_start
+    FROM (
+        SELECT r.case_id, r.activity, {seconds} AS t,
+               COALESCE(NULLIF(r.team, ''), s.team) AS team, s.step IS NOT NULL AS known
+        FROM {events} r LEFT JOIN steps s ON s.step = r.activity
+    ) e
+    WINDOW w AS (PARTITION BY e.case_id ORDER BY e.t, e.activity, e.team)"""
+
+MAPPED = """(
+    SELECT raw.case_id, COALESCE(m.step, raw.activity) AS activity, raw.ts, raw.team
+    FROM raw LEFT JOIN activity_map m ON m.name = raw.activity
+)"""
+
+RUNS = """
+    SELECT case_id, team, LAG(team) OVER r AS before, LAG(team, 2) OVER r AS before2
+    FROM ordered WHERE run_start
+    WINDOW r AS (PARTITION BY case_id ORDER BY t, activity, team)"""
+
+VISITS = """
+    SELECT case_id, team, COUNT(*) AS runs,
+           SUM(CASE WHEN before2 = team THEN 1 ELSE 0 END) AS direct
+    FROM runs GROUP BY case_id, team"""
+
+CHECKS = """
+    SELECT COUNT(*), SUM(CASE WHEN t IS NULL THEN 1 ELSE 0 END),
+           SUM(CASE WHEN known THEN 0 ELSE 1 END), SUM(CASE WHEN case_id IS NULL THEN 1 ELSE 0 END)
+    FROM ordered"""
+
+STEPS = """
+    SELECT activity, COUNT(*), SUM(CASE WHEN is_last THEN 1 ELSE 0 END),
+           SUM(CASE WHEN is_first THEN 1 ELSE 0 END)
+    FROM ordered GROUP BY activity"""
+
+TRANSITIONS = """
+    SELECT previous, activity, COUNT(*),
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY gap),
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY gap)
+    FROM ordered WHERE previous IS NOT NULL GROUP BY previous, activity"""
+
+DIRECT = """
+    SELECT team, before, COUNT(*), COUNT(DISTINCT case_id)
+    FROM runs WHERE before2 = team GROUP BY team, before"""
+
+HANDOFFS = "SELECT before, team, COUNT(*) FROM runs WHERE before IS NOT NULL GROUP BY before, team"
+
+INDIRECT = """
+    SELECT team, SUM(runs - 1 - direct), COUNT(*)
+    FROM visits WHERE runs - 1 - direct > 0 GROUP BY team"""
+
+VARIANTS = """
+    WITH bounced AS (SELECT DISTINCT case_id FROM visits WHERE runs > 1),
+    paths AS (
+        SELECT o.case_id, {path} AS variant
+        FROM ordered o JOIN bounced b ON b.case_id = o.case_id GROUP BY o.case_id
+    )
+    SELECT variant, COUNT(*) AS n FROM paths GROUP BY variant ORDER BY n DESC, variant
+    LIMIT {limit}"""
+
+
+def observe(
+    engine: Engine,
+    log: str,
+    journey: LoadedJourney,
+    columns: Columns,
+    *,
+    variants: int = 5,
+) -> MiningReport:
+    """Every figure of `journey` in the log `engine` holds as `raw`."""
+    steps = journey.document.steps
+    engine.table("steps", ("step", "team"), [(step.id, step.team) for step in steps])
+    events = "raw"
+    if columns.activities:
+        engine.table("activity_map", ("name", "step"), list(columns.activities))
+        events = MAPPED
+    dialect = engine.dialect
+    engine.materialize(
+        "ordered",
+        ORDERED.format(
+            run_before=dialect.ignore_nulls_lag.format("e.team", "w"),
+            seconds=dialect.seconds.format("r.ts"),
+            events=events,
+        ),
+    )
+    _check(engine, log, journey)
+    outcomes = {step.id: step.outcome for step in steps}
+    counted = engine.rows(STEPS)
+    events_seen = sum(row[1] for row in counted)
+    cases = sum(row[3] for row in counted)
+    observed_steps = tuple(
+        ObservedStep(step, visits, ending, ending / visits if outcomes.get(step) is None else 0.0)
+        for step, visits, ending, _ in sorted(counted)
+    )
+    entries = tuple(
+        (step, first) for step, _, _, first in sorted(counted, key=lambda r: (-r[3], r[0])) if first
+    )
+    engine.materialize("runs", RUNS)
+    engine.materialize("visits", VISITS)
+    return MiningReport(
+        log,
+        journey.id,
+        events_seen,
+        cases,
+        _transitions(engine.rows(TRANSITIONS)),
+        observed_steps,
+        entries,
+        _bounces(engine, cases),
+        tuple(
+            (str(variant), int(count))
+            for variant, count in engine.rows(
+                VARIANTS.format(path=dialect.path, limit=int(variants))
+            )
+        ),
+    )
+
+
+def _transitions(rows: list[Row]) -> tuple[ObservedTransition, ...]:
+    leaving: dict[str, int] = {}
+    for source, _, count, _, _ in rows:
+        leaving[source] = leaving.get(source, 0) + count
+    return tuple(
+        ObservedTransition(
+            source,
+            target,
+            count,
+            count / leaving[source],
+            None if median is None else float(median),
+            None if p90 is None else float(p90),
+        )
+        for source, target, count, median, p90 in sorted(rows, key=lambda r: (r[0], -r[2], r[1]))
+    )
+
+
+def _bounces(engine: Engine, cases: int) -> tuple[ObservedBounce, ...]:
+    handoffs = {(source, target): count for source, target, count in engine.rows(HANDOFFS)}
+    found = [
+        ObservedBounce(team, via, count, affected, count / handoffs[(team, via)], affected / cases)
+        for team, via, count, affected in engine.rows(DIRECT)
+    ]
+    found += [
+        ObservedBounce(team, "*", int(count), affected, affected / cases, affected / cases)
+        for team, count, affected in engine.rows(INDIRECT)
+    ]
+    return tuple(sorted(found, key=lambda b: (-b.bounces, b.team, b.via)))
+
+
+def _check(engine: Engine, log: str, journey: LoadedJourney) -> None:
+    """Clear errors for logs that do not fit: empty, unreadable times, unknown activities."""
+    events, untimed, unknown, anonymous = engine.rows(CHECKS)[0]
+    if not events:
+        raise LogError(f"{log}: the log has no events")
+    if anonymous:
+        raise LogError(f"{log}: {anonymous} events have no case id; give every event its case")
+    if untimed:
+        [(written,)] = engine.rows(
+            f"SELECT r.ts FROM raw r WHERE {engine.dialect.seconds.format('r.ts')} IS NULL "
+            "ORDER BY r.ts NULLS LAST LIMIT 1"
+        )
+        problem = (
+            "an event has no timestamp"
+            if written is None
+            else f"the timestamp `{written}` cannot be read"
+        )
+        raise LogError(f"{log}: {problem}; write timestamps as ISO 8601 (2024-05-01 14:03:00)")
+    if unknown:
+        names = [
+            row[0]
+            for row in engine.rows(
+                "SELECT DISTINCT activity FROM ordered WHERE NOT known "
+                "ORDER BY activity NULLS LAST LIMIT 5"
+            )
+        ]
+        steps = [step.id for step in journey.document.steps]
+        shown = ", ".join(
+            "an empty activity"
+            if name is None
+            else f"`{name}`"
+            + (f" (did you mean `{guess}`?)" if (guess := did_you_mean(str(name), steps)) else "")
+            for name in names
+        )
+        raise LogError(
+            f"{log}: activities that are not steps of journey `{journey.id}`: {shown}; "
+            "use step ids, or map them under [mine.activities] in cyclemap.toml"
+        )
+
+
+def missing_column(log: str, name: str, available: Sequence[str]) -> LogError:
+    guess = did_you_mean(name, list(available))
+    return LogError(
+        f"{log}: the log has no column `{name}`"
+        + (f"; did you mean `{guess}`?" if guess else "")
+        + f" (columns: {', '.join(available)})"
+    )
+
+
+def wanted_columns(columns: Columns) -> list[str]:
+    return [columns.case, columns.activity, columns.timestamp] + (
+        [columns.team] if columns.team else []
+    )

@@ -1,0 +1,111 @@
+"""The distributed engine: the same queries on Spark (`pip install 'cyclemap[spark]'`), for
+logs a single machine has outgrown. Local mode by default; `CYCLEMAP_SPARK_MASTER` (or a
+session passed to `cyclemap.mining.mine`) points it at a cluster."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cyclemap.mining.figures import Columns, LogError
+from cyclemap.mining.queries import Dialect, Row, missing_column, wanted_columns
+
+# Spark reads `now`, `today`, `yesterday`, `tomorrow` and `epoch` as instants; a log that says
+# so has not recorded when the event happened.
+_WORDS = "('now', 'today', 'yesterday', 'tomorrow', 'epoch')"
+DIALECT = Dialect(
+    seconds=f"CASE WHEN lower(trim(CAST({{0}} AS STRING))) IN {_WORDS} THEN NULL "
+    "ELSE CAST(unix_micros(TRY_CAST({0} AS TIMESTAMP)) AS DOUBLE) / 1000000 END",
+    ignore_nulls_lag="LAG({0}) IGNORE NULLS OVER {1}",
+    path="array_join(transform(array_sort(collect_list(named_struct('t', o.t, 'a', o.activity))),"
+    " x -> x.a), ' → ')",
+)
+MASTER = "CYCLEMAP_SPARK_MASTER"
+
+
+def session() -> Any:
+    """A Spark session: local on every core unless `CYCLEMAP_SPARK_MASTER` names a cluster."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise LogError(
+            "the Spark engine needs pyspark and Java 17 or newer: pip install 'cyclemap[spark]'"
+        ) from None
+    builder = (
+        SparkSession.builder.master(os.environ.get(MASTER, "local[*]"))
+        .appName("cyclemap mine")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", str(max(2, (os.cpu_count() or 2) * 2)))
+    )
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _column(name: str) -> Any:
+    from pyspark.sql import functions
+
+    return functions.col("`" + name.replace("`", "``") + "`")
+
+
+def errors() -> tuple[type[BaseException], ...]:
+    """What Spark raises for a log it cannot read."""
+    from pyspark.errors import PySparkException
+
+    return (PySparkException,)
+
+
+class SparkEngine:
+    """The log as the temporary view `raw` of a Spark session."""
+
+    dialect = DIALECT
+
+    def __init__(self, log: Path, columns: Columns, spark: Any = None) -> None:
+        from pyspark.sql import functions
+
+        self.spark = spark if spark is not None else session()
+        self.cached: list[Any] = []
+        suffix = log.suffix.lower()
+        if suffix == ".parquet":
+            frame = self.spark.read.parquet(str(log))
+        elif suffix in (".csv", ".tsv", ".txt"):
+            frame = self.spark.read.option("header", True).csv(str(log))
+        else:
+            raise LogError(f"{log}: unknown log format `{suffix}`; give a .csv or .parquet file")
+        for name in wanted_columns(columns):
+            if name not in frame.columns:
+                raise missing_column(str(log), name, frame.columns)
+        team = (
+            _column(columns.team).cast("string")
+            if columns.team
+            else functions.lit(None).cast("string")
+        )
+        frame.select(
+            _column(columns.case).cast("string").alias("case_id"),
+            _column(columns.activity).cast("string").alias("activity"),
+            _column(columns.timestamp).alias("ts"),
+            team.alias("team"),
+        ).createOrReplaceTempView("raw")
+
+    def table(self, name: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        schema = ", ".join(f"{column} string" for column in columns)
+        self.spark.createDataFrame(list(rows), schema).createOrReplaceTempView(name)
+
+    def materialize(self, name: str, query: str) -> None:
+        frame = self.spark.sql(query).cache()
+        frame.count()
+        self.cached.append(frame)
+        frame.createOrReplaceTempView(name)
+
+    def rows(self, query: str) -> list[Row]:
+        return [tuple(row) for row in self.spark.sql(query).collect()]
+
+    def close(self) -> None:
+        for frame in self.cached:
+            frame.unpersist()
+        for name in ("raw", "steps", "activity_map", "ordered", "runs", "visits"):
+            self.spark.catalog.dropTempView(name)

@@ -1,0 +1,48 @@
+"""`mine --format text`: the observed figures of a log, for people."""
+
+from __future__ import annotations
+
+from cyclemap.mining.figures import MiningReport
+from cyclemap.numbers import customers, percent
+
+
+def render(report: MiningReport) -> str:
+    """The observed figures for people."""
+
+    lines = [
+        f"log {report.log}: {customers(report.events)} events, {customers(report.cases)} cases "
+        f"of journey `{report.journey}`",
+        "",
+        "entries (first steps): "
+        + ", ".join(f"{step} {customers(count)}" for step, count in report.entries),
+        "",
+        "transitions (count, share of those moving on, median / p90 time):",
+    ]
+    for item in report.transitions:
+        timing = ""
+        if item.median_seconds is not None:
+            timing = f", {item.median_seconds:.0f}s / {item.p90_seconds or 0:.0f}s"
+        lines.append(
+            f"  {item.source} → {item.target}: {customers(item.count)} "
+            f"({percent(item.share)}{timing})"
+        )
+    lines += ["", "abandonment observed (cases whose last event is not an outcome):"]
+    for step in report.steps:
+        if step.abandon > 0:
+            lines.append(
+                f"  {step.step}: {percent(step.abandon)} of {customers(step.visits)} visits"
+            )
+    lines += ["", "peloteo observed (customers back at a team they had left):"]
+    if not report.bounces:
+        lines.append("  none")
+    for bounce in report.bounces:
+        kind = f"direct via `{bounce.via}`" if bounce.via != "*" else "after other teams"
+        lines.append(
+            f"  back to `{bounce.team}` {kind}: {customers(bounce.bounces)} times in "
+            f"{customers(bounce.cases)} cases ({percent(bounce.case_share)} of all cases; "
+            f"{percent(bounce.ratio)} of the handoffs)"
+        )
+    if report.variants:
+        lines += ["", "worst variants:"]
+        lines += [f"  {customers(count)} cases: {variant}" for variant, count in report.variants]
+    return "\n".join(lines) + "\n"
