@@ -35,6 +35,7 @@ def test_only_the_observed_figures_change(tmp_path: Path) -> None:
     result = runner.invoke(app, ["mine", str(tmp_path / "log.csv"), "-j", str(journey), "--write"])
     assert result.exit_code == 0
     assert "git diff" in result.stderr
+    assert "never taken in the log, now at the smallest share: diagnose → expert" in result.stderr
     changed = [
         line
         for line in difflib.unified_diff(
@@ -49,7 +50,7 @@ def test_only_the_observed_figures_change(tmp_path: Path) -> None:
         "share: 0.1}]",
         "-  - {id: billing-desk, stage: s, team: bill, next: [{to: diagnose}, {to: expert}]}",
         "+    next: [{to: fixed, share: 0.75}, {to: billing-desk, share: 0.25}, {to: expert, "
-        "share: 0.1}]",
+        "share: 0.001}]",
         "+  - {id: billing-desk, stage: s, team: bill, abandon: 1.0, next: [{to: diagnose}, "
         "{to: expert}]}",
     ]

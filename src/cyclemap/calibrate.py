@@ -3,7 +3,10 @@
 The YAML is edited with ruamel.yaml's round trip, so comments, key order, flow or block style
 and everything the log says nothing about stay as they were; only `abandon`, the `share` of
 observed transitions and entries' `volume` change. Values are rounded (3 decimals) so the
-diff reads like something a person would write.
+diff reads like something a person would write. A mapped transition the log never took, from a
+step customers did leave, gets the smallest share (0.001; the format wants shares above 0)
+rather than keeping a weight the log contradicts; the caller names these so a person decides
+whether to remove them.
 """
 
 from __future__ import annotations
@@ -16,10 +19,14 @@ from cyclemap.mining import MiningReport
 from cyclemap.output import write_atomically
 
 DECIMALS = 3
+UNSEEN_SHARE = 10**-DECIMALS
 
 
-def calibrated_text(path: Path, report: MiningReport) -> str:
-    """The journey's text with the observed figures written in."""
+def calibrated_text(
+    path: Path, report: MiningReport, unseen: list[tuple[str, str]] | None = None
+) -> str:
+    """The journey's text with the observed figures written in; `unseen` collects the
+    (step, target) transitions set to the smallest share."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
@@ -52,10 +59,17 @@ def calibrated_text(path: Path, report: MiningReport) -> str:
                 volume.fa.set_flow_style()
                 step["entry"] = volume
         following = step.get("next") or []
+        left = shares.get(step_id)
         for transition in following:
-            share = shares.get(step_id, {}).get(str(transition.get("to")))
-            if share and (len(following) > 1 or "share" in transition):
-                _set(transition, "share", round(share, DECIMALS), before="context")
+            if left is None or not (len(following) > 1 or "share" in transition):
+                continue
+            target = str(transition.get("to"))
+            share = left.get(target)
+            if share is None:
+                share = UNSEEN_SHARE
+                if unseen is not None:
+                    unseen.append((step_id, target))
+            _set(transition, "share", max(round(share, DECIMALS), UNSEEN_SHARE), before="context")
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     return buffer.getvalue()
@@ -71,6 +85,9 @@ def _set(mapping: Any, key: str, value: Any, *, before: str) -> None:
     mapping.insert(position, key, value)
 
 
-def calibrate(path: Path, report: MiningReport) -> None:
-    """Rewrite the journey file in place (atomically) with the observed figures."""
-    write_atomically(path, calibrated_text(path, report).encode("utf-8"))
+def calibrate(path: Path, report: MiningReport) -> list[tuple[str, str]]:
+    """Rewrite the journey file in place (atomically) with the observed figures; returns the
+    transitions the log never took."""
+    unseen: list[tuple[str, str]] = []
+    write_atomically(path, calibrated_text(path, report, unseen).encode("utf-8"))
+    return unseen

@@ -555,12 +555,19 @@ def mine(
         from cyclemap.calibrate import calibrate
 
         try:
-            calibrate(journey, report)
+            unseen = calibrate(journey, report)
         except InputOutputError as error:
             raise _fail(error) from None
         typer.echo(
             f"wrote the observed figures into {journey}; review them with git diff", err=True
         )
+        if unseen:
+            typer.echo(
+                "never taken in the log, now at the smallest share: "
+                + ", ".join(f"{source} → {target}" for source, target in unseen)
+                + "; remove them if customers no longer go that way",
+                err=True,
+            )
     reporter = mine_json if output_format is StatsFormat.json else mine_text
     text = reporter.render(report)
     try:

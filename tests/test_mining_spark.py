@@ -1,0 +1,156 @@
+"""The shared `mine` queries on Spark (local mode) give the figures DuckDB gives.
+
+Counts, steps, entries, bounces and variants must be equal; times may differ in the last bit
+(the two engines interpolate percentiles in a different floating-point order).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import random
+import shutil
+import textwrap
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import cyclemap
+from cyclemap.cli import app
+from cyclemap.mining import Columns, LogError, MiningReport, mine
+
+pytest.importorskip("pyspark")
+if shutil.which("java") is None:
+    pytest.skip("Spark needs Java 17 or newer", allow_module_level=True)
+
+JOURNEY = """\
+    cyclemap: 1
+    journey: {id: support, name: Soporte}
+    teams: {n1: {name: N1}, bill: {name: Billing}, n2: {name: N2}}
+    stages: [{id: s, name: S}]
+    steps:
+      - {id: call, stage: s, team: n1, entry: true, next: [{to: diagnose}]}
+      - {id: diagnose, stage: s, team: n1, next: [{to: fixed}, {to: billing-desk}, {to: expert}]}
+      - {id: billing-desk, stage: s, team: bill, next: [{to: diagnose}, {to: expert}]}
+      - {id: expert, stage: s, team: n2, next: [{to: diagnose}, {to: fixed}]}
+      - {id: fixed, stage: s, team: n1, outcome: success}
+    """
+STEPS = ["call", "diagnose", "billing-desk", "expert", "fixed"]
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    from cyclemap.mining.spark_engine import session
+
+    started = session()
+    yield started
+    started.stop()
+
+
+@pytest.fixture()
+def journey(tmp_path: Path) -> Path:
+    (tmp_path / "cyclemap.toml").write_text("", encoding="utf-8")
+    path = tmp_path / "support.journey.yaml"
+    path.write_text(textwrap.dedent(JOURNEY), encoding="utf-8")
+    return path
+
+
+def _random_log(path: Path, seed: int, *, names: dict[str, str] | None = None) -> Path:
+    """Random walks with returns, a team column that sometimes disagrees with the map, ties,
+    shuffled rows."""
+    rng = random.Random(seed)
+    rows = []
+    for case in range(300):
+        moment = datetime.datetime(2024, 3, 1) + datetime.timedelta(minutes=rng.randint(0, 9999))
+        for _ in range(rng.randint(1, 8)):
+            step = rng.choice(STEPS)
+            team = rng.choice(["n1", "bill", "n2", ""])
+            rows.append([f"k{case}", (names or {}).get(step, step), moment.isoformat(), team])
+            moment += datetime.timedelta(seconds=rng.choice([0, 1, 45, 600, 3601]))
+    rng.shuffle(rows)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["case_id", "activity", "timestamp", "team"])
+        writer.writerows(rows)
+    return path
+
+
+def _assert_same(duck: MiningReport, spark: MiningReport) -> None:
+    def without_times(report: MiningReport) -> dict[str, Any]:
+        data = asdict(report)
+        for item in data["transitions"]:
+            del item["median_seconds"], item["p90_seconds"]
+        return data
+
+    assert without_times(duck) == without_times(spark)
+    for ours, theirs in zip(duck.transitions, spark.transitions, strict=True):
+        assert theirs.median_seconds == pytest.approx(ours.median_seconds, rel=1e-12)
+        assert theirs.p90_seconds == pytest.approx(ours.p90_seconds, rel=1e-12)
+
+
+@pytest.mark.parametrize("team", [None, "team"])
+def test_spark_and_duckdb_give_the_same_figures(
+    spark: Any, journey: Path, tmp_path: Path, team: str | None
+) -> None:
+    log = _random_log(tmp_path / "log.csv", seed=7)
+    loaded = cyclemap.load(journey)
+    columns = Columns(team=team)
+    duck = mine(log, loaded, columns)
+    assert duck.bounces and duck.variants  # the log exercises peloteo
+    _assert_same(duck, mine(log, loaded, columns, engine="spark", spark=spark))
+
+
+def test_parquet_and_activity_names_on_spark(spark: Any, journey: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    names = {"call": "Llamada entrante", "fixed": "Resuelto"}
+    written = _random_log(tmp_path / "named.csv", seed=3, names=names)
+    parquet = tmp_path / "named.parquet"
+    duckdb.sql(
+        f"COPY (SELECT case_id AS ticket, activity, CAST(timestamp AS TIMESTAMP) AS at "
+        f"FROM read_csv('{written}', all_varchar = true)) TO '{parquet}' (FORMAT parquet)"
+    )
+    columns = Columns(
+        "ticket", "activity", "at", activities=tuple((v, k) for k, v in names.items())
+    )
+    loaded = cyclemap.load(journey)
+    duck = mine(parquet, loaded, columns)
+    assert {step.step for step in duck.steps} == set(STEPS)  # the log's names became steps
+    _assert_same(duck, mine(parquet, loaded, columns, engine="spark", spark=spark))
+
+
+def test_spark_reports_bad_logs_like_duckdb(spark: Any, journey: Path, tmp_path: Path) -> None:
+    loaded = cyclemap.load(journey)
+    cases = {
+        "missing.csv": ("case,activity,timestamp\nc1,call,2024-01-01 10:00:00\n", "no column"),
+        "unknown.csv": ("case_id,activity,timestamp\nc1,cal,2024-01-01 10:00:00\n", "`cal`"),
+        "untimed.csv": ("case_id,activity,timestamp\nc1,call,yesterday\n", "`yesterday`"),
+        "empty.csv": ("case_id,activity,timestamp\n", "no events"),
+    }
+    for name, (content, fragment) in cases.items():
+        log = tmp_path / name
+        log.write_text(content, encoding="utf-8")
+        messages = []
+        for engine in ("duckdb", "spark"):
+            with pytest.raises(LogError) as caught:
+                mine(log, loaded, engine=engine, spark=spark)  # type: ignore[arg-type]
+            messages.append(str(caught.value))
+        assert fragment in messages[0], name
+        assert messages[0] == messages[1], name
+
+
+def test_cli_engine_option(spark: Any, journey: Path, tmp_path: Path) -> None:
+    log = _random_log(tmp_path / "log.csv", seed=11)
+    runner = CliRunner()
+    both = [
+        runner.invoke(app, ["mine", str(log), "-j", str(journey), "--engine", engine])
+        for engine in ("duckdb", "spark")
+    ]
+    assert [result.exit_code for result in both] == [0, 0], both[1].output
+    assert "peloteo observed" in both[1].stdout
+    first_lines = [result.stdout.split("transitions")[0] for result in both]
+    assert first_lines[0] == first_lines[1]
