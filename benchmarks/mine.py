@@ -1,4 +1,6 @@
-"""Benchmark `cyclemap mine` on a generated log: `python benchmarks/mine.py [EVENTS]`.
+"""Benchmark `cyclemap mine` on a generated log: `python benchmarks/mine.py [EVENTS] [ENGINE]`.
+
+ENGINE is `duckdb` (default) or `spark` (needs `pip install -e '.[spark]'` and Java 17+).
 
 Writes a log of support cases (with planted ping-pong between level 1 and billing) as Parquet
 with DuckDB itself, then times the whole `mine` run in a fresh process and reports its peak
@@ -32,7 +34,8 @@ from pathlib import Path
 started = time.perf_counter()
 import cyclemap
 from cyclemap.mining import mine
-report = mine(Path(sys.argv[1]), cyclemap.load(sys.argv[2]))
+report = mine(Path(sys.argv[1]), cyclemap.load(sys.argv[2]),
+              engine=sys.argv[3] if len(sys.argv) > 3 else "duckdb")
 print(json.dumps({"seconds": time.perf_counter() - started, "events": report.events,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -74,16 +77,18 @@ def run_figures(code: str, *arguments: str) -> dict[str, float]:
 
 def main() -> None:
     events = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    engine = sys.argv[2] if len(sys.argv) > 2 else "duckdb"
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "cyclemap.toml").write_text("", encoding="utf-8")
         journey = Path(folder, "support.journey.yaml")
         journey.write_text(JOURNEY, encoding="utf-8")
         log = Path(folder, "log.parquet")
         write_log(log, events)
-        figures = run_figures(RUNNER, str(log), str(journey))
+        figures = run_figures(RUNNER, str(log), str(journey), engine)
         print(
-            f"| events | mine s | peak MB |\n| ---: | ---: | ---: |\n"
-            f"| {figures['events']:,} | {figures['seconds']:.2f} | {figures['peak_mb']:.0f} |"
+            f"| engine | events | mine s | peak MB (Python process) |\n"
+            f"| --- | ---: | ---: | ---: |\n| {engine} | {figures['events']:,} | "
+            f"{figures['seconds']:.2f} | {figures['peak_mb']:.0f} |"
         )
 
 

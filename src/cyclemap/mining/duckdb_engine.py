@@ -14,7 +14,7 @@ DIALECT = Dialect(
     seconds="CASE WHEN isfinite(TRY_CAST({0} AS TIMESTAMP)) "
     "THEN epoch(TRY_CAST({0} AS TIMESTAMP)) END",
     ignore_nulls_lag="LAG({0} IGNORE NULLS) OVER {1}",
-    path="STRING_AGG(o.activity, ' → ' ORDER BY o.t, o.activity)",
+    path="STRING_AGG(s.step, ' → ' ORDER BY o.t, o.step)",
 )
 MEMORY_LIMIT = "1GB"
 """DuckDB spills to disk past this (10 M events measured 2.4 GB peak without it)."""
@@ -76,9 +76,9 @@ class DuckDBEngine:
             self.connection.close()
             raise
 
-    def table(self, name: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+    def table(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Row]) -> None:
         self.connection.execute(
-            f"CREATE TABLE {name} ({', '.join(f'{column} VARCHAR' for column in columns)})"
+            f"CREATE TABLE {name} ({', '.join(f'{column} {kind}' for column, kind in columns)})"
         )
         if rows:
             marks = ", ".join("?" for _ in columns)

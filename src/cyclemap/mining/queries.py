@@ -43,7 +43,8 @@ class Dialect:
     ignore_nulls_lag: str
     """The last non-NULL `{0}` before this row, over window `{1}`."""
     path: str
-    """Aggregate: the `activity` values of a group joined by ' → ' in (t, activity) order."""
+    """Aggregate: the step names `s.step` of a group joined by ' → ' in (`o.t`, `o.step`)
+    order."""
 
 
 class Engine(Protocol):
@@ -55,8 +56,8 @@ class Engine(Protocol):
 
     dialect: Dialect
 
-    def table(self, name: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
-        """Register small Python data as a table of strings."""
+    def table(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Row]) -> None:
+        """Register small Python data as a table; columns are (name, VARCHAR or INTEGER)."""
 
     def materialize(self, name: str, query: str) -> None:
         """Compute `query` once and keep it as `name` for the queries that follow."""
@@ -65,18 +66,18 @@ class Engine(Protocol):
 
 
 ORDERED = """
-    SELECT e.case_id, e.activity, e.t, e.team, e.known,
-           LAG(e.activity) OVER w AS previous,
+    SELECT e.case_id, e.step, e.t, e.team,
+           LAG(e.step) OVER w AS previous,
            e.t - LAG(e.t) OVER w AS gap,
            LAG(FALSE, 1, TRUE) OVER w AS is_first,
            LEAD(FALSE, 1, TRUE) OVER w AS is_last,
            e.team IS NOT NULL AND e.team IS DISTINCT FROM {run_before} AS run_start
     FROM (
-        SELECT r.case_id, r.activity, {seconds} AS t,
-               COALESCE(NULLIF(r.team, ''), s.team) AS team, s.step IS NOT NULL AS known
+        SELECT r.case_id, s.position AS step, {seconds} AS t,
+               COALESCE(NULLIF(r.team, ''), s.team) AS team
         FROM {events} r LEFT JOIN steps s ON s.step = r.activity
     ) e
-    WINDOW w AS (PARTITION BY e.case_id ORDER BY e.t, e.activity, e.team)"""
+    WINDOW w AS (PARTITION BY e.case_id ORDER BY e.t, e.step, e.team)"""
 
 MAPPED = """(
     SELECT raw.case_id, COALESCE(m.step, raw.activity) AS activity, raw.ts, raw.team
@@ -86,7 +87,7 @@ MAPPED = """(
 RUNS = """
     SELECT case_id, team, LAG(team) OVER r AS before, LAG(team, 2) OVER r AS before2
     FROM ordered WHERE run_start
-    WINDOW r AS (PARTITION BY case_id ORDER BY t, activity, team)"""
+    WINDOW r AS (PARTITION BY case_id ORDER BY t, step, team)"""
 
 VISITS = """
     SELECT case_id, team, COUNT(*) AS runs,
@@ -95,19 +96,20 @@ VISITS = """
 
 CHECKS = """
     SELECT COUNT(*), SUM(CASE WHEN t IS NULL THEN 1 ELSE 0 END),
-           SUM(CASE WHEN known THEN 0 ELSE 1 END), SUM(CASE WHEN case_id IS NULL THEN 1 ELSE 0 END)
+           SUM(CASE WHEN step IS NULL THEN 1 ELSE 0 END),
+           SUM(CASE WHEN case_id IS NULL THEN 1 ELSE 0 END)
     FROM ordered"""
 
 STEPS = """
-    SELECT activity, COUNT(*), SUM(CASE WHEN is_last THEN 1 ELSE 0 END),
+    SELECT step, COUNT(*), SUM(CASE WHEN is_last THEN 1 ELSE 0 END),
            SUM(CASE WHEN is_first THEN 1 ELSE 0 END)
-    FROM ordered GROUP BY activity"""
+    FROM ordered GROUP BY step"""
 
 TRANSITIONS = """
-    SELECT previous, activity, COUNT(*),
+    SELECT previous, step, COUNT(*),
            percentile_cont(0.5) WITHIN GROUP (ORDER BY gap),
            percentile_cont(0.9) WITHIN GROUP (ORDER BY gap)
-    FROM ordered WHERE previous IS NOT NULL GROUP BY previous, activity"""
+    FROM ordered WHERE previous IS NOT NULL GROUP BY previous, step"""
 
 DIRECT = """
     SELECT team, before, COUNT(*), COUNT(DISTINCT case_id)
@@ -123,7 +125,9 @@ VARIANTS = """
     WITH bounced AS (SELECT DISTINCT case_id FROM visits WHERE runs > 1),
     paths AS (
         SELECT o.case_id, {path} AS variant
-        FROM ordered o JOIN bounced b ON b.case_id = o.case_id GROUP BY o.case_id
+        FROM ordered o JOIN bounced b ON b.case_id = o.case_id
+        JOIN steps s ON s.position = o.step
+        GROUP BY o.case_id
     )
     SELECT variant, COUNT(*) AS n FROM paths GROUP BY variant ORDER BY n DESC, variant
     LIMIT {limit}"""
@@ -139,10 +143,20 @@ def observe(
 ) -> MiningReport:
     """Every figure of `journey` in the log `engine` holds as `raw`."""
     steps = journey.document.steps
-    engine.table("steps", ("step", "team"), [(step.id, step.team) for step in steps])
+    # Steps travel as their rank in name order: small integers sort and compare faster than
+    # names, and ties in time still break by name.
+    names = sorted(step.id for step in steps)
+    position = {name: index for index, name in enumerate(names)}
+    engine.table(
+        "steps",
+        (("step", "VARCHAR"), ("team", "VARCHAR"), ("position", "INTEGER")),
+        [(step.id, step.team, position[step.id]) for step in steps],
+    )
     events = "raw"
     if columns.activities:
-        engine.table("activity_map", ("name", "step"), list(columns.activities))
+        engine.table(
+            "activity_map", (("name", "VARCHAR"), ("step", "VARCHAR")), list(columns.activities)
+        )
         events = MAPPED
     dialect = engine.dialect
     engine.materialize(
@@ -153,9 +167,9 @@ def observe(
             events=events,
         ),
     )
-    _check(engine, log, journey)
+    _check(engine, log, journey, events)
     outcomes = {step.id: step.outcome for step in steps}
-    counted = engine.rows(STEPS)
+    counted = [(names[step], *figures) for step, *figures in engine.rows(STEPS)]
     events_seen = sum(row[1] for row in counted)
     cases = sum(row[3] for row in counted)
     observed_steps = tuple(
@@ -172,7 +186,12 @@ def observe(
         journey.id,
         events_seen,
         cases,
-        _transitions(engine.rows(TRANSITIONS)),
+        _transitions(
+            [
+                (names[source], names[target], *rest)
+                for source, target, *rest in engine.rows(TRANSITIONS)
+            ]
+        ),
         observed_steps,
         entries,
         _bounces(engine, cases),
@@ -215,7 +234,7 @@ def _bounces(engine: Engine, cases: int) -> tuple[ObservedBounce, ...]:
     return tuple(sorted(found, key=lambda b: (-b.bounces, b.team, b.via)))
 
 
-def _check(engine: Engine, log: str, journey: LoadedJourney) -> None:
+def _check(engine: Engine, log: str, journey: LoadedJourney, source: str) -> None:
     """Clear errors for logs that do not fit: empty, unreadable times, unknown activities."""
     events, untimed, unknown, anonymous = engine.rows(CHECKS)[0]
     if not events:
@@ -237,8 +256,8 @@ def _check(engine: Engine, log: str, journey: LoadedJourney) -> None:
         names = [
             row[0]
             for row in engine.rows(
-                "SELECT DISTINCT activity FROM ordered WHERE NOT known "
-                "ORDER BY activity NULLS LAST LIMIT 5"
+                f"SELECT DISTINCT r.activity FROM {source} r LEFT JOIN steps s "
+                "ON s.step = r.activity WHERE s.step IS NULL ORDER BY r.activity NULLS LAST LIMIT 5"
             )
         ]
         steps = [step.id for step in journey.document.steps]

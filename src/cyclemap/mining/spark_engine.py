@@ -19,8 +19,8 @@ DIALECT = Dialect(
     seconds=f"CASE WHEN lower(trim(CAST({{0}} AS STRING))) IN {_WORDS} THEN NULL "
     "ELSE CAST(unix_micros(TRY_CAST({0} AS TIMESTAMP)) AS DOUBLE) / 1000000 END",
     ignore_nulls_lag="LAG({0}) IGNORE NULLS OVER {1}",
-    path="array_join(transform(array_sort(collect_list(named_struct('t', o.t, 'a', o.activity))),"
-    " x -> x.a), ' → ')",
+    path="array_join(transform(array_sort(collect_list("
+    "named_struct('t', o.t, 'p', o.step, 'a', s.step))), x -> x.a), ' → ')",
 )
 MASTER = "CYCLEMAP_SPARK_MASTER"
 
@@ -91,8 +91,9 @@ class SparkEngine:
             team.alias("team"),
         ).createOrReplaceTempView("raw")
 
-    def table(self, name: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
-        schema = ", ".join(f"{column} string" for column in columns)
+    def table(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Row]) -> None:
+        kinds = {"VARCHAR": "string", "INTEGER": "int"}
+        schema = ", ".join(f"{column} {kinds[kind]}" for column, kind in columns)
         self.spark.createDataFrame(list(rows), schema).createOrReplaceTempView(name)
 
     def materialize(self, name: str, query: str) -> None:
