@@ -48,6 +48,8 @@ def mine(
     columns = columns or Columns()
     if not log.is_file():
         raise LogError(f"{log}: no such file")
+    if log.stat().st_size == 0:
+        raise LogError(f"{log}: the log is empty; it needs a header row and events")
     if engine == "spark":
         from cyclemap.mining import spark_engine
 
@@ -65,9 +67,16 @@ def mine(
         finally:
             runner.close()
     except failures as error:
-        text = str(error).strip()
-        first = text.splitlines()[0] if text else type(error).__name__
-        raise LogError(f"{log}: cannot read the log: {first}") from None
+        raise LogError(f"{log}: cannot read the log: {_reason(error)}") from None
+
+
+def _reason(error: BaseException) -> str:
+    """The engine's error in a line; an encoding problem said as such (DuckDB puts it below a
+    generic first line)."""
+    text = str(error).strip()
+    if "utf-8" in text.lower() or "utf8" in text.lower():
+        return "the file is not UTF-8 text; save the log as UTF-8"
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def observed_overlay(report: MiningReport) -> Observed:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cyclemap.mining.figures import Columns, LogError
-from cyclemap.mining.queries import Dialect, Row, missing_column, wanted_columns
+from cyclemap.mining.queries import Dialect, Row, missing_columns
 
 DIALECT = Dialect(
     seconds="CASE WHEN isfinite(TRY_CAST({0} AS TIMESTAMP)) "
@@ -68,9 +68,9 @@ class DuckDBEngine:
             described = self.connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
             available = [row[0] for row in described]
             self.connection.close()
-            for name in wanted_columns(columns):
-                if name not in available:
-                    raise missing_column(str(log), name, available) from None
+            missing = missing_columns(str(log), columns, available)
+            if missing is not None:
+                raise missing from None
             raise
         except BaseException:
             self.connection.close()

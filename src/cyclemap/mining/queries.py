@@ -74,7 +74,7 @@ ORDERED = """
            e.team IS NOT NULL AND e.team IS DISTINCT FROM {run_before} AS run_start
     FROM (
         SELECT r.case_id, s.position AS step, {seconds} AS t,
-               COALESCE(NULLIF(r.team, ''), s.team) AS team
+               COALESCE(NULLIF(TRIM(r.team), ''), s.team) AS team
         FROM {events} r LEFT JOIN steps s ON s.step = r.activity
     ) e
     WINDOW w AS (PARTITION BY e.case_id ORDER BY e.t, e.step, e.team)"""
@@ -243,8 +243,9 @@ def _check(engine: Engine, log: str, journey: LoadedJourney, source: str) -> Non
         raise LogError(f"{log}: {anonymous} events have no case id; give every event its case")
     if untimed:
         [(written,)] = engine.rows(
-            f"SELECT r.ts FROM raw r WHERE {engine.dialect.seconds.format('r.ts')} IS NULL "
-            "ORDER BY r.ts NULLS LAST LIMIT 1"
+            f"SELECT CAST(r.ts AS STRING) AS written FROM raw r "
+            f"WHERE {engine.dialect.seconds.format('r.ts')} IS NULL "
+            "ORDER BY written NULLS LAST LIMIT 1"
         )
         problem = (
             "an event has no timestamp"
@@ -274,7 +275,17 @@ def _check(engine: Engine, log: str, journey: LoadedJourney, source: str) -> Non
         )
 
 
-def missing_column(log: str, name: str, available: Sequence[str]) -> LogError:
+def missing_columns(log: str, columns: Columns, available: Sequence[str]) -> LogError | None:
+    """The error for the first wanted column the log lacks (both engines match names without
+    regard to case), or None."""
+    present = {name.casefold() for name in available}
+    for name in wanted_columns(columns):
+        if name.casefold() not in present:
+            return _missing_column(log, name, available)
+    return None
+
+
+def _missing_column(log: str, name: str, available: Sequence[str]) -> LogError:
     guess = did_you_mean(name, list(available))
     return LogError(
         f"{log}: the log has no column `{name}`"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cyclemap.mining.figures import Columns, LogError
-from cyclemap.mining.queries import Dialect, Row, missing_column, wanted_columns
+from cyclemap.mining.queries import Dialect, Row, missing_columns
 
 # Spark reads `now`, `today`, `yesterday`, `tomorrow` and `epoch` as instants; a log that says
 # so has not recorded when the event happened.
@@ -76,9 +76,9 @@ class SparkEngine:
             frame = self.spark.read.option("header", True).csv(str(log))
         else:
             raise LogError(f"{log}: unknown log format `{suffix}`; give a .csv or .parquet file")
-        for name in wanted_columns(columns):
-            if name not in frame.columns:
-                raise missing_column(str(log), name, frame.columns)
+        missing = missing_columns(str(log), columns, frame.columns)
+        if missing is not None:
+            raise missing
         team = (
             _column(columns.team).cast("string")
             if columns.team
