@@ -91,5 +91,8 @@ class DuckDBEngine:
         result: list[Any] = self.connection.execute(query).fetchall()
         return result
 
+    def drop(self, name: str) -> None:
+        self.connection.execute(f"DROP TABLE {name}")
+
     def close(self) -> None:
         self.connection.close()

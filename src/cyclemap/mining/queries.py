@@ -64,6 +64,9 @@ class Engine(Protocol):
 
     def rows(self, query: str) -> list[Row]: ...
 
+    def drop(self, name: str) -> None:
+        """Forget a materialised table that no later query needs."""
+
 
 ORDERED = """
     SELECT e.case_id, e.step, e.t, e.team,
@@ -179,28 +182,22 @@ def observe(
     entries = tuple(
         (step, first) for step, _, _, first in sorted(counted, key=lambda r: (-r[3], r[0])) if first
     )
+    transitions = _transitions(
+        [
+            (names[source], names[target], *rest)
+            for source, target, *rest in engine.rows(TRANSITIONS)
+        ]
+    )
     engine.materialize("runs", RUNS)
     engine.materialize("visits", VISITS)
+    bounces = _bounces(engine, cases)
+    engine.drop("runs")  # the memory goes to the last query, the variants
+    worst = tuple(
+        (str(variant), int(count))
+        for variant, count in engine.rows(VARIANTS.format(path=dialect.path, limit=int(variants)))
+    )
     return MiningReport(
-        log,
-        journey.id,
-        events_seen,
-        cases,
-        _transitions(
-            [
-                (names[source], names[target], *rest)
-                for source, target, *rest in engine.rows(TRANSITIONS)
-            ]
-        ),
-        observed_steps,
-        entries,
-        _bounces(engine, cases),
-        tuple(
-            (str(variant), int(count))
-            for variant, count in engine.rows(
-                VARIANTS.format(path=dialect.path, limit=int(variants))
-            )
-        ),
+        log, journey.id, events_seen, cases, transitions, observed_steps, entries, bounces, worst
     )
 
 

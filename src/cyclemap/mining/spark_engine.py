@@ -68,7 +68,7 @@ class SparkEngine:
         from pyspark.sql import functions
 
         self.spark = spark if spark is not None else session()
-        self.cached: list[Any] = []
+        self.cached: dict[str, Any] = {}
         suffix = log.suffix.lower()
         if suffix == ".parquet":
             frame = self.spark.read.parquet(str(log))
@@ -99,14 +99,18 @@ class SparkEngine:
     def materialize(self, name: str, query: str) -> None:
         frame = self.spark.sql(query).cache()
         frame.count()
-        self.cached.append(frame)
+        self.cached[name] = frame
         frame.createOrReplaceTempView(name)
 
     def rows(self, query: str) -> list[Row]:
         return [tuple(row) for row in self.spark.sql(query).collect()]
 
+    def drop(self, name: str) -> None:
+        self.cached.pop(name).unpersist()
+        self.spark.catalog.dropTempView(name)
+
     def close(self) -> None:
-        for frame in self.cached:
+        for frame in self.cached.values():
             frame.unpersist()
         for name in ("raw", "steps", "activity_map", "ordered", "runs", "visits"):
             self.spark.catalog.dropTempView(name)
