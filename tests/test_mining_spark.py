@@ -154,3 +154,30 @@ def test_cli_engine_option(spark: Any, journey: Path, tmp_path: Path) -> None:
     assert "peloteo observed" in both[1].stdout
     first_lines = [result.stdout.split("transitions")[0] for result in both]
     assert first_lines[0] == first_lines[1]
+
+
+def test_configured_engine_is_used_by_mine_and_audit(
+    spark: Any, journey: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cyclemap.mining import spark_engine
+
+    opened: list[Path] = []
+    real = spark_engine.SparkEngine
+
+    def recording(log: Path, columns: Columns, session: Any = None) -> Any:
+        opened.append(log)
+        return real(log, columns, session)
+
+    monkeypatch.setattr(spark_engine, "SparkEngine", recording)
+    (tmp_path / "cyclemap.toml").write_text('[mine]\nengine = "spark"\n', encoding="utf-8")
+    log = _random_log(tmp_path / "log.csv", seed=5)
+    runner = CliRunner()
+    mined = runner.invoke(app, ["mine", str(log), "-j", str(journey), "-f", "json"])
+    assert mined.exit_code == 0, mined.output
+    audited = runner.invoke(app, ["audit", str(journey), "--log", str(log), "--fail-on", "never"])
+    assert audited.exit_code == 0, audited.output
+    assert "unmapped-transition" in audited.stdout
+    assert opened == [log, log]
+    forced = runner.invoke(app, ["mine", str(log), "-j", str(journey), "--engine", "duckdb"])
+    assert forced.exit_code == 0
+    assert opened == [log, log]

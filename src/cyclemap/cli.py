@@ -323,8 +323,15 @@ def render(
             from cyclemap.config import load_settings
             from cyclemap.mining import Columns
 
-            columns = Columns.configured(load_settings(None, start=journeys[0].path).mine)
-            overlay = observed_overlay(mine(log, journeys[0], columns))
+            configured = load_settings(None, start=journeys[0].path).mine
+            overlay = observed_overlay(
+                mine(
+                    log,
+                    journeys[0],
+                    Columns.configured(configured),
+                    engine=configured.engine if configured is not None else "duckdb",
+                )
+            )
         except LogError as error:
             raise _fail(error) from None
     planned: list[tuple[Path | None, bytes]] = []
@@ -502,14 +509,14 @@ def mine(
         ),
     ] = False,
     engine: Annotated[
-        MineEngine,
+        Optional[MineEngine],
         typer.Option(
             "--engine",
-            help="duckdb (embedded) or spark (pip install 'cyclemap[spark]'; local unless "
-            "CYCLEMAP_SPARK_MASTER names a cluster).",
+            help="duckdb (embedded, the default) or spark (pip install 'cyclemap[spark]'; "
+            "local unless CYCLEMAP_SPARK_MASTER names a cluster); also `engine` under [mine].",
             case_sensitive=False,
         ),
-    ] = MineEngine.duckdb,
+    ] = None,
 ) -> None:
     """Observed transitions, abandonment, times between steps and peloteo, from a log."""
     from cyclemap import load
@@ -535,7 +542,8 @@ def mine(
     from cyclemap.errors import ConfigError
 
     try:
-        configured = Columns.configured(load_settings(None, start=journey).mine)
+        mine_settings = load_settings(None, start=journey).mine
+        configured = Columns.configured(mine_settings)
     except ConfigError as error:
         typer.echo(f"cyclemap: error: {error}", err=True)
         raise typer.Exit(2) from None
@@ -547,7 +555,12 @@ def mine(
         team=team_column or configured.team,
     )
     try:
-        report = run_mining(log, loaded, columns, engine=engine.value)
+        chosen = (
+            engine.value
+            if engine is not None
+            else (mine_settings.engine if mine_settings is not None else "duckdb")
+        )
+        report = run_mining(log, loaded, columns, engine=chosen)
     except LogError as error:
         typer.echo(f"cyclemap: error: {error}", err=True)
         raise typer.Exit(1) from None

@@ -21,7 +21,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -63,6 +63,8 @@ class MineFile(BaseModel):
     team: str | None = None
     activities: dict[str, str] = Field(default_factory=dict)
     """Log activity name -> step id, for logs whose activities are not step ids."""
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    """Where the queries run: DuckDB, embedded, or Spark (`cyclemap[spark]`)."""
 
 
 @dataclass(frozen=True)

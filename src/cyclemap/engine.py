@@ -25,7 +25,7 @@ from cyclemap.rules import RULE_NAMES, registry
 if TYPE_CHECKING:
     from cyclemap.flow import FlowReport
     from cyclemap.graph import JourneyGraph
-    from cyclemap.mining import Columns
+    from cyclemap.mining import Columns, EngineName
 
 
 def _allowances(journey: LoadedJourney) -> dict[str, frozenset[str]]:
@@ -154,10 +154,12 @@ def journey_stats(journey: LoadedJourney, *, context_cost: float = 0.1, top: int
         return analyse(graph, findings, context_cost=context_cost, top=top)
 
 
-def _with_conformance(result: AuditResult, log: Path, columns: Columns | None) -> AuditResult:
+def _with_conformance(
+    result: AuditResult, log: Path, columns: Columns | None, engine: EngineName = "duckdb"
+) -> AuditResult:
     """The result with the findings of comparing the one audited journey with `log`."""
     from cyclemap.conformance import conformance_findings
-    from cyclemap.mining import Columns, LogError, mine
+    from cyclemap.mining import LogError, mine
 
     valid = [report for report in result.reports if report.valid and report.kind == "journey"]
     if len(valid) != 1:
@@ -165,7 +167,7 @@ def _with_conformance(result: AuditResult, log: Path, columns: Columns | None) -
     from cyclemap import load
 
     journey = load(Path(valid[0].file))
-    extra = conformance_findings(journey, mine(log, journey, columns or Columns()))
+    extra = conformance_findings(journey, mine(log, journey, columns, engine=engine))
     reports = tuple(
         replace(
             report,
@@ -279,11 +281,13 @@ def audit(
 
     result = run(targets, wins)
     if log is not None:
+        configured = load_settings(config, start=targets[0]).mine
         if log_columns is None:
             from cyclemap.mining import Columns
 
-            log_columns = Columns.configured(load_settings(config, start=targets[0]).mine)
-        result = _with_conformance(result, log, log_columns)
+            log_columns = Columns.configured(configured)
+        engine = configured.engine if configured is not None else "duckdb"
+        result = _with_conformance(result, log, log_columns, engine)
     if diff is not None:
         from cyclemap.baseline import compare, findings_at_revision
 
