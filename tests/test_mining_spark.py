@@ -181,3 +181,16 @@ def test_configured_engine_is_used_by_mine_and_audit(
     forced = runner.invoke(app, ["mine", str(log), "-j", str(journey), "--engine", "duckdb"])
     assert forced.exit_code == 0
     assert opened == [log, log]
+
+
+def test_awkward_file_names_on_spark(spark: Any, journey: Path, tmp_path: Path) -> None:
+    """Hadoop expands glob characters even in a file's own name, and cannot read `:`."""
+    loaded = cyclemap.load(journey)
+    source = _random_log(tmp_path / "log.csv", seed=2)
+    globbed = tmp_path / "log [2024]*?{a,b}.csv"
+    globbed.write_bytes(source.read_bytes())
+    _assert_same(mine(globbed, loaded), mine(globbed, loaded, engine="spark", spark=spark))
+    colon = tmp_path / "log 10:00.csv"
+    colon.write_bytes(source.read_bytes())
+    with pytest.raises(LogError, match="holds `:`"):
+        mine(colon, loaded, engine="spark", spark=spark)

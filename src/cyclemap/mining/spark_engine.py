@@ -42,8 +42,15 @@ def session() -> Any:
         .config("spark.sql.shuffle.partitions", str(max(2, (os.cpu_count() or 2) * 2)))
     )
     spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setLogLevel("FATAL")  # a failure comes back as one clear LogError
     return spark
+
+
+def _location(log: Path) -> str:
+    """The log as a Hadoop path: absolute, with a scheme (a `:` in a relative name would read
+    as one) and glob characters escaped (Hadoop expands them even in a file's own name)."""
+    escaped = "".join("\\" + char if char in "\\*?[]{}" else char for char in str(log.resolve()))
+    return "file://" + escaped
 
 
 def _column(name: str) -> Any:
@@ -54,9 +61,10 @@ def _column(name: str) -> Any:
 
 def errors() -> tuple[type[BaseException], ...]:
     """What Spark raises for a log it cannot read."""
+    from py4j.protocol import Py4JError
     from pyspark.errors import PySparkException
 
-    return (PySparkException,)
+    return (PySparkException, Py4JError)
 
 
 class SparkEngine:
@@ -67,13 +75,15 @@ class SparkEngine:
     def __init__(self, log: Path, columns: Columns, spark: Any = None) -> None:
         from pyspark.sql import functions
 
+        if ":" in str(log.resolve()):
+            raise LogError(f"{log}: Spark cannot read a file whose path holds `:`; rename it")
         self.spark = spark if spark is not None else session()
         self.cached: dict[str, Any] = {}
         suffix = log.suffix.lower()
         if suffix == ".parquet":
-            frame = self.spark.read.parquet(str(log))
+            frame = self.spark.read.parquet(_location(log))
         elif suffix in (".csv", ".tsv", ".txt"):
-            frame = self.spark.read.option("header", True).csv(str(log))
+            frame = self.spark.read.option("header", True).csv(_location(log))
         else:
             raise LogError(f"{log}: unknown log format `{suffix}`; give a .csv or .parquet file")
         missing = missing_columns(str(log), columns, frame.columns)
