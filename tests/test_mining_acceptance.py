@@ -84,7 +84,11 @@ class Chain:
 
     def __init__(self, steps: Iterable[Step], ping_pong_rate: float = PING_PONG_RATE) -> None:
         self.steps = {step.id: step for step in steps}
-        self.team = {step.id: step.team for step in self.steps.values()}
+        # Events at a success take no part in team runs: arriving there is not a bounce.
+        self.team = {
+            step.id: None if step.outcome == "success" else step.team
+            for step in self.steps.values()
+        }
         self.ping_pong_rate = ping_pong_rate
         volumes = {
             step.id: step.entry.volume
@@ -161,7 +165,7 @@ class Chain:
         event is a direct return A -> B -> A with the planted teams."""
         team = self.team[step]
         current, before = runs
-        if team == current:
+        if team is None or team == current:
             return runs, False
         return (team, current), (team, current) == PING_PONG_TEAMS and before == team
 

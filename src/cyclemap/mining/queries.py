@@ -10,7 +10,10 @@ One pass sorts the events of each case by time (`ordered`): it carries the previ
 gap since it, whether the event opens or closes its case, and whether it opens a run of one team
 (a handoff). A second, smaller sort numbers those runs (`runs`); a return to a team already left
 is a run whose team ran before: directly when it ran two runs ago (A -> B -> A), indirectly
-otherwise. Results are sorted in Python so both engines report in the same order.
+otherwise. Events at `success` outcomes take no part in runs: arriving at the success a team
+records is the end of the journey, not a bounce back to that team (as the `peloteo-loop` rule
+counts only loops that do not pass a success). Results are sorted in Python so both engines
+report in the same order.
 """
 
 from __future__ import annotations
@@ -77,7 +80,8 @@ ORDERED = """
            e.team IS NOT NULL AND e.team IS DISTINCT FROM {run_before} AS run_start
     FROM (
         SELECT r.case_id, s.position AS step, {seconds} AS t,
-               COALESCE(NULLIF(TRIM(r.team), ''), s.team) AS team
+               CASE WHEN s.success THEN NULL
+                    ELSE COALESCE(NULLIF(TRIM(r.team), ''), s.team) END AS team
         FROM {events} r LEFT JOIN steps s ON s.step = r.activity
     ) e
     WINDOW w AS (PARTITION BY e.case_id ORDER BY e.t, e.step, e.team)"""
@@ -152,8 +156,8 @@ def observe(
     position = {name: index for index, name in enumerate(names)}
     engine.table(
         "steps",
-        (("step", "VARCHAR"), ("team", "VARCHAR"), ("position", "INTEGER")),
-        [(step.id, step.team, position[step.id]) for step in steps],
+        (("step", "VARCHAR"), ("team", "VARCHAR"), ("position", "INTEGER"), ("success", "BOOLEAN")),
+        [(step.id, step.team, position[step.id], step.outcome == "success") for step in steps],
     )
     events = "raw"
     if columns.activities:

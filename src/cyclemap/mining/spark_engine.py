@@ -102,7 +102,7 @@ class SparkEngine:
         ).createOrReplaceTempView("raw")
 
     def table(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Row]) -> None:
-        kinds = {"VARCHAR": "string", "INTEGER": "int"}
+        kinds = {"VARCHAR": "string", "INTEGER": "int", "BOOLEAN": "boolean"}
         schema = ", ".join(f"{column} {kinds[kind]}" for column, kind in columns)
         self.spark.createDataFrame(list(rows), schema).createOrReplaceTempView(name)
 
