@@ -193,3 +193,25 @@ def test_configured_columns_and_activity_names(tmp_path: Path) -> None:
     failed = runner.invoke(app, ["mine", str(unmapped), "-j", str(journey)])
     assert failed.exit_code == 1
     assert "[mine.activities]" in failed.stderr
+
+
+def test_unknown_teams_in_the_log_are_noted_and_text_reads_well(tmp_path: Path) -> None:
+    journey = _journey(tmp_path)
+    log = tmp_path / "teams.csv"
+    log.write_text(
+        "case_id,activity,timestamp,team\n"
+        "c1,call,2024-01-01 10:00:00,n1\n"
+        "c1,billing-desk,2024-01-01 10:05:00,cobros\n"
+        "c1,diagnose,2024-01-01 10:10:00,n1\n"
+        "c1,fixed,2024-01-01 10:15:00,n1\n",
+        encoding="utf-8",
+    )
+    report = mine(log, cyclemap.load(journey), Columns(team="team"))
+    assert report.notes and "`cobros`" in report.notes[0]
+    assert mine(log, cyclemap.load(journey)).notes == ()  # the journey's own teams: nothing to say
+    text = runner.invoke(app, ["mine", str(log), "-j", str(journey), "--team", "team"]).stdout
+    assert (
+        "back to `n1` direct via `cobros`: once in 1 case (100% of all cases; 100% of the "
+        "handoffs from `n1` to `cobros`)" in text
+    )
+    assert "notes:\n  the log's team column names teams" in text

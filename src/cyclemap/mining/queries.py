@@ -201,7 +201,29 @@ def observe(
         for variant, count in engine.rows(VARIANTS.format(path=dialect.path, limit=int(variants)))
     )
     return MiningReport(
-        log, journey.id, events_seen, cases, transitions, observed_steps, entries, bounces, worst
+        log,
+        journey.id,
+        events_seen,
+        cases,
+        transitions,
+        observed_steps,
+        entries,
+        bounces,
+        worst,
+        _notes(engine, journey) if columns.team else (),
+    )
+
+
+def _notes(engine: Engine, journey: LoadedJourney) -> tuple[str, ...]:
+    """What the reader should know about the log's own team column."""
+    named = {row[0] for row in engine.rows("SELECT DISTINCT team FROM visits")}
+    unknown = sorted(named - set(journey.teams))
+    if not unknown:
+        return ()
+    shown = ", ".join(f"`{team}`" for team in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+    return (
+        f"the log's team column names teams journey `{journey.id}` does not define: {shown}; "
+        "check the column, or define them under `teams`",
     )
 
 

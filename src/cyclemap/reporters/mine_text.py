@@ -36,13 +36,22 @@ def render(report: MiningReport) -> str:
     if not report.bounces:
         lines.append("  none")
     for bounce in report.bounces:
-        kind = f"direct via `{bounce.via}`" if bounce.via != "*" else "after other teams"
-        lines.append(
-            f"  back to `{bounce.team}` {kind}: {customers(bounce.bounces)} times in "
-            f"{customers(bounce.cases)} cases ({percent(bounce.case_share)} of all cases; "
-            f"{percent(bounce.ratio)} of the handoffs)"
-        )
+        times = "once" if bounce.bounces == 1 else f"{customers(bounce.bounces)} times"
+        where = f"{times} in {_cases(bounce.cases)} ({percent(bounce.case_share)} of all cases"
+        if bounce.via == "*":
+            lines.append(f"  back to `{bounce.team}` after other teams: {where})")
+        else:
+            lines.append(
+                f"  back to `{bounce.team}` direct via `{bounce.via}`: {where}; "
+                f"{percent(bounce.ratio)} of the handoffs from `{bounce.team}` to `{bounce.via}`)"
+            )
     if report.variants:
         lines += ["", "worst variants:"]
-        lines += [f"  {customers(count)} cases: {variant}" for variant, count in report.variants]
+        lines += [f"  {_cases(count)}: {variant}" for variant, count in report.variants]
+    if report.notes:
+        lines += ["", "notes:"] + [f"  {note}" for note in report.notes]
     return "\n".join(lines) + "\n"
+
+
+def _cases(count: int) -> str:
+    return "1 case" if count == 1 else f"{customers(count)} cases"
