@@ -215,3 +215,36 @@ def test_unknown_teams_in_the_log_are_noted_and_text_reads_well(tmp_path: Path) 
         "handoffs from `n1` to `cobros`)" in text
     )
     assert "notes:\n  the log's team column names teams" in text
+
+
+def test_spark_engine_without_pyspark_or_java_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    journey = _journey(tmp_path)
+    log = _log(tmp_path, [["call", "diagnose", "fixed"]])
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "py4j", None)
+    result = runner.invoke(app, ["mine", str(log), "-j", str(journey), "--engine", "spark"])
+    assert result.exit_code == 1
+    assert "pip install 'cyclemap[spark]'" in result.stderr
+    monkeypatch.undo()
+    pytest.importorskip("pyspark")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java on the path
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    from cyclemap.mining.spark_engine import session
+
+    with pytest.raises(LogError, match="needs Java 17 or newer and found none"):
+        session()
+
+
+def test_a_very_long_case_is_one_readable_variant(tmp_path: Path) -> None:
+    journey = _journey(tmp_path)
+    looping = ["call"] + ["diagnose", "billing-desk"] * 1500 + ["fixed"]
+    report = mine(_log(tmp_path, [looping]), cyclemap.load(journey))
+    [(variant, count)] = report.variants
+    assert count == 1
+    assert variant.startswith("call → diagnose → billing-desk → diagnose")
+    assert variant.endswith("→ … (2,962 more steps)")
+    assert variant.count("→") == 40

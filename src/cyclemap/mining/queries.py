@@ -197,7 +197,7 @@ def observe(
     bounces = _bounces(engine, cases)
     engine.drop("runs")  # the memory goes to the last query, the variants
     worst = tuple(
-        (str(variant), int(count))
+        (_shortened(str(variant)), int(count))
         for variant, count in engine.rows(VARIANTS.format(path=dialect.path, limit=int(variants)))
     )
     return MiningReport(
@@ -225,6 +225,18 @@ def _notes(engine: Engine, journey: LoadedJourney) -> tuple[str, ...]:
         f"the log's team column names teams journey `{journey.id}` does not define: {shown}; "
         "check the column, or define them under `teams`",
     )
+
+
+LONGEST_VARIANT = 40
+"""Steps of a variant shown; a case of thousands of events stays one readable line."""
+
+
+def _shortened(variant: str) -> str:
+    steps = variant.split(" → ")  # step ids are slugs: the separator cannot occur in one
+    if len(steps) <= LONGEST_VARIANT:
+        return variant
+    hidden = len(steps) - LONGEST_VARIANT
+    return " → ".join(steps[:LONGEST_VARIANT]) + f" → … ({hidden:,} more steps)"
 
 
 def _transitions(rows: list[Row]) -> tuple[ObservedTransition, ...]:

@@ -5,6 +5,7 @@ session passed to `cyclemap.mining.mine`) points it at a cluster."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,12 @@ def session() -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
+        raise LogError(INSTALL) from None
+    if os.environ.get("JAVA_HOME") is None and shutil.which("java") is None:
         raise LogError(
-            "the Spark engine needs pyspark and Java 17 or newer: pip install 'cyclemap[spark]'"
-        ) from None
+            "the Spark engine needs Java 17 or newer and found none: install a JDK "
+            "(apt-get install openjdk-17-jre-headless, brew install openjdk@17) or set JAVA_HOME"
+        )
     builder = (
         SparkSession.builder.master(os.environ.get(MASTER, "local[*]"))
         .appName("cyclemap mine")
@@ -59,11 +63,16 @@ def _column(name: str) -> Any:
     return functions.col("`" + name.replace("`", "``") + "`")
 
 
+INSTALL = "the Spark engine needs pyspark and Java 17 or newer: pip install 'cyclemap[spark]'"
+
+
 def errors() -> tuple[type[BaseException], ...]:
     """What Spark raises for a log it cannot read."""
-    from py4j.protocol import Py4JError
-    from pyspark.errors import PySparkException
-
+    try:
+        from py4j.protocol import Py4JError
+        from pyspark.errors import PySparkException
+    except ImportError:
+        raise LogError(INSTALL) from None
     return (PySparkException, Py4JError)
 
 
