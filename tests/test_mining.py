@@ -220,16 +220,24 @@ def test_unknown_teams_in_the_log_are_noted_and_text_reads_well(tmp_path: Path) 
 def test_spark_engine_without_pyspark_or_java_says_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import subprocess
     import sys
 
     journey = _journey(tmp_path)
     log = _log(tmp_path, [["call", "diagnose", "fixed"]])
-    monkeypatch.setitem(sys.modules, "pyspark", None)
-    monkeypatch.setitem(sys.modules, "py4j", None)
-    result = runner.invoke(app, ["mine", str(log), "-j", str(journey), "--engine", "spark"])
-    assert result.exit_code == 1
+    without = (  # a fresh interpreter in which pyspark and py4j cannot be imported
+        "import sys; sys.modules['pyspark'] = sys.modules['py4j'] = None; "
+        "from cyclemap.cli import main; sys.argv[0] = 'cyclemap'; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", without, "mine", str(log), "-j", str(journey), "--engine", "spark"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
     assert "pip install 'cyclemap[spark]'" in result.stderr
-    monkeypatch.undo()
+    assert "Traceback" not in result.stderr
     pytest.importorskip("pyspark")
     monkeypatch.setenv("PATH", str(tmp_path))  # no java on the path
     monkeypatch.delenv("JAVA_HOME", raising=False)

@@ -46,8 +46,7 @@ class Dialect:
     ignore_nulls_lag: str
     """The last non-NULL `{0}` before this row, over window `{1}`."""
     path: str
-    """Aggregate: the step names `s.step` of a group joined by ' → ' in (`o.t`, `o.step`)
-    order."""
+    """Aggregate: the list of a group's `o.step` in (`o.t`, `o.step`) order."""
 
 
 class Engine(Protocol):
@@ -133,7 +132,6 @@ VARIANTS = """
     paths AS (
         SELECT o.case_id, {path} AS variant
         FROM ordered o JOIN bounced b ON b.case_id = o.case_id
-        JOIN steps s ON s.position = o.step
         GROUP BY o.case_id
     )
     SELECT variant, COUNT(*) AS n FROM paths GROUP BY variant ORDER BY n DESC, variant
@@ -197,7 +195,7 @@ def observe(
     bounces = _bounces(engine, cases)
     engine.drop("runs")  # the memory goes to the last query, the variants
     worst = tuple(
-        (_shortened(str(variant)), int(count))
+        (_shortened([names[step] for step in variant]), int(count))
         for variant, count in engine.rows(VARIANTS.format(path=dialect.path, limit=int(variants)))
     )
     return MiningReport(
@@ -231,10 +229,9 @@ LONGEST_VARIANT = 40
 """Steps of a variant shown; a case of thousands of events stays one readable line."""
 
 
-def _shortened(variant: str) -> str:
-    steps = variant.split(" → ")  # step ids are slugs: the separator cannot occur in one
+def _shortened(steps: list[str]) -> str:
     if len(steps) <= LONGEST_VARIANT:
-        return variant
+        return " → ".join(steps)
     hidden = len(steps) - LONGEST_VARIANT
     return " → ".join(steps[:LONGEST_VARIANT]) + f" → … ({hidden:,} more steps)"
 

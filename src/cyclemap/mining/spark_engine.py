@@ -20,8 +20,7 @@ DIALECT = Dialect(
     seconds=f"CASE WHEN lower(trim(CAST({{0}} AS STRING))) IN {_WORDS} THEN NULL "
     "ELSE CAST(unix_micros(TRY_CAST({0} AS TIMESTAMP)) AS DOUBLE) / 1000000 END",
     ignore_nulls_lag="LAG({0}) IGNORE NULLS OVER {1}",
-    path="array_join(transform(array_sort(collect_list("
-    "named_struct('t', o.t, 'p', o.step, 'a', s.step))), x -> x.a), ' → ')",
+    path="transform(array_sort(collect_list(named_struct('t', o.t, 'p', o.step))), x -> x.p)",
 )
 MASTER = "CYCLEMAP_SPARK_MASTER"
 
