@@ -256,3 +256,37 @@ def test_a_very_long_case_is_one_readable_variant(tmp_path: Path) -> None:
     assert variant.startswith("call → diagnose → billing-desk → diagnose")
     assert variant.endswith("→ … (2,962 more steps)")
     assert variant.count("→") == 40
+
+
+def test_channel_column_is_compared_with_the_steps_channels(tmp_path: Path) -> None:
+    journey = _journey(tmp_path)
+    text = journey.read_text(encoding="utf-8")
+    text = text.replace(
+        "teams: {", "channels: {phone: {name: Phone}, chat: {name: Chat}}\nteams: {"
+    )
+    text = text.replace("{id: call, stage: s,", "{id: call, stage: s, channel: phone,")
+    journey.write_text(text, encoding="utf-8")
+    log = tmp_path / "channels.csv"
+    log.write_text(
+        "case_id,activity,timestamp,canal\n"
+        "c1,call,2024-01-01 10:00:00,phone\n"
+        "c1,diagnose,2024-01-01 10:05:00,\n"
+        "c2,call,2024-01-01 11:00:00,chat\n"
+        "c3,call,2024-01-01 12:00:00,chat\n"
+        "c4,call,2024-01-01 13:00:00,whatsapp\n",
+        encoding="utf-8",
+    )
+    report = mine(log, cyclemap.load(journey), Columns(channel="canal"))
+    seen = {(c.step, c.channel): (c.events, round(c.share, 2), c.mapped) for c in report.channels}
+    assert seen == {
+        ("call", "chat"): (2, 0.5, False),
+        ("call", "phone"): (1, 0.25, True),
+        ("call", "whatsapp"): (1, 0.25, False),
+    }
+    assert any("`whatsapp`" in note and "channels" in note for note in report.notes)
+    assert mine(log, cyclemap.load(journey)).channels == ()
+    result = runner.invoke(app, ["mine", str(log), "-j", str(journey), "--channel", "canal"])
+    assert result.exit_code == 0, result.output
+    assert "  call: chat 50%, phone 25%, whatsapp 25%" in result.stdout
+    missing = runner.invoke(app, ["mine", str(log), "-j", str(journey), "--channel", "channel"])
+    assert "no column `channel`" in missing.stderr

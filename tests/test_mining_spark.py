@@ -69,12 +69,15 @@ def _random_log(path: Path, seed: int, *, names: dict[str, str] | None = None) -
         for _ in range(rng.randint(1, 8)):
             step = rng.choice(STEPS)
             team = rng.choice(["n1", "bill", "n2", ""])
-            rows.append([f"k{case}", (names or {}).get(step, step), moment.isoformat(), team])
+            channel = rng.choice(["phone", "chat", " ", "web"])
+            rows.append(
+                [f"k{case}", (names or {}).get(step, step), moment.isoformat(), team, channel]
+            )
             moment += datetime.timedelta(seconds=rng.choice([0, 1, 45, 600, 3601]))
     rng.shuffle(rows)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["case_id", "activity", "timestamp", "team"])
+        writer.writerow(["case_id", "activity", "timestamp", "team", "channel"])
         writer.writerows(rows)
     return path
 
@@ -98,9 +101,10 @@ def test_spark_and_duckdb_give_the_same_figures(
 ) -> None:
     log = _random_log(tmp_path / "log.csv", seed=7)
     loaded = cyclemap.load(journey)
-    columns = Columns(team=team)
+    columns = Columns(team=team, channel="channel" if team else None)
     duck = mine(log, loaded, columns)
     assert duck.bounces and duck.variants  # the log exercises peloteo
+    assert bool(duck.channels) == bool(team) and bool(duck.notes) == bool(team)
     _assert_same(duck, mine(log, loaded, columns, engine="spark", spark=spark))
 
 

@@ -500,6 +500,10 @@ def mine(
     team_column: Annotated[
         Optional[str], typer.Option("--team", help="Team column (default: the steps' teams).")
     ] = None,
+    channel_column: Annotated[
+        Optional[str],
+        typer.Option("--channel", help="Channel column, compared with the steps' channels."),
+    ] = None,
     write: Annotated[
         bool,
         typer.Option(
@@ -553,6 +557,7 @@ def mine(
         activity=activity_column or configured.activity,
         timestamp=timestamp_column or configured.timestamp,
         team=team_column or configured.team,
+        channel=channel_column or configured.channel,
     )
     try:
         chosen = (

@@ -61,6 +61,7 @@ class MineFile(BaseModel):
     activity: str = "activity"
     timestamp: str = "timestamp"
     team: str | None = None
+    channel: str | None = None
     activities: dict[str, str] = Field(default_factory=dict)
     """Log activity name -> step id, for logs whose activities are not step ids."""
     engine: Literal["duckdb", "spark"] = "duckdb"

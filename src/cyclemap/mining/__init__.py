@@ -20,6 +20,7 @@ from cyclemap.mining.figures import (
     LogError,
     MiningReport,
     ObservedBounce,
+    ObservedChannel,
     ObservedStep,
     ObservedTransition,
 )
@@ -101,6 +102,7 @@ __all__: Sequence[str] = (
     "LogError",
     "MiningReport",
     "ObservedBounce",
+    "ObservedChannel",
     "ObservedStep",
     "ObservedTransition",
     "bounce_rates",

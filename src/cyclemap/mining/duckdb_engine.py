@@ -55,13 +55,15 @@ class DuckDBEngine:
         self.connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         self.connection.execute("SET preserve_insertion_order = false")
         team = f"CAST({_identifier(columns.team)} AS VARCHAR)" if columns.team else "NULL"
+        channel = f"CAST({_identifier(columns.channel)} AS VARCHAR)" if columns.channel else "NULL"
         try:
             self.connection.execute(
                 f"""CREATE VIEW raw AS SELECT
                     CAST({_identifier(columns.case)} AS VARCHAR) AS case_id,
                     CAST({_identifier(columns.activity)} AS VARCHAR) AS activity,
                     {_identifier(columns.timestamp)} AS ts,
-                    {team}::VARCHAR AS team
+                    {team}::VARCHAR AS team,
+                    {channel}::VARCHAR AS channel
                 FROM {reader}"""
             )
         except duckdb.BinderException:

@@ -26,6 +26,8 @@ class Columns:
     """When absent (or empty on a row), an event's team is its step's team in the journey."""
     activities: tuple[tuple[str, str], ...] = ()
     """(log activity, step id) pairs, for logs that name activities their own way."""
+    channel: str | None = None
+    """When given, where each event happened: compared with the steps' channels."""
 
     @classmethod
     def configured(cls, settings: MineFile | None) -> Columns:
@@ -38,6 +40,7 @@ class Columns:
             settings.timestamp,
             settings.team,
             tuple(sorted(settings.activities.items())),
+            settings.channel,
         )
 
 
@@ -59,6 +62,17 @@ class ObservedStep:
     cases_ending: int
     abandon: float
     """Cases whose last event is here, over visits, for steps that are not outcomes."""
+
+
+@dataclass(frozen=True)
+class ObservedChannel:
+    step: str
+    channel: str
+    events: int
+    share: float
+    """Of the step's events that name a channel."""
+    mapped: bool
+    """Whether this is the step's channel in the journey."""
 
 
 @dataclass(frozen=True)
@@ -89,3 +103,5 @@ class MiningReport:
     variants: tuple[tuple[str, int], ...]
     """The most frequent activity sequences of cases that returned to a team, with counts."""
     notes: tuple[str, ...] = field(default=())
+    channels: tuple[ObservedChannel, ...] = field(default=())
+    """Events per step and channel, when the log has a channel column."""

@@ -29,6 +29,7 @@ from cyclemap.mining.figures import (
     LogError,
     MiningReport,
     ObservedBounce,
+    ObservedChannel,
     ObservedStep,
     ObservedTransition,
 )
@@ -71,7 +72,7 @@ class Engine(Protocol):
 
 
 ORDERED = """
-    SELECT e.case_id, e.step, e.t, e.team,
+    SELECT e.case_id, e.step, e.t, e.team{outer_channel},
            LAG(e.step) OVER w AS previous,
            e.t - LAG(e.t) OVER w AS gap,
            LAG(FALSE, 1, TRUE) OVER w AS is_first,
@@ -80,13 +81,13 @@ ORDERED = """
     FROM (
         SELECT r.case_id, s.position AS step, {seconds} AS t,
                CASE WHEN s.success THEN NULL
-                    ELSE COALESCE(NULLIF(TRIM(r.team), ''), s.team) END AS team
+                    ELSE COALESCE(NULLIF(TRIM(r.team), ''), s.team) END AS team{inner_channel}
         FROM {events} r LEFT JOIN steps s ON s.step = r.activity
     ) e
     WINDOW w AS (PARTITION BY e.case_id ORDER BY e.t, e.step, e.team)"""
 
 MAPPED = """(
-    SELECT raw.case_id, COALESCE(m.step, raw.activity) AS activity, raw.ts, raw.team
+    SELECT raw.case_id, COALESCE(m.step, raw.activity) AS activity, raw.ts, raw.team, raw.channel
     FROM raw LEFT JOIN activity_map m ON m.name = raw.activity
 )"""
 
@@ -120,6 +121,9 @@ TRANSITIONS = """
 DIRECT = """
     SELECT team, before, COUNT(*), COUNT(DISTINCT case_id)
     FROM runs WHERE before2 = team GROUP BY team, before"""
+
+CHANNELS = """
+    SELECT step, channel, COUNT(*) FROM ordered WHERE channel IS NOT NULL GROUP BY step, channel"""
 
 HANDOFFS = "SELECT before, team, COUNT(*) FROM runs WHERE before IS NOT NULL GROUP BY before, team"
 
@@ -170,6 +174,8 @@ def observe(
             run_before=dialect.ignore_nulls_lag.format("e.team", "w"),
             seconds=dialect.seconds.format("r.ts"),
             events=events,
+            outer_channel=", e.channel" if columns.channel else "",
+            inner_channel=", NULLIF(TRIM(r.channel), '') AS channel" if columns.channel else "",
         ),
     )
     _check(engine, log, journey, events)
@@ -208,20 +214,43 @@ def observe(
         entries,
         bounces,
         worst,
-        _notes(engine, journey) if columns.team else (),
+        _notes(engine, journey, columns),
+        _channels(engine, journey, names) if columns.channel else (),
     )
 
 
-def _notes(engine: Engine, journey: LoadedJourney) -> tuple[str, ...]:
-    """What the reader should know about the log's own team column."""
-    named = {row[0] for row in engine.rows("SELECT DISTINCT team FROM visits")}
-    unknown = sorted(named - set(journey.teams))
-    if not unknown:
-        return ()
-    shown = ", ".join(f"`{team}`" for team in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
-    return (
-        f"the log's team column names teams journey `{journey.id}` does not define: {shown}; "
-        "check the column, or define them under `teams`",
+def _notes(engine: Engine, journey: LoadedJourney, columns: Columns) -> tuple[str, ...]:
+    """What the reader should know about the log's own team and channel columns."""
+    notes = []
+    for kind, given, query, defined in (
+        ("team", columns.team, "SELECT DISTINCT team FROM visits", journey.teams),
+        ("channel", columns.channel, "SELECT DISTINCT channel FROM ordered", journey.channels),
+    ):
+        if not given:
+            continue
+        named = {row[0] for row in engine.rows(query) if row[0] is not None}
+        unknown = sorted(named - set(defined))
+        if unknown:
+            shown = ", ".join(f"`{name}`" for name in unknown[:5])
+            notes.append(
+                f"the log's {kind} column names {kind}s journey `{journey.id}` does not define: "
+                f"{shown}{', ...' if len(unknown) > 5 else ''}; check the column, or define "
+                f"them under `{kind}s`"
+            )
+    return tuple(notes)
+
+
+def _channels(
+    engine: Engine, journey: LoadedJourney, names: list[str]
+) -> tuple[ObservedChannel, ...]:
+    mapped = {step.id: step.channel for step in journey.document.steps}
+    counted = [(names[step], channel, int(count)) for step, channel, count in engine.rows(CHANNELS)]
+    per_step: dict[str, int] = {}
+    for step, _, count in counted:
+        per_step[step] = per_step.get(step, 0) + count
+    return tuple(
+        ObservedChannel(step, channel, count, count / per_step[step], channel == mapped[step])
+        for step, channel, count in sorted(counted, key=lambda r: (r[0], -r[2], r[1]))
     )
 
 
@@ -327,6 +356,5 @@ def _missing_column(log: str, name: str, available: Sequence[str]) -> LogError:
 
 
 def wanted_columns(columns: Columns) -> list[str]:
-    return [columns.case, columns.activity, columns.timestamp] + (
-        [columns.team] if columns.team else []
-    )
+    optional = [name for name in (columns.team, columns.channel) if name]
+    return [columns.case, columns.activity, columns.timestamp, *optional]

@@ -97,16 +97,16 @@ class SparkEngine:
         missing = missing_columns(str(log), columns, frame.columns)
         if missing is not None:
             raise missing
-        team = (
-            _column(columns.team).cast("string")
-            if columns.team
-            else functions.lit(None).cast("string")
-        )
+
+        def text(name: str | None) -> Any:
+            return _column(name).cast("string") if name else functions.lit(None).cast("string")
+
         frame.select(
-            _column(columns.case).cast("string").alias("case_id"),
-            _column(columns.activity).cast("string").alias("activity"),
+            text(columns.case).alias("case_id"),
+            text(columns.activity).alias("activity"),
             _column(columns.timestamp).alias("ts"),
-            team.alias("team"),
+            text(columns.team).alias("team"),
+            text(columns.channel).alias("channel"),
         ).createOrReplaceTempView("raw")
 
     def table(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Row]) -> None:

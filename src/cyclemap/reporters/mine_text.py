@@ -32,6 +32,7 @@ def render(report: MiningReport) -> str:
             lines.append(
                 f"  {step.step}: {percent(step.abandon)} of {customers(step.visits)} visits"
             )
+    lines += _channel_lines(report)
     lines += ["", "peloteo observed (customers back at a team they had left):"]
     if not report.bounces:
         lines.append("  none")
@@ -51,6 +52,22 @@ def render(report: MiningReport) -> str:
     if report.notes:
         lines += ["", "notes:"] + [f"  {note}" for note in report.notes]
     return "\n".join(lines) + "\n"
+
+
+def _channel_lines(report: MiningReport) -> list[str]:
+    """Only the steps where customers used a channel other than the map's."""
+    steps: dict[str, list[str]] = {}
+    differing = set()
+    for item in report.channels:
+        steps.setdefault(item.step, []).append(f"{item.channel} {percent(item.share)}")
+        if not item.mapped:
+            differing.add(item.step)
+    if not report.channels:
+        return []
+    header = "channels observed where the log differs from the map (share of the step's events):"
+    if not differing:
+        return ["", header, "  none: every event used its step's channel"]
+    return ["", header, *(f"  {step}: {', '.join(steps[step])}" for step in sorted(differing))]
 
 
 def _cases(count: int) -> str:
