@@ -267,6 +267,15 @@ def test_audit_text_ends_each_journey_with_quick_wins() -> None:
     assert "1. halve abandonment at `call-line`" in result.stdout
 
 
+def test_audit_leaves_quick_wins_of_huge_journeys_to_stats(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cyclemap.engine
+
+    monkeypatch.setattr(cyclemap.engine, "QUICK_WINS_UP_TO", 10)  # the example has 23 steps
+    result = runner.invoke(app, ["audit", str(EXAMPLES / "internet-support.journey.yaml")])
+    assert result.exit_code == 1  # its planted peloteo is still an error
+    assert "quick wins:" not in result.stdout
+
+
 @pytest.mark.parametrize("output_format", ["text", "json", "sarif", "junit", "github", "markdown"])
 def test_validate_and_audit_show_invalid_files_in_every_format(
     write: Callable[..., Path], output_format: str

@@ -255,12 +255,21 @@ class JourneyGraph:
     def id(self) -> str:
         return self.journey.id
 
+    @cached_property
+    def _attributes(self) -> dict[str, dict[str, Any]]:
+        """Each step's attribute dict by id: networkx's node view costs a method call per
+        lookup, and rules look steps up millions of times on big journeys."""
+        return dict(self.graph.nodes(data=True))
+
+    @cached_property
+    def _file_position(self) -> dict[str, int]:
+        return {node: data["index"] for node, data in self._attributes.items()}
+
     def step(self, step_id: str) -> dict[str, Any]:
-        attributes: dict[str, Any] = self.graph.nodes[step_id]
-        return attributes
+        return self._attributes[step_id]
 
     def in_file_order(self, step_ids: Iterable[str]) -> list[str]:
-        return sorted(step_ids, key=lambda step_id: self.graph.nodes[step_id]["index"])
+        return sorted(step_ids, key=self._file_position.__getitem__)
 
     @cached_property
     def entries(self) -> list[str]:
