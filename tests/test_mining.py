@@ -290,3 +290,32 @@ def test_channel_column_is_compared_with_the_steps_channels(tmp_path: Path) -> N
     assert "  call: chat 50%, phone 25%, whatsapp 25%" in result.stdout
     missing = runner.invoke(app, ["mine", str(log), "-j", str(journey), "--channel", "channel"])
     assert "no column `channel`" in missing.stderr
+
+
+def test_log_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    """Team, channel and activity names come from the log: escape sequences and line breaks in
+    them must not reach the terminal or fake an output line."""
+    journey = _journey(tmp_path)
+    log = tmp_path / "hostile.csv"
+    evil = "\x1b[2J\x1b[31mowned"
+    with open(log, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["case_id", "activity", "timestamp", "team", "channel"])
+        writer.writerow(["c1", "call", "2024-01-01 10:00:00", "n1", evil])
+        writer.writerow(["c1", "billing-desk", "2024-01-01 10:05:00", evil, "x\u202eyz"])
+        writer.writerow(["c1", "diagnose", "2024-01-01 10:10:00", "n1", "a\nb"])
+    arguments = ["mine", str(log), "-j", str(journey), "--team", "team", "--channel", "channel"]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    assert "owned" in result.stdout  # shown, but harmless
+    assert not any(char in result.stdout for char in "\x1b\u202e")
+    assert "\nb" not in result.stdout
+    document = runner.invoke(app, [*arguments, "-f", "json"]).stdout
+    assert "\\u001b" not in document and "\x1b" not in document
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        f"case_id,activity,timestamp\nc1,{evil},2024-01-01 10:00:00\nc2,call,{evil}\n",
+        encoding="utf-8",
+    )
+    failed = runner.invoke(app, ["mine", str(bad), "-j", str(journey)])
+    assert failed.exit_code == 1 and "\x1b" not in failed.stderr

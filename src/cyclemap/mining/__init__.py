@@ -74,10 +74,12 @@ def mine(
 def _reason(error: BaseException) -> str:
     """The engine's error in a line; an encoding problem said as such (DuckDB puts it below a
     generic first line)."""
+    from cyclemap.mining.queries import printable
+
     text = str(error).strip()
     if "utf-8" in text.lower() or "utf8" in text.lower():
         return "the file is not UTF-8 text; save the log as UTF-8"
-    return text.splitlines()[0] if text else type(error).__name__
+    return printable(text.splitlines()[0]) if text else type(error).__name__
 
 
 def observed_overlay(report: MiningReport) -> Observed:

@@ -18,6 +18,7 @@ report in the same order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -35,6 +36,14 @@ from cyclemap.mining.figures import (
 )
 
 Row = tuple[Any, ...]
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(value: object) -> str:
+    """Text from the log made safe to show: control, line-separator and bidi characters (a
+    terminal escape sequence, a fake second line) become U+FFFD; long values are cut."""
+    text = _UNPRINTABLE.sub("\ufffd", str(value))
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 @dataclass(frozen=True)
@@ -231,7 +240,7 @@ def _notes(engine: Engine, journey: LoadedJourney, columns: Columns) -> tuple[st
         named = {row[0] for row in engine.rows(query) if row[0] is not None}
         unknown = sorted(named - set(defined))
         if unknown:
-            shown = ", ".join(f"`{name}`" for name in unknown[:5])
+            shown = ", ".join(f"`{printable(name)}`" for name in unknown[:5])
             notes.append(
                 f"the log's {kind} column names {kind}s journey `{journey.id}` does not define: "
                 f"{shown}{', ...' if len(unknown) > 5 else ''}; check the column, or define "
@@ -249,7 +258,9 @@ def _channels(
     for step, _, count in counted:
         per_step[step] = per_step.get(step, 0) + count
     return tuple(
-        ObservedChannel(step, channel, count, count / per_step[step], channel == mapped[step])
+        ObservedChannel(
+            step, printable(channel), count, count / per_step[step], channel == mapped[step]
+        )
         for step, channel, count in sorted(counted, key=lambda r: (r[0], -r[2], r[1]))
     )
 
@@ -285,11 +296,20 @@ def _transitions(rows: list[Row]) -> tuple[ObservedTransition, ...]:
 def _bounces(engine: Engine, cases: int) -> tuple[ObservedBounce, ...]:
     handoffs = {(source, target): count for source, target, count in engine.rows(HANDOFFS)}
     found = [
-        ObservedBounce(team, via, count, affected, count / handoffs[(team, via)], affected / cases)
+        ObservedBounce(
+            printable(team),
+            printable(via),
+            count,
+            affected,
+            count / handoffs[(team, via)],
+            affected / cases,
+        )
         for team, via, count, affected in engine.rows(DIRECT)
     ]
     found += [
-        ObservedBounce(team, "*", int(count), affected, affected / cases, affected / cases)
+        ObservedBounce(
+            printable(team), "*", int(count), affected, affected / cases, affected / cases
+        )
         for team, count, affected in engine.rows(INDIRECT)
     ]
     return tuple(sorted(found, key=lambda b: (-b.bounces, b.team, b.via)))
@@ -311,7 +331,7 @@ def _check(engine: Engine, log: str, journey: LoadedJourney, source: str) -> Non
         problem = (
             "an event has no timestamp"
             if written is None
-            else f"the timestamp `{written}` cannot be read"
+            else f"the timestamp `{printable(written)}` cannot be read"
         )
         raise LogError(f"{log}: {problem}; write timestamps as ISO 8601 (2024-05-01 14:03:00)")
     if unknown:
@@ -326,7 +346,7 @@ def _check(engine: Engine, log: str, journey: LoadedJourney, source: str) -> Non
         shown = ", ".join(
             "an empty activity"
             if name is None
-            else f"`{name}`"
+            else f"`{printable(name)}`"
             + (f" (did you mean `{guess}`?)" if (guess := did_you_mean(str(name), steps)) else "")
             for name in names
         )
@@ -347,7 +367,8 @@ def missing_columns(log: str, columns: Columns, available: Sequence[str]) -> Log
 
 
 def _missing_column(log: str, name: str, available: Sequence[str]) -> LogError:
-    guess = did_you_mean(name, list(available))
+    available = [printable(column) for column in available]
+    guess = did_you_mean(name, available)
     return LogError(
         f"{log}: the log has no column `{name}`"
         + (f"; did you mean `{guess}`?" if guess else "")
