@@ -319,3 +319,10 @@ def test_log_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
     )
     failed = runner.invoke(app, ["mine", str(bad), "-j", str(journey)])
     assert failed.exit_code == 1 and "\x1b" not in failed.stderr
+
+
+def test_a_uri_needs_the_spark_engine(tmp_path: Path) -> None:
+    journey = _journey(tmp_path)
+    result = runner.invoke(app, ["mine", "s3a://bucket/log.csv", "-j", str(journey)])
+    assert result.exit_code == 1
+    assert "give --engine spark for a URI" in result.stderr

@@ -198,3 +198,16 @@ def test_awkward_file_names_on_spark(spark: Any, journey: Path, tmp_path: Path) 
     colon.write_bytes(source.read_bytes())
     with pytest.raises(LogError, match="holds `:`"):
         mine(colon, loaded, engine="spark", spark=spark)
+
+
+def test_spark_reads_a_uri(spark: Any, journey: Path, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    loaded = cyclemap.load(journey)
+    log = _random_log(tmp_path / "log.csv", seed=9)
+    uri = log.resolve().as_uri()
+    from_uri = mine(uri, loaded, engine="spark", spark=spark)
+    assert from_uri.log == uri
+    _assert_same(mine(log, loaded), replace(from_uri, log=str(log)))
+    with pytest.raises(LogError, match=r"unknown log format `\.json`"):
+        mine("hdfs://cluster/logs/day.json", loaded, engine="spark", spark=spark)

@@ -479,7 +479,13 @@ def _repository_here() -> Path:
 
 @app.command(short_help="Read interaction logs: the map against what customers did.")
 def mine(
-    log: Annotated[Path, typer.Argument(help="Event log: .csv or .parquet.")],
+    log: Annotated[
+        str,
+        typer.Argument(
+            help="Event log: .csv or .parquet; with --engine spark also a URI (hdfs://, s3a://).",
+            show_default=False,
+        ),
+    ],
     journey: Annotated[Path, typer.Option("--journey", "-j", help="The journey file.")],
     output_format: Annotated[
         StatsFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)

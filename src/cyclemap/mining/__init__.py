@@ -10,6 +10,7 @@ enough; the events never become Python objects.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -32,7 +33,7 @@ EngineName = Literal["duckdb", "spark"]
 
 
 def mine(
-    log: Path,
+    log: Path | str,
     journey: LoadedJourney,
     columns: Columns | None = None,
     *,
@@ -42,15 +43,21 @@ def mine(
 ) -> MiningReport:
     """Observed figures of `journey` in the event `log` (CSV or Parquet).
 
-    `engine="spark"` runs the same queries on Spark: a local session, or `spark` when given.
+    `engine="spark"` runs the same queries on Spark: a local session, or `spark` when given;
+    there `log` may also be a URI Spark reads (`hdfs://...`, `s3a://...`).
     """
     from cyclemap.mining.queries import observe
 
     columns = columns or Columns()
-    if not log.is_file():
-        raise LogError(f"{log}: no such file")
-    if log.stat().st_size == 0:
-        raise LogError(f"{log}: the log is empty; it needs a header row and events")
+    if is_uri(log):
+        if engine != "spark":
+            raise LogError(f"{log}: DuckDB reads local files; give --engine spark for a URI")
+    else:
+        log = Path(log)
+        if not log.is_file():
+            raise LogError(f"{log}: no such file")
+        if log.stat().st_size == 0:
+            raise LogError(f"{log}: the log is empty; it needs a header row and events")
     if engine == "spark":
         from cyclemap.mining import spark_engine
 
@@ -59,8 +66,10 @@ def mine(
     else:
         from cyclemap.mining import duckdb_engine
 
+        assert isinstance(log, Path)
+        local = log
         failures = duckdb_engine.errors()
-        opened = lambda: duckdb_engine.DuckDBEngine(log, columns)  # noqa: E731
+        opened = lambda: duckdb_engine.DuckDBEngine(local, columns)  # noqa: E731
     try:
         runner = opened()
         try:
@@ -69,6 +78,11 @@ def mine(
             runner.close()
     except failures as error:
         raise LogError(f"{log}: cannot read the log: {_reason(error)}") from None
+
+
+def is_uri(log: Path | str) -> bool:
+    """`scheme://...`: a location only a distributed engine reads."""
+    return isinstance(log, str) and re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", log) is not None
 
 
 def _reason(error: BaseException) -> str:

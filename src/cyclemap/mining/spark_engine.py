@@ -7,8 +7,9 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from cyclemap.mining.figures import Columns, LogError
 from cyclemap.mining.queries import Dialect, Row, missing_columns
@@ -80,20 +81,22 @@ class SparkEngine:
 
     dialect = DIALECT
 
-    def __init__(self, log: Path, columns: Columns, spark: Any = None) -> None:
+    def __init__(self, log: Path | str, columns: Columns, spark: Any = None) -> None:
         from pyspark.sql import functions
 
-        if ":" in str(log.resolve()):
+        if isinstance(log, Path) and ":" in str(log.resolve()):
             raise LogError(f"{log}: Spark cannot read a file whose path holds `:`; rename it")
+        location = _location(log) if isinstance(log, Path) else log
+        named = log if isinstance(log, Path) else PurePosixPath(urlsplit(log).path)
+        suffix = named.suffix.lower()
+        if suffix not in (".parquet", ".csv", ".tsv", ".txt"):
+            raise LogError(f"{log}: unknown log format `{suffix}`; give a .csv or .parquet file")
         self.spark = spark if spark is not None else session()
         self.cached: dict[str, Any] = {}
-        suffix = log.suffix.lower()
         if suffix == ".parquet":
-            frame = self.spark.read.parquet(_location(log))
-        elif suffix in (".csv", ".tsv", ".txt"):
-            frame = self.spark.read.option("header", True).csv(_location(log))
+            frame = self.spark.read.parquet(location)
         else:
-            raise LogError(f"{log}: unknown log format `{suffix}`; give a .csv or .parquet file")
+            frame = self.spark.read.option("header", True).csv(location)
         missing = missing_columns(str(log), columns, frame.columns)
         if missing is not None:
             raise missing
