@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from cyclemap.graph import JourneyGraph, normalised_shares
+from cyclemap.graph import JourneyGraph
 from cyclemap.loading import load_journey
-from cyclemap.model import Step
+from cyclemap.model import Step, normalised_shares
 
 Write = Callable[..., Path]
 

@@ -592,8 +592,10 @@ def mine(
                 + "; remove them if customers no longer go that way",
                 err=True,
             )
-    reporter = mine_json if output_format is StatsFormat.json else mine_text
-    text = reporter.render(report)
+    if output_format is StatsFormat.json:
+        text = mine_json.render(report)
+    else:
+        text = mine_text.render(report, color=output is None and _color_for(sys.stdout))
     try:
         _emit(text, output)
     except InputOutputError as error:

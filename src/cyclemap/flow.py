@@ -27,10 +27,10 @@ from cyclemap.gcpause import collector_paused
 from cyclemap.graph import (
     AbsorbingSolver,
     JourneyGraph,
-    normalise,
     reachable_from,
     solve_absorbing,
 )
+from cyclemap.model import normalise
 from cyclemap.numbers import customers, percent
 
 ENDINGS = ("success", "failure", "abandoned", "stuck")

@@ -385,3 +385,19 @@ class CatalogFile(_Strict):
     """Where interactions happen, by id."""
     teams: Teams = Field(default_factory=dict)
     """Who is responsible, by id."""
+
+
+def normalise(shares: list[float | None]) -> list[float]:
+    """Fractions from written shares: missing ones count as the mean of the given ones (so
+    `70` and `30` work like `0.7` and `0.3`, and an unweighted transition is a typical one);
+    none given means an equal split."""
+    given = [share for share in shares if share is not None]
+    default = sum(given) / len(given) if given else 1.0
+    weights = [share if share is not None else default for share in shares]
+    total = sum(weights)
+    return [weight / total for weight in weights] if total > 0 else []
+
+
+def normalised_shares(step: Step) -> list[float]:
+    """Each transition's fraction of the customers who go on from `step`."""
+    return normalise([transition.share for transition in step.next])

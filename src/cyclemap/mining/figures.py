@@ -53,6 +53,9 @@ class ObservedTransition:
     """Of the cases leaving `source` (by a transition, not by abandoning)."""
     median_seconds: float | None
     p90_seconds: float | None
+    mapped_share: float | None = None
+    """The map's share of this transition among `source`'s (normalised); None when the map
+    does not have it."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class ObservedStep:
     cases_ending: int
     abandon: float
     """Cases whose last event is here, over visits, for steps that are not outcomes."""
+    mapped_abandon: float | None = None
+    """The map's `abandon` for the step (0 when unset); None for outcomes."""
 
 
 @dataclass(frozen=True)

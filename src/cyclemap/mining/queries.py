@@ -192,8 +192,15 @@ def observe(
     counted = [(names[step], *figures) for step, *figures in engine.rows(STEPS)]
     events_seen = sum(row[1] for row in counted)
     cases = sum(row[3] for row in counted)
+    abandons = {step.id: step.abandon or 0.0 for step in steps if step.outcome is None}
     observed_steps = tuple(
-        ObservedStep(step, visits, ending, ending / visits if outcomes.get(step) is None else 0.0)
+        ObservedStep(
+            step,
+            visits,
+            ending,
+            ending / visits if outcomes.get(step) is None else 0.0,
+            abandons.get(step),
+        )
         for step, visits, ending, _ in sorted(counted)
     )
     entries = tuple(
@@ -203,7 +210,8 @@ def observe(
         [
             (names[source], names[target], *rest)
             for source, target, *rest in engine.rows(TRANSITIONS)
-        ]
+        ],
+        _mapped_shares(journey),
     )
     engine.materialize("runs", RUNS)
     engine.materialize("visits", VISITS)
@@ -276,7 +284,21 @@ def _shortened(steps: list[str]) -> str:
     return " → ".join(steps[:LONGEST_VARIANT]) + f" → … ({hidden:,} more steps)"
 
 
-def _transitions(rows: list[Row]) -> tuple[ObservedTransition, ...]:
+def _mapped_shares(journey: LoadedJourney) -> dict[tuple[str, str], float]:
+    """Each mapped transition's share among its step's, normalised as the flow figures do."""
+    from cyclemap.model import normalised_shares
+
+    shares: dict[tuple[str, str], float] = {}
+    for step in journey.document.steps:
+        for transition, share in zip(step.next, normalised_shares(step), strict=True):
+            key = (step.id, transition.to)
+            shares[key] = shares.get(key, 0.0) + share
+    return shares
+
+
+def _transitions(
+    rows: list[Row], mapped: dict[tuple[str, str], float]
+) -> tuple[ObservedTransition, ...]:
     leaving: dict[str, int] = {}
     for source, _, count, _, _ in rows:
         leaving[source] = leaving.get(source, 0) + count
@@ -288,6 +310,7 @@ def _transitions(rows: list[Row]) -> tuple[ObservedTransition, ...]:
             count / leaving[source],
             None if median is None else float(median),
             None if p90 is None else float(p90),
+            mapped.get((source, target)),
         )
         for source, target, count, median, p90 in sorted(rows, key=lambda r: (r[0], -r[2], r[1]))
     )

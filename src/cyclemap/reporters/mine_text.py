@@ -1,74 +1,149 @@
-"""`mine --format text`: the observed figures of a log, for people."""
+"""`mine --format text`: what the log shows beside what the map says, for people."""
 
 from __future__ import annotations
 
-from cyclemap.mining.figures import MiningReport
+import io
+
+from rich.table import Table
+from rich.text import Text
+
+from cyclemap.mining.figures import MiningReport, ObservedBounce
 from cyclemap.numbers import customers, percent
+from cyclemap.reporters.stats_text import duration_text
+from cyclemap.reporters.text import clean, console_for
 
-
-def render(report: MiningReport) -> str:
-    """The observed figures for people."""
-
-    lines = [
-        f"log {report.log}: {customers(report.events)} events, {customers(report.cases)} cases "
-        f"of journey `{report.journey}`",
-        "",
-        "entries (first steps): "
-        + ", ".join(f"{step} {customers(count)}" for step, count in report.entries),
-        "",
-        "transitions (count, share of those moving on, median / p90 time):",
-    ]
-    for item in report.transitions:
-        timing = ""
-        if item.median_seconds is not None:
-            timing = f", {item.median_seconds:.0f}s / {item.p90_seconds or 0:.0f}s"
-        lines.append(
-            f"  {item.source} → {item.target}: {customers(item.count)} "
-            f"({percent(item.share)}{timing})"
-        )
-    lines += ["", "abandonment observed (cases whose last event is not an outcome):"]
-    for step in report.steps:
-        if step.abandon > 0:
-            lines.append(
-                f"  {step.step}: {percent(step.abandon)} of {customers(step.visits)} visits"
-            )
-    lines += _channel_lines(report)
-    lines += ["", "peloteo observed (customers back at a team they had left):"]
-    if not report.bounces:
-        lines.append("  none")
-    for bounce in report.bounces:
-        times = "once" if bounce.bounces == 1 else f"{customers(bounce.bounces)} times"
-        where = f"{times} in {_cases(bounce.cases)} ({percent(bounce.case_share)} of all cases"
-        if bounce.via == "*":
-            lines.append(f"  back to `{bounce.team}` after other teams: {where})")
-        else:
-            lines.append(
-                f"  back to `{bounce.team}` direct via `{bounce.via}`: {where}; "
-                f"{percent(bounce.ratio)} of the handoffs from `{bounce.team}` to `{bounce.via}`)"
-            )
-    if report.variants:
-        lines += ["", "worst variants:"]
-        lines += [f"  {_cases(count)}: {variant}" for variant, count in report.variants]
-    if report.notes:
-        lines += ["", "notes:"] + [f"  {note}" for note in report.notes]
-    return "\n".join(lines) + "\n"
-
-
-def _channel_lines(report: MiningReport) -> list[str]:
-    """Only the steps where customers used a channel other than the map's."""
-    steps: dict[str, list[str]] = {}
-    differing = set()
-    for item in report.channels:
-        steps.setdefault(item.step, []).append(f"{item.channel} {percent(item.share)}")
-        if not item.mapped:
-            differing.add(item.step)
-    if not report.channels:
-        return []
-    header = "channels observed where the log differs from the map (share of the step's events):"
-    if not differing:
-        return ["", header, "  none: every event used its step's channel"]
-    return ["", header, *(f"  {step}: {', '.join(steps[step])}" for step in sorted(differing))]
+GAP = 0.10
+"""Observed and mapped figures further apart than this are highlighted."""
 
 
 def _cases(count: int) -> str:
     return "1 case" if count == 1 else f"{customers(count)} cases"
+
+
+def _beside(observed: float, mapped: float | None) -> Text:
+    """The map's figure, highlighted where the log disagrees with it."""
+    if mapped is None:
+        return Text("not mapped", style="bold red")
+    return Text(percent(mapped), style="bold yellow" if abs(observed - mapped) > GAP else "")
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for number, column in enumerate(columns):
+        table.add_column(column, justify="left" if number < 2 else "right")
+    return table
+
+
+def _transitions(report: MiningReport) -> Table:
+    table = _table(
+        "Transitions (share of the customers moving on from the step)",
+        "from",
+        "to",
+        "times",
+        "observed",
+        "map",
+        "median",
+        "p90",
+    )
+    for item in report.transitions:
+        table.add_row(
+            clean(item.source),
+            clean(item.target),
+            customers(item.count),
+            percent(item.share),
+            _beside(item.share, item.mapped_share),
+            duration_text(item.median_seconds),
+            duration_text(item.p90_seconds),
+        )
+    return table
+
+
+def _abandonment(report: MiningReport) -> Table | None:
+    rows = [step for step in report.steps if step.mapped_abandon is not None]
+    if not any(step.abandon or step.mapped_abandon for step in rows):
+        return None
+    table = _table("Abandonment (cases ending at a step that is not an outcome)", "step")
+    for column in ("visits", "observed", "map"):
+        table.add_column(column, justify="right")
+    for step in rows:
+        if step.abandon or step.mapped_abandon:
+            table.add_row(
+                clean(step.step),
+                customers(step.visits),
+                percent(step.abandon),
+                _beside(step.abandon, step.mapped_abandon),
+            )
+    return table
+
+
+def _bounce_row(bounce: ObservedBounce) -> tuple[str, ...]:
+    direct = bounce.via != "*"
+    return (
+        clean(bounce.team),
+        clean(bounce.via) if direct else "other teams",
+        customers(bounce.bounces),
+        customers(bounce.cases),
+        percent(bounce.case_share),
+        percent(bounce.ratio) if direct else "—",
+    )
+
+
+def _peloteo(report: MiningReport) -> Table:
+    table = _table(
+        "Peloteo observed (customers back at a team they had left)",
+        "back to",
+        "via",
+        "returns",
+        "cases",
+        "of all cases",
+        "of those handoffs",
+    )
+    for bounce in report.bounces:
+        table.add_row(*_bounce_row(bounce))
+    return table
+
+
+def _channels(report: MiningReport) -> Table | None:
+    """Only the steps where customers used a channel other than the map's."""
+    differing = {item.step for item in report.channels if not item.mapped}
+    if not differing:
+        return None
+    table = _table("Channels where the log differs from the map", "step", "channel")
+    table.add_column("share of the step's events", justify="right")
+    for item in report.channels:
+        if item.step in differing:
+            channel = Text(clean(item.channel), style="" if item.mapped else "bold yellow")
+            table.add_row(clean(item.step), channel, percent(item.share))
+    return table
+
+
+def render(report: MiningReport, *, color: bool = False) -> str:
+    buffer = io.StringIO()
+    console = console_for(buffer, color=color, width=140)
+    console.print(
+        Text.assemble(
+            ("Log ", "bold"),
+            (clean(report.log), "bold"),
+            f": {customers(report.events)} events, {_cases(report.cases)} of journey ",
+            (clean(report.journey), "bold"),
+        )
+    )
+    console.print(
+        "Entries (first steps): "
+        + ", ".join(f"{clean(step)} {customers(count)}" for step, count in report.entries)
+    )
+    console.print(_transitions(report))
+    for table in (_abandonment(report), _channels(report)):
+        if table is not None:
+            console.print(table)
+    if report.bounces:
+        console.print(_peloteo(report))
+    else:
+        console.print("Peloteo observed: none (no case came back to a team it had left)")
+    if report.variants:
+        console.print(Text("Worst variants (cases that came back to a team):", style="bold"))
+        for variant, count in report.variants:
+            console.print(f"  {_cases(count)}: {clean(variant)}")
+    for note in report.notes:
+        console.print(Text.assemble(("Note: ", "bold yellow"), clean(note)))
+    return buffer.getvalue()
