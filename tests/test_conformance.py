@@ -6,6 +6,7 @@ import csv
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from cyclemap.cli import app
 from cyclemap.engine import audit
+from cyclemap.rules import LOG_RULE_NAMES
 from tests.conftest import SHARED
 from tests.test_mining import JOURNEY
 
@@ -40,7 +42,7 @@ def _setup(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_planted_deviations_are_named(tmp_path: Path) -> None:
     journey, log = _setup(tmp_path)
-    result = audit([journey], log=log, select=["dead-end"])
+    result = audit([journey], log=log, select=list(LOG_RULE_NAMES))
     found = sorted((f.rule, f.steps) for f in result.findings)
     assert found == [
         ("unexpected-entry", ("diagnose",)),
@@ -73,3 +75,56 @@ def test_log_needs_exactly_one_journey(tmp_path: Path) -> None:
     result = runner.invoke(app, ["audit", str(tmp_path), "--log", str(log)])
     assert result.exit_code == 2
     assert "one journey" in result.stderr
+
+
+def _conformance(result_findings: list[Any]) -> list[tuple[str, str, tuple[str, ...]]]:
+    return sorted(
+        (finding.rule, finding.severity.value, finding.steps)
+        for finding in result_findings
+        if finding.rule in LOG_RULE_NAMES
+    )
+
+
+def test_log_rules_are_selected_ignored_and_given_severities_like_rules(tmp_path: Path) -> None:
+    journey, log = _setup(tmp_path)
+    ignored = audit([journey], log=log, ignore=["unused-transition", "unvisited-step"])
+    assert [rule for rule, _, _ in _conformance(ignored.findings)] == [
+        "unexpected-entry",
+        "unmapped-transition",
+    ]
+    chosen = audit([journey], log=log, select=["unexpected-entry"])
+    assert [(f.rule, f.steps) for f in chosen.findings] == [("unexpected-entry", ("diagnose",))]
+    (tmp_path / "cyclemap.toml").write_text(
+        '[rules.unexpected-entry]\nseverity = "error"\n', encoding="utf-8"
+    )
+    graver = audit([journey], log=log)
+    assert ("unexpected-entry", "error", ("diagnose",)) in _conformance(graver.findings)
+    result = runner.invoke(app, ["audit", str(journey), "--log", str(log)])
+    assert result.exit_code == 1  # an error now fails the audit
+    (tmp_path / "cyclemap.toml").write_text("[rules.unused-transition]\nmax = 1\n", "utf-8")
+    broken = runner.invoke(app, ["audit", str(journey), "--log", str(log)])
+    assert broken.exit_code == 2
+    assert "`max` is not an option of `unused-transition`" in broken.stderr
+
+
+def test_a_step_can_allow_a_log_rule(tmp_path: Path) -> None:
+    journey, log = _setup(tmp_path)
+    text = journey.read_text(encoding="utf-8").replace(
+        "  - {id: expert, stage: s, team: n2,",
+        "  - {id: expert, stage: s, team: n2, allow: {unvisited-step: only in winter},",
+    )
+    journey.write_text(text, encoding="utf-8")
+    found = _conformance(audit([journey], log=log).findings)
+    assert ("unvisited-step", "info", ("billing-desk",)) in found
+    assert ("unvisited-step", "info", ("expert",)) not in found
+
+
+def test_rules_and_explain_know_the_log_rules() -> None:
+    from cyclemap.conformance import LOG_RULES
+
+    assert tuple(rule.name for rule in LOG_RULES) == LOG_RULE_NAMES
+    listed = runner.invoke(app, ["rules"]).stdout
+    assert all(name in listed for name in LOG_RULE_NAMES)
+    explained = runner.invoke(app, ["explain", "unmapped-transition"])
+    assert explained.exit_code == 0
+    assert "audit FILE --log LOG" in explained.stdout

@@ -615,18 +615,31 @@ def rules() -> None:
         table.add_column(column, no_wrap=column != "summary")
     for rule in registry().values():
         table.add_row(rule.name, rule.severity.value, rule.summary)
+    from cyclemap.conformance import LOG_RULES
+
+    for log_rule in LOG_RULES:
+        table.add_row(log_rule.name, log_rule.severity.value, f"{log_rule.summary} (audit --log)")
     Console(no_color=not _color_for(sys.stdout), highlight=False, soft_wrap=False).print(table)
 
 
 @app.command(short_help="Explain one rule, with a bad and a good example.")
 def explain(rule: Annotated[str, typer.Argument(help="The rule name, e.g. peloteo-loop.")]) -> None:
     """Print a rule's full documentation: the customer problem, examples and options."""
+    from cyclemap.conformance import LOG_RULES
     from cyclemap.loading.model_errors import did_you_mean
-    from cyclemap.rules import RULE_NAMES, registry
+    from cyclemap.rules import ALL_RULE_NAMES, registry
 
     found = registry().get(rule)
+    for log_rule in LOG_RULES:
+        if log_rule.name == rule:
+            typer.echo(
+                f"{log_rule.name} (default severity: {log_rule.severity.value}; reported by "
+                "`cyclemap audit FILE --log LOG`)\n"
+            )
+            typer.echo(log_rule.doc)
+            return
     if found is None:
-        guess = did_you_mean(rule, RULE_NAMES)
+        guess = did_you_mean(rule, ALL_RULE_NAMES)
         typer.echo(
             f"cyclemap: error: `{rule}` is not a rule"
             + (f"; did you mean `{guess}`?" if guess else "; see `cyclemap rules`"),

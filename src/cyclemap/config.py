@@ -30,7 +30,7 @@ from cyclemap.findings import FailOn, Severity
 from cyclemap.loading.discovery import Selection
 from cyclemap.loading.imports import display_path
 from cyclemap.loading.model_errors import did_you_mean
-from cyclemap.rules import RULE_NAMES
+from cyclemap.rules import ALL_RULE_NAMES, LOG_RULE_NAMES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -72,7 +72,7 @@ class MineFile(BaseModel):
 class Settings:
     """What an audit runs: the selected rules with their severity and options."""
 
-    selected: tuple[str, ...] = RULE_NAMES
+    selected: tuple[str, ...] = ALL_RULE_NAMES
     severities: dict[str, Severity] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
     fail_on: FailOn = FailOn.ERROR
@@ -145,15 +145,15 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _check_rule_name(name: object, file: str, path: str, problems: list[Problem]) -> bool:
-    if name in RULE_NAMES:
+    if name in ALL_RULE_NAMES:
         return True
-    guess = did_you_mean(str(name), RULE_NAMES)
+    guess = did_you_mean(str(name), ALL_RULE_NAMES)
     problems.append(
         _problem(
             file,
             path,
             f"`{name}` is not a rule name" + (f"; did you mean `{guess}`?" if guess else ""),
-            "rule names: " + ", ".join(RULE_NAMES),
+            "rule names: " + ", ".join(ALL_RULE_NAMES),
         )
     )
     return False
@@ -210,6 +210,17 @@ def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> 
                         "write error, warning or info",
                     )
                 )
+        if name in LOG_RULE_NAMES:
+            for key in values:
+                problems.append(
+                    _problem(
+                        file,
+                        f"rules.{name}.{key}",
+                        f"`{key}` is not an option of `{name}`",
+                        "options: severity",
+                    )
+                )
+            continue
         try:
             options[name] = rules[name].options.model_validate(values)
         except ValidationError as error:
@@ -227,9 +238,9 @@ def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> 
                 problems.append(_problem(file, f"rules.{name}.{key}", message, hint))
     if problems:
         raise ConfigError(problems)
-    selected = [name for name in (config.select or RULE_NAMES) if name not in config.ignore]
+    selected = [name for name in (config.select or ALL_RULE_NAMES) if name not in config.ignore]
     return Settings(
-        selected=tuple(name for name in RULE_NAMES if name in selected),
+        selected=tuple(name for name in ALL_RULE_NAMES if name in selected),
         severities=severities,
         options=options,
         fail_on=config.fail_on or FailOn.ERROR,

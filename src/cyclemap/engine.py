@@ -20,12 +20,12 @@ from cyclemap.gcpause import collector_paused
 from cyclemap.loading import LoadedJourney, display_path
 from cyclemap.loading.discovery import Candidate
 from cyclemap.loading.model_errors import did_you_mean
-from cyclemap.rules import RULE_NAMES, registry
+from cyclemap.rules import ALL_RULE_NAMES, registry
 
 if TYPE_CHECKING:
     from cyclemap.flow import FlowReport
     from cyclemap.graph import JourneyGraph
-    from cyclemap.mining import Columns, EngineName
+    from cyclemap.mining import Columns
 
 
 def _allowances(journey: LoadedJourney) -> dict[str, frozenset[str]]:
@@ -53,6 +53,8 @@ def audit_graph(graph: JourneyGraph, settings: Settings) -> list[Finding]:
     allowances = _allowances(journey)
     findings: list[Finding] = []
     for name in settings.selected:
+        if name not in rules:
+            continue  # a conformance finding: only `audit --log` reports it
         rule = rules[name]
         severity = settings.severities.get(name, rule.severity)
         options = settings.options.get(name) or rule.options()
@@ -96,8 +98,8 @@ def audit_graph(graph: JourneyGraph, settings: Settings) -> list[Finding]:
 def _rule_list(values: Iterable[str], option: str) -> list[str]:
     names = [name.strip() for value in values for name in value.split(",") if name.strip()]
     for name in names:
-        if name not in RULE_NAMES:
-            guess = did_you_mean(name, RULE_NAMES)
+        if name not in ALL_RULE_NAMES:
+            guess = did_you_mean(name, ALL_RULE_NAMES)
             raise ConfigError(
                 [
                     Problem(
@@ -107,7 +109,7 @@ def _rule_list(values: Iterable[str], option: str) -> list[str]:
                         "",
                         f"`{name}` is not a rule name"
                         + (f"; did you mean `{guess}`?" if guess else ""),
-                        "rule names: " + ", ".join(RULE_NAMES),
+                        "rule names: " + ", ".join(ALL_RULE_NAMES),
                     )
                 ]
             )
@@ -126,7 +128,7 @@ def apply_overrides(
     ignored = set(_rule_list(ignore, "--ignore"))
     return replace(
         settings,
-        selected=tuple(name for name in RULE_NAMES if name in chosen and name not in ignored),
+        selected=tuple(name for name in ALL_RULE_NAMES if name in chosen and name not in ignored),
         fail_on=fail_on or settings.fail_on,
     )
 
@@ -162,9 +164,10 @@ def journey_stats(journey: LoadedJourney, *, context_cost: float = 0.1, top: int
 
 
 def _with_conformance(
-    result: AuditResult, log: Path, columns: Columns | None, engine: EngineName = "duckdb"
+    result: AuditResult, log: Path, columns: Columns | None, settings: Settings
 ) -> AuditResult:
-    """The result with the findings of comparing the one audited journey with `log`."""
+    """The result with the findings of comparing the one audited journey with `log`: the
+    selected ones, at their configured severity, except where a step allows them."""
     from cyclemap.conformance import conformance_findings
     from cyclemap.mining import LogError, mine
 
@@ -174,7 +177,14 @@ def _with_conformance(
     from cyclemap import load
 
     journey = load(Path(valid[0].file))
-    extra = conformance_findings(journey, mine(log, journey, columns, engine=engine))
+    engine = settings.mine.engine if settings.mine is not None else "duckdb"
+    allowances = _allowances(journey)
+    extra = [
+        replace(finding, severity=settings.severities.get(finding.rule, finding.severity))
+        for finding in conformance_findings(journey, mine(log, journey, columns, engine=engine))
+        if finding.rule in settings.selected
+        and not any(finding.rule in allowances.get(step, ()) for step in finding.steps)
+    ]
     reports = tuple(
         replace(
             report,
@@ -288,13 +298,14 @@ def audit(
 
     result = run(targets, wins)
     if log is not None:
-        configured = load_settings(config, start=targets[0]).mine
+        settings = apply_overrides(
+            load_settings(config, start=targets[0]), select=select, ignore=ignore
+        )
         if log_columns is None:
             from cyclemap.mining import Columns
 
-            log_columns = Columns.configured(configured)
-        engine = configured.engine if configured is not None else "duckdb"
-        result = _with_conformance(result, log, log_columns, engine)
+            log_columns = Columns.configured(settings.mine)
+        result = _with_conformance(result, log, log_columns, settings)
     if diff is not None:
         from cyclemap.baseline import compare, findings_at_revision
 

@@ -15,7 +15,7 @@ from cyclemap.loading.model_errors import did_you_mean
 from cyclemap.loading.source_map import format_path, key_position, position
 from cyclemap.loading.yaml_nodes import Node
 from cyclemap.model import Stage, Step
-from cyclemap.rules import RULE_NAMES
+from cyclemap.rules import ALL_RULE_NAMES
 
 
 @dataclass
@@ -128,13 +128,13 @@ def check_document(
             else:
                 targets[transition.to] = position_in_next
         for rule in step.allow:
-            if rule not in RULE_NAMES:
-                guess = did_you_mean(rule, RULE_NAMES)
+            if rule not in ALL_RULE_NAMES:
+                guess = did_you_mean(rule, ALL_RULE_NAMES)
                 checker.report(
                     (*at, "allow", rule),
                     f"`{rule}` in `allow` is not a rule name"
                     + (f"; did you mean `{guess}`?" if guess else ""),
-                    f"write `{guess}`" if guess else "rule names: " + ", ".join(RULE_NAMES),
+                    f"write `{guess}`" if guess else "rule names: " + ", ".join(ALL_RULE_NAMES),
                     key=True,
                 )
     if steps and not entries and not known.entry_written:

@@ -25,6 +25,15 @@ RULE_NAMES: tuple[str, ...] = (
     "no-success-outcome",
     "unused-definition",
 )
+LOG_RULE_NAMES: tuple[str, ...] = (
+    "unmapped-transition",
+    "unused-transition",
+    "unvisited-step",
+    "unexpected-entry",
+)
+"""Conformance findings of `audit --log` (`cyclemap.conformance`): selected, ignored, given a
+severity and allowed on a step like the rules."""
+ALL_RULE_NAMES = RULE_NAMES + LOG_RULE_NAMES
 
 
 @cache
