@@ -27,6 +27,7 @@ from cyclemap.mining.figures import (
 )
 
 if TYPE_CHECKING:
+    from cyclemap.mining.queries import Engine
     from cyclemap.render.view import Observed
 
 EngineName = Literal["duckdb", "spark"]
@@ -58,26 +59,38 @@ def mine(
             raise LogError(f"{log}: no such file")
         if log.stat().st_size == 0:
             raise LogError(f"{log}: the log is empty; it needs a header row and events")
-    if engine == "spark":
-        from cyclemap.mining import spark_engine
-
-        failures = spark_engine.errors()
-        opened: Any = lambda: spark_engine.SparkEngine(log, columns, spark)  # noqa: E731
-    else:
-        from cyclemap.mining import duckdb_engine
-
-        assert isinstance(log, Path)
-        local = log
-        failures = duckdb_engine.errors()
-        opened = lambda: duckdb_engine.DuckDBEngine(local, columns)  # noqa: E731
+    failures = _failures(engine)
     try:
-        runner = opened()
+        runner = _open(engine, log, columns, spark)
         try:
             return observe(runner, str(log), journey, columns, variants=variants)
         finally:
             runner.close()
     except failures as error:
         raise LogError(f"{log}: cannot read the log: {_reason(error)}") from None
+
+
+def _failures(engine: EngineName) -> tuple[type[BaseException], ...]:
+    """What the engine raises for a log it cannot read (checked before it starts, so a missing
+    pyspark is a clear error too)."""
+    if engine == "spark":
+        from cyclemap.mining import spark_engine
+
+        return spark_engine.errors()
+    from cyclemap.mining import duckdb_engine
+
+    return duckdb_engine.errors()
+
+
+def _open(engine: EngineName, log: Path | str, columns: Columns, spark: Any) -> Engine:
+    if engine == "spark":
+        from cyclemap.mining.spark_engine import SparkEngine
+
+        return SparkEngine(log, columns, spark)
+    from cyclemap.mining.duckdb_engine import DuckDBEngine
+
+    assert isinstance(log, Path)  # URIs were refused above
+    return DuckDBEngine(log, columns)
 
 
 def is_uri(log: Path | str) -> bool:

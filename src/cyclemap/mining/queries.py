@@ -79,6 +79,9 @@ class Engine(Protocol):
     def drop(self, name: str) -> None:
         """Forget a materialised table that no later query needs."""
 
+    def close(self) -> None:
+        """Release the connection, the cached tables and the views."""
+
 
 ORDERED = """
     SELECT e.case_id, e.step, e.t, e.team{outer_channel},
