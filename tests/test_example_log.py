@@ -25,7 +25,7 @@ def test_the_committed_log_is_what_the_script_writes(tmp_path: Path) -> None:
 
 def test_the_planted_ping_pong_path_and_channel_are_found() -> None:
     report = mine(LOG, cyclemap.load(JOURNEY), Columns(channel="channel"))
-    direct = {(bounce.team, bounce.via): bounce for bounce in report.bounces}
+    direct = {(bounce.team, bounce.via): bounce for bounce in report.bounces if bounce.direct}
     # a fifth of the first arrivals at level-1 diagnosis, on top of the map's own transfers
     assert direct[("n1", "billing")].case_share > 0.2 * 318 / report.cases
     whatsapp = [c for c in report.channels if (c.step, c.channel) == ("chat-agent", "whatsapp")]

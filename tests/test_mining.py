@@ -74,7 +74,7 @@ def test_planted_ping_pong_rate_is_recovered(tmp_path: Path) -> None:
         path += ["fixed"] if rng.random() < 0.9 else []
         cases.append(path)
     report = mine(_log(tmp_path, cases), cyclemap.load(_journey(tmp_path)))
-    [direct] = [bounce for bounce in report.bounces if bounce.via != "*"]
+    [direct] = [bounce for bounce in report.bounces if bounce.direct]
     assert (direct.team, direct.via) == ("n1", "bill")
     assert direct.case_share == pytest.approx(0.25, abs=0.03)
     assert bounce_rates(report) == {("n1", "bill"): 1.0}
@@ -103,8 +103,11 @@ def test_exact_counts_shares_times_and_indirect_returns(tmp_path: Path) -> None:
     assert mapped[("call", "diagnose")] == 1.0
     assert mapped[("expert", "diagnose")] == 0.5  # no shares written: an equal split
     assert {s.step: s.mapped_abandon for s in report.steps}["fixed"] is None  # an outcome
-    kinds = {(b.team, b.via): b.bounces for b in report.bounces}
-    assert kinds == {("n1", "bill"): 1, ("n1", "*"): 1}
+    kinds = {(b.team, b.via, b.direct): (b.bounces, b.ratio) for b in report.bounces}
+    assert kinds == {
+        ("n1", "bill", True): (1, 0.5),  # one of the two n1 -> bill handoffs came straight back
+        ("n1", "n2", False): (1, 1.0),  # n1 -> bill -> n2 -> n1: the one n2 -> n1 handoff
+    }
     assert report.variants[0][1] == 1
 
 
@@ -155,7 +158,9 @@ def test_cli_text_json_and_errors(tmp_path: Path) -> None:
     log = _log(tmp_path, [["call", "diagnose", "billing-desk", "diagnose", "fixed"]])
     text = runner.invoke(app, ["mine", str(log), "--journey", str(journey)])
     assert text.exit_code == 0
-    assert ["n1", "bill", "1", "1", "100%", "100%"] in table_rows(text.stdout)
+    assert ["n1", "bill", "direct", "1", "1", "100%", "100% of n1 → bill"] in table_rows(
+        text.stdout
+    )
     document = json.loads(
         runner.invoke(app, ["mine", str(log), "-j", str(journey), "-f", "json"]).stdout
     )
@@ -224,7 +229,7 @@ def test_unknown_teams_in_the_log_are_noted_and_text_reads_well(tmp_path: Path) 
     assert report.notes and "`cobros`" in report.notes[0]
     assert mine(log, cyclemap.load(journey)).notes == ()  # the journey's own teams: nothing to say
     text = runner.invoke(app, ["mine", str(log), "-j", str(journey), "--team", "team"]).stdout
-    assert ["n1", "cobros", "1", "1", "100%", "100%"] in table_rows(text)
+    assert ["n1", "cobros", "direct", "1", "1", "100%", "100% of n1 → cobros"] in table_rows(text)
     assert "Note: the log's team column names teams" in text
     assert "1 event" not in text and "4 events, 1 case of journey" in text
 

@@ -286,7 +286,7 @@ def test_planted_ping_pong_is_recovered(simulated: Simulated) -> None:
     report = mine(simulated.log, cyclemap.load(simulated.journey))
     assert report.cases == CASES
     assert report.events == sum(len(path) for path in simulated.cases)
-    direct = {(b.team, b.via): b for b in report.bounces if b.via != "*"}
+    direct = {(b.team, b.via): b for b in report.bounces if b.direct}
     assert PING_PONG_TEAMS in direct
     bounce = direct[PING_PONG_TEAMS]
     expected = simulated.chain.bounce_probability()

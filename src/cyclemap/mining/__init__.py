@@ -115,15 +115,13 @@ def observed_overlay(report: MiningReport) -> Observed:
 
     return Observed(
         counts={(item.source, item.target): item.count for item in report.transitions},
-        bounced_teams=frozenset(
-            frozenset({bounce.team, bounce.via}) for bounce in report.bounces if bounce.via != "*"
-        ),
+        bounced_teams=frozenset(frozenset({bounce.team, bounce.via}) for bounce in report.bounces),
     )
 
 
 def bounce_rates(report: MiningReport) -> dict[tuple[str, str], float]:
     """Direct ping-pong ratio per (team, via) pair, for tests and callers."""
-    return {(b.team, b.via): b.ratio for b in report.bounces if b.via != "*"}
+    return {(b.team, b.via): b.ratio for b in report.bounces if b.direct}
 
 
 __all__: Sequence[str] = (

@@ -85,12 +85,14 @@ class ObservedBounce:
     team: str
     """The team customers come back to."""
     via: str
-    """The team they were sent to in between (direct: A -> B -> A); `*` for indirect."""
+    """The team they come back from: the one they were sent to (direct, A -> B -> A), or the
+    last of the others they went through (indirect, A -> B -> C -> A: C)."""
+    direct: bool
     bounces: int
     cases: int
     ratio: float
-    """Bounces over the handoffs from `team` to `via` (direct), or cases over all cases
-    (indirect)."""
+    """Direct: the share of the handoffs from `team` to `via` that come straight back.
+    Indirect: the share of the handoffs from `via` to `team` that are such returns."""
     case_share: float = 0.0
     """The cases that bounced so, over every case of the log."""
 

@@ -8,12 +8,13 @@ compute the same figures by construction, and a test checks they do.
 
 One pass sorts the events of each case by time (`ordered`): it carries the previous step, the
 gap since it, whether the event opens or closes its case, and whether it opens a run of one team
-(a handoff). A second, smaller sort numbers those runs (`runs`); a return to a team already left
-is a run whose team ran before: directly when it ran two runs ago (A -> B -> A), indirectly
-otherwise. Events at `success` outcomes take no part in runs: arriving at the success a team
-records is the end of the journey, not a bounce back to that team (as the `peloteo-loop` rule
-counts only loops that do not pass a success). Results are sorted in Python so both engines
-report in the same order.
+(a handoff). A second, smaller sort numbers those runs (`runs`), per case and per case and
+team; a return to a team already left is a run that is not its team's first in the case:
+direct when the team ran two runs before (A -> B -> A), indirect otherwise, and counted per
+pair of the team returned to and the team the customer came back from. Events at `success`
+outcomes take no part in runs: arriving at the success a team records is the end of the
+journey, not a bounce back to that team (as the `peloteo-loop` rule counts only loops that do
+not pass a success). Results are sorted in Python so both engines report in the same order.
 """
 
 from __future__ import annotations
@@ -104,14 +105,10 @@ MAPPED = """(
 )"""
 
 RUNS = """
-    SELECT case_id, team, LAG(team) OVER r AS before, LAG(team, 2) OVER r AS before2
+    SELECT case_id, team, LAG(team) OVER r AS before, LAG(team, 2) OVER r AS before2,
+           ROW_NUMBER() OVER (PARTITION BY case_id, team ORDER BY t, step) AS visit
     FROM ordered WHERE run_start
     WINDOW r AS (PARTITION BY case_id ORDER BY t, step, team)"""
-
-VISITS = """
-    SELECT case_id, team, COUNT(*) AS runs,
-           SUM(CASE WHEN before2 = team THEN 1 ELSE 0 END) AS direct
-    FROM runs GROUP BY case_id, team"""
 
 CHECKS = """
     SELECT COUNT(*), SUM(CASE WHEN t IS NULL THEN 1 ELSE 0 END),
@@ -130,22 +127,21 @@ TRANSITIONS = """
            percentile_cont(0.9) WITHIN GROUP (ORDER BY gap)
     FROM ordered WHERE previous IS NOT NULL GROUP BY previous, step"""
 
-DIRECT = """
-    SELECT team, before, COUNT(*), COUNT(DISTINCT case_id)
-    FROM runs WHERE before2 = team GROUP BY team, before"""
+RETURNS = """
+    SELECT team, before, CASE WHEN before2 = team THEN TRUE ELSE FALSE END AS direct,
+           COUNT(*), COUNT(DISTINCT case_id)
+    FROM runs WHERE visit > 1
+    GROUP BY team, before, CASE WHEN before2 = team THEN TRUE ELSE FALSE END"""
+
+BOUNCED = "SELECT DISTINCT case_id FROM runs WHERE visit > 1"
 
 CHANNELS = """
     SELECT step, channel, COUNT(*) FROM ordered WHERE channel IS NOT NULL GROUP BY step, channel"""
 
 HANDOFFS = "SELECT before, team, COUNT(*) FROM runs WHERE before IS NOT NULL GROUP BY before, team"
 
-INDIRECT = """
-    SELECT team, SUM(runs - 1 - direct), COUNT(*)
-    FROM visits WHERE runs - 1 - direct > 0 GROUP BY team"""
-
 VARIANTS = """
-    WITH bounced AS (SELECT DISTINCT case_id FROM visits WHERE runs > 1),
-    paths AS (
+    WITH paths AS (
         SELECT o.case_id, {path} AS variant
         FROM ordered o JOIN bounced b ON b.case_id = o.case_id
         GROUP BY o.case_id
@@ -217,8 +213,8 @@ def observe(
         _mapped_shares(journey),
     )
     engine.materialize("runs", RUNS)
-    engine.materialize("visits", VISITS)
     bounces = _bounces(engine, cases)
+    engine.materialize("bounced", BOUNCED)
     engine.drop("runs")  # the memory goes to the last query, the variants
     worst = tuple(
         (_shortened([names[step] for step in variant]), int(count))
@@ -243,7 +239,7 @@ def _notes(engine: Engine, journey: LoadedJourney, columns: Columns) -> tuple[st
     """What the reader should know about the log's own team and channel columns."""
     notes = []
     for kind, given, query, defined in (
-        ("team", columns.team, "SELECT DISTINCT team FROM visits", journey.teams),
+        ("team", columns.team, "SELECT DISTINCT team FROM ordered", journey.teams),
         ("channel", columns.channel, "SELECT DISTINCT channel FROM ordered", journey.channels),
     ):
         if not given:
@@ -325,20 +321,15 @@ def _bounces(engine: Engine, cases: int) -> tuple[ObservedBounce, ...]:
         ObservedBounce(
             printable(team),
             printable(via),
+            bool(direct),
             count,
             affected,
-            count / handoffs[(team, via)],
+            count / handoffs[(team, via) if direct else (via, team)],
             affected / cases,
         )
-        for team, via, count, affected in engine.rows(DIRECT)
+        for team, via, direct, count, affected in engine.rows(RETURNS)
     ]
-    found += [
-        ObservedBounce(
-            printable(team), "*", int(count), affected, affected / cases, affected / cases
-        )
-        for team, count, affected in engine.rows(INDIRECT)
-    ]
-    return tuple(sorted(found, key=lambda b: (-b.bounces, b.team, b.via)))
+    return tuple(sorted(found, key=lambda b: (-b.bounces, b.team, not b.direct, b.via)))
 
 
 def _check(engine: Engine, log: str, journey: LoadedJourney, source: str) -> None:

@@ -133,5 +133,5 @@ class SparkEngine:
     def close(self) -> None:
         for frame in self.cached.values():
             frame.unpersist()
-        for name in ("raw", "steps", "activity_map", "ordered", "runs", "visits"):
+        for name in ("raw", "steps", "activity_map", "ordered", "runs", "bounced"):
             self.spark.catalog.dropTempView(name)

@@ -27,10 +27,11 @@ def _beside(observed: float, mapped: float | None) -> Text:
     return Text(percent(mapped), style="bold yellow" if abs(observed - mapped) > GAP else "")
 
 
-def _table(title: str, *columns: str) -> Table:
+def _table(title: str, *columns: str, left: int = 2) -> Table:
+    """A table whose first `left` columns are text and the rest figures."""
     table = Table(title=title, title_justify="left", header_style="bold")
     for number, column in enumerate(columns):
-        table.add_column(column, justify="left" if number < 2 else "right")
+        table.add_column(column, justify="left" if number < left else "right")
     return table
 
 
@@ -77,14 +78,16 @@ def _abandonment(report: MiningReport) -> Table | None:
 
 
 def _bounce_row(bounce: ObservedBounce) -> tuple[str, ...]:
-    direct = bounce.via != "*"
+    team, via = clean(bounce.team), clean(bounce.via)
+    handoffs = f"{team} → {via}" if bounce.direct else f"{via} → {team}"
     return (
-        clean(bounce.team),
-        clean(bounce.via) if direct else "other teams",
+        team,
+        via,
+        "direct" if bounce.direct else "after other teams",
         customers(bounce.bounces),
         customers(bounce.cases),
         percent(bounce.case_share),
-        percent(bounce.ratio) if direct else "—",
+        f"{percent(bounce.ratio)} of {handoffs}",
     )
 
 
@@ -92,11 +95,13 @@ def _peloteo(report: MiningReport) -> Table:
     table = _table(
         "Peloteo observed (customers back at a team they had left)",
         "back to",
-        "via",
+        "from",
+        "how",
         "returns",
         "cases",
         "of all cases",
-        "of those handoffs",
+        "of the handoffs",
+        left=3,
     )
     for bounce in report.bounces:
         table.add_row(*_bounce_row(bounce))
