@@ -128,3 +128,30 @@ def test_rules_and_explain_know_the_log_rules() -> None:
     explained = runner.invoke(app, ["explain", "unmapped-transition"])
     assert explained.exit_code == 0
     assert "audit FILE --log LOG" in explained.stdout
+
+
+def test_diff_reports_the_conformance_findings_a_change_brings(tmp_path: Path) -> None:
+    """With --log and --diff, the map at the base revision is compared with the same log, so
+    only the disagreements the change brings are new, and those it settles are fixed."""
+    import subprocess
+
+    journey, log = _setup(tmp_path)
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    text = journey.read_text(encoding="utf-8")
+    text = text.replace(  # maps the path the log shows, and adds one nobody takes
+        "  - {id: fixed,",
+        "  - {id: callback, stage: s, team: n1, next: [{to: fixed}]}\n  - {id: fixed,",
+    ).replace("{to: expert, share: 0.1}]", "{to: expert, share: 0.1}, {to: call}]")
+    text = text.replace(
+        "{id: billing-desk, stage: s, team: bill, next: [{to: diagnose}, {to: expert}]}",
+        "{id: billing-desk, stage: s, team: bill, next: [{to: callback}, {to: expert}]}",
+    )
+    journey.write_text(text, encoding="utf-8")
+    result = audit([journey], log=log, diff="HEAD", select=list(LOG_RULE_NAMES))
+    assert result.problems == []
+    assert [(f.rule, f.steps) for f in result.findings] == [("unvisited-step", ("callback",))]
+    assert result.comparison is not None
+    assert [entry["rule"] for entry in result.comparison.fixed] == ["unmapped-transition"]

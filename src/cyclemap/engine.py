@@ -164,15 +164,18 @@ def journey_stats(journey: LoadedJourney, *, context_cost: float = 0.1, top: int
 
 
 def _with_conformance(
-    result: AuditResult, log: Path, columns: Columns | None, settings: Settings
+    result: AuditResult, log: Path, columns: Columns | None, settings: Settings, *, strict: bool
 ) -> AuditResult:
     """The result with the findings of comparing the one audited journey with `log`: the
-    selected ones, at their configured severity, except where a step allows them."""
+    selected ones, at their configured severity, except where a step allows them. Not
+    `strict` (an earlier revision), a journey that was not there or not valid is left as is."""
     from cyclemap.conformance import conformance_findings
     from cyclemap.mining import LogError, mine
 
     valid = [report for report in result.reports if report.valid and report.kind == "journey"]
     if len(valid) != 1:
+        if not strict:
+            return result
         raise LogError("--log compares one journey with its log: audit a single journey file")
     from cyclemap import load
 
@@ -296,20 +299,27 @@ def audit(
             report = replace(report, files=audit_links(report.files, settings))
         return to_result(report, settings=settings, audited=True, wins=wins)
 
-    result = run(targets, wins)
-    if log is not None:
+    def run_with_log(where: list[Path], wins: int = 0, *, earlier: bool = True) -> AuditResult:
+        """The audit, plus the conformance findings against `log` when one is given (at an
+        earlier revision too, so `--diff` tells which of them a change brought)."""
+        result = run(where, wins)
+        if log is None:
+            return result
         settings = apply_overrides(
-            load_settings(config, start=targets[0]), select=select, ignore=ignore
+            load_settings(config, start=where[0]), select=select, ignore=ignore
         )
-        if log_columns is None:
+        columns = log_columns
+        if columns is None:
             from cyclemap.mining import Columns
 
-            log_columns = Columns.configured(settings.mine)
-        result = _with_conformance(result, log, log_columns, settings)
+            columns = Columns.configured(settings.mine)
+        return _with_conformance(result, log, columns, settings, strict=not earlier)
+
+    result = run_with_log(targets, wins, earlier=False)
     if diff is not None:
         from cyclemap.baseline import compare, findings_at_revision
 
-        result = compare(result, findings_at_revision(diff, targets, run), f"git {diff}")
+        result = compare(result, findings_at_revision(diff, targets, run_with_log), f"git {diff}")
     elif baseline is not None:
         from cyclemap.baseline import compare, read_baseline
 
