@@ -345,3 +345,20 @@ def test_a_uri_needs_the_spark_engine(tmp_path: Path) -> None:
     result = runner.invoke(app, ["mine", "s3a://bucket/log.csv", "-j", str(journey)])
     assert result.exit_code == 1
     assert "give --engine spark for a URI" in result.stderr
+
+
+def test_timestamps_with_offsets_are_instants(tmp_path: Path) -> None:
+    """`10:00+02:00` is 08:00 UTC: it comes before `08:30Z`, half an hour earlier; times
+    without an offset are read as UTC."""
+    journey = _journey(tmp_path)
+    log = tmp_path / "zones.csv"
+    log.write_text(
+        "case_id,activity,timestamp\n"
+        "c1,diagnose,2024-05-01T08:30:00Z\n"
+        "c1,call,2024-05-01T10:00:00+02:00\n"
+        "c1,fixed,2024-05-01 08:45:00\n",
+        encoding="utf-8",
+    )
+    report = mine(log, cyclemap.load(journey))
+    gaps = {(t.source, t.target): t.median_seconds for t in report.transitions}
+    assert gaps == {("call", "diagnose"): 1800.0, ("diagnose", "fixed"): 900.0}

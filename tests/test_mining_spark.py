@@ -210,3 +210,23 @@ def test_spark_reads_a_uri(spark: Any, journey: Path, tmp_path: Path) -> None:
     _assert_same(mine(log, loaded), replace(from_uri, log=str(log)))
     with pytest.raises(LogError, match=r"unknown log format `\.json`"):
         mine("hdfs://cluster/logs/day.json", loaded, engine="spark", spark=spark)
+
+
+def test_offsets_mean_the_same_instant_on_both_engines(
+    spark: Any, journey: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "zones.csv"
+    log.write_text(
+        "case_id,activity,timestamp\n"
+        "c1,diagnose,2024-05-01T08:30:00Z\n"
+        "c1,call,2024-05-01T10:00:00+02:00\n"
+        "c1,fixed,2024-05-01 08:45:00\n",
+        encoding="utf-8",
+    )
+    loaded = cyclemap.load(journey)
+    duck = mine(log, loaded)
+    assert [(t.source, t.target) for t in duck.transitions] == [
+        ("call", "diagnose"),
+        ("diagnose", "fixed"),
+    ]
+    _assert_same(duck, mine(log, loaded, engine="spark", spark=spark))

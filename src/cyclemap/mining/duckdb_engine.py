@@ -10,9 +10,10 @@ from typing import Any
 from cyclemap.mining.figures import Columns, LogError
 from cyclemap.mining.queries import Dialect, Row, missing_columns
 
+# Through TIMESTAMPTZ so a written offset (`+02:00`, `Z`) counts; times without one are UTC.
 DIALECT = Dialect(
-    seconds="CASE WHEN isfinite(TRY_CAST({0} AS TIMESTAMP)) "
-    "THEN epoch(TRY_CAST({0} AS TIMESTAMP)) END",
+    seconds="CASE WHEN isfinite(TRY_CAST({0} AS TIMESTAMPTZ)) "
+    "THEN epoch(TRY_CAST({0} AS TIMESTAMPTZ)) END",
     ignore_nulls_lag="LAG({0} IGNORE NULLS) OVER {1}",
     path="list(o.step ORDER BY o.t, o.step)",
 )
@@ -54,6 +55,7 @@ class DuckDBEngine:
         self.connection = duckdb.connect()
         self.connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         self.connection.execute("SET preserve_insertion_order = false")
+        self.connection.execute("SET TimeZone = 'UTC'")  # as the Spark session: no DST jumps
         team = f"CAST({_identifier(columns.team)} AS VARCHAR)" if columns.team else "NULL"
         channel = f"CAST({_identifier(columns.channel)} AS VARCHAR)" if columns.channel else "NULL"
         try:
