@@ -362,3 +362,15 @@ def test_timestamps_with_offsets_are_instants(tmp_path: Path) -> None:
     report = mine(log, cyclemap.load(journey))
     gaps = {(t.source, t.target): t.median_seconds for t in report.transitions}
     assert gaps == {("call", "diagnose"): 1800.0, ("diagnose", "fixed"): 900.0}
+
+
+def test_text_report_lists_the_top_team_pairs_and_says_how_many_more() -> None:
+    from cyclemap.mining import MiningReport, ObservedBounce
+    from cyclemap.reporters import mine_text
+
+    bounces = tuple(
+        ObservedBounce(f"t{number}", "hub", True, 100 - number, 1, 0.5, 0.1) for number in range(25)
+    )
+    text = mine_text.render(MiningReport("log.csv", "j", 1, 1, (), (), (), bounces, ()))
+    assert "t19 " in text and "t20 " not in text
+    assert "… and 5 more team pairs (--format json lists all)" in text

@@ -14,6 +14,8 @@ from cyclemap.reporters.text import clean, console_for
 
 GAP = 0.10
 """Observed and mapped figures further apart than this are highlighted."""
+BOUNCE_ROWS = 20
+"""Team pairs shown, most returns first; `--format json` has them all."""
 
 
 def _cases(count: int) -> str:
@@ -103,8 +105,12 @@ def _peloteo(report: MiningReport) -> Table:
         "of the handoffs",
         left=3,
     )
-    for bounce in report.bounces:
+    for bounce in report.bounces[:BOUNCE_ROWS]:
         table.add_row(*_bounce_row(bounce))
+    hidden = len(report.bounces) - BOUNCE_ROWS
+    if hidden > 0:
+        table.caption = f"… and {customers(hidden)} more team pairs (--format json lists all)"
+        table.caption_justify = "left"
     return table
 
 
