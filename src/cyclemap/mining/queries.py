@@ -61,16 +61,17 @@ class Dialect:
 
 
 class Engine(Protocol):
-    """A SQL engine holding the log as the relation `raw(case_id, activity, ts, team)`.
+    """A SQL engine holding the log as the relation `raw(case_id, activity, ts, team, channel)`.
 
-    `case_id`, `activity` and `team` are strings; `ts` is what the log holds (text or a
-    timestamp); `team` is NULL when the log has no team column.
+    `case_id`, `activity`, `team` and `channel` are strings; `ts` is what the log holds (text
+    or a timestamp); `team` and `channel` are NULL when the log has no such column.
     """
 
     dialect: Dialect
 
     def table(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Row]) -> None:
-        """Register small Python data as a table; columns are (name, VARCHAR or INTEGER)."""
+        """Register small Python data as a table; columns are (name, VARCHAR, INTEGER or
+        BOOLEAN)."""
 
     def materialize(self, name: str, query: str) -> None:
         """Compute `query` once and keep it as `name` for the queries that follow."""
@@ -97,7 +98,7 @@ ORDERED = """
                     ELSE COALESCE(NULLIF(TRIM(r.team), ''), s.team) END AS team{inner_channel}
         FROM {events} r LEFT JOIN steps s ON s.step = r.activity
     ) e
-    WINDOW w AS (PARTITION BY e.case_id ORDER BY e.t, e.step, e.team)"""
+    WINDOW w AS (PARTITION BY e.case_id ORDER BY e.t, e.step, e.team NULLS FIRST)"""
 
 MAPPED = """(
     SELECT raw.case_id, COALESCE(m.step, raw.activity) AS activity, raw.ts, raw.team, raw.channel
