@@ -374,3 +374,28 @@ def test_text_report_lists_the_top_team_pairs_and_says_how_many_more() -> None:
     text = mine_text.render(MiningReport("log.csv", "j", 1, 1, (), (), (), bounces, ()))
     assert "t19 " in text and "t20 " not in text
     assert "… and 5 more team pairs (--format json lists all)" in text
+
+
+def test_markdown_report_keeps_log_text_inside_its_cells(tmp_path: Path) -> None:
+    import re
+
+    journey = _journey(tmp_path)
+    log = tmp_path / "teams.csv"
+    evil = "a|b <script>`x`"
+    with open(log, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["case_id", "activity", "timestamp", "team"])
+        writer.writerow(["c1", "call", "2024-01-01 10:00:00", "n1"])
+        writer.writerow(["c1", "billing-desk", "2024-01-01 10:05:00", evil])
+        writer.writerow(["c1", "diagnose", "2024-01-01 10:10:00", "n1"])
+    result = runner.invoke(
+        app, ["mine", str(log), "-j", str(journey), "--team", "team", "-f", "markdown"]
+    )
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    tables = [line for line in text.splitlines() if line.startswith("|")]
+    widths = {len(re.findall(r"(?<!\\)\|", line)) for line in tables if "a\\|b" in line}
+    header = next(line for line in tables if line.startswith("| back to"))
+    assert widths == {len(re.findall(r"(?<!\\)\|", header))}
+    assert "### Peloteo observed" in text and "> the log" in text

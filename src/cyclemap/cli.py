@@ -385,6 +385,12 @@ class StatsFormat(str, enum.Enum):
     json = "json"
 
 
+class MineFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 class MineEngine(str, enum.Enum):
     duckdb = "duckdb"
     spark = "spark"
@@ -488,8 +494,14 @@ def mine(
     ],
     journey: Annotated[Path, typer.Option("--journey", "-j", help="The journey file.")],
     output_format: Annotated[
-        StatsFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-    ] = StatsFormat.text,
+        MineFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (tables), json, or markdown (a job summary or a pull-request comment).",
+            case_sensitive=False,
+        ),
+    ] = MineFormat.text,
     output: OutputOption = None,
     case_column: Annotated[
         Optional[str], typer.Option("--case", help="Case id column (default: case_id).")
@@ -533,7 +545,7 @@ def mine(
     from cyclemap.errors import LoadError
     from cyclemap.mining import Columns, LogError
     from cyclemap.mining import mine as run_mining
-    from cyclemap.reporters import mine_json, mine_text
+    from cyclemap.reporters import mine_json, mine_markdown, mine_text
 
     try:
         loaded = load(journey)
@@ -592,8 +604,10 @@ def mine(
                 + "; remove them if customers no longer go that way",
                 err=True,
             )
-    if output_format is StatsFormat.json:
+    if output_format is MineFormat.json:
         text = mine_json.render(report)
+    elif output_format is MineFormat.markdown:
+        text = mine_markdown.render(report)
     else:
         text = mine_text.render(report, color=output is None and _color_for(sys.stdout))
     try:
