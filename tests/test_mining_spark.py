@@ -230,3 +230,23 @@ def test_offsets_mean_the_same_instant_on_both_engines(
         ("diagnose", "fixed"),
     ]
     _assert_same(duck, mine(log, loaded, engine="spark", spark=spark))
+
+
+@pytest.mark.parametrize(
+    ("name", "separator", "start"),
+    [("semi.csv", ";", ""), ("tabs.tsv", "\t", ""), ("bom.csv", ",", "\ufeff")],
+)
+def test_exports_with_other_separators_or_a_bom(
+    spark: Any, journey: Path, tmp_path: Path, name: str, separator: str, start: str
+) -> None:
+    rows = [["case_id", "activity", "timestamp"]] + [
+        [f"c{case}", step, f"2024-01-01 1{case}:0{minute}:00"]
+        for case in range(3)
+        for minute, step in enumerate(["call", "diagnose", "billing-desk", "diagnose", "fixed"])
+    ]
+    log = tmp_path / name
+    log.write_text(start + "\n".join(separator.join(row) for row in rows) + "\n", "utf-8")
+    loaded = cyclemap.load(journey)
+    duck = mine(log, loaded)
+    assert duck.cases == 3 and duck.bounces
+    _assert_same(duck, mine(log, loaded, engine="spark", spark=spark))

@@ -57,6 +57,22 @@ def _location(log: Path) -> str:
     return "file://" + escaped
 
 
+def _separator(log: Path | str) -> str:
+    """The field separator, from the header line where the file is local (DuckDB sniffs it
+    too: exports use `;` and tabs as often as commas)."""
+    fallback = "\t" if str(log).lower().endswith(".tsv") else ","
+    if not isinstance(log, Path):
+        return fallback
+    try:
+        with open(log, encoding="utf-8", errors="replace") as handle:
+            header = handle.readline(65536)
+    except OSError:
+        return fallback
+    counts = {separator: header.count(separator) for separator in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda separator: counts[separator])
+    return best if counts[best] else fallback
+
+
 def _column(name: str) -> Any:
     from pyspark.sql import functions
 
@@ -96,7 +112,8 @@ class SparkEngine:
         if suffix == ".parquet":
             frame = self.spark.read.parquet(location)
         else:
-            frame = self.spark.read.option("header", True).csv(location)
+            reader = self.spark.read.option("header", True).option("sep", _separator(log))
+            frame = reader.csv(location)
         missing = missing_columns(str(log), columns, frame.columns)
         if missing is not None:
             raise missing
