@@ -24,8 +24,25 @@ from cyclemap.cli import app
 from cyclemap.mining import Columns, LogError, MiningReport, mine
 
 pytest.importorskip("pyspark")
-if shutil.which("java") is None:
-    pytest.skip("Spark needs Java 17 or newer", allow_module_level=True)
+
+
+def _java_major() -> int:
+    """The major version of the `java` on the PATH (0 when there is none)."""
+    import re
+    import subprocess
+
+    if shutil.which("java") is None:
+        return 0
+    shown = subprocess.run(["java", "-version"], capture_output=True, text=True, check=False)
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', shown.stderr + shown.stdout)
+    if found is None:
+        return 0
+    major = int(found.group(1))
+    return int(found.group(2) or 0) if major == 1 else major  # "1.8" is Java 8
+
+
+if _java_major() < 17:
+    pytest.skip("Spark 4 needs Java 17 or newer", allow_module_level=True)
 
 JOURNEY = """\
     cyclemap: 1
