@@ -55,6 +55,8 @@ class DuckDBEngine:
         self.connection = duckdb.connect()
         self.connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         self.connection.execute("SET preserve_insertion_order = false")
+        # DuckDB draws its own progress bar on standard output past 2 s: not in a report.
+        self.connection.execute("SET enable_progress_bar = false")
         self.connection.execute("SET TimeZone = 'UTC'")  # as the Spark session: no DST jumps
         team = f"CAST({_identifier(columns.team)} AS VARCHAR)" if columns.team else "NULL"
         channel = f"CAST({_identifier(columns.channel)} AS VARCHAR)" if columns.channel else "NULL"
