@@ -329,7 +329,7 @@ def render(
                     log,
                     journeys[0],
                     Columns.configured(configured),
-                    engine=configured.engine if configured is not None else "duckdb",
+                    engine=configured.engine,
                 )
             )
         except LogError as error:
@@ -578,11 +578,7 @@ def mine(
         channel=channel_column or configured.channel,
     )
     try:
-        chosen = (
-            engine.value
-            if engine is not None
-            else (mine_settings.engine if mine_settings is not None else "duckdb")
-        )
+        chosen = engine.value if engine is not None else mine_settings.engine
         report = run_mining(log, loaded, columns, engine=chosen)
     except LogError as error:
         typer.echo(f"cyclemap: error: {error}", err=True)

@@ -80,8 +80,8 @@ class Settings:
     """The configuration file these settings came from, if any."""
     selection: Selection = field(default_factory=Selection)
     """Which files in folders are audited (`include`/`exclude`, relative to the config)."""
-    mine: MineFile | None = None
-    """How logs are read (`[mine]`), when configured."""
+    mine: MineFile = field(default_factory=MineFile)
+    """How logs are read (`[mine]`; its defaults when the configuration has none)."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -245,7 +245,7 @@ def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> 
         options=options,
         fail_on=config.fail_on or FailOn.ERROR,
         source=file,
-        mine=config.mine,
+        mine=config.mine or MineFile(),
         selection=Selection(
             include=tuple(config.include) if config.include is not None else Selection.include,
             exclude=tuple(config.exclude),

@@ -180,7 +180,7 @@ def _with_conformance(
     from cyclemap import load
 
     journey = load(Path(valid[0].file))
-    engine = settings.mine.engine if settings.mine is not None else "duckdb"
+    engine = settings.mine.engine
     allowances = _allowances(journey)
     extra = [
         replace(finding, severity=settings.severities.get(finding.rule, finding.severity))
@@ -288,7 +288,9 @@ def audit(
     targets = [Path(path) for path in paths] or [Path(".")]
     select, ignore = list(select), list(ignore)
 
-    def run(where: list[Path], wins: int = 0) -> AuditResult:
+    def run(where: list[Path], wins: int = 0, *, earlier: bool = True) -> AuditResult:
+        """The audit of `where`, plus the conformance findings against `log` when one is given
+        (at an earlier revision too, so `--diff` tells which of them a change brought)."""
         settings = load_settings(config, start=where[0])
         settings = apply_overrides(settings, select=select, ignore=ignore, fail_on=fail_on)
         work = functools.partial(check_and_audit, settings=settings, wins=wins)
@@ -297,17 +299,9 @@ def audit(
             from cyclemap.joined import audit_links
 
             report = replace(report, files=audit_links(report.files, settings))
-        return to_result(report, settings=settings, audited=True, wins=wins)
-
-    def run_with_log(where: list[Path], wins: int = 0, *, earlier: bool = True) -> AuditResult:
-        """The audit, plus the conformance findings against `log` when one is given (at an
-        earlier revision too, so `--diff` tells which of them a change brought)."""
-        result = run(where, wins)
+        result = to_result(report, settings=settings, audited=True, wins=wins)
         if log is None:
             return result
-        settings = apply_overrides(
-            load_settings(config, start=where[0]), select=select, ignore=ignore
-        )
         columns = log_columns
         if columns is None:
             from cyclemap.mining import Columns
@@ -315,11 +309,11 @@ def audit(
             columns = Columns.configured(settings.mine)
         return _with_conformance(result, log, columns, settings, strict=not earlier)
 
-    result = run_with_log(targets, wins, earlier=False)
+    result = run(targets, wins, earlier=False)
     if diff is not None:
         from cyclemap.baseline import compare, findings_at_revision
 
-        result = compare(result, findings_at_revision(diff, targets, run_with_log), f"git {diff}")
+        result = compare(result, findings_at_revision(diff, targets, run), f"git {diff}")
     elif baseline is not None:
         from cyclemap.baseline import compare, read_baseline
 
