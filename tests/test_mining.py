@@ -347,11 +347,9 @@ def test_a_uri_needs_the_spark_engine(tmp_path: Path) -> None:
     assert "give --engine spark for a URI" in result.stderr
 
 
-def test_timestamps_with_offsets_are_instants(tmp_path: Path) -> None:
-    """`10:00+02:00` is 08:00 UTC: it comes before `08:30Z`, half an hour earlier; times
-    without an offset are read as UTC."""
-    journey = _journey(tmp_path)
-    log = tmp_path / "zones.csv"
+def zones_log(folder: Path) -> Path:
+    """One case whose timestamps carry different UTC offsets, and one none."""
+    log = folder / "zones.csv"
     log.write_text(
         "case_id,activity,timestamp\n"
         "c1,diagnose,2024-05-01T08:30:00Z\n"
@@ -359,7 +357,14 @@ def test_timestamps_with_offsets_are_instants(tmp_path: Path) -> None:
         "c1,fixed,2024-05-01 08:45:00\n",
         encoding="utf-8",
     )
-    report = mine(log, cyclemap.load(journey))
+    return log
+
+
+def test_timestamps_with_offsets_are_instants(tmp_path: Path) -> None:
+    """`10:00+02:00` is 08:00 UTC: it comes before `08:30Z`, half an hour earlier; times
+    without an offset are read as UTC."""
+    journey = _journey(tmp_path)
+    report = mine(zones_log(tmp_path), cyclemap.load(journey))
     gaps = {(t.source, t.target): t.median_seconds for t in report.transitions}
     assert gaps == {("call", "diagnose"): 1800.0, ("diagnose", "fixed"): 900.0}
 

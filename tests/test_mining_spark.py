@@ -10,7 +10,6 @@ import csv
 import datetime
 import random
 import shutil
-import textwrap
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -22,6 +21,7 @@ from typer.testing import CliRunner
 import cyclemap
 from cyclemap.cli import app
 from cyclemap.mining import Columns, LogError, MiningReport, mine
+from tests.test_mining import _journey, zones_log
 
 pytest.importorskip("pyspark")
 
@@ -44,18 +44,6 @@ def _java_major() -> int:
 if _java_major() < 17:
     pytest.skip("Spark 4 needs Java 17 or newer", allow_module_level=True)
 
-JOURNEY = """\
-    cyclemap: 1
-    journey: {id: support, name: Soporte}
-    teams: {n1: {name: N1}, bill: {name: Billing}, n2: {name: N2}}
-    stages: [{id: s, name: S}]
-    steps:
-      - {id: call, stage: s, team: n1, entry: true, next: [{to: diagnose}]}
-      - {id: diagnose, stage: s, team: n1, next: [{to: fixed}, {to: billing-desk}, {to: expert}]}
-      - {id: billing-desk, stage: s, team: bill, next: [{to: diagnose}, {to: expert}]}
-      - {id: expert, stage: s, team: n2, next: [{to: diagnose}, {to: fixed}]}
-      - {id: fixed, stage: s, team: n1, outcome: success}
-    """
 STEPS = ["call", "diagnose", "billing-desk", "expert", "fixed"]
 
 
@@ -70,10 +58,7 @@ def spark() -> Iterator[Any]:
 
 @pytest.fixture()
 def journey(tmp_path: Path) -> Path:
-    (tmp_path / "cyclemap.toml").write_text("", encoding="utf-8")
-    path = tmp_path / "support.journey.yaml"
-    path.write_text(textwrap.dedent(JOURNEY), encoding="utf-8")
-    return path
+    return _journey(tmp_path)
 
 
 def _random_log(path: Path, seed: int, *, names: dict[str, str] | None = None) -> Path:
@@ -232,14 +217,7 @@ def test_spark_reads_a_uri(spark: Any, journey: Path, tmp_path: Path) -> None:
 def test_offsets_mean_the_same_instant_on_both_engines(
     spark: Any, journey: Path, tmp_path: Path
 ) -> None:
-    log = tmp_path / "zones.csv"
-    log.write_text(
-        "case_id,activity,timestamp\n"
-        "c1,diagnose,2024-05-01T08:30:00Z\n"
-        "c1,call,2024-05-01T10:00:00+02:00\n"
-        "c1,fixed,2024-05-01 08:45:00\n",
-        encoding="utf-8",
-    )
+    log = zones_log(tmp_path)
     loaded = cyclemap.load(journey)
     duck = mine(log, loaded)
     assert [(t.source, t.target) for t in duck.transitions] == [
