@@ -44,6 +44,15 @@ class Columns:
         )
 
 
+DISAGREEMENT = 0.10
+"""Observed and mapped figures further apart than this are the reports' highlights."""
+
+
+def disagrees(observed: float, mapped: float | None) -> bool:
+    """Whether the log contradicts the map: no such figure in the map, or far from it."""
+    return mapped is None or abs(observed - mapped) > DISAGREEMENT
+
+
 @dataclass(frozen=True)
 class ObservedTransition:
     source: str
@@ -96,6 +105,11 @@ class ObservedBounce:
     case_share: float = 0.0
     """The cases that bounced so, over every case of the log."""
 
+    @property
+    def handoff(self) -> tuple[str, str]:
+        """The (from, to) team pair whose handoffs `ratio` is a share of."""
+        return (self.team, self.via) if self.direct else (self.via, self.team)
+
 
 @dataclass(frozen=True)
 class MiningReport:
@@ -112,3 +126,16 @@ class MiningReport:
     notes: tuple[str, ...] = field(default=())
     channels: tuple[ObservedChannel, ...] = field(default=())
     """Events per step and channel, when the log has a channel column."""
+
+    def abandonment(self) -> tuple[ObservedStep, ...]:
+        """The steps that are not outcomes where the log or the map has customers leave."""
+        return tuple(
+            step
+            for step in self.steps
+            if step.mapped_abandon is not None and (step.abandon or step.mapped_abandon)
+        )
+
+    def channel_differences(self) -> tuple[ObservedChannel, ...]:
+        """Every channel of the steps where customers used one other than the map's."""
+        differing = {item.step for item in self.channels if not item.mapped}
+        return tuple(item for item in self.channels if item.step in differing)

@@ -325,7 +325,7 @@ def _bounces(engine: Engine, cases: int) -> tuple[ObservedBounce, ...]:
             bool(direct),
             count,
             affected,
-            count / handoffs[(team, via) if direct else (via, team)],
+            count / handoffs[(team, via) if direct else (via, team)],  # as `.handoff` says
             affected / cases,
         )
         for team, via, direct, count, affected in engine.rows(RETURNS)

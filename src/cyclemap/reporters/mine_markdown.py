@@ -8,22 +8,20 @@ out (`--format json` has them all).
 
 from __future__ import annotations
 
-from cyclemap.mining.figures import MiningReport
+from cyclemap.mining.figures import MiningReport, disagrees
 from cyclemap.numbers import customers, percent
 from cyclemap.reporters.markdown import code, escape
 from cyclemap.reporters.stats_text import duration_text
 
 ROWS = 100
 """Rows shown per table."""
-GAP = 0.10
-"""Observed and mapped figures further apart than this are shown in bold."""
 
 
 def _beside(observed: float, mapped: float | None) -> str:
     if mapped is None:
         return "**not mapped**"
     shown = percent(mapped)
-    return f"**{shown}**" if abs(observed - mapped) > GAP else shown
+    return f"**{shown}**" if disagrees(observed, mapped) else shown
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -59,11 +57,7 @@ def render(report: MiningReport) -> str:
             for item in report.transitions
         ],
     )
-    abandoning = [
-        step
-        for step in report.steps
-        if step.mapped_abandon is not None and (step.abandon or step.mapped_abandon)
-    ]
+    abandoning = report.abandonment()
     if abandoning:
         lines += ["### Abandonment", ""]
         lines += _table(
@@ -78,16 +72,12 @@ def render(report: MiningReport) -> str:
                 for step in abandoning
             ],
         )
-    differing = {item.step for item in report.channels if not item.mapped}
+    differing = report.channel_differences()
     if differing:
         lines += ["### Channels where the log differs from the map", ""]
         lines += _table(
             ["step", "channel", "share of the step's events"],
-            [
-                [code(item.step), escape(item.channel), percent(item.share)]
-                for item in report.channels
-                if item.step in differing
-            ],
+            [[code(item.step), escape(item.channel), percent(item.share)] for item in differing],
         )
     lines += ["### Peloteo observed", ""]
     if report.bounces:
@@ -101,13 +91,7 @@ def render(report: MiningReport) -> str:
                     customers(bounce.bounces),
                     customers(bounce.cases),
                     percent(bounce.case_share),
-                    percent(bounce.ratio)
-                    + " of "
-                    + escape(
-                        f"{bounce.team} → {bounce.via}"
-                        if bounce.direct
-                        else f"{bounce.via} → {bounce.team}"
-                    ),
+                    percent(bounce.ratio) + " of " + escape(" → ".join(bounce.handoff)),
                 ]
                 for bounce in report.bounces
             ],

@@ -7,13 +7,11 @@ import io
 from rich.table import Table
 from rich.text import Text
 
-from cyclemap.mining.figures import MiningReport, ObservedBounce
+from cyclemap.mining.figures import MiningReport, ObservedBounce, disagrees
 from cyclemap.numbers import customers, percent
 from cyclemap.reporters.stats_text import duration_text
 from cyclemap.reporters.text import clean, console_for
 
-GAP = 0.10
-"""Observed and mapped figures further apart than this are highlighted."""
 BOUNCE_ROWS = 20
 """Team pairs shown, most returns first; `--format json` has them all."""
 
@@ -26,7 +24,7 @@ def _beside(observed: float, mapped: float | None) -> Text:
     """The map's figure, highlighted where the log disagrees with it."""
     if mapped is None:
         return Text("not mapped", style="bold red")
-    return Text(percent(mapped), style="bold yellow" if abs(observed - mapped) > GAP else "")
+    return Text(percent(mapped), style="bold yellow" if disagrees(observed, mapped) else "")
 
 
 def _table(title: str, *columns: str, left: int = 2) -> Table:
@@ -62,34 +60,31 @@ def _transitions(report: MiningReport) -> Table:
 
 
 def _abandonment(report: MiningReport) -> Table | None:
-    rows = [step for step in report.steps if step.mapped_abandon is not None]
-    if not any(step.abandon or step.mapped_abandon for step in rows):
+    rows = report.abandonment()
+    if not rows:
         return None
     table = _table("Abandonment (cases ending at a step that is not an outcome)", "step")
     for column in ("visits", "observed", "map"):
         table.add_column(column, justify="right")
     for step in rows:
-        if step.abandon or step.mapped_abandon:
-            table.add_row(
-                clean(step.step),
-                customers(step.visits),
-                percent(step.abandon),
-                _beside(step.abandon, step.mapped_abandon),
-            )
+        table.add_row(
+            clean(step.step),
+            customers(step.visits),
+            percent(step.abandon),
+            _beside(step.abandon, step.mapped_abandon),
+        )
     return table
 
 
 def _bounce_row(bounce: ObservedBounce) -> tuple[str, ...]:
-    team, via = clean(bounce.team), clean(bounce.via)
-    handoffs = f"{team} → {via}" if bounce.direct else f"{via} → {team}"
     return (
-        team,
-        via,
+        clean(bounce.team),
+        clean(bounce.via),
         "direct" if bounce.direct else "after other teams",
         customers(bounce.bounces),
         customers(bounce.cases),
         percent(bounce.case_share),
-        f"{percent(bounce.ratio)} of {handoffs}",
+        f"{percent(bounce.ratio)} of {' → '.join(map(clean, bounce.handoff))}",
     )
 
 
@@ -116,15 +111,14 @@ def _peloteo(report: MiningReport) -> Table:
 
 def _channels(report: MiningReport) -> Table | None:
     """Only the steps where customers used a channel other than the map's."""
-    differing = {item.step for item in report.channels if not item.mapped}
-    if not differing:
+    rows = report.channel_differences()
+    if not rows:
         return None
     table = _table("Channels where the log differs from the map", "step", "channel")
     table.add_column("share of the step's events", justify="right")
-    for item in report.channels:
-        if item.step in differing:
-            channel = Text(clean(item.channel), style="" if item.mapped else "bold yellow")
-            table.add_row(clean(item.step), channel, percent(item.share))
+    for item in rows:
+        channel = Text(clean(item.channel), style="" if item.mapped else "bold yellow")
+        table.add_row(clean(item.step), channel, percent(item.share))
     return table
 
 
