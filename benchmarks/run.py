@@ -170,7 +170,7 @@ def main() -> None:
             print(f"| ratio cyclemap / yamllint | {ratio:.2f} |")
         print("\n| steps | render svg | overview (--collapse stage) |")
         print("| ---: | ---: | ---: |")
-        for size in [100, 1_000] + ([5_000] if options.full else []):
+        for size in [100, 400, 1_000] + ([5_000] if options.full else []):
             path = Path(folder, f"r{size}.journey.yaml")
             path.write_text(journey_text(size), encoding="utf-8")
             print(

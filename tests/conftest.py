@@ -10,7 +10,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
-SHARED = REPO.parent / "shared"
+SARIF_SCHEMA = REPO / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json"
+"""The official SARIF 2.1.0 schema, vendored with its source and licence beside it."""
 
 MINIMAL_JOURNEY = """\
     cyclemap: 1

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from cyclemap.cli import app
 from cyclemap.engine import audit
 from cyclemap.rules import LOG_RULE_NAMES
-from tests.conftest import SHARED
+from tests.conftest import SARIF_SCHEMA
 from tests.test_mining import JOURNEY
 
 runner = CliRunner()
@@ -63,7 +63,7 @@ def test_conformance_findings_appear_in_every_format(tmp_path: Path, output_form
     assert result.exit_code == 0, result.output
     assert "unmapped-transition" in result.stdout
     if output_format == "sarif":
-        schema = json.loads((SHARED / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
+        schema = json.loads(SARIF_SCHEMA.read_text("utf-8"))
         jsonschema.validate(json.loads(result.stdout), schema)
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cyclemap.cli import app
+
+pytestmark = pytest.mark.slow  # hypothesis fuzzing
 
 runner = CliRunner()
 FUZZ = settings(

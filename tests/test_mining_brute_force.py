@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 import cyclemap
 from cyclemap.mining import Columns, mine
 
+pytestmark = pytest.mark.slow  # hypothesis against brute force
+
 JOURNEY = """\
     cyclemap: 1
     journey: {id: support, name: Support}

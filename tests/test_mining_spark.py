@@ -23,6 +23,8 @@ from cyclemap.cli import app
 from cyclemap.mining import Columns, LogError, MiningReport, mine
 from tests.test_mining import _journey, zones_log
 
+pytestmark = pytest.mark.slow  # starts a local Spark session (Java)
+
 pytest.importorskip("pyspark")
 
 

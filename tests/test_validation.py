@@ -1,4 +1,4 @@
-"""FORMAT.md "Validity": one invalid fixture per rule, each with its exact problems.
+"""The format's validity rules: one invalid fixture per rule, each with its exact problems.
 
 The fixtures live in `tests/fixtures/validity/`, named for what they show; each changes
 `clean.journey.yaml` in one place. `EXPECTED` is the whole table: a fixture without a row fails

@@ -317,6 +317,44 @@ def test_deep_nesting_fails_fast_with_a_clear_message(text: str, line: int, colu
     )
 
 
+class _RefusingLoader:
+    """Stands in for a libyaml build that refuses deep flow nesting itself, in its own words."""
+
+    def __init__(self, text: str) -> None:
+        self.mark = yaml.Mark("<unicode string>", 1000, 0, 1000, None, None)
+
+    def get_event(self) -> None:
+        raise yaml.scanner.ScannerError(
+            "while increasing flow level", self.mark, "exceeded maximum nesting depth", self.mark
+        )
+
+    def dispose(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("c_parser_refuses", [False, True])
+def test_deep_nesting_message_is_the_same_whoever_notices_first(
+    monkeypatch: pytest.MonkeyPatch, c_parser_refuses: bool
+) -> None:
+    """Whether the installed libyaml stops deep flow nesting itself or lets it stream to the
+    depth check, the person reads one message, at the place this file passed its limit, and
+    never that a closed bracket is unclosed."""
+    if c_parser_refuses:
+        monkeypatch.setattr("cyclemap.loading.yaml_nodes._EventLoader", _RefusingLoader)
+        monkeypatch.setattr("cyclemap.loading.yaml_nodes.C_PARSER", True)
+    text = "[" * 5_000 + "]" * 5_000
+    assert refused(text) == (
+        0,
+        MAX_DEPTH,
+        f"the document is nested more than {MAX_DEPTH} levels deep",
+    )
+
+
+def test_other_syntax_errors_of_the_c_parser_pass_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(yaml.YAMLError):
+        compose("a: [1, 2\n")
+
+
 def test_second_document_refused() -> None:
     assert refused("a: 1\n---\nb: 2\n") == (1, 0, "the file holds more than one YAML document")
 

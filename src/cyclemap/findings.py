@@ -70,7 +70,7 @@ class Finding:
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON form: exactly the keys PRODUCT.md fixes, in that order."""
+        """The JSON form: exactly the documented keys, in that order."""
         return {
             "rule": self.rule,
             "severity": self.severity.value,

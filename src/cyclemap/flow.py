@@ -7,9 +7,9 @@ step with no way forward (stuck, which `dead-end` reports). Probabilities come f
 and the normalised shares. The expected visits `v` from an entry solve `(I - Qᵀ) v = e`, with
 sparse linear algebra and no loop over pairs of states; every figure follows from `v`.
 
-What-if ranking ("quick wins", the seeds' "ganancias tempranas"): halve a step's abandonment;
-break a peloteo loop by removing its returning transition (its share goes to the step's other
-transitions); restore context on a `context: lost` handoff, modelled as removing
+What-if ranking ("quick wins", "ganancias tempranas" to Spanish-speaking service teams): halve a
+step's abandonment; break a peloteo loop by removing its returning transition (its share goes to
+the step's other transitions); restore context on a `context: lost` handoff, modelled as removing
 `context_cost` of abandonment at the target for the customers arriving through that handoff.
 Candidates are screened with a first-order estimate, then the best are re-solved exactly and
 ranked by extra successful customers per period (or success probability without volumes).

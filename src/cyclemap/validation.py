@@ -1,4 +1,4 @@
-"""The checks of FORMAT.md "Validity" that need the whole document: references and uniqueness.
+"""The validity checks that need the whole document: references and uniqueness.
 
 They run on whatever parts of the document are well-formed, so one misspelt field does not hide
 a broken reference elsewhere; ids of malformed items still count as defined, so a broken step

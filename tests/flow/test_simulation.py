@@ -13,8 +13,8 @@ Tolerance: every estimate must lie within 4 standard errors of the analytic valu
 ending's probability `p` the standard error is the binomial `sqrt(p (1 - p) / N)` with the
 analytic `p`; for means (visits, steps, handoffs, seconds) it is the sample standard deviation
 over `sqrt(N)`, floored for rarely visited steps at the Bernoulli variance `m (1 - m)` of the
-analytic mean `m`. About 600 comparisons are made at 4 standard errors; the seeds are fixed,
-so the outcome is deterministic.
+analytic mean `m`. About 600 comparisons are made at 4 standard errors; the random seeds are
+fixed, so the outcome is deterministic.
 """
 
 from __future__ import annotations

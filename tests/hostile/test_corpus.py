@@ -206,6 +206,7 @@ def _run(arguments: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # one subprocess per case
 @pytest.mark.parametrize(
     ("name", "write", "code", "fragment"), CASES, ids=[case[0] for case in CASES]
 )

@@ -40,8 +40,30 @@ def test_json_and_sarif_parse(journey: Path) -> None:
     assert sarif["runs"][0]["results"]
 
 
-def test_junit_parses(journey: Path) -> None:
-    ElementTree.fromstring(_report(journey, "junit").encode("utf-8"))
+def _report_failing_on(journey: Path, output_format: str, fail_on: str) -> str:
+    result = runner.invoke(app, ["audit", str(journey), "-f", output_format, "--fail-on", fail_on])
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+def test_junit_carries_every_finding_with_its_text_intact(journey: Path) -> None:
+    """Not only parseable: each finding's message comes back out of the XML exactly, hostile
+    names included, and the counts a dashboard shows agree with the testcases."""
+    root = ElementTree.fromstring(_report_failing_on(journey, "junit", "warning").encode("utf-8"))
+    findings = json.loads(_report(journey, "json"))["findings"]
+    assert findings
+    carried = " ".join(
+        " ".join([element.text or "", *element.attrib.values()]) for element in root.iter()
+    )
+    for finding in findings:
+        assert finding["message"] in carried, finding["message"]
+    suites = list(root.iter("testsuite"))
+    assert suites
+    for suite in suites:
+        cases = suite.findall("testcase")
+        assert int(suite.attrib["tests"]) == len(cases)
+        failing = [case for case in cases if case.find("failure") is not None]
+        assert int(suite.attrib["failures"]) == len(failing) > 0
 
 
 def test_github_annotations_cannot_start_commands(journey: Path) -> None:

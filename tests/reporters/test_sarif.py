@@ -14,6 +14,7 @@ from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Severity
 from cyclemap.reporters import ReportOptions, render, sarif
 from cyclemap.rules import registry
+from tests.conftest import SARIF_SCHEMA
 from tests.reporters.conftest import (
     BROKEN_JOURNEY,
     HOSTILE,
@@ -23,9 +24,6 @@ from tests.reporters.conftest import (
     write_journey,
 )
 
-SCHEMA_PATH = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "sarif-schema-2.1.0.json"
-)
 URI = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 
 ORPHAN_JOURNEY = """\
@@ -42,11 +40,9 @@ ORPHAN_COLUMN = ORPHAN_JOURNEY.splitlines()[4].strip().index("{id: orphan") + 1
 
 @pytest.fixture(scope="module")
 def validator() -> Any:
-    if not SCHEMA_PATH.is_file():
-        pytest.skip(f"the SARIF 2.1.0 schema is not at {SCHEMA_PATH}")
     from jsonschema.validators import Draft7Validator, validator_for
 
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     # The file declares draft-04; both drafts read the keywords it uses the same way.
     cls = validator_for(schema, default=Draft7Validator)
     cls.check_schema(schema)

@@ -27,6 +27,8 @@ from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.loading import LoadedJourney, load_journey
 
+pytestmark = pytest.mark.slow  # hypothesis against brute force
+
 TEAMS = ("support", "billing", "sales")
 RULES = ("peloteo-loop", "dead-end", "unreachable-step")
 

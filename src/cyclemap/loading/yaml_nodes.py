@@ -197,15 +197,33 @@ def compose(text: str) -> Node | None:
     """Build the node tree of a one-document YAML text; None when the document is empty.
 
     Raises `NodeError` for anything refused here and lets `yaml.YAMLError` through for syntax
-    errors, which the caller turns into positioned problems. This loop runs once per YAML event
-    (tens per step), so it is written for speed: the common scalar case comes first.
+    errors, which the caller turns into positioned problems.
     """
+    try:
+        return _compose(text, _EventLoader)
+    except yaml.YAMLError as error:
+        if not (C_PARSER and _is_nesting_refusal(error)):
+            raise
+    # Newer libyaml builds refuse deep flow nesting themselves, while scanning ahead and before
+    # any event for the nested collections reaches the depth check below, and say so in their
+    # own words at their own (much deeper) limit. The pure-Python parser streams the same
+    # events without that limit, so the depth check fires where this file passed its own limit.
+    return _compose(text, yaml.SafeLoader)
+
+
+def _is_nesting_refusal(error: yaml.YAMLError) -> bool:
+    return "nesting depth" in str(getattr(error, "problem", "") or "")
+
+
+def _compose(text: str, loader_class: type[Any]) -> Node | None:
+    """`compose` with the given event source. This loop runs once per YAML event (tens per
+    step), so it is written for speed: the common scalar case comes first."""
     root: Node | None = None
     documents = 0
     # The open collections; for each mapping, the key waiting for its value (None if none).
     stack: list[MappingNode | SequenceNode] = []
     pending: list[ScalarNode | None] = []
-    loader = _EventLoader(text)
+    loader = loader_class(text)
     budget = MAX_EVENTS
     try:
         while True:

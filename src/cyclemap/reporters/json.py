@@ -1,6 +1,6 @@
 """The report for machines: stable keys, stable order, the same bytes for the same input.
 
-`validate` writes `{"files", "errors"}`; `audit` adds `findings` (keys as PRODUCT.md fixes them)
+`validate` writes `{"files", "errors"}`; `audit` adds `findings` (the fixed keys of a finding)
 and a `summary`. Unreadable paths are errors with line and column 0.
 """
 

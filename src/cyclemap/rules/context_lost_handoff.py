@@ -2,8 +2,8 @@
 
 When a case moves from one team to another and the history does not travel with it
 (`context: lost`), the customer repeats who they are and what happened: the most resented part
-of being passed around, and the reason the seeds insist on one version of the truth that every
-team can see.
+of being passed around, and the reason service teams aim for one version of the truth that
+every team can see.
 
 Bad:
 

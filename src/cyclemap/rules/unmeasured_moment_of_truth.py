@@ -1,7 +1,7 @@
 """unmeasured-moment-of-truth: a moment of truth with no measure.
 
-A moment of truth that is not measured is one nobody will know is failing. The seeds' cycle ends
-with satisfaction surveys for a reason: give each moment a `measure` with the `metric` (csat,
+A moment of truth that is not measured is one nobody will know is failing. The service cycle
+ends with satisfaction surveys for a reason: give each moment a `measure` with the `metric` (csat,
 nps, ces, waiting time, first-contact resolution), its `target`, and where the figure comes
 from (`survey`).
 
