@@ -243,8 +243,8 @@ def test_unknown_key_without_a_close_match_lists_the_known_fields(tmp_path: Path
     assert (problem.line, problem.column, problem.path) == (11, 5, "steps[0].colour")
     assert problem.message == "`colour` is not a field of a step"
     assert problem.hint == (
-        "known fields: abandon, allow, channel, description, duration, entry, id, "
-        "moment_of_truth, name, next, outcome, score, stage, team"
+        "known fields: abandon, allow, backstage, channel, description, duration, entry, id, "
+        "moment_of_truth, name, next, opportunities, outcome, pain_points, score, stage, team"
     )
 
 

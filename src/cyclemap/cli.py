@@ -235,6 +235,11 @@ class GroupChoice(str, enum.Enum):
     channel = "channel"
 
 
+class LaneChoice(str, enum.Enum):
+    team = "team"
+    channel = "channel"
+
+
 class CollapseChoice(str, enum.Enum):
     stage = "stage"
     team = "team"
@@ -255,9 +260,24 @@ def render(
             "Default: beside each journey, with the format's suffix.",
         ),
     ] = None,
+    lanes: Annotated[
+        LaneChoice,
+        typer.Option("--lanes", help="Blueprint lanes: one per team or per channel."),
+    ] = LaneChoice.team,
     by: Annotated[
-        GroupChoice, typer.Option("--by", help="Swimlanes by stage, team or channel.")
-    ] = GroupChoice.stage,
+        Optional[GroupChoice],
+        typer.Option("--by", hidden=True, help="Replaced by --lanes (team or channel)."),
+    ] = None,
+    width: Annotated[
+        Optional[int],
+        typer.Option(
+            "--width",
+            min=200,
+            max=20000,
+            help="Width in pixels for png (svg and pdf: at 96 pixels to the inch), e.g. 1920 "
+            "for a slide.",
+        ),
+    ] = None,
     collapse: Annotated[
         Optional[CollapseChoice],
         typer.Option("--collapse", help="Overview: one box per stage or team, arrows by flow."),
@@ -303,8 +323,17 @@ def render(
             f"cyclemap: error: {output} must be an existing folder to hold several maps", err=True
         )
         raise typer.Exit(2)
+    if by is not None:
+        if by is GroupChoice.stage:
+            typer.echo(
+                "note: --by is replaced by --lanes: stages are always the map's columns", err=True
+            )
+        else:
+            typer.echo(f"note: --by is replaced by --lanes; drawing --lanes {by.value}", err=True)
+            lanes = LaneChoice(by.value)
     options = RenderOptions(
-        by=by.value,
+        lanes=lanes.value,
+        width=width,
         collapse=collapse.value if collapse is not None else None,
         findings=not no_findings,
         timeout=timeout,

@@ -315,6 +315,18 @@ class Step(_Strict):
     """A critical moment that shapes the customer's opinion."""
     outcome: Optional[Literal[OUTCOMES]] = None  # type: ignore[valid-type]
     """Ends a customer's path: success, failure or abandoned."""
+    backstage: bool = False
+    """`true` for work the customer does not see (a review, a back-office check): the map
+    draws it below the line of visibility, and handoffs and bouncing count what the customer
+    sees."""
+    pain_points: list[Text] = Field(
+        default_factory=list, examples=[["La línea suena ocupada en horas pico"]]
+    )
+    """What hurts the customer here, for people: numbered on the map, listed under it."""
+    opportunities: list[Text] = Field(
+        default_factory=list, examples=[["Devolver la llamada en vez de dejar en espera"]]
+    )
+    """Ideas to improve this step, for people: numbered on the map, listed under it."""
     next: list[Transition] = Field(default_factory=list)
     """Where customers go from here."""
     allow: dict[str, Reason] = Field(default_factory=dict)

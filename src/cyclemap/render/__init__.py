@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cyclemap.findings import Finding
+from cyclemap.graph import JourneyGraph
 from cyclemap.loading import LoadedJourney
 from cyclemap.render.layout import RenderError
+from cyclemap.render.blueprint import Lanes
 from cyclemap.render.view import Collapse, GroupBy, Observed
 
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "mermaid-journey", "html")
@@ -32,10 +34,15 @@ __all__ = ["FORMATS", "RenderError", "RenderOptions", "Rendered", "render_journe
 
 @dataclass(frozen=True)
 class RenderOptions:
-    by: GroupBy = "stage"
+    lanes: Lanes = "team"
+    """Blueprint lanes: one per team (default) or per channel."""
     collapse: Collapse | None = None
     findings: bool = True
     timeout: float = DEFAULT_TIMEOUT
+    width: int | None = None
+    """Width in pixels of png (at 96 pixels to the inch for svg and pdf); None: natural size."""
+    by: GroupBy = "stage"
+    """Subgraphs of the Mermaid flowchart."""
 
 
 @dataclass(frozen=True)
@@ -54,9 +61,6 @@ def render_journey(
 ) -> Rendered:
     """The map of one valid journey in `output_format` (one of `FORMATS`); `observed` (from
     `cyclemap.mining.observed_overlay`) draws what a log saw over it."""
-    from cyclemap.graph import JourneyGraph
-    from cyclemap.render.view import build_view
-
     options = options or RenderOptions()
     if output_format not in FORMATS:
         raise RenderError(
@@ -83,24 +87,54 @@ def render_journey(
         return Rendered(to_mermaid_journey(graph).encode("utf-8"), notes)
     if findings is None:
         findings = _findings(journey) if options.findings else []
+    if output_format == "mermaid" or options.collapse is not None:
+        return _flowchart(graph, output_format, options, findings, observed)
+    from cyclemap.render.blueprint import build_blueprint
+    from cyclemap.render.blueprint_dot import add_titles, to_blueprint_dot
+    from cyclemap.render.layout import run_dot
+
+    blueprint = build_blueprint(graph, findings, lanes_by=options.lanes, observed=observed)
+    source = to_blueprint_dot(blueprint, findings=options.findings, width=options.width)
+    if output_format == "dot":
+        return Rendered(source.encode("utf-8"))
+    drawn_as = "svg" if output_format == "html" else output_format
+    data = run_dot(source, drawn_as, timeout=options.timeout, positioned=True)
+    if drawn_as == "svg":
+        data = add_titles(data, blueprint)
+    if output_format == "html":
+        from cyclemap.render.html import to_html
+
+        shown = findings if options.findings else None
+        return Rendered(to_html(graph, blueprint, data, shown).encode("utf-8"))
+    return Rendered(data)
+
+
+def _flowchart(
+    graph: JourneyGraph,
+    output_format: str,
+    options: RenderOptions,
+    findings: list[Finding],
+    observed: Observed | None,
+) -> Rendered:
+    """The Mermaid flowchart, and the `--collapse` overviews laid out by Graphviz's dot."""
+    from cyclemap.render.view import build_view
+
     view = build_view(graph, findings, by=options.by, collapse=options.collapse, observed=observed)
     if output_format == "mermaid":
         from cyclemap.render.mermaid import to_mermaid
 
         return Rendered(to_mermaid(view, findings=options.findings).encode("utf-8"))
     from cyclemap.render.dot import to_dot
+    from cyclemap.render.layout import run_dot
 
     source = to_dot(view, findings=options.findings)
     if output_format == "dot":
         return Rendered(source.encode("utf-8"))
-    from cyclemap.render.layout import run_dot
-
     if output_format == "html":
-        from cyclemap.render.html import to_html
+        from cyclemap.render.html import overview_html
 
         svg = run_dot(source, "svg", timeout=options.timeout)
-        shown = findings if options.findings else None
-        return Rendered(to_html(graph, svg, shown).encode("utf-8"))
+        return Rendered(overview_html(graph, svg).encode("utf-8"))
     return Rendered(run_dot(source, output_format, timeout=options.timeout))
 
 

@@ -25,12 +25,17 @@ def dot_program() -> str:
     return found
 
 
-def run_dot(source: str, output_format: str, *, timeout: float) -> bytes:
-    """Lay out and draw DOT `source` as svg, png or pdf within `timeout` seconds."""
+def run_dot(
+    source: str, output_format: str, *, timeout: float, positioned: bool = False
+) -> bytes:
+    """Lay out and draw DOT `source` as svg, png or pdf within `timeout` seconds; with
+    `positioned`, every position is in the source already and Graphviz only draws
+    (`neato -n2`)."""
     program = dot_program()
+    arguments = [program, "-Kneato", "-n2"] if positioned else [program]
     try:
         completed = subprocess.run(
-            [program, f"-T{output_format}"],
+            [*arguments, f"-T{output_format}"],
             input=source.encode("utf-8"),
             capture_output=True,
             timeout=timeout,

@@ -1,0 +1,880 @@
+"""The journey as a service blueprint, laid out by cyclemap: the drawing with coordinates.
+
+Stages are columns, in their order, each under a header with the customers who reach it and
+those lost there. Lanes are rows: one per team (or channel) the customer deals with, above the
+line of visibility, and one per team doing backstage work, below it. Each step is a box in its
+(stage, lane) cell (`grid`), each transition an orthogonal arrow routed in the gaps between
+boxes (`routing`). Above the lanes, the emotion curve plots each scored step's `score` at its
+column, joined along the most likely way from the main entry to success.
+
+Everything is placed here, in points with y downwards, so the drawing is the same bytes for the
+same journey and costs O(n log n); the Graphviz target (`blueprint_dot`) only draws it. Text
+shown is shortened to fit its box; the full text goes into tooltips.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cyclemap.findings import Finding
+from cyclemap.graph import JourneyGraph
+from cyclemap.numbers import customers, percent
+from cyclemap.render.grid import GridItem, place
+from cyclemap.render.routing import Arrow, Frame, RoutePlan
+from cyclemap.render.text_metrics import ellipsize, text_width, wrap
+
+Lanes = Literal["team", "channel"]
+Point = tuple[float, float]
+
+# Sizes in points.
+BOX_WIDTH = 172.0
+BOX_HEIGHT = 74.0
+NAME_SIZE = 10.5
+SMALL_SIZE = 8.5
+LABEL_SIZE = 8.0
+PADDING = 7.0
+LANE_HEADER = 132.0
+STAGE_HEADER = 48.0
+EMOTION_BAND = 92.0
+TITLE_SIZE = 19.0
+MARGIN = 18.0
+MIN_COLUMN_GAP = 22.0
+MIN_ROW_GAP = 14.0
+LANE_PADDING = 10.0
+VISIBILITY_ROOM = 22.0
+MARKER = 13.0
+
+# Colour-blind-safe pale fills for teams (Paul Tol's "pale" scheme, then his "light" scheme
+# lightened so black text stays readable): no outcome or finding is ever shown by a fill, so a
+# team's colour cannot be mistaken for one.
+TEAM_FILLS = (
+    "#bbccee",
+    "#cceeff",
+    "#ccddaa",
+    "#eeeebb",
+    "#ffcccc",
+    "#dddddd",
+    "#add0ee",
+    "#8fd6c2",
+    "#d6e085",
+    "#f5b8a3",
+    "#ffccd6",
+    "#f5ebb8",
+)
+NO_LANE_FILL = "#f2f2f2"
+FINDING = "#c62828"
+SUCCESS = "#1b5e20"
+ENDED = "#37474f"
+MOMENT = "#e65100"
+PAIN = "#b71c1c"
+OPPORTUNITY = "#1b5e20"
+HANDOFF = "#455a64"
+ARROW = "#37474f"
+LANE_SHADES = ("#f7f8fa", "#ffffff")
+BACKSTAGE_SHADES = ("#eef0f3", "#f6f7f9")
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.height
+
+    @property
+    def centre(self) -> Point:
+        return (self.x + self.width / 2, self.y + self.height / 2)
+
+    def overlaps(self, other: Rect, gap: float = 0.0) -> bool:
+        return (
+            self.x < other.right + gap
+            and other.x < self.right + gap
+            and self.y < other.bottom + gap
+            and other.y < self.bottom + gap
+        )
+
+
+@dataclass(frozen=True)
+class Box:
+    """A step (or a step of another journey, `kind == "link"`)."""
+
+    hook: str
+    """`step-N`, N its 0-based position in the file; `link-N` for other journeys' steps."""
+    rect: Rect
+    name: tuple[str, ...]
+    detail: str
+    figures: str
+    kind: str
+    """step, entry, success, failure, abandoned or link."""
+    fill: str
+    backstage: bool
+    moment_of_truth: bool
+    marks: frozenset[str]
+    tooltip: str
+    pain_points: tuple[int, ...] = ()
+    opportunities: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Line:
+    """A transition."""
+
+    hook: str
+    """`t-I-J`: the file positions of its source and target."""
+    source: str
+    target: str
+    points: tuple[Point, ...]
+    label: str
+    label_at: Point | None
+    handoff: bool
+    context_lost: bool
+    peloteo: bool
+    tooltip: str
+    weight: float | None = None
+    """0..1 share of the busiest observed traffic (a log overlay), else None."""
+
+
+@dataclass(frozen=True)
+class Band:
+    """A lane (or a stage column header)."""
+
+    rect: Rect
+    title: tuple[str, ...]
+    subtitle: str
+    fill: str
+    backstage: bool = False
+    tooltip: str = ""
+
+
+@dataclass(frozen=True)
+class EmotionPoint:
+    at: Point
+    score: int
+    step: str
+    """The step's hook."""
+    on_path: bool
+    moment_of_truth: bool
+
+
+@dataclass(frozen=True)
+class Emotion:
+    band: Rect
+    points: tuple[EmotionPoint, ...]
+    path: tuple[Point, ...]
+    unscored: int
+    """Steps without a score, left out of the curve."""
+
+    def y_of(self, score: float) -> float:
+        return self.band.bottom - 12 - (score - 1) / 4 * (self.band.height - 24)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A pain point or an opportunity, numbered on the map and listed under it."""
+
+    number: int
+    kind: Literal["pain", "opportunity"]
+    step: str
+    step_name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    width: float
+    height: float
+    title: str
+    subtitle: str
+    summary: str
+    boxes: tuple[Box, ...]
+    lines: tuple[Line, ...]
+    lanes: tuple[Band, ...]
+    stages: tuple[Band, ...]
+    visibility: tuple[Point, Point]
+    emotion: Emotion | None
+    notes: tuple[Note, ...]
+    legend_top: float
+    notes_top: float
+    legend_fills: tuple[tuple[str, str], ...]
+    """(lane name, fill) of every team or channel with a colour."""
+    lanes_by: Lanes
+    observed: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def flow_order(graph: JourneyGraph) -> dict[str, int]:
+    """Breadth-first from the entries (steps no entry reaches follow in file order)."""
+    order = graph.entry_order()
+    for node in graph.in_file_order(graph.graph):
+        order.setdefault(node, len(order))
+    return order
+
+
+@dataclass(frozen=True)
+class _Lane:
+    key: str | None
+    backstage: bool
+    title: str
+
+
+def _lane_name(graph: JourneyGraph, lanes_by: Lanes, key: str | None) -> str:
+    if key is None:
+        return f"(no {lanes_by})"
+    definitions: Any = graph.journey.teams if lanes_by == "team" else graph.journey.channels
+    definition = definitions.get(key)
+    name = definition.value.name if definition is not None else None
+    return " ".join((name or key).split())
+
+
+def _flat(text: str) -> str:
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def _marks(findings: Iterable[Finding]) -> tuple[dict[str, set[str]], set[tuple[str, str]]]:
+    marks: dict[str, set[str]] = defaultdict(set)
+    loop_edges: set[tuple[str, str]] = set()
+    for finding in findings:
+        if finding.rule == "peloteo-loop" and finding.steps:
+            walk = [*finding.steps, finding.steps[0]]
+            loop_edges.update(itertools.pairwise(walk))
+        if finding.rule != "context-lost-handoff":
+            for step in finding.steps:
+                marks[step].add(finding.rule)
+    return marks, loop_edges
+
+
+def build_blueprint(
+    graph: JourneyGraph,
+    findings: Sequence[Finding] = (),
+    *,
+    lanes_by: Lanes = "team",
+    observed: Any = None,
+    aspect: float = 16 / 9,
+) -> Blueprint:
+    """Lay the journey out as a blueprint (see the module docstring)."""
+    return _Builder(graph, findings, lanes_by, observed, aspect).build()
+
+
+class _Builder:
+    def __init__(
+        self,
+        graph: JourneyGraph,
+        findings: Sequence[Finding],
+        lanes_by: Lanes,
+        observed: Any,
+        aspect: float,
+    ) -> None:
+        self.graph = graph
+        self.findings = findings
+        self.lanes_by = lanes_by
+        self.observed = observed
+        self.aspect = aspect
+        self.document = graph.journey.document
+        self.steps = self.document.steps
+        self.order = flow_order(graph)
+        self.flow = graph.flow
+        self.by_volume = self.flow is not None and self.flow.by_volume
+
+    # --- the grid -----------------------------------------------------------------------
+
+    def _lanes(self) -> tuple[list[_Lane], dict[str, int]]:
+        """Lanes in the order customers first meet them; frontstage above backstage."""
+        first: dict[tuple[bool, str | None], int] = {}
+        for step in self.steps:
+            key = (step.backstage, getattr(step, self.lanes_by))
+            position = self.order[step.id]
+            first[key] = min(first.get(key, position), position)
+        for node in self.graph.external:
+            source = next(iter(self.graph.graph.pred[node]))
+            step = self.graph.step(source)
+            key = (bool(self._step_model(source).backstage), step[self.lanes_by])
+            first.setdefault(key, self.order[node])
+        ordered = sorted(first, key=lambda key: (key[0], first[key]))
+        lanes = [_Lane(key, backstage, _lane_name(self.graph, self.lanes_by, key)) for
+                 backstage, key in ordered]
+        index = {(lane.backstage, lane.key): position for position, lane in enumerate(lanes)}
+        lane_of: dict[str, int] = {}
+        for step in self.steps:
+            lane_of[step.id] = index[(step.backstage, getattr(step, self.lanes_by))]
+        for node in self.graph.external:
+            source = self.graph.in_file_order(self.graph.graph.pred[node])[0]
+            lane_of[node] = lane_of[source]
+        return lanes, lane_of
+
+    def _step_model(self, node: str) -> Any:
+        return self.steps[self.graph.step(node)["index"]]
+
+    def build(self) -> Blueprint:
+        graph = self.graph
+        stage_ids = [stage.id for stage in self.document.stages]
+        stage_index = {stage: position for position, stage in enumerate(stage_ids)}
+        lanes, lane_of = self._lanes()
+        externals = graph.in_file_order(graph.external)
+        columns_of_stages = len(stage_ids) + (1 if externals else 0)
+        nodes = [step.id for step in self.steps] + externals
+        position = {node: i for i, node in enumerate(nodes)}
+        items = [
+            GridItem(
+                stage=stage_index[self.steps[i].stage] if i < len(self.steps) else len(stage_ids),
+                lane=lane_of[node],
+                order=self.order[node],
+            )
+            for i, node in enumerate(nodes)
+        ]
+        transitions = sorted(
+            graph.graph.edges(data=True),
+            key=lambda e: (position[e[0]], e[2]["position"]),
+        )
+        pairs = [(position[source], position[target]) for source, target, _ in transitions]
+        marks, loop_edges = _marks(self.findings)
+        arrows = []
+        labels = []
+        busiest = 0
+        if self.observed is not None:
+            busiest = max(self.observed.counts.values(), default=0)
+        for source, target, data in transitions:
+            label = self._arrow_label(source, target, data)
+            labels.append(label)
+            size = (
+                (text_width(label, LABEL_SIZE), LABEL_SIZE + 2) if label else None
+            )
+            weight = self._moving(source, data)
+            arrows.append(Arrow(position[source], position[target], size, weight))
+
+        def estimate(columns: int, rows: int) -> tuple[float, float]:
+            width = LANE_HEADER + columns * (BOX_WIDTH + 56) + 2 * MARGIN
+            height = (
+                rows * (BOX_HEIGHT + MIN_ROW_GAP + 6)
+                + len(lanes) * LANE_PADDING
+                + STAGE_HEADER
+                + EMOTION_BAND
+                + 90
+            )
+            return width, height
+
+        placement = place(
+            items,
+            pairs,
+            stages=columns_of_stages,
+            lanes=len(lanes),
+            size=estimate,
+            aspect=self.aspect,
+        )
+        plan = RoutePlan(placement.cells, arrows, placement.columns, placement.rows)
+        frame, geometry = self._frame(placement, plan, lanes)
+        routes = plan.routes(frame)
+        # Stage boundaries run between the labels of the column before and the first track.
+        boundaries = [
+            frame.vertical_gap_left[first] + plan.label_zone[first] + 3 if first else MARGIN
+            for first, _ in placement.stage_columns
+        ]
+
+        # --- boxes
+        notes: list[Note] = []
+        fills = self._fills()
+        boxes = []
+        for i, node in enumerate(nodes):
+            column, row = placement.cells[i]
+            rect = Rect(
+                frame.column_left[column], frame.row_top[row], BOX_WIDTH, frame.row_height[row]
+            )
+            boxes.append(self._box(node, i, rect, fills, marks, notes))
+        hooks = {node: boxes[i].hook for i, node in enumerate(nodes)}
+        lines = []
+        for (source, target, data), route, label in zip(transitions, routes, labels, strict=True):
+            weight = None
+            bounced = False
+            if self.observed is not None:
+                seen = self.observed.counts.get((source, target), 0)
+                weight = seen / busiest if busiest else 0.0
+                teams = frozenset({graph.step(source)["team"], graph.step(target)["team"]})
+                bounced = data["handoff"] and teams in self.observed.bounced_teams
+            lines.append(
+                Line(
+                    hook=f"t-{position[source]}-{position[target]}",
+                    source=hooks[source],
+                    target=hooks[target],
+                    points=route.points,
+                    label=label,
+                    label_at=route.label_at,
+                    handoff=bool(data["handoff"]),
+                    context_lost=data["context"] == "lost",
+                    peloteo=(source, target) in loop_edges or bounced,
+                    tooltip=self._arrow_tooltip(source, target, data),
+                    weight=weight,
+                )
+            )
+        lane_bands = self._lane_bands(lanes, placement, frame, geometry)
+        stage_bands = self._stage_bands(stage_ids, externals, placement, boundaries, geometry)
+        emotion = self._emotion(boxes, nodes, geometry)
+        return Blueprint(
+            width=geometry["width"],
+            height=geometry["height"],
+            title=_flat(self.document.journey.name),
+            subtitle=self._subtitle(),
+            summary=self._summary(),
+            boxes=tuple(boxes),
+            lines=tuple(lines),
+            lanes=tuple(lane_bands),
+            stages=tuple(stage_bands),
+            visibility=(
+                (MARGIN, geometry["visibility_y"]),
+                (geometry["grid_right"], geometry["visibility_y"]),
+            ),
+            emotion=emotion,
+            notes=tuple(notes),
+            legend_top=geometry["legend_top"],
+            notes_top=geometry["notes_top"],
+            legend_fills=tuple((name, colour) for name, colour in fills["legend"]),
+            lanes_by=self.lanes_by,
+            observed=self.observed is not None,
+            extra={"backstage_lanes": sum(1 for lane in lanes if lane.backstage)},
+        )
+
+    # --- coordinates ------------------------------------------------------------------------
+
+    def _frame(
+        self, placement: Any, plan: RoutePlan, lanes: list[_Lane]
+    ) -> tuple[Frame, dict[str, float]]:
+        """Column and row positions, each gap as wide as its tracks and labels need."""
+        lane_first_rows = {first for first, _ in placement.lane_rows}
+        backstage_first = next(
+            (placement.lane_rows[i][0] for i, lane in enumerate(lanes) if lane.backstage),
+            placement.rows,
+        )
+        top = MARGIN + 64  # title block
+        stage_top = top
+        emotion_top = stage_top + STAGE_HEADER + 6
+        grid_top = emotion_top + (EMOTION_BAND if self._has_scores() else 0) + 4
+        x = MARGIN + LANE_HEADER
+        vertical_left: list[float] = []
+        column_left: list[float] = []
+        for gap in range(placement.columns + 1):
+            vertical_left.append(x)
+            x += max(MIN_COLUMN_GAP, plan.vertical_gap_width(gap))
+            if gap < placement.columns:
+                column_left.append(x)
+                x += BOX_WIDTH
+        grid_right = x
+        y = grid_top
+        horizontal_top: list[float] = []
+        reserved: list[float] = []
+        row_top: list[float] = []
+        row_height: list[float] = []
+        visibility_y = 0.0
+        for gap in range(placement.rows + 1):
+            horizontal_top.append(y)
+            # Lanes stand apart a little more than rows; the gap where backstage begins (or
+            # the last one, when nothing is backstage) keeps room for the line of visibility.
+            room = LANE_PADDING / 2 if gap in lane_first_rows or gap == placement.rows else 0.0
+            if gap == backstage_first:
+                visibility_y = y + VISIBILITY_ROOM / 2
+                room = VISIBILITY_ROOM
+            reserved.append(room)
+            y += room + max(MIN_ROW_GAP, plan.horizontal_gap_height(gap))
+            if gap < placement.rows:
+                row_top.append(y)
+                height = max(BOX_HEIGHT, plan.least_row_height(gap))
+                row_height.append(height)
+                y += height
+        grid_bottom = y
+        frame = Frame(
+            column_left=column_left,
+            column_width=BOX_WIDTH,
+            row_top=row_top,
+            row_height=row_height,
+            vertical_gap_left=vertical_left,
+            horizontal_gap_top=horizontal_top,
+            horizontal_gap_reserved=reserved,
+        )
+        notes_height = self._notes_height()
+        legend_top = grid_bottom + 16
+        geometry = {
+            "stage_top": stage_top,
+            "emotion_top": emotion_top,
+            "grid_top": grid_top,
+            "grid_bottom": grid_bottom,
+            "grid_right": grid_right,
+            "visibility_y": visibility_y,
+            "backstage_gap": float(backstage_first),
+            "legend_top": legend_top,
+            "notes_top": legend_top + LEGEND_HEIGHT,
+            "width": max(grid_right + MARGIN, 760.0),
+            "height": legend_top + LEGEND_HEIGHT + notes_height + MARGIN,
+        }
+        return frame, geometry
+
+    def _notes_height(self) -> float:
+        count = sum(len(s.pain_points) + len(s.opportunities) for s in self.steps)
+        return 0.0 if not count else 13.0 * (min(count, NOTES_SHOWN) + 2)
+
+    def _has_scores(self) -> bool:
+        return any(step.score is not None for step in self.steps)
+
+    # --- contents ---------------------------------------------------------------------------
+
+    def _fills(self) -> dict[str, Any]:
+        """A fill per team (or channel) in order of first appearance along the flow."""
+        keys: dict[str, None] = {}
+        for step in sorted(self.steps, key=lambda s: self.order[s.id]):
+            key = getattr(step, "team" if self.lanes_by == "team" else "channel")
+            if key is not None:
+                keys.setdefault(key)
+        colours = {key: TEAM_FILLS[i % len(TEAM_FILLS)] for i, key in enumerate(keys)}
+        legend = [(_lane_name(self.graph, self.lanes_by, key), c) for key, c in colours.items()]
+        return {"by_key": colours, "legend": legend}
+
+    def _box(
+        self,
+        node: str,
+        i: int,
+        rect: Rect,
+        fills: dict[str, Any],
+        marks: dict[str, set[str]],
+        notes: list[Note],
+    ) -> Box:
+        graph = self.graph
+        data = graph.step(node)
+        if data["external"]:
+            name = wrap("↪ " + node, BOX_WIDTH - 2 * PADDING, NAME_SIZE, bold=True, lines=2)
+            return Box(
+                hook=f"link-{i - len(self.steps)}",
+                rect=rect,
+                name=tuple(name),
+                detail="another journey",
+                figures="",
+                kind="link",
+                fill="#ffffff",
+                backstage=False,
+                moment_of_truth=False,
+                marks=frozenset(),
+                tooltip=f"{node}\ncustomers continue in another journey",
+            )
+        step = self.steps[i]
+        kind = step.outcome or ("entry" if step.entry is not None else "step")
+        icon = {"success": "✓ ", "failure": "✕ ", "abandoned": "⨯ ", "entry": "▶ "}.get(kind, "")
+        if step.moment_of_truth is not None:
+            icon = "★ " + icon
+        name_lines = 3 if rect.height >= BOX_HEIGHT else 2
+        name = wrap(
+            icon + _flat(step.label),
+            BOX_WIDTH - 2 * PADDING,
+            NAME_SIZE,
+            bold=True,
+            lines=name_lines,
+        )
+        other = "channel" if self.lanes_by == "team" else "team"
+        detail_key = getattr(step, other)
+        detail = ""
+        if detail_key is not None:
+            detail = _lane_name(graph, other, detail_key)  # type: ignore[arg-type]
+        if step.backstage:
+            detail = ("backstage · " + detail) if detail else "backstage"
+        detail = ellipsize(detail, BOX_WIDTH - 2 * PADDING, SMALL_SIZE)
+        figures = ellipsize(self._figures(node, step), BOX_WIDTH - 2 * PADDING, SMALL_SIZE)
+        pains = []
+        for text in step.pain_points:
+            notes.append(Note(len(notes) + 1, "pain", f"step-{i}", _flat(step.label), _flat(text)))
+            pains.append(len(notes))
+        opportunities = []
+        for text in step.opportunities:
+            notes.append(
+                Note(len(notes) + 1, "opportunity", f"step-{i}", _flat(step.label), _flat(text))
+            )
+            opportunities.append(len(notes))
+        lane_key = getattr(step, self.lanes_by)
+        return Box(
+            hook=f"step-{i}",
+            rect=rect,
+            name=tuple(name),
+            detail=detail,
+            figures=figures,
+            kind=kind,
+            fill=fills["by_key"].get(lane_key, NO_LANE_FILL),
+            backstage=step.backstage,
+            moment_of_truth=step.moment_of_truth is not None,
+            marks=frozenset(marks.get(node, ())),
+            tooltip=self._step_tooltip(node, step),
+            pain_points=tuple(pains),
+            opportunities=tuple(opportunities),
+        )
+
+    def _reached(self, node: str) -> float | None:
+        if self.flow is None:
+            return None
+        return self.flow.arrivals.get(node, 0.0)
+
+    def _figures(self, node: str, step: Any) -> str:
+        parts = []
+        if step.entry is not None and step.entry.volume is not None:
+            parts.append(f"{customers(step.entry.volume)} enter")
+        if step.abandon > 0:
+            text = f"↘ {percent(step.abandon)}"
+            reached = self._reached(node)
+            if reached is not None and self.by_volume:
+                text += f" ({customers(reached * step.abandon)})"
+            parts.append(text)
+        return " · ".join(parts)
+
+    def _moving(self, source: str, data: dict[str, Any]) -> float:
+        reached = self._reached(source)
+        return (reached or 0.0) * data["probability"] or data["probability"] * 1e-9
+
+    def _arrow_label(self, source: str, target: str, data: dict[str, Any]) -> str:
+        following = self.graph.graph.succ[source]
+        label = percent(data["share"]) if len(following) > 1 or data["share_given"] else ""
+        if self.observed is not None:
+            seen = self.observed.counts.get((source, target), 0)
+            label = f"{label} · {customers(seen)} seen".strip(" ·")
+        return label
+
+    def _step_tooltip(self, node: str, step: Any) -> str:
+        graph = self.graph
+        lines = [f"{_flat(step.label)} ({step.id})"]
+        stage = next(s for s in self.document.stages if s.id == step.stage)
+        lines.append(f"stage: {_flat(stage.name)}")
+        if step.team is not None:
+            lines.append(f"team: {_lane_name(graph, 'team', step.team)}")
+        if step.channel is not None:
+            lines.append(f"channel: {_lane_name(graph, 'channel', step.channel)}")
+        if step.backstage:
+            lines.append("backstage: the customer does not see this step")
+        if step.description:
+            lines.append(_flat(step.description))
+        if step.duration is not None:
+            lines.append(f"duration: {_duration(step.duration)}")
+        if step.score is not None:
+            lines.append(f"feeling: {step.score} of 5")
+        reached = self._reached(node)
+        if reached is not None:
+            unit = customers(reached) if self.by_volume else percent(reached)
+            lines.append(f"customers reaching it: {unit}")
+        if step.abandon:
+            lines.append(f"abandon: {percent(step.abandon)}")
+        moment = step.moment_of_truth
+        if moment is not None:
+            lines.append("moment of truth")
+            if moment.requirement:
+                lines.append(f"  requirement: {_flat(moment.requirement)}")
+            lines.append(f"  owner: {_flat(moment.owner) if moment.owner else 'nobody'}")
+            if moment.measure is not None:
+                measure = moment.measure
+                text = _flat(measure.metric)
+                if measure.target is not None:
+                    text += f", target {measure.target}"
+                if measure.survey:
+                    text += f" ({_flat(measure.survey)})"
+                lines.append(f"  measure: {text}")
+            else:
+                lines.append("  measure: none")
+        lines += [f"pain point: {_flat(text)}" for text in step.pain_points]
+        lines += [f"opportunity: {_flat(text)}" for text in step.opportunities]
+        return "\n".join(lines)
+
+    def _arrow_tooltip(self, source: str, target: str, data: dict[str, Any]) -> str:
+        graph = self.graph
+        names = [_flat(graph.step(node)["label"]) for node in (source, target)]
+        lines = [f"{names[0]} → {names[1]}", f"share: {percent(data['share'])}"]
+        if data["handoff"]:
+            teams = [_lane_name(graph, "team", graph.step(n)["team"]) for n in (source, target)]
+            lines.append(f"handoff: {teams[0]} → {teams[1]}")
+        if data["reason"]:
+            lines.append(f"reason: {_flat(data['reason'])}")
+        if data["context"] == "lost":
+            lines.append("context lost: the customer tells the story again")
+        return "\n".join(lines)
+
+    def _subtitle(self) -> str:
+        info = self.document.journey
+        parts = [info.id]
+        if info.persona:
+            parts.append(f"persona: {_flat(info.persona)}")
+        if info.owner:
+            parts.append(f"owner: {_flat(info.owner)}")
+        return " · ".join(parts)
+
+    def _summary(self) -> str:
+        entries = [s for s in self.steps if s.entry is not None]
+        named = [
+            f"{_flat(s.label)} {customers(s.entry.volume)}"
+            if s.entry is not None and s.entry.volume is not None
+            else _flat(s.label)
+            for s in entries
+        ]
+        text = "Customers enter at " + "; ".join(named[:4])
+        if len(named) > 4:
+            text += f"; and {len(named) - 4} more"
+        return text
+
+    def _lane_bands(
+        self,
+        lanes: list[_Lane],
+        placement: Any,
+        frame: Frame,
+        geometry: dict[str, float],
+    ) -> list[Band]:
+        """Lanes meet halfway across the gap between them, or on the line of visibility."""
+
+        def boundary(gap: int) -> float:
+            if gap == geometry["backstage_gap"]:
+                return geometry["visibility_y"]
+            if gap == 0:
+                return geometry["grid_top"]
+            if gap == placement.rows:
+                return geometry["grid_bottom"]
+            return (frame.horizontal_gap_top[gap] + frame.row_top[gap]) / 2
+
+        bands = []
+        for index, lane in enumerate(lanes):
+            first, count = placement.lane_rows[index]
+            top, bottom = boundary(first), boundary(first + count)
+            shades = BACKSTAGE_SHADES if lane.backstage else LANE_SHADES
+            title = wrap(lane.title, LANE_HEADER - 26, 10, bold=True, lines=3)
+            bands.append(
+                Band(
+                    rect=Rect(MARGIN, top, geometry["grid_right"] - MARGIN, bottom - top),
+                    title=tuple(title),
+                    subtitle="backstage" if lane.backstage else "",
+                    fill=shades[index % 2],
+                    backstage=lane.backstage,
+                    tooltip=f"{self.lanes_by}: {lane.title}"
+                    + (" (backstage)" if lane.backstage else ""),
+                )
+            )
+        return bands
+
+    def _stage_bands(
+        self,
+        stage_ids: list[str],
+        externals: list[str],
+        placement: Any,
+        boundaries: list[float],
+        geometry: dict[str, float],
+    ) -> list[Band]:
+        reached, lost = self._stage_figures()
+        bands = []
+        names = [_flat(stage.name) for stage in self.document.stages]
+        if externals:
+            names.append("Other journeys")
+        edges = [*boundaries[1:], geometry["grid_right"]]
+        for index, name in enumerate(names):
+            left = boundaries[index] + (2 if index else MARGIN + LANE_HEADER - MARGIN)
+            right = edges[index] - 2
+            title = wrap(name, right - left - 12, 11, bold=True, lines=2)
+            subtitle = ""
+            if index < len(stage_ids) and self.flow is not None:
+                stage = stage_ids[index]
+                if self.by_volume:
+                    subtitle = (
+                        f"{customers(reached[stage])} reach · {customers(lost[stage])} lost"
+                    )
+                else:
+                    subtitle = f"{percent(min(reached[stage], 1.0))} reach · {percent(lost[stage])} lost"
+                subtitle = ellipsize(subtitle, right - left - 12, SMALL_SIZE)
+            bands.append(
+                Band(
+                    rect=Rect(left, geometry["stage_top"], right - left, STAGE_HEADER),
+                    title=tuple(title),
+                    subtitle=subtitle,
+                    fill="#e8eaf0" if index % 2 == 0 else "#f1f3f7",
+                    tooltip=name,
+                )
+            )
+        return bands
+
+    def _stage_figures(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Customers who reach each stage and customers lost there (interim: expected
+        arrivals at the stage's first steps; lost = abandonment and unhappy endings)."""
+        reached: dict[str, float] = defaultdict(float)
+        lost: dict[str, float] = defaultdict(float)
+        if self.flow is None:
+            return reached, lost
+        arrivals = self.flow.arrivals
+        for step in self.steps:
+            here = arrivals.get(step.id, 0.0)
+            inside = sum(
+                arrivals.get(source, 0.0) * data["probability"]
+                for source, data in self.graph.graph.pred[step.id].items()
+                if self.graph.step(source)["stage"] == step.stage
+            )
+            reached[step.stage] += max(here - inside, 0.0)
+            lost[step.stage] += here * step.abandon
+            if step.outcome in ("failure", "abandoned"):
+                lost[step.stage] += here * (1 - step.abandon)
+        return reached, lost
+
+    def _emotion(
+        self, boxes: list[Box], nodes: list[str], geometry: dict[str, float]
+    ) -> Emotion | None:
+        if not self._has_scores():
+            return None
+        band = Rect(
+            MARGIN + LANE_HEADER,
+            geometry["emotion_top"],
+            geometry["grid_right"] - MARGIN - LANE_HEADER,
+            EMOTION_BAND,
+        )
+        path = self._main_path()
+        on_path = set(path)
+        points = []
+        by_node = {node: boxes[i] for i, node in enumerate(nodes)}
+        emotion = Emotion(band, (), (), 0)
+        for i, step in enumerate(self.steps):
+            if step.score is None:
+                continue
+            x = boxes[i].rect.centre[0]
+            points.append(
+                EmotionPoint(
+                    at=(x, emotion.y_of(step.score)),
+                    score=step.score,
+                    step=f"step-{i}",
+                    on_path=step.id in on_path,
+                    moment_of_truth=step.moment_of_truth is not None,
+                )
+            )
+        curve = tuple(
+            (by_node[node].rect.centre[0], emotion.y_of(self.graph.step(node)["score"]))
+            for node in path
+            if self.graph.step(node)["score"] is not None
+        )
+        unscored = sum(1 for step in self.steps if step.score is None)
+        return Emotion(band, tuple(points), curve, unscored)
+
+    def _main_path(self) -> list[str]:
+        """The most likely way from the main entry (the busiest) to a success."""
+        graph = self.graph
+        entries = [s for s in self.steps if s.entry is not None]
+        if not entries or not graph.successes:
+            return []
+        main = max(
+            entries,
+            key=lambda s: (s.entry.volume or 0.0 if s.entry is not None else 0.0, -self.order[s.id]),
+        )
+        found = graph.most_likely_path(main.id, set(graph.successes))
+        return found[0] if found is not None else []
+
+
+LEGEND_HEIGHT = 104.0
+"""Four rows of the legend (a fifth when team colours wrap)."""
+NOTES_SHOWN = 60
+"""Pain points and opportunities listed under the map; the page lists them all."""
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            value = seconds / size
+            return f"{value:.1f}{unit}".replace(".0", "")
+    return f"{seconds:.0f}s"
