@@ -82,7 +82,7 @@ def audit_graph(graph: JourneyGraph, settings: Settings) -> list[Finding]:
             findings.append(
                 Finding(
                     name,
-                    severity,
+                    detection.severity(severity),
                     journey.display,
                     line,
                     column,

@@ -127,7 +127,7 @@ def _joined_loops(
                 position_of[graph.id],
                 Finding(
                     rule.name,
-                    settings.severities.get(rule.name, rule.severity),
+                    detection.severity(settings.severities.get(rule.name, rule.severity)),
                     graph.journey.display,
                     line,
                     column,

@@ -41,3 +41,13 @@ def test_the_most_likely_path_of_each_entry_is_followed() -> None:
 
 def test_clean() -> None:
     assert found(RULE, "clean") == []
+
+
+def test_backstage_teams_are_not_handoffs_the_customer_feels() -> None:
+    """The same four teams as `four-handoffs`, two of them backstage: one handoff is felt."""
+    assert found(RULE, "four-handoffs-two-backstage") == []
+    assert found(RULE, "four-handoffs-two-backstage", max=0) == [
+        (RULE, ("call", "escalate", "visit", "adjust-bill", "confirm"), 13)
+    ]
+    [finding] = run_rule(RULE, load_fixture(RULE, "four-handoffs-two-backstage"), max=0)
+    assert finding.details["teams"] == ["n1", "billing", "n1"]

@@ -89,3 +89,37 @@ def test_witness_is_a_shortest_closed_walk_through_another_team() -> None:
 
 def test_clean() -> None:
     assert found(RULE, "clean") == []
+
+
+def test_a_loop_behind_the_scenes_is_a_warning_that_says_the_customer_waits() -> None:
+    [finding] = run_rule(RULE, load_fixture(RULE, "loop-behind-the-scenes"))
+    assert (finding.steps, finding.line, finding.severity.value) == (
+        ("check", "legal-review"),
+        13,
+        "warning",
+    )
+    assert finding.message.startswith("peloteo behind the scenes:")
+    assert "the customer waits but is not bounced" in finding.message
+    assert finding.details["backstage"] is True
+
+
+def test_a_loop_the_customer_sees_stays_an_error_even_through_backstage_work() -> None:
+    [finding] = run_rule(RULE, load_fixture(RULE, "loop-the-customer-sees"))
+    assert finding.severity.value == "error"
+    assert finding.message.startswith("peloteo: customers are bounced between")
+    assert finding.details["backstage"] is False
+
+
+def test_a_loop_behind_the_scenes_is_never_raised_above_a_warning_but_may_be_lowered() -> None:
+    from cyclemap.config import Settings
+    from cyclemap.engine import audit_journey
+    from cyclemap.findings import Severity
+
+    journey = load_fixture(RULE, "loop-behind-the-scenes")
+    for configured, expected in [
+        (Severity.ERROR, Severity.WARNING),
+        (Severity.INFO, Severity.INFO),
+    ]:
+        settings = Settings(selected=(RULE,), severities={RULE: configured})
+        [finding] = audit_journey(journey, settings)
+        assert finding.severity is expected

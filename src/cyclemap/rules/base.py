@@ -41,6 +41,14 @@ class Detection:
     steps: tuple[str, ...]
     message: str
     details: dict[str, Any] = field(default_factory=dict)
+    at_most: Severity | None = None
+    """The finding is never more severe than this, whatever the configuration says (a
+    peloteo loop the customer does not see is at most a warning)."""
+
+    def severity(self, configured: Severity) -> Severity:
+        if self.at_most is not None and self.at_most.rank < configured.rank:
+            return self.at_most
+        return configured
 
 
 Check = Callable[[JourneyGraph, Any], Iterable[Detection]]

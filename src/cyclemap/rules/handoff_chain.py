@@ -23,6 +23,9 @@ Good: a single owner coordinates the case and the customer deals with one or two
 - {id: fixed, stage: contact, team: n2, outcome: success}
 ```
 
+Handoffs are counted as the customer lives them: steps marked `backstage: true` (work the
+customer does not see) are left out, so only changes of the team the customer deals with count.
+
 Options: `max` (default 3), the most handoffs accepted on the most likely path.
 """
 
@@ -47,6 +50,11 @@ class Options(RuleOptions):
     """The most handoffs accepted on the most likely path from an entry to a success."""
 
 
+def _changes_team(graph: JourneyGraph, source: str, target: str) -> bool:
+    before, after = graph.step(source)["team"], graph.step(target)["team"]
+    return before is not None and after is not None and before != after
+
+
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     successes = set(graph.successes)
     if not successes:
@@ -56,14 +64,17 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         if found is None:
             continue
         path, probability = found
+        # What the customer lives through: backstage work is left out, so a case passed to
+        # a back office and back is not a handoff the customer feels.
+        seen = [node for node in path if not graph.step(node)["backstage"]] or path[:1]
         handoffs = [
             (source, target)
-            for source, target in itertools.pairwise(path)
-            if graph.graph.edges[source, target]["handoff"]
+            for source, target in itertools.pairwise(seen)
+            if _changes_team(graph, source, target)
         ]
         if len(handoffs) <= options.max:
             continue
-        teams = [graph.step(path[0])["team"]] + [
+        teams = [graph.step(seen[0])["team"]] + [
             graph.step(target)["team"] for _, target in handoffs
         ]
         yield Detection(

@@ -20,6 +20,10 @@ steps:
   - {id: refund, stage: contact, team: billing, outcome: success}
 ```
 
+A loop the customer cannot see, where the case goes back and forth between teams but only
+steps marked `backstage: true` change hands (the customer deals with one team, or none, all
+along), is reported as a warning: the customer waits, but is not bounced.
+
 Good: the team that takes the case keeps it until it is solved.
 
 ```yaml
@@ -168,11 +172,25 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
             team for i, team in enumerate(team_path) if i == 0 or team != team_path[i - 1]
         ]
         drawn = " → ".join([*walk, walk[0]])
-        message = f"peloteo: customers are bounced between {_teams_phrase(team_order)}: {drawn}"
+        facing = {
+            graph.step(node)["team"] for node in component if not graph.step(node)["backstage"]
+        } - {None}
+        hidden = len(facing) < 2
+        if hidden:
+            message = (
+                f"peloteo behind the scenes: the case goes back and forth between "
+                f"{_teams_phrase(team_order)}: {drawn}; the customer waits but is not bounced, "
+                "since the steps that change hands are backstage"
+            )
+        else:
+            message = (
+                f"peloteo: customers are bounced between {_teams_phrase(team_order)}: {drawn}"
+            )
         details: dict[str, object] = {
             "teams": team_order,
             "component": component,
             "step_teams": {node: graph.step(node)["team"] for node in walk},
+            "backstage": hidden,
         }
         if len(component) <= PROBABILITY_LIMIT and _shares_known(graph, component):
             chance = return_probability(graph, component, start)
@@ -182,7 +200,13 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
                     f"; {percent(chance)} of the customers who reach `{start}` are sent round "
                     "at least once"
                 )
-        yield Detection(step_at(graph, start), tuple(walk), message, details)
+        yield Detection(
+            step_at(graph, start),
+            tuple(walk),
+            message,
+            details,
+            at_most=Severity.WARNING if hidden else None,
+        )
 
 
 def _teams_phrase(teams: list[str]) -> str:
