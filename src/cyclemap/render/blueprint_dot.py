@@ -154,7 +154,7 @@ def to_blueprint_dot(
         size = f'size="{_number(inches)},{_number(inches * blueprint.height / blueprint.width)}!", '
     out.append(
         f'  graph [bb="0,0,{_number(blueprint.width)},{_number(blueprint.height)}", {size}'
-        f'outputorder=nodesfirst, pad="0", fontname="{FONT}", bgcolor="white", '
+        f'outputorder=nodesfirst, pad="0", margin="0", fontname="{FONT}", bgcolor="white", '
         'splines=true];'
     )
     out.append(
