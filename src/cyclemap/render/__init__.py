@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.loading import LoadedJourney
-from cyclemap.render.layout import RenderError
 from cyclemap.render.blueprint import Lanes
+from cyclemap.render.layout import RenderError
 from cyclemap.render.view import Collapse, GroupBy, Observed
 
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "mermaid-journey", "html")

@@ -46,6 +46,7 @@ MIN_COLUMN_GAP = 22.0
 MIN_ROW_GAP = 14.0
 LANE_PADDING = 10.0
 VISIBILITY_ROOM = 22.0
+TITLE_HEIGHT = 64.0
 MARKER = 13.0
 
 # Colour-blind-safe pale fills for teams (Paul Tol's "pale" scheme, then his "light" scheme
@@ -261,7 +262,7 @@ def build_blueprint(
     *,
     lanes_by: Lanes = "team",
     observed: Any = None,
-    aspect: float = 16 / 9,
+    aspect: float = 2.0,
 ) -> Blueprint:
     """Lay the journey out as a blueprint (see the module docstring)."""
     return _Builder(graph, findings, lanes_by, observed, aspect).build()
@@ -297,13 +298,14 @@ class _Builder:
             position = self.order[step.id]
             first[key] = min(first.get(key, position), position)
         for node in self.graph.external:
-            source = next(iter(self.graph.graph.pred[node]))
-            step = self.graph.step(source)
-            key = (bool(self._step_model(source).backstage), step[self.lanes_by])
-            first.setdefault(key, self.order[node])
+            source = self.graph.in_file_order(self.graph.graph.pred[node])[0]
+            data = self.graph.step(source)
+            first.setdefault((bool(data["backstage"]), data[self.lanes_by]), self.order[node])
         ordered = sorted(first, key=lambda key: (key[0], first[key]))
-        lanes = [_Lane(key, backstage, _lane_name(self.graph, self.lanes_by, key)) for
-                 backstage, key in ordered]
+        lanes = [
+            _Lane(key, backstage, _lane_name(self.graph, self.lanes_by, key))
+            for backstage, key in ordered
+        ]
         index = {(lane.backstage, lane.key): position for position, lane in enumerate(lanes)}
         lane_of: dict[str, int] = {}
         for step in self.steps:
@@ -312,9 +314,6 @@ class _Builder:
             source = self.graph.in_file_order(self.graph.graph.pred[node])[0]
             lane_of[node] = lane_of[source]
         return lanes, lane_of
-
-    def _step_model(self, node: str) -> Any:
-        return self.steps[self.graph.step(node)["index"]]
 
     def build(self) -> Blueprint:
         graph = self.graph
@@ -347,21 +346,16 @@ class _Builder:
         for source, target, data in transitions:
             label = self._arrow_label(source, target, data)
             labels.append(label)
-            size = (
-                (text_width(label, LABEL_SIZE), LABEL_SIZE + 2) if label else None
-            )
-            weight = self._moving(source, data)
-            arrows.append(Arrow(position[source], position[target], size, weight))
+            size = (text_width(label, LABEL_SIZE), LABEL_SIZE + 2) if label else None
+            moving = self._moving(source, data)
+            arrows.append(Arrow(position[source], position[target], size, moving))
+
+        fixed_height = self._header_height() + LEGEND_HEIGHT + 16 + self._notes_height() + MARGIN
 
         def estimate(columns: int, rows: int) -> tuple[float, float]:
-            width = LANE_HEADER + columns * (BOX_WIDTH + 56) + 2 * MARGIN
-            height = (
-                rows * (BOX_HEIGHT + MIN_ROW_GAP + 6)
-                + len(lanes) * LANE_PADDING
-                + STAGE_HEADER
-                + EMOTION_BAND
-                + 90
-            )
+            """The drawing's size before routing: gaps and rows at their usual sizes."""
+            width = 2 * MARGIN + LANE_HEADER + columns * (BOX_WIDTH + 44) + 30
+            height = fixed_height + rows * (BOX_HEIGHT + 22) + len(lanes) * LANE_PADDING
             return width, height
 
         placement = place(
@@ -394,7 +388,7 @@ class _Builder:
         hooks = {node: boxes[i].hook for i, node in enumerate(nodes)}
         lines = []
         for (source, target, data), route, label in zip(transitions, routes, labels, strict=True):
-            weight = None
+            weight: float | None = None
             bounced = False
             if self.observed is not None:
                 seen = self.observed.counts.get((source, target), 0)
@@ -454,10 +448,9 @@ class _Builder:
             (placement.lane_rows[i][0] for i, lane in enumerate(lanes) if lane.backstage),
             placement.rows,
         )
-        top = MARGIN + 64  # title block
-        stage_top = top
+        stage_top = MARGIN + TITLE_HEIGHT
         emotion_top = stage_top + STAGE_HEADER + 6
-        grid_top = emotion_top + (EMOTION_BAND if self._has_scores() else 0) + 4
+        grid_top = self._header_height()
         x = MARGIN + LANE_HEADER
         vertical_left: list[float] = []
         column_left: list[float] = []
@@ -516,6 +509,11 @@ class _Builder:
         }
         return frame, geometry
 
+    def _header_height(self) -> float:
+        """Title, stage headers and the emotion band: everything above the lanes."""
+        emotion = EMOTION_BAND if self._has_scores() else 0.0
+        return MARGIN + TITLE_HEIGHT + STAGE_HEADER + 6 + emotion + 4
+
     def _notes_height(self) -> float:
         count = sum(len(s.pain_points) + len(s.opportunities) for s in self.steps)
         return 0.0 if not count else 13.0 * (min(count, NOTES_SHOWN) + 2)
@@ -564,7 +562,7 @@ class _Builder:
             )
         step = self.steps[i]
         kind = step.outcome or ("entry" if step.entry is not None else "step")
-        icon = {"success": "✓ ", "failure": "✕ ", "abandoned": "⨯ ", "entry": "▶ "}.get(kind, "")
+        icon = OUTCOME_ICONS.get(kind, "")
         if step.moment_of_truth is not None:
             icon = "★ " + icon
         name_lines = 3 if rect.height >= BOX_HEIGHT else 2
@@ -629,8 +627,9 @@ class _Builder:
         return " · ".join(parts)
 
     def _moving(self, source: str, data: dict[str, Any]) -> float:
-        reached = self._reached(source)
-        return (reached or 0.0) * data["probability"] or data["probability"] * 1e-9
+        reached = self._reached(source) or 0.0
+        probability = float(data["probability"])
+        return reached * probability or probability * 1e-9
 
     def _arrow_label(self, source: str, target: str, data: dict[str, Any]) -> str:
         following = self.graph.graph.succ[source]
@@ -777,11 +776,10 @@ class _Builder:
             if index < len(stage_ids) and self.flow is not None:
                 stage = stage_ids[index]
                 if self.by_volume:
-                    subtitle = (
-                        f"{customers(reached[stage])} reach · {customers(lost[stage])} lost"
-                    )
+                    subtitle = f"{customers(reached[stage])} reach · {customers(lost[stage])} lost"
                 else:
-                    subtitle = f"{percent(min(reached[stage], 1.0))} reach · {percent(lost[stage])} lost"
+                    share = percent(min(reached[stage], 1.0))
+                    subtitle = f"{share} reach · {percent(lost[stage])} lost"
                 subtitle = ellipsize(subtitle, right - left - 12, SMALL_SIZE)
             bands.append(
                 Band(
@@ -858,16 +856,19 @@ class _Builder:
         entries = [s for s in self.steps if s.entry is not None]
         if not entries or not graph.successes:
             return []
-        main = max(
-            entries,
-            key=lambda s: (s.entry.volume or 0.0 if s.entry is not None else 0.0, -self.order[s.id]),
-        )
+
+        def busiest(step: Any) -> tuple[float, int]:
+            return (step.entry.volume or 0.0, -self.order[step.id])
+
+        main = max(entries, key=busiest)
         found = graph.most_likely_path(main.id, set(graph.successes))
         return found[0] if found is not None else []
 
 
 LEGEND_HEIGHT = 104.0
 """Four rows of the legend (a fifth when team colours wrap)."""
+OUTCOME_ICONS = {"success": "✓ ", "failure": "✕ ", "abandoned": "\u2a2f ", "entry": "▶ "}
+"""Outcomes and entries are told by an icon and their border, never by a fill."""
 NOTES_SHOWN = 60
 """Pain points and opportunities listed under the map; the page lists them all."""
 

@@ -20,13 +20,13 @@ in the file) and class `step` (plus `backstage`); each transition `id="t-I-J"` a
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from cyclemap.render.blueprint import (
     ARROW,
-    BOX_WIDTH,
     ENDED,
     FINDING,
     HANDOFF,
@@ -44,6 +44,7 @@ from cyclemap.render.blueprint import (
     TITLE_SIZE,
     Blueprint,
     Box,
+    EmotionPoint,
     Line,
     Point,
     Rect,
@@ -105,7 +106,7 @@ class _Writer:
     def straight(self, points: Sequence[Point]) -> str:
         """A spline through `points` made of straight pieces (no arrowhead)."""
         spline = [self.pos(points[0])]
-        for before, after in zip(points, points[1:], strict=False):
+        for before, after in itertools.pairwise(points):
             spline += [self.pos(before), self.pos(after), self.pos(after)]
         return " ".join(spline)
 
@@ -155,7 +156,7 @@ def to_blueprint_dot(
     out.append(
         f'  graph [bb="0,0,{_number(blueprint.width)},{_number(blueprint.height)}", {size}'
         f'outputorder=nodesfirst, pad="0", margin="0", fontname="{FONT}", bgcolor="white", '
-        'splines=true];'
+        "splines=true];"
     )
     out.append(
         f'  node [fixedsize=true, fontname="{FONT}", fontsize="{SMALL_SIZE}", shape=box, '
@@ -186,13 +187,17 @@ def to_blueprint_dot(
 def _title(writer: _Writer) -> None:
     blueprint = writer.blueprint
     room = blueprint.width - 2 * MARGIN
+    title = _text(ellipsize(blueprint.title, room, TITLE_SIZE, bold=True))
+    subtitle = _text(ellipsize(blueprint.subtitle, room, 10))
+    summary = _text(ellipsize(blueprint.summary, room, 10))
     rows = [
-        f'<FONT POINT-SIZE="{TITLE_SIZE}"><B>{_text(ellipsize(blueprint.title, room, TITLE_SIZE, bold=True))}</B></FONT>',
-        f'<FONT POINT-SIZE="10" COLOR="#555555">{_text(ellipsize(blueprint.subtitle, room, 10))}</FONT>',
-        f'<FONT POINT-SIZE="10">{_text(ellipsize(blueprint.summary, room, 10))}</FONT>',
+        f'<FONT POINT-SIZE="{TITLE_SIZE}"><B>{title}</B></FONT>',
+        f'<FONT POINT-SIZE="10" COLOR="#555555">{subtitle}</FONT>',
+        f'<FONT POINT-SIZE="10">{summary}</FONT>',
     ]
-    _text_box(writer, "title", Rect(MARGIN, MARGIN, room, 60), rows, id='"title"',
-              **{"class": '"title"'})
+    _text_box(
+        writer, "title", Rect(MARGIN, MARGIN, room, 60), rows, id='"title"', **{"class": '"title"'}
+    )
 
 
 def _lanes(writer: _Writer) -> None:
@@ -200,7 +205,7 @@ def _lanes(writer: _Writer) -> None:
         lines = [f"<B>{_text(line)}</B>" for line in lane.title]
         if lane.subtitle:
             lines.append(f'<FONT POINT-SIZE="8" COLOR="#666666">{_text(lane.subtitle)}</FONT>')
-        header = "<BR ALIGN=\"LEFT\"/>".join(lines) + '<BR ALIGN="LEFT"/>'
+        header = '<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>'
         width = max(int(lane.rect.width), 1)
         height = max(int(lane.rect.height), 1)
         label = (
@@ -230,7 +235,9 @@ def _stages(writer: _Writer) -> None:
     for index, stage in enumerate(writer.blueprint.stages):
         rows = [f"<B>{_text(line)}</B>" for line in stage.title]
         if stage.subtitle:
-            rows.append(f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="#37474f">{_text(stage.subtitle)}</FONT>')
+            rows.append(
+                f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="#37474f">{_text(stage.subtitle)}</FONT>'
+            )
         writer.node(
             f"stage{index}",
             stage.rect,
@@ -295,9 +302,7 @@ def _emotion_curve(writer: _Writer) -> None:
     if len(emotion.path) >= 2:
         anchors = [writer.point(point) for point in emotion.path]
         for (a, b), (start, end) in zip(
-            zip(anchors, anchors[1:], strict=False),
-            zip(emotion.path, emotion.path[1:], strict=False),
-            strict=True,
+            itertools.pairwise(anchors), itertools.pairwise(emotion.path), strict=True
         ):
             writer.edge(
                 a,
@@ -314,7 +319,7 @@ def _emotion_curve(writer: _Writer) -> None:
         attributes = {
             "shape": "star" if point.moment_of_truth else "circle",
             "style": "filled",
-            "fillcolor": f'"{MOMENT if point.moment_of_truth else ("#5c6bc0" if point.on_path else "#ffffff")}"',
+            "fillcolor": f'"{_emotion_fill(point)}"',
             "color": f'"{MOMENT if point.moment_of_truth else "#5c6bc0"}"',
             "penwidth": "1.2",
         }
@@ -325,6 +330,12 @@ def _emotion_curve(writer: _Writer) -> None:
             **{"class": '"emotion"'},
             **attributes,
         )
+
+
+def _emotion_fill(point: EmotionPoint) -> str:
+    if point.moment_of_truth:
+        return MOMENT
+    return "#5c6bc0" if point.on_path else "#ffffff"
 
 
 def _box(writer: _Writer, box: Box, *, findings: bool) -> None:
@@ -500,7 +511,8 @@ def _legend(writer: _Writer) -> None:
     row.box("entry: ▶ and the customers entering", penwidth="2.4", color='"#263238"')
     row.box("✓ success", peripheries="2", color=f'"{SUCCESS}"')
     row.box("✕ failure", peripheries="2", color=f'"{ENDED}"')
-    row.box("⨯ abandoned", peripheries="2", color=f'"{ENDED}"', style='"rounded,filled,dashed"')
+    dashed = '"rounded,filled,dashed"'
+    row.box("\u2a2f abandoned", peripheries="2", color=f'"{ENDED}"', style=dashed)
     row.box("finding of the audit", penwidth="3", color=f'"{FINDING}"')
     row.box("↪ step of another journey", style='"rounded,filled,dashed"')
     row.newline()

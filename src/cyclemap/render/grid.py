@@ -6,7 +6,7 @@ the same stage that leads to it), so a handoff from one lane to another reads le
 steps that follow each other line up across lanes. Steps of one lane with the same rank are
 stacked. A stage with a long chain wraps: its ranks are cut into blocks of at most `cap`
 sub-columns that stack downwards in each lane, and `cap` is chosen so the whole map comes close
-to the shape asked for (16:9 for a slide).
+to the widest shape allowed (a little wider than a 16:9 slide).
 
 Everything here is counting on integer positions: O(n log n) for n steps and transitions.
 """
@@ -71,18 +71,17 @@ class _Stacks:
     def widths(self, cap: int) -> list[int]:
         return [min(ranks, cap) for ranks in self.stage_ranks]
 
-    def block_rows(self, cap: int) -> dict[tuple[int, int, int], int]:
+    def block_rows(self, widths: list[int]) -> dict[tuple[int, int, int], int]:
         """Rows taken by each (stage, lane, block): its tallest stack."""
         tallest: dict[tuple[int, int, int], int] = defaultdict(int)
-        widths = self.widths(cap)
         for (stage, lane, rank), members in self.groups.items():
             key = (stage, lane, rank // widths[stage])
             tallest[key] = max(tallest[key], len(members))
         return tallest
 
-    def lane_heights(self, cap: int, lanes: int) -> list[int]:
+    def lane_heights(self, widths: list[int], lanes: int) -> list[int]:
         per_cell: dict[tuple[int, int], int] = defaultdict(int)
-        for (stage, lane, _), rows in self.block_rows(cap).items():
+        for (stage, lane, _), rows in self.block_rows(widths).items():
             per_cell[(stage, lane)] += rows
         heights = [1] * lanes
         for (_, lane), rows in per_cell.items():
@@ -97,18 +96,17 @@ def place(
     stages: int,
     lanes: int,
     size: Callable[[int, int], tuple[float, float]] | None = None,
-    aspect: float = 16 / 9,
+    aspect: float = 2.0,
 ) -> Placement:
     """The cell of every item. `size(columns, rows)` estimates the drawing's width and height
-    in points; with it, long stages wrap so width / height comes closest to `aspect`."""
+    in points; with it, long stages wrap so width / height stays at most `aspect`."""
     ranks = within_stage_ranks(items, edges)
     stacks = _Stacks(items, ranks, stages)
-    cap = max(stacks.stage_ranks, default=1)
+    widths = list(stacks.stage_ranks)
     if size is not None:
-        cap = _best_cap(stacks, lanes, size, aspect)
-    widths = stacks.widths(cap)
-    block_rows = stacks.block_rows(cap)
-    heights = stacks.lane_heights(cap, lanes)
+        widths = _best_widths(stacks, lanes, size, aspect)
+    block_rows = stacks.block_rows(widths)
+    heights = stacks.lane_heights(widths, lanes)
     stage_start = [0] * stages
     for stage in range(1, stages):
         stage_start[stage] = stage_start[stage - 1] + widths[stage - 1]
@@ -139,24 +137,32 @@ def place(
     )
 
 
-def _best_cap(
+def _best_widths(
     stacks: _Stacks, lanes: int, size: Callable[[int, int], tuple[float, float]], aspect: float
-) -> int:
-    """The wrap width whose drawing is closest to `aspect`: wider caps give wider drawings,
-    so a binary search finds the last cap not wider than asked, then the better neighbour."""
+) -> list[int]:
+    """Sub-columns per stage for a drawing at most `aspect` times as wide as it is tall.
 
-    def shape(cap: int) -> float:
-        width, height = size(sum(stacks.widths(cap)), sum(stacks.lane_heights(cap, lanes)))
+    Wider caps give wider drawings, so a binary search finds the widest cap every stage can
+    share; then, longest stages first, each stage that can take one more sub-column without
+    passing `aspect` gets it (1 sub-column each when even that is too wide).
+    """
+
+    def shape(widths: list[int]) -> float:
+        width, height = size(sum(widths), sum(stacks.lane_heights(widths, lanes)))
         return width / max(height, 1.0)
 
     low, high = 1, max(stacks.stage_ranks, default=1)
-    if shape(high) <= aspect:
-        return high
-    while low < high:  # the largest cap whose shape is at most `aspect`, or 1
+    while low < high:
         middle = (low + high + 1) // 2
-        if shape(middle) <= aspect:
+        if shape(stacks.widths(middle)) <= aspect:
             low = middle
         else:
             high = middle - 1
-    candidates = [low, low + 1]
-    return min(candidates, key=lambda cap: (abs(math.log(shape(cap) / aspect)), cap))
+    widths = stacks.widths(low)
+    longest_first = sorted(range(len(widths)), key=lambda s: (-stacks.stage_ranks[s], s))
+    for stage in longest_first:
+        if widths[stage] < stacks.stage_ranks[stage]:
+            widths[stage] += 1
+            if shape(widths) > aspect:
+                widths[stage] -= 1
+    return widths

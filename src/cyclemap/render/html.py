@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -242,15 +243,11 @@ def _findings_section(
             "to fix.</p></section>"
         )
     names = _step_names(graph, blueprint)
-    ordered = sorted(
-        findings, key=lambda f: (-f.severity.rank, f.rule, f.line, f.column)
-    )
+    ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.rule, f.line, f.column))
     items = []
     for finding in ordered:
         hooks = [names[step][0] for step in finding.steps if step in names]
-        shown = [
-            f"{names[step][1]} ({step})" if step in names else step for step in finding.steps
-        ]
+        shown = [f"{names[step][1]} ({step})" if step in names else step for step in finding.steps]
         severity = finding.severity.value
         steps = f'<div class="steps">{_e(" → ".join(shown))}</div>' if shown else ""
         items.append(
@@ -294,8 +291,7 @@ def _header(
             )
         else:
             cards.append(
-                f'<div class="card"><b>{_e(percent(lost))}</b><span>of customers lost</span>'
-                "</div>"
+                f'<div class="card"><b>{_e(percent(lost))}</b><span>of customers lost</span></div>'
             )
     if findings is not None:
         counts = {severity: 0 for severity in Severity}
@@ -373,6 +369,9 @@ def _notes(blueprint: Blueprint) -> str:
 
 def _details(graph: JourneyGraph, blueprint: Blueprint) -> dict[str, Any]:
     """What the panel shows for each step: its tooltip, split into labelled rows."""
+    leaving: dict[str, list[str]] = defaultdict(list)
+    for arrow in blueprint.lines:
+        leaving[arrow.source].append(arrow.tooltip.replace("\n", " · "))
     steps: dict[str, Any] = {}
     for box in blueprint.boxes:
         lines = box.tooltip.split("\n")
@@ -386,9 +385,7 @@ def _details(graph: JourneyGraph, blueprint: Blueprint) -> dict[str, Any]:
                 rows.append([f"moment of truth · {label}", value])
             else:
                 rows.append(["", line])
-        outgoing = [line for line in blueprint.lines if line.source == box.hook]
-        for line in outgoing:
-            rows.append(["goes on to", line.tooltip.replace("\n", " · ")])
+        rows += [["goes on to", text] for text in leaving[box.hook]]
         steps[box.hook] = {"title": lines[0], "rows": rows}
     return {"steps": steps}
 
@@ -406,13 +403,13 @@ def to_html(
         '<div class="map" id="map"><div class="tools">'
         '<button id="zoom-fit" type="button" title="Fit the map">Fit</button>'
         '<button id="zoom-in" type="button" title="Zoom in">+</button>'
-        '<button id="zoom-out" type="button" title="Zoom out">−</button></div>'
+        '<button id="zoom-out" type="button" title="Zoom out">\u2212</button></div>'
         '<aside class="panel" id="details" hidden><button class="close" id="details-close" '
-        'type="button" title="Close">×</button><h3></h3><dl></dl></aside>'
+        'type="button" title="Close">\u00d7</button><h3></h3><dl></dl></aside>'
         f"{inline_svg(svg)}</div>\n<main>\n"
         f"{_findings_section(graph, blueprint, findings)}\n{_quick_wins(figures)}\n"
         f"{_losses(graph, figures)}\n{_notes(blueprint)}\n</main>\n"
-        '<footer>Made with cyclemap. Drag the map to move it; scroll or use + and − to zoom; '
+        "<footer>Made with cyclemap. Drag the map to move it; scroll or use + and \u2212 to zoom; "
         "click a step for its details.</footer>\n"
         '<script type="application/json" id="cyclemap-data">'
         f"{_json_for_script(_details(graph, blueprint))}</script>\n"

@@ -25,9 +25,7 @@ def dot_program() -> str:
     return found
 
 
-def run_dot(
-    source: str, output_format: str, *, timeout: float, positioned: bool = False
-) -> bytes:
+def run_dot(source: str, output_format: str, *, timeout: float, positioned: bool = False) -> bytes:
     """Lay out and draw DOT `source` as svg, png or pdf within `timeout` seconds; with
     `positioned`, every position is in the source already and Graphviz only draws
     (`neato -n2`)."""

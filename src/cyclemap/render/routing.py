@@ -139,9 +139,9 @@ class RoutePlan:
             (target_column, target_row) = self.cells[arrow.target]
             if source_row != target_row or target_column <= source_column:
                 continue
-            row = occupied[source_row]
-            between = bisect.bisect_left(row, target_column) - bisect.bisect_right(
-                row, source_column
+            taken = occupied[source_row]
+            between = bisect.bisect_left(taken, target_column) - bisect.bisect_right(
+                taken, source_column
             )
             if between or arrow.source in taken_right or arrow.target in taken_left:
                 continue
@@ -182,7 +182,7 @@ class RoutePlan:
             sides[(plan.in_gap, plan.in_row)].append(_Stub(index, False, in_group, in_reach))
         self.slots_per_row = [1] * self.rows
         for key in set(sides) | set(straight_at):
-            gap, row = key
+            row = key[1]
             stubs = sorted(sides.get(key, []), key=lambda s: (s.group, s.reach, s.arrow))
             straight = straight_at.get(key)
             if straight is None:
