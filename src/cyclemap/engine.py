@@ -148,7 +148,7 @@ def quick_wins(graph: JourneyGraph, findings: list[Finding], count: int) -> tupl
         report = analyse(graph, findings, top=count)
     except FlowError:
         return ()
-    return tuple(f"{win.description}: {report.gain_text(win)}" for win in report.quick_wins)
+    return tuple(report.win_text(win) for win in report.quick_wins)
 
 
 def journey_stats(journey: LoadedJourney, *, context_cost: float = 0.1, top: int = 5) -> FlowReport:

@@ -290,12 +290,12 @@ def test_collapsed_flowchart_carries_the_flow() -> None:
     assert chart.subgraphs == []
     labels = {key: mermaid_decode(label) for key, (_, label) in chart.nodes.items()}
     assert labels == {
-        "g0": "Equipo temprano<br/><small>2 steps · 1,810 arrivals</small>",
-        "g1": "Equipo tardío<br/><small>2 steps · 1,260 arrivals</small>",
+        "g0": "Equipo temprano<br/><small>2 steps · 1,000 customers · 1,810 visits</small>",
+        "g1": "Equipo tardío<br/><small>2 steps · 900 customers · 1,260 visits</small>",
     }
     assert [(s, label, t) for s, _, label, t in chart.edges] == [
-        ("g0", "1,260", "g1"),
-        ("g1", "360", "g0"),
+        ("g0", "1,260 moves", "g1"),
+        ("g1", "360 moves", "g0"),
     ]
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from cyclemap.findings import Finding
+from cyclemap.flow_model import FlowError, flow_model
 from cyclemap.graph import JourneyGraph
 from cyclemap.numbers import customers, percent
 
@@ -53,27 +54,34 @@ def _findings_table(findings: Iterable[Finding] | None) -> str:
     return f"<table>{head}{''.join(rows)}</table>"
 
 
+LOSING_ROWS = 10
+"""Steps listed where customers are lost, as many as `cyclemap stats` lists."""
+
+
 def _flow_table(graph: JourneyGraph) -> str:
-    flow = graph.flow
-    if flow is None:
+    """The steps that lose the most customers, abandoning or stuck with no way forward: the
+    same rows and figures as `cyclemap stats`."""
+    try:
+        model = flow_model(graph)
+    except FlowError:
         return ""
-    losing = sorted(
-        (
-            (flow.arrivals[node] * graph.step(node)["abandon"], node)
-            for node in graph.graph
-            if graph.step(node)["abandon"] > 0
-        ),
-        reverse=True,
-    )[:10]
+    losing = model.losing_steps(LOSING_ROWS)
     if not losing:
         return ""
-    unit = "customers per period" if flow.by_volume else "share of entering customers"
+
+    def amount(value: float) -> str:
+        return customers(value) if model.by_volume else percent(value)
+
     rows = [
-        f"<tr><td>{_e(graph.step(node)['label'])}</td><td>{_e(percent(graph.step(node)['abandon']))}"
-        f"</td><td>{_e(customers(lost) if flow.by_volume else percent(lost))}</td></tr>"
-        for lost, node in losing
+        f"<tr><td>{_e(graph.step(flow.step)['label'])}</td><td>{_e(flow.step)}</td>"
+        f"<td>{_e(percent(flow.abandon))}</td><td>{_e(amount(flow.abandoned))}</td>"
+        f"<td>{_e(amount(flow.stuck))}</td><td>{_e(amount(flow.lost))}</td></tr>"
+        for flow in losing
     ]
-    head = f"<tr><th>step</th><th>abandon</th><th>lost ({_e(unit)})</th></tr>"
+    head = (
+        "<tr><th>step</th><th>id</th><th>abandon rate</th><th>abandon</th><th>no way forward</th>"
+        f"<th>lost ({_e(model.unit)})</th></tr>"
+    )
     return f"<h2>Where customers are lost</h2><table>{head}{''.join(rows)}</table>"
 
 
