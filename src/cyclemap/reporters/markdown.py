@@ -161,10 +161,17 @@ def _comparison_section(result: AuditResult) -> list[str]:
         return []
     lines = [
         f"Only new findings: compared with {code(comparison.against)}, "
-        f"{_plural(comparison.known, 'known finding')} left out, "
-        f"{len(comparison.fixed)} fixed.",
+        f"{escape(comparison.summary())}.",
         "",
     ]
+    if comparison.invalid_files:
+        files = ", ".join(code(file) for file in comparison.invalid_files)
+        lines += [
+            f"⚠️ **Not checked**: {files} "
+            f"{'does' if len(comparison.invalid_files) == 1 else 'do'} not validate, so nothing "
+            "in them counts as fixed or new; fix the errors below first.",
+            "",
+        ]
     for entry in comparison.fixed:
         lines.append(
             f"- fixed: {escape(str(entry.get('journey')))}: {inline(str(entry.get('message')))} "
