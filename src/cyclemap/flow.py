@@ -40,6 +40,7 @@ from cyclemap.numbers import customers, percent
 __all__ = [
     "ALL_ENDINGS",
     "ENDINGS",
+    "DeadEndFigures",
     "Endings",
     "EntryFigures",
     "FlowError",
@@ -74,6 +75,16 @@ class LoopFigures:
 
 
 @dataclass(frozen=True)
+class DeadEndFigures:
+    """A region with no way to success (a `dead-end` finding) and the customers who reach it."""
+
+    steps: tuple[str, ...]
+    """Where customers come in."""
+    size: int
+    reached: float
+
+
+@dataclass(frozen=True)
 class QuickWin:
     kind: str
     """halve-abandon, break-loop or restore-context."""
@@ -101,6 +112,7 @@ class FlowReport:
     steps: tuple[StepFlow, ...]
     loops: tuple[LoopFigures, ...]
     quick_wins: tuple[QuickWin, ...]
+    dead_ends: tuple[DeadEndFigures, ...] = ()
     total_volume: float | None = None
     context_cost: float = DEFAULT_CONTEXT_COST
     stages: tuple[GroupFlow, ...] = ()
@@ -179,6 +191,15 @@ def _analyse(
     )
     wins = _ranked_wins(model, findings, context_cost)
     stages = model.groups("stage")
+    dead_ends = tuple(
+        DeadEndFigures(
+            finding.steps,
+            len(finding.details.get("region") or finding.steps),
+            model.reached_any(finding.details.get("region") or finding.steps),
+        )
+        for finding in findings
+        if finding.rule == "dead-end"
+    )
     return FlowReport(
         journey=graph.id,
         by_volume=model.by_volume,
@@ -188,6 +209,7 @@ def _analyse(
         steps=steps,
         loops=loops,
         quick_wins=tuple(wins[:top]),
+        dead_ends=dead_ends,
         total_volume=model.total_volume,
         context_cost=context_cost,
         stages=tuple(

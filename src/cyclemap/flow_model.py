@@ -676,6 +676,8 @@ class FlowModel:
         for node in wanted:
             if node in chain.index:
                 inside[chain.index[node]] = True
+        if self._closed(wanted):
+            return self._entering(wanted, inside)
         start = self.start.copy()
         first = float(start[inside].sum()) + sum(
             weight
@@ -696,6 +698,35 @@ class FlowModel:
             if target in wanted and not inside[row]
         )
         return (first + arriving) * self.scale
+
+    def _closed(self, wanted: set[str]) -> bool:
+        """Whether customers who reach `wanted` never leave it but to end (a dead-end region)."""
+        return all(
+            target in wanted or target not in self.chain.index
+            for node in wanted
+            if node in self.chain.index
+            for target, _, _ in self.chain.edges(node)
+        )
+
+    def _entering(self, wanted: set[str], inside: Any) -> float:
+        """Customers who reach a closed set: those who start there and the flow into it, since
+        nobody who leaves it comes back. No solve."""
+        visits = self.visits_per_customer
+        chain = self.chain
+        entering = float(self.start[inside].sum()) + sum(
+            weight
+            for node, weight in self.weights.items()
+            if node in wanted and node not in chain.index
+        )
+        for row, column, value in zip(chain.rows, chain.columns, chain.values, strict=True):
+            if inside[column] and not inside[row]:
+                entering += float(visits[row]) * value
+        entering += sum(
+            float(visits[row]) * probability
+            for row, target, probability in chain.exits
+            if target in wanted and not inside[row]
+        )
+        return entering * self.scale
 
     # -- peloteo loops --------------------------------------------------------------------
 

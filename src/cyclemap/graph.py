@@ -274,6 +274,35 @@ class JourneyGraph:
         another journey counts as a way forward, since the journey goes on there."""
         return _bfs(self.graph, [*self.successes, *self.external], reverse=True)
 
+    def regions(self, steps: Iterable[str]) -> list[list[str]]:
+        """`steps` split into regions: the groups that transitions join (in either direction),
+        each in file order, in the order of their first step. One problem, one region: a broken
+        link leaves every step after it unreachable, one region."""
+        members = set(steps)
+        undirected = {
+            node: [n for n in (*self.graph.succ[node], *self.graph.pred[node]) if n in members]
+            for node in members
+        }
+        found, seen = [], set()
+        for node in self.in_file_order(members):
+            if node not in seen:
+                region = reachable_from(undirected, [node])
+                seen |= region
+                found.append(self.in_file_order(region))
+        return found
+
+    def first_steps(self, region: list[str]) -> list[str]:
+        """Where a region starts: one step (the first in file order) of each loop or step of the
+        region that no other step of the region leads to."""
+        view = self.graph.subgraph(region)
+        condensed = nx.condensation(view)
+        starts = [
+            min(condensed.nodes[component]["members"], key=self._file_position.__getitem__)
+            for component in condensed
+            if condensed.in_degree(component) == 0
+        ]
+        return self.in_file_order(starts)
+
     def handoff_edges(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         for source, target, data in self.graph.edges(data=True):
             if data["handoff"]:

@@ -112,7 +112,8 @@ def _finding_marks(findings: Iterable[Finding]) -> tuple[dict[str, set[str]], se
         if finding.rule == "peloteo-loop" and finding.steps:
             walk = [*finding.steps, finding.steps[0]]
             loop_edges.update(itertools.pairwise(walk))
-        for step in finding.steps:
+        # A region (dead end, unreachable steps) is one finding; every step of it is marked.
+        for step in finding.details.get("region") or finding.steps:
             if finding.rule != "context-lost-handoff":
                 marks[step].add(finding.rule)
     return marks, loop_edges

@@ -56,6 +56,7 @@ def report_dict(report: FlowReport) -> dict[str, Any]:
             for by, moves in report.moves.items()
         },
         "loops": [asdict(loop) for loop in report.loops],
+        "dead_ends": [asdict(region) for region in report.dead_ends],
         "context_cost": report.context_cost,
         "quick_wins": [asdict(win) for win in report.quick_wins],
     }

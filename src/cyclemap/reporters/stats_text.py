@@ -162,6 +162,14 @@ def render(reports: list[FlowReport], *, color: bool = False) -> str:
             console.print(stages)
         for loop in report.loops:
             console.print(loop_line(report, loop))
+        for region in report.dead_ends:
+            size = f", {region.size} steps" if region.size > 1 else ""
+            console.print(
+                f"Dead end at {', '.join(map(clean, region.steps))}{size}: "
+                f"{report.amount(region.reached)}"
+                f"{' customers per period' if report.by_volume else ' of the customers entering'}"
+                " reach it, and none of them can succeed"
+            )
         if report.quick_wins:
             console.print(Text("Quick wins (ganancias tempranas):", style="bold"))
             for line in quick_win_lines(report, report.quick_wins):
