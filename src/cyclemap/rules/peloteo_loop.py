@@ -8,6 +8,15 @@ after-sale). One finding is reported per tangle of such cycles, with a shortest 
 order customers meet it; when shares are known the message says how likely a customer who
 reaches the loop is to be sent round it at least once.
 
+What the figures mean (here and in `cyclemap stats`): the loop starts at the first step of the
+example, where customers first meet it. A customer is *sent round* when, after being at that
+step, they are passed to another team and come back to it; *sent round at least once* counts
+each such customer once. *Extra rounds* count every comeback, so a customer sent round three
+times adds three; the first pass through the loop is not a round. `stats` gives both per
+period (or per customer entering, without volumes), beside the customers who reach the start.
+A finding is the same problem as long as customers are bounced between the same teams in the
+same journey: re-routing the loop between those teams does not make it new (baselines, `--diff`).
+
 Bad: support and billing send the customer to each other.
 
 ```yaml
