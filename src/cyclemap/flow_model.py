@@ -689,7 +689,10 @@ class FlowModel:
             return first * self.scale
         if not inside.any() and not any(target in wanted for _, target, _ in chain.exits):
             return first * self.scale
-        solved = AbsorbingSolver(chain.matrix(without_rows=inside).T.tocsr()).solve(start)
+        # Nearly the chain's own system: its preconditioner (when it needed one) serves too.
+        known = chain._solver.preconditioner if chain._solver is not None else None
+        solver = AbsorbingSolver(chain.matrix(without_rows=inside).T.tocsr(), preconditioner=known)
+        solved = solver.solve(start)
         visits = chain._checked(solved)
         arriving = float(visits[inside].sum())
         arriving += sum(

@@ -29,6 +29,7 @@ steps:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 from cyclemap.findings import Severity
@@ -63,11 +64,13 @@ def dead_ends(graph: JourneyGraph) -> list[str]:
 
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
-    try:
-        model = flow_model(graph)
-    except FlowError:
-        model = None  # customers can circulate forever: no figures, the finding still stands
-    for region in graph.regions(dead_ends(graph)):
+    regions = graph.regions(dead_ends(graph))
+    model = None
+    if regions:
+        # Where customers can circulate forever there are no figures; the findings stand.
+        with contextlib.suppress(FlowError):
+            model = flow_model(graph)
+    for region in regions:
         members = set(region)
         entries = set(graph.entries)
         first = [
