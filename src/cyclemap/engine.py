@@ -145,7 +145,7 @@ def quick_wins(graph: JourneyGraph, findings: list[Finding], count: int) -> tupl
     if len(graph.own_steps) > QUICK_WINS_UP_TO:
         return ()
     try:
-        report = analyse(graph, findings, top=count)
+        report = analyse(graph, findings, top=count, groups=False)
     except FlowError:
         return ()
     return tuple(report.win_text(win) for win in report.quick_wins)

@@ -168,17 +168,19 @@ def analyse(
     *,
     context_cost: float = DEFAULT_CONTEXT_COST,
     top: int = 5,
+    groups: bool = True,
 ) -> FlowReport:
-    """Every flow figure of a journey and its ranked quick wins.
+    """Every flow figure of a journey and its ranked quick wins; without `groups`, no figures
+    per stage and team (one solve each), for callers that only want the quick wins.
 
     Raises `TrappedError` when customers can circulate forever.
     """
     with collector_paused():
-        return _analyse(graph, list(findings), context_cost=context_cost, top=top)
+        return _analyse(graph, list(findings), context_cost=context_cost, top=top, groups=groups)
 
 
 def _analyse(
-    graph: JourneyGraph, findings: list[Finding], *, context_cost: float, top: int
+    graph: JourneyGraph, findings: list[Finding], *, context_cost: float, top: int, groups: bool
 ) -> FlowReport:
     model = flow_model(graph)
     steps = tuple(
@@ -190,7 +192,7 @@ def _analyse(
         _loop_figures(model, finding) for finding in findings if finding.rule == "peloteo-loop"
     )
     wins = _ranked_wins(model, findings, context_cost)
-    stages = model.groups("stage")
+    stages = model.groups("stage") if groups else {}
     dead_ends = tuple(
         DeadEndFigures(
             finding.steps,
@@ -215,12 +217,12 @@ def _analyse(
         stages=tuple(
             stages[stage.id] for stage in graph.journey.document.stages if stage.id in stages
         ),
-        teams=tuple(model.groups("team").values()),
+        teams=tuple(model.groups("team").values()) if groups else (),
         moves={
             by: tuple(
                 (source, target, amount) for (source, target), amount in model.moves(by).items()
             )
-            for by in ("stage", "team")
+            for by in (("stage", "team") if groups else ())
         },
     )
 
