@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from cyclemap.flow_model import TrappedError, flow_model
 from cyclemap.graph import JourneyGraph
 from cyclemap.loading import load_journey
 from cyclemap.model import Step, normalised_shares
@@ -151,8 +152,8 @@ def test_most_likely_path(write: Write) -> None:
 
 
 def test_flow_arrivals_on_a_small_chain_by_hand(write: Write) -> None:
-    flow = graph_of(write, CHAIN).flow
-    assert flow is not None and flow.by_volume
+    flow = flow_model(graph_of(write, CHAIN))
+    assert flow.by_volume
     # 1000 call; 20% abandon; the other 800 split 3:1 between chat and billing.
     assert flow.arrivals == pytest.approx(
         {"call": 1000, "chat": 600, "bill": 200, "done": 800, "orphan": 0}
@@ -161,8 +162,8 @@ def test_flow_arrivals_on_a_small_chain_by_hand(write: Write) -> None:
 
 def test_flow_per_customer_without_volumes(write: Write) -> None:
     text = CHAIN.replace("entry: {volume: 1000}", "entry: true")
-    flow = graph_of(write, text).flow
-    assert flow is not None and not flow.by_volume
+    flow = flow_model(graph_of(write, text))
+    assert not flow.by_volume
     assert flow.arrivals == pytest.approx(
         {"call": 1, "chat": 0.6, "bill": 0.2, "done": 0.8, "orphan": 0}
     )
@@ -175,10 +176,11 @@ def test_flow_by_volume_needs_every_entry_to_have_one(write: Write) -> None:
     )
     graph = graph_of(write, text)
     assert graph.entries == ["call", "bill"]
-    flow = graph.flow
-    assert flow is not None and not flow.by_volume
-    assert flow.arrivals["call"] == pytest.approx(1)
-    assert flow.arrivals["bill"] == pytest.approx(1.2)
+    flow = flow_model(graph)
+    assert not flow.by_volume
+    # Per customer entering, half at each entry; billing also gets a fifth of call's.
+    assert flow.arrivals["call"] == pytest.approx(0.5)
+    assert flow.arrivals["bill"] == pytest.approx(0.5 + 0.5 * 0.2)
 
 
 def test_flow_counts_customers_coming_round_a_loop(write: Write) -> None:
@@ -189,10 +191,11 @@ def test_flow_counts_customers_coming_round_a_loop(write: Write) -> None:
       - {id: retry, stage: contact, abandon: 0.5, next: [{to: ask}]}
     """
     )
-    flow = graph_of(write, text).flow
-    assert flow is not None
-    # ask = 100 + half of retry, retry = ask: both 200.
+    flow = flow_model(graph_of(write, text))
+    # ask = 100 + half of retry, retry = ask: both 200 visits, by the same 100 customers.
     assert flow.arrivals == pytest.approx({"ask": 200, "retry": 200})
+    assert flow.step("ask").reached == pytest.approx(100)
+    assert flow.step("retry").reached == pytest.approx(100)
 
 
 def test_flow_is_none_for_a_trapped_loop(write: Write) -> None:
@@ -205,7 +208,8 @@ def test_flow_is_none_for_a_trapped_loop(write: Write) -> None:
       - {id: done, stage: contact, outcome: success}
     """
     )
-    assert graph_of(write, text).flow is None
+    with pytest.raises(TrappedError):
+        flow_model(graph_of(write, text))
 
 
 def test_strongly_connected_components_without_some_steps(write: Write) -> None:

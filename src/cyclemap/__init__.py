@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
+HOMEPAGE = "https://github.com/your-org/cyclemap"
+"""Where cyclemap's documentation lives (SARIF's `informationUri`)."""
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -87,8 +87,18 @@ def read_baseline(path: Path) -> list[dict[str, Any]]:
 
 
 def compare(result: AuditResult, entries: Iterable[dict[str, Any]], against: str) -> AuditResult:
-    """The result with the baseline's findings left out, and the baseline's fixed entries."""
+    """The result with the baseline's findings left out, and the baseline's fixed entries.
+
+    An entry is fixed only when its journey was audited in this run and the finding is gone; an
+    entry of a journey that was not audited (its file does not validate, or was not among the
+    paths) is "not checked": a broken file must never read as a fix.
+    """
     entries = list(entries)
+    audited = {
+        report.journey
+        for report in result.reports
+        if report.valid and report.kind == "journey" and report.journey is not None
+    }
     remaining = Counter(entry["fingerprint"] for entry in entries)
     known = 0
     reports = []
@@ -101,22 +111,23 @@ def compare(result: AuditResult, entries: Iterable[dict[str, Any]], against: str
             else:
                 kept.append(finding)
         reports.append(replace(report, findings=tuple(kept)))
-    fixed = []
+    fixed: list[dict[str, Any]] = []
+    not_checked: list[dict[str, Any]] = []
     for entry in entries:
         if remaining[entry["fingerprint"]] > 0:
             remaining[entry["fingerprint"]] -= 1
-            fixed.append(
-                {
-                    "rule": str(entry.get("rule", "")),
-                    "journey": str(entry.get("journey", "")),
-                    "steps": list(entry.get("steps") or []),
-                    "message": str(entry.get("message", "")),
-                }
-            )
+            shown = {
+                "rule": str(entry.get("rule", "")),
+                "journey": str(entry.get("journey", "")),
+                "steps": list(entry.get("steps") or []),
+                "message": str(entry.get("message", "")),
+            }
+            (fixed if shown["journey"] in audited else not_checked).append(shown)
+    invalid = tuple(report.file for report in result.reports if not report.valid)
     return replace(
         result,
         reports=tuple(reports),
-        comparison=Comparison(against, tuple(fixed), known),
+        comparison=Comparison(against, tuple(fixed), known, tuple(not_checked), invalid),
     )
 
 

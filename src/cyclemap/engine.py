@@ -145,10 +145,10 @@ def quick_wins(graph: JourneyGraph, findings: list[Finding], count: int) -> tupl
     if len(graph.own_steps) > QUICK_WINS_UP_TO:
         return ()
     try:
-        report = analyse(graph, findings, top=count)
+        report = analyse(graph, findings, top=count, groups=False)
     except FlowError:
         return ()
-    return tuple(f"{win.description}: {report.gain_text(win)}" for win in report.quick_wins)
+    return tuple(report.win_text(win) for win in report.quick_wins)
 
 
 def journey_stats(journey: LoadedJourney, *, context_cost: float = 0.1, top: int = 5) -> FlowReport:

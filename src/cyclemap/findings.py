@@ -61,11 +61,19 @@ class Finding:
     def fingerprint(self) -> str:
         """Identity across runs: survives moved lines, reordered steps and new figures.
 
-        Built from the rule, the journey id and the steps as a set (or, for findings about
-        definitions, the message with its figures left out), never from lines or counts.
+        Built from the rule, the journey id and what a person sees as the problem, never from
+        lines or counts: for a peloteo loop the set of teams customers are bounced between (a
+        loop re-routed between the same teams is the same problem; a new pair of teams is a
+        new one); for the others the steps as a set (or, for findings about definitions, the
+        message with its figures left out).
         """
-        # Without steps (definitions, the journey as a whole): the message without its figures.
-        identity: list[str] = sorted(self.steps) or [re.sub(r"\d[\d,.%]*", "#", self.message)]
+        teams = self.details.get("teams") if self.rule == "peloteo-loop" else None
+        identity: list[str]
+        if teams:
+            identity = ["teams", *sorted({str(team) for team in teams})]
+        else:
+            # Without steps (definitions, the journey as a whole): the message without figures.
+            identity = sorted(self.steps) or [re.sub(r"\d[\d,.%]*", "#", self.message)]
         text = json.dumps([self.rule, self.journey, identity], ensure_ascii=True)
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
@@ -115,9 +123,29 @@ class Comparison:
 
     against: str
     fixed: tuple[dict[str, Any], ...] = ()
-    """Baseline entries (rule, journey, steps, message) no longer found."""
+    """Baseline entries (rule, journey, steps, message) no longer found in a journey that was
+    audited in this run."""
     known: int = 0
     """Findings left out because the baseline already had them."""
+    not_checked: tuple[dict[str, Any], ...] = ()
+    """Baseline entries of journeys this run did not audit (the file does not validate, or is
+    not among the files checked): neither fixed nor still there, since nobody looked."""
+    invalid_files: tuple[str, ...] = ()
+    """Files of this run that do not validate: not checked, nothing in them new or fixed."""
+
+    def summary(self) -> str:
+        """`N known findings left out, M fixed[, K not checked (...)]`, for every report."""
+        known = f"{self.known} known finding{'' if self.known == 1 else 's'}"
+        text = f"{known} left out, {len(self.fixed)} fixed"
+        if self.not_checked or self.invalid_files:
+            files = len(self.invalid_files)
+            why = (
+                f"{files} file{' does' if files == 1 else 's do'} not validate"
+                if files
+                else "their journeys were not audited"
+            )
+            text += f", {len(self.not_checked)} not checked ({why})"
+        return text
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 Nodes are step ids with the step's attributes; edges are transitions carrying the probability
 that a customer at the source moves along them: `(1 - abandon) * normalised share`. Queries that
-several rules share (reachability, success steps, components, the flow of customers) live here
-and are computed once per journey.
+several rules share (reachability, success steps, components, likely paths) live here and
+are computed once per journey; the flow of customers is `cyclemap.flow_model`'s.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import heapq
 import math
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -217,15 +216,6 @@ def solve_absorbing(transitions: Any, rhs: Any) -> Any | None:
     return AbsorbingSolver(transitions).solve(rhs)
 
 
-@dataclass(frozen=True)
-class Flow:
-    """Expected arrivals of customers at each step, per period (or per customer entering)."""
-
-    arrivals: dict[str, float]
-    by_volume: bool
-    """True when every entry has a volume: figures are customers per period."""
-
-
 class JourneyGraph:
     """A journey with its graph and the shared queries, each computed on first use."""
 
@@ -286,6 +276,35 @@ class JourneyGraph:
         another journey counts as a way forward, since the journey goes on there."""
         return _bfs(self.graph, [*self.successes, *self.external], reverse=True)
 
+    def regions(self, steps: Iterable[str]) -> list[list[str]]:
+        """`steps` split into regions: the groups that transitions join (in either direction),
+        each in file order, in the order of their first step. One problem, one region: a broken
+        link leaves every step after it unreachable, one region."""
+        members = set(steps)
+        undirected = {
+            node: [n for n in (*self.graph.succ[node], *self.graph.pred[node]) if n in members]
+            for node in members
+        }
+        found, seen = [], set()
+        for node in self.in_file_order(members):
+            if node not in seen:
+                region = reachable_from(undirected, [node])
+                seen |= region
+                found.append(self.in_file_order(region))
+        return found
+
+    def first_steps(self, region: list[str]) -> list[str]:
+        """Where a region starts: one step (the first in file order) of each loop or step of the
+        region that no other step of the region leads to."""
+        view = self.graph.subgraph(region)
+        condensed = nx.condensation(view)
+        starts = [
+            min(condensed.nodes[component]["members"], key=self._file_position.__getitem__)
+            for component in condensed
+            if condensed.in_degree(component) == 0
+        ]
+        return self.in_file_order(starts)
+
     def handoff_edges(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         for source, target, data in self.graph.edges(data=True):
             if data["handoff"]:
@@ -312,42 +331,6 @@ class JourneyGraph:
             self.in_file_order(component) for component in nx.strongly_connected_components(view)
         ]
         return sorted(components, key=lambda component: self.graph.nodes[component[0]]["index"])
-
-    @cached_property
-    def flow(self) -> Flow | None:
-        """Expected arrivals per step, from the entries' volumes (or one customer per entry).
-
-        None when customers can circulate forever (a loop with no way out and no abandonment),
-        where the expected figures do not exist; `dead-end` reports that situation.
-        """
-        import numpy as np
-        from scipy.sparse import csr_matrix
-
-        nodes = self.in_file_order(self.reachable)
-        leaky = [
-            node for node in nodes if self.step(node)["abandon"] > 0 or not self.graph.succ[node]
-        ]
-        if not nodes or not set(nodes) <= _bfs(self.graph, leaky, reverse=True):
-            return None
-        index = {node: position for position, node in enumerate(nodes)}
-        volumes = [self.graph.nodes[node]["volume"] for node in self.entries]
-        by_volume = bool(volumes) and all(volume is not None for volume in volumes)
-        inflow = np.zeros(len(nodes))
-        for node, volume in zip(self.entries, volumes, strict=True):
-            inflow[index[node]] = volume if by_volume else 1.0
-        rows, columns, values = [], [], []
-        for source, target, probability in self.graph.edges(nodes, data="probability"):
-            if probability > 0:
-                rows.append(index[target])
-                columns.append(index[source])
-                values.append(probability)
-        transposed = csr_matrix((values, (rows, columns)), shape=(len(nodes), len(nodes)))
-        arrivals = solve_absorbing(transposed, inflow)
-        if arrivals is None:
-            return None
-        figures = {node: 0.0 for node in self.graph}
-        figures.update((node, max(0.0, float(arrivals[index[node]]))) for node in nodes)
-        return Flow(figures, by_volume)
 
     def most_likely_path(self, source: str, targets: set[str]) -> tuple[list[str], float] | None:
         """The most probable path from `source` to any of `targets`, and its probability.

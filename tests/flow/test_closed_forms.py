@@ -35,11 +35,15 @@ def test_straight_line_with_abandonment(tmp_path: Path) -> None:
     assert overall.expected_steps == approx(1 + 0.8 + 0.72)
     # Seconds: 60 at a, 120 at b for 80%, 30 at done for 72%.
     assert overall.expected_duration == approx(60 + 0.8 * 120 + 0.72 * 30)
+    # Those who succeed live all three; those lost abandon at a (60 s) or at b (180 s).
+    assert overall.duration_to_success == approx(60 + 120 + 30)
+    assert overall.duration_to_loss == approx((0.2 * 60 + 0.08 * 180) / 0.28)
     assert overall.expected_handoffs == 0
     visits = step_figures(report)
     assert [step.step for step in report.steps] == ["a", "b"]  # outcome steps are not listed
     assert visits["a"].visits == approx(1.0)
     assert visits["b"].visits == approx(0.8)
+    assert visits["b"].reached == approx(0.8)
     # Without volumes `lost` is per customer entering.
     assert visits["a"].lost == approx(0.2)
     assert visits["b"].lost == approx(0.08)
@@ -153,6 +157,9 @@ def test_loop_is_a_geometric_series(tmp_path: Path) -> None:
     figures = step_figures(report)
     assert figures["a"].visits == approx(visits_a)
     assert figures["b"].visits == approx(visits_b)
+    # Everybody reaches a, and 90% of them b; coming back round counts as visits only.
+    assert figures["a"].reached == approx(1.0)
+    assert figures["b"].reached == approx(0.9)
     assert_endings(report.overall.endings, success=0.9 * 0.4 * visits_a, abandoned=0.1 * visits_a)
     success = 0.9 * 0.4 * visits_a
     assert report.overall.expected_steps == approx(visits_a + visits_b + success)
@@ -172,6 +179,7 @@ def test_self_loop(tmp_path: Path) -> None:
         """,
     )
     assert step_figures(report)["retry"].visits == approx(4.0)
+    assert step_figures(report)["retry"].reached == approx(1.0)
     assert_endings(report.overall.endings, success=1.0)
 
 
@@ -221,8 +229,13 @@ def test_handoffs_in_a_loop(tmp_path: Path) -> None:
     (loop,) = report.loops
     assert set(loop.steps) == {"a", "b"}
     assert set(loop.teams) == {"t1", "t2"}
-    # Bounces: handoffs inside the loop, per period with volumes.
-    assert loop.bounces == approx(100 * (visits + visits * 0.6))
+    # Everybody reaches a; from a, 60% come back round through t2 each time: sent round at
+    # least once 60 of 100, and 0.6 / 0.4 = 1.5 rounds each on average (150 extra rounds).
+    assert loop.start == "a"
+    assert loop.reached == approx(100)
+    assert loop.round_probability == approx(0.6)
+    assert loop.sent_round == approx(60)
+    assert loop.extra_rounds == approx(150)
 
 
 def test_entries_weighted_by_volume(tmp_path: Path) -> None:
@@ -248,7 +261,8 @@ def test_entries_weighted_by_volume(tmp_path: Path) -> None:
     assert report.overall.expected_steps == approx((3000 * 2 + 1000 * 1.5) / 4000)
     # Customers lost per period at e2: 1000 enter, half abandon.
     assert step_figures(report)["e2"].lost == approx(500)
-    assert step_figures(report)["e2"].visits == approx(0.25)
+    assert step_figures(report)["e2"].visits == approx(1000)
+    assert step_figures(report)["e2"].reached == approx(1000)
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import cyclemap
 from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
 from cyclemap.flow import ENDINGS, EntryFigures, FlowReport, analyse
+from cyclemap.flow_model import flow_model
 from cyclemap.graph import JourneyGraph
 from tests.conftest import EXAMPLES
 from tests.flow import analyse_steps, entry_figures, step_figures
@@ -77,8 +78,9 @@ def test_random_journeys_balance(tmp_path: Path, seed: int) -> None:
     assert_overall_is_weighted_mean(report)
     by_id = {step.id: step for step in steps}
     weights = entry_weights(report)
-    visits = {figures.step: figures.visits for figures in report.steps}
     scale = report.total_volume if report.by_volume else 1.0
+    # Visits per customer entering (the report gives them per period with volumes).
+    visits = {figures.step: figures.visits / scale for figures in report.steps}
     # Flow balance: the visits to a step are the customers entering there plus those arriving
     # from the steps before it. Arrivals at outcome steps are the path endings.
     arriving = {step.id: weights.get(step.id, 0.0) for step in steps}
@@ -106,7 +108,7 @@ def test_random_journeys_balance(tmp_path: Path, seed: int) -> None:
     for figures in report.steps:
         step = by_id[figures.step]
         share_lost = step.abandon if step.next else 1.0
-        assert figures.lost == approx(figures.visits * share_lost * scale, abs=1e-9)
+        assert figures.lost == approx(figures.visits * share_lost, abs=1e-9)
         assert figures.abandon == step.abandon
 
 
@@ -160,11 +162,15 @@ def test_customers_entering_equal_customers_ending(tmp_path: Path) -> None:
     # `refund` is a dead end: all its customers are stuck there, and only there.
     assert figures["refund"].lost == approx(ended["stuck"])
     # Abandonment: at the steps plus through the `gave-up` outcome step.
-    through_gave_up = figures["diagnose"].visits * 0.9 * 0.1 * 15000
+    through_gave_up = figures["diagnose"].visits * 0.9 * 0.1
     lost_abandoning = sum(step.lost for step in report.steps) - figures["refund"].lost
     assert lost_abandoning + through_gave_up == approx(ended["abandoned"])
     for step in ("call", "chat", "diagnose", "billing", "visit"):
-        assert figures[step].lost == approx(figures[step].visits * figures[step].abandon * 15000)
+        assert figures[step].lost == approx(figures[step].visits * figures[step].abandon)
+    # The outcome step counts the customers who end there.
+    model_steps = flow_model(JourneyGraph(cyclemap.load(tmp_path / "flow.journey.yaml"))).steps
+    assert model_steps["gave-up"].ended == approx(through_gave_up)
+    assert model_steps["fixed"].ended == approx(ended["success"])
 
 
 def test_single_entry_has_its_own_row(tmp_path: Path) -> None:

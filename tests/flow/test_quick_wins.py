@@ -66,7 +66,8 @@ def test_halving_abandonment_matches_the_edited_journey(tmp_path: Path) -> None:
         assert win.success_after == approx(after, rel=1e-9)
         assert win.gain == approx((after - report.overall.endings.success) * VOLUME, rel=1e-9)
         assert win.gain > 0
-        assert f"`{step}`" in win.description
+        assert win.description.startswith(f"halve abandonment at «{step}», ")
+        assert win.assumption.startswith("assumes half of those who abandon there")
         assert report.gain_text(win).endswith("successful customers per period")
 
 
@@ -76,7 +77,7 @@ def test_breaking_the_loop_matches_the_journey_without_the_returning_transition(
     report = analysed(tmp_path, support(), "base", top=20)
     (win,) = wins_of(report, "break-loop")
     assert win.steps == ("billing", "diagnose")
-    assert "`billing` → `diagnose`" in win.description
+    assert "from «billing» back to «diagnose»" in win.description
     edited = analysed(
         tmp_path, support(billing_next="[{to: fixed, share: 0.5}]"), "no-return", top=20
     )

@@ -27,8 +27,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import cyclemap
 from cyclemap.flow import ENDINGS, FlowReport
-from tests.flow import analyse_steps, entry_figures, step_figures
+from cyclemap.flow_model import FlowModel, LoopFlow, flow_model
+from cyclemap.graph import JourneyGraph
+from tests.flow import analyse_file, analyse_steps, entry_figures, step_figures, write_journey
 
 JOURNEYS = 20
 CUSTOMERS = 30_000
@@ -158,9 +161,19 @@ class Simulated:
     steps: np.ndarray
     handoffs: np.ndarray
     seconds: np.ndarray
+    reached: np.ndarray
+    """Customers x steps: whether the customer arrived there at all (outcome steps too)."""
+    rounds: list[np.ndarray] = field(default_factory=list)
+    """Per loop asked for: each customer's comebacks to its start through another team."""
+    met_start: list[np.ndarray] = field(default_factory=list)
+    """Per loop asked for: whether each customer reached its start."""
 
 
-def simulate(steps: list[Step], customers: int, seed: int) -> Simulated:
+def simulate(
+    steps: list[Step], customers: int, seed: int, loops: tuple[int, ...] = ()
+) -> Simulated:
+    """`loops`: start steps of peloteo loops whose rounds to count (a round is arriving back
+    at the start after meeting a step of another team since the last arrival there)."""
     count = len(steps)
     generator = np.random.default_rng(seed)
     abandon = np.array([step.abandon for step in steps])
@@ -194,11 +207,25 @@ def simulate(steps: list[Step], customers: int, seed: int) -> Simulated:
     taken = np.zeros(customers, dtype=np.int64)
     handoffs = np.zeros(customers, dtype=np.int64)
     seconds = np.zeros(customers)
+    reached = np.zeros((customers, count), dtype=bool)
+    team_code = np.array([{None: 0, "t1": 1, "t2": 2, "t3": 3}[step.team] for step in steps])
+    rounds = [np.zeros(customers, dtype=np.int64) for _ in loops]
+    met_start = [np.zeros(customers, dtype=bool) for _ in loops]
+    away = [np.zeros(customers, dtype=bool) for _ in loops]
     alive = np.arange(customers)
     for _ in range(STEP_CAP):
         if alive.size == 0:
             break
         here = position[alive]
+        reached[alive, here] = True
+        for number, loop_start in enumerate(loops):
+            at_start = here == loop_start
+            back = alive[at_start]
+            rounds[number][back] += met_start[number][back] & away[number][back]
+            met_start[number][back] = True
+            away[number][back] = False
+            other = (team_code[here] != 0) & (team_code[here] != team_code[loop_start])
+            away[number][alive[~at_start & other]] = True
         taken[alive] += 1
         seconds[alive] += seconds_at[here]
         finished = outcome[here] >= 0
@@ -216,7 +243,7 @@ def simulate(steps: list[Step], customers: int, seed: int) -> Simulated:
         handoffs[alive] += handoff[here, choice]
         position[alive] = target[here, choice]
     assert alive.size == 0, f"{alive.size} simulated customers still walking after {STEP_CAP}"
-    return Simulated(start, ending, visits, taken, handoffs, seconds)
+    return Simulated(start, ending, visits, taken, handoffs, seconds, reached, rounds, met_start)
 
 
 def within(estimate: float, analytic: float, error: float, what: str) -> str | None:
@@ -248,8 +275,22 @@ def compare_mean(values: np.ndarray, analytic: float, what: str) -> str | None:
     return within(float(np.mean(values)), analytic, math.sqrt(variance / values.size), what)
 
 
-def check(report: FlowReport, steps: list[Step], simulated: Simulated) -> list[str]:
+def compare_share(values: np.ndarray, analytic: float, what: str) -> str | None:
+    """A share of customers (a probability) against the binomial standard error."""
+    error = math.sqrt(max(analytic * (1 - analytic), 0.0) / values.size)
+    return within(float(np.mean(values)), analytic, error, what)
+
+
+def check(
+    report: FlowReport,
+    model: FlowModel,
+    steps: list[Step],
+    simulated: Simulated,
+    loops: dict[int, LoopFlow | None],
+) -> list[str]:
     ids = [step.id for step in steps]
+    scale = report.total_volume if report.by_volume else 1.0
+    assert scale
     problems = compare_endings(report.overall.endings.as_dict(), simulated.ending, "overall")
     for index, figures in entry_figures(report).items():
         mine = simulated.start == ids.index(index)
@@ -260,7 +301,27 @@ def check(report: FlowReport, steps: list[Step], simulated: Simulated) -> list[s
     for index, step in enumerate(steps):
         if step.outcome is None and step.id in visits:
             what = f"visits of {'entry ' if step.entry else ''}{step.id}"
-            problems.append(compare_mean(simulated.visits[:, index], visits[step.id].visits, what))
+            problems.append(
+                compare_mean(simulated.visits[:, index], visits[step.id].visits / scale, what)
+            )
+    for index, step in enumerate(steps):
+        reached = model.step(step.id).reached
+        assert reached is not None
+        problems.append(
+            compare_share(simulated.reached[:, index], reached / scale, f"reached {step.id}")
+        )
+    for team, group in model.groups("team").items():
+        members = [ids.index(node) for node in group.steps]
+        anywhere = simulated.reached[:, members].any(axis=1)
+        problems.append(compare_share(anywhere, group.reached / scale, f"reached team {team}"))
+    for (loop_start, loop), rounds, met in zip(
+        loops.items(), simulated.rounds, simulated.met_start, strict=True
+    ):
+        assert loop is not None
+        what = f"loop at {ids[loop_start]}"
+        problems.append(compare_share(met, loop.reached / scale, f"{what} reached"))
+        problems.append(compare_share(rounds > 0, loop.sent_round / scale, f"{what} sent round"))
+        problems.append(compare_mean(rounds, loop.extra_rounds / scale, f"{what} extra rounds"))
     overall = report.overall
     problems.append(compare_mean(simulated.steps, overall.expected_steps, "expected steps"))
     problems.append(
@@ -270,6 +331,15 @@ def check(report: FlowReport, steps: list[Step], simulated: Simulated) -> list[s
         problems.append(
             compare_mean(simulated.seconds, overall.expected_duration, "expected seconds")
         )
+        succeeded = simulated.ending == 0
+        lost = (simulated.ending >= 1) & (simulated.ending <= STUCK)
+        for chosen, analytic, what in (
+            (succeeded, overall.duration_to_success, "seconds to success"),
+            (lost, overall.duration_to_loss, "seconds until lost"),
+        ):
+            if chosen.sum() > 30:
+                assert analytic is not None, what
+                problems.append(compare_mean(simulated.seconds[chosen], analytic, what))
     return [problem for problem in problems if problem]
 
 
@@ -300,13 +370,34 @@ def test_analysis_agrees_with_simulation(tmp_path: Path, seed: int) -> None:
     steps = random_journey(seed)
     ids = [step.id for step in steps]
     text = "\n".join(step.yaml(ids) for step in steps)
-    report = analyse_steps(tmp_path, text, findings=False)
+    path = write_journey(tmp_path, text)
+    report = analyse_file(path, findings=False)
+    graph = JourneyGraph(cyclemap.load(path))
+    model = flow_model(graph)
     entries = [step for step in steps if step.entry]
     assert report.by_volume == all(step.volume for step in entries)
     assert [figures.entry for figures in report.entries] == [step.id for step in entries]
-    simulated = simulate(steps, CUSTOMERS, seed)
-    problems = check(report, steps, simulated)
+    loops = peloteo_loops(graph, model, ids)
+    simulated = simulate(steps, CUSTOMERS, seed, tuple(loops))
+    problems = check(report, model, steps, simulated, loops)
     assert not problems, f"seed {seed}:\n" + "\n".join(problems) + "\n\n" + text
+
+
+def peloteo_loops(
+    graph: JourneyGraph, model: FlowModel, ids: list[str]
+) -> dict[int, LoopFlow | None]:
+    """Each tangle of steps of two teams or more (without successes) that customers reach, by
+    the index of its first step with a team, as the peloteo rule picks it."""
+    loops: dict[int, LoopFlow | None] = {}
+    for component in graph.strongly_connected_components(without=graph.successes):
+        teams = {graph.step(node)["team"] for node in component} - {None}
+        if len(teams) < 2:
+            continue
+        start = next(node for node in component if graph.step(node)["team"] is not None)
+        loop = model.loop(component, start)
+        if loop is not None:
+            loops[ids.index(start)] = loop
+    return loops
 
 
 def test_simulation_catches_a_wrong_figure(tmp_path: Path) -> None:
@@ -319,3 +410,18 @@ def test_simulation_catches_a_wrong_figure(tmp_path: Path) -> None:
     endings["success"] += 0.02
     endings["abandoned"] -= 0.02
     assert len(compare_endings(endings, simulated.ending, "overall")) == 2
+
+
+def test_simulation_tells_rounds_from_customers_sent_round(tmp_path: Path) -> None:
+    """The loop comparison has teeth: repeat passes are not the customers who go round."""
+    steps = random_journey(9)
+    ids = [step.id for step in steps]
+    path = write_journey(tmp_path, "\n".join(step.yaml(ids) for step in steps))
+    graph = JourneyGraph(cyclemap.load(path))
+    model = flow_model(graph)
+    loops = peloteo_loops(graph, model, ids)
+    (loop,) = loops.values()
+    assert loop is not None
+    (rounds,) = simulate(steps, CUSTOMERS, 9, tuple(loops)).rounds
+    assert compare_mean(rounds, loop.sent_round / model.scale, "rounds") is not None
+    assert compare_mean(rounds, loop.extra_rounds / model.scale, "rounds") is None

@@ -30,6 +30,8 @@ ENTRY_KEYS = {
     "expected_steps",
     "expected_handoffs",
     "expected_duration",
+    "duration_to_success",
+    "duration_to_loss",
 }
 
 
@@ -46,7 +48,9 @@ def test_text_shows_entries_losses_and_quick_wins() -> None:
     assert "Per entry" in out
     for entry in ("call-line", "report-app", "web-chat", "outage-page", "all entries"):
         assert entry in out
-    assert "Where customers are lost (customers lost per period)" in out
+    assert "Where customers are lost (customers per period)" in out
+    assert "Per stage (customers per period)" in out
+    assert "to success" in out and "until lost" in out
     assert "Quick wins" in out
     ranks = [line for line in out.splitlines() if line.strip()[:2] in {"1.", "2.", "3."}]
     assert len(ranks) >= 3
@@ -89,18 +93,44 @@ def test_json_has_the_documented_shape() -> None:
     for entry in journey["entries"]:
         assert set(entry) == ENTRY_KEYS
     steps = journey["steps"]
-    assert {"step", "visits", "abandon", "lost"} <= set(steps[0])
+    assert set(steps[0]) == {
+        "step",
+        "visits",
+        "reached",
+        "abandon",
+        "abandoned",
+        "stuck",
+        "ended",
+        "lost",
+    }
     assert [step["lost"] for step in steps] == sorted(
         (step["lost"] for step in steps), reverse=True
     )
     assert len(journey["quick_wins"]) == 5
-    assert {"kind", "steps", "description", "gain", "success_after"} <= set(
+    assert {"kind", "steps", "description", "assumption", "gain", "success_after", "ranks"} <= set(
         journey["quick_wins"][0]
     )
     gains = [win["gain"] for win in journey["quick_wins"]]
     assert gains == sorted(gains, reverse=True)
     assert journey["loops"]
-    assert {"steps", "teams", "bounces"} <= set(journey["loops"][0])
+    assert set(journey["loops"][0]) == {
+        "steps",
+        "teams",
+        "start",
+        "reached",
+        "round_probability",
+        "sent_round",
+        "extra_rounds",
+    }
+    assert journey["unit"] == "customers per period"
+    assert [stage["stage"] for stage in journey["stages"]] == [
+        "access",
+        "contact",
+        "diagnosis",
+        "solution",
+        "closure",
+    ]
+    assert set(journey["moves"]) == {"stage", "team"}
 
 
 def test_json_is_byte_stable() -> None:

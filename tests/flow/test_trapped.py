@@ -48,7 +48,9 @@ def test_a_little_abandonment_lets_customers_out(tmp_path: Path) -> None:
     assert report.overall.endings.success == pytest.approx(0.45)
     assert report.overall.endings.abandoned == pytest.approx(0.55)
     figures = step_figures(report)
-    assert figures["ping"].visits == pytest.approx(0.45 * 2)  # 1 + 0.5 + 0.25 + ...
+    # 100 customers per period: 1 + 0.5 + 0.25 + ... visits each for the 45 who reach ping.
+    assert figures["ping"].visits == pytest.approx(100 * 0.45 * 2)
+    assert figures["ping"].reached == pytest.approx(100 * 0.45)
 
 
 def test_a_self_loop_without_a_way_out_raises(tmp_path: Path) -> None:
@@ -198,11 +200,11 @@ def test_long_restart_ring_has_a_way_out(tmp_path: Path) -> None:
     # 24,000) times. 400 steps are solved directly.
     report = analyse_steps(tmp_path, restart_ring(400, 0.025), findings=False)
     assert report.overall.endings.success == pytest.approx(1.0)
-    assert step_figures(report)["s0"].visits == pytest.approx(1 / 0.975**399, rel=1e-6)
+    assert step_figures(report)["s0"].visits == pytest.approx(1000 / 0.975**399, rel=1e-6)
 
 
 def test_longer_restart_ring_has_a_way_out(tmp_path: Path) -> None:
     # The same number of expected visits (about 24,000) as above, over 500 steps.
     report = analyse_steps(tmp_path, restart_ring(500, 0.02), findings=False)
     assert report.overall.endings.success == pytest.approx(1.0)
-    assert step_figures(report)["s0"].visits == pytest.approx(1 / 0.98**499, rel=1e-6)
+    assert step_figures(report)["s0"].visits == pytest.approx(1000 / 0.98**499, rel=1e-6)

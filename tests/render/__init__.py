@@ -5,6 +5,7 @@ consumer reads it (the `dot` program for DOT, XML parsers for SVG, html.parser f
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import itertools
 import json
@@ -399,9 +400,40 @@ class JourneyDiagram:
     """Each: section, task, score (float, NaN when unreadable), people (list)."""
 
 
+def mermaid_encode_entities(text: str) -> str:
+    """What Mermaid's `encodeEntities` does to a diagram before parsing it (mermaidAPI, Mermaid
+    11): `style`/`classDef` lines lose a last `;`, and every `#name;` or `#123;` becomes a
+    placeholder the parser does not split on, turned back into `&name;`/`&#123;` in the SVG."""
+    text = re.sub(r"style.*:\S*#.*;", lambda match: match.group()[:-1], text)
+    text = re.sub(r"classDef.*:\S*#.*;", lambda match: match.group()[:-1], text)
+
+    def placeholder(match: re.Match[str]) -> str:
+        inner = match.group()[1:-1]
+        return ("ﬂ°°" if re.fullmatch(r"\+?\d+", inner) else "ﬂ°") + inner + "¶ß"
+
+    return re.sub(r"#\w+;", placeholder, text)
+
+
+def mermaid_shown(text: str) -> str:
+    """The text a reader sees once Mermaid has put the entities back into the SVG."""
+    entities = text.replace("ﬂ°°", "&#").replace("ﬂ°", "&").replace("¶ß", ";")
+    return html.unescape(entities)
+
+
 def parse_mermaid_journey(text: str) -> JourneyDiagram:
-    """What Mermaid's parser and journeyDb make of a journey diagram; SyntaxError where
-    Mermaid would fail to parse."""
+    """What Mermaid's parser and journeyDb make of a journey diagram (after its entity
+    encoding), with every text as it is shown; SyntaxError where Mermaid would fail."""
+    diagram = _parse_journey_tokens(mermaid_encode_entities(text))
+    diagram.title = mermaid_shown(diagram.title) if diagram.title is not None else None
+    diagram.sections = [mermaid_shown(section) for section in diagram.sections]
+    for task in diagram.tasks:
+        task["section"] = mermaid_shown(task["section"])
+        task["task"] = mermaid_shown(task["task"])
+        task["people"] = [mermaid_shown(person) for person in task["people"]]
+    return diagram
+
+
+def _parse_journey_tokens(text: str) -> JourneyDiagram:
     tokens = [token for token in journey_lex(text) if token[0] != "NEWLINE"]
     if not tokens or tokens[0][0] != "journey":
         raise SyntaxError(f"journey: must start with `journey`, got {tokens[:1]}")

@@ -42,7 +42,7 @@ from tests.render import (
 
 pytestmark = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz")
 
-SYNTHETIC_NODE = re.compile(r"^(n\d+[ex]?|legend|g\d+)$")
+SYNTHETIC_NODE = re.compile(r"^(n\d+[exs]?|legend|g\d+)$")
 # Attributes dot copies into SVG without escaping, or that turn into links and handlers.
 FORBIDDEN_ATTRIBUTES = {"URL", "href", "tooltip", "target", "id", "class", "edgeURL", "headURL"}
 SAFE_VALUE = re.compile(r"^[#\w.,%-]*$")
@@ -54,13 +54,17 @@ def dot_of(path: Path, **options: object) -> str:
 
 def expected_counts(path: Path) -> tuple[set[str], int]:
     """The nodes and the number of edges the map of `path` must have, from the YAML alone:
-    one node per step, `n<i>e` per entry with a volume, `n<i>x` per step with abandonment, the
-    legend when some step has a team; edges: transitions, their helper edges, and one
+    one node per step, `n<i>e` per entry with a volume, `n<i>x` per step with abandonment,
+    `n<i>s` per step with no way forward that customers reach (when every entry has a volume),
+    the legend when some step has a team; edges: transitions, their helper edges, and one
     invisible edge between consecutive swimlanes."""
     data = raw(path)
     steps = data["steps"]
     nodes: set[str] = set()
     edges = 0
+    for index in _stuck_steps(steps):
+        nodes.add(f"n{index}s")
+        edges += 1
     for index, step in enumerate(steps):
         nodes.add(f"n{index}")
         edges += len(step.get("next") or [])
@@ -76,6 +80,32 @@ def expected_counts(path: Path) -> tuple[set[str], int]:
     lanes = {step["stage"] for step in steps}
     edges += len(lanes) - 1
     return nodes, edges
+
+
+def _stuck_steps(steps: list[dict]) -> list[int]:  # type: ignore[type-arg]
+    """Steps with no `next` that are not outcomes and that customers walk to from an entry
+    (never past an outcome, nor past a step everybody abandons), when volumes are known."""
+    entries = [index for index, step in enumerate(steps) if step.get("entry")]
+    if not all(isinstance(steps[index]["entry"], dict) for index in entries):
+        return []
+    position = {step["id"]: index for index, step in enumerate(steps)}
+    seen, stack = set(entries), list(entries)
+    while stack:
+        step = steps[stack.pop()]
+        if step.get("outcome") or step.get("abandon", 0) >= 1:
+            continue
+        for item in step.get("next") or []:
+            following = position.get(item["to"])
+            if following is not None and following not in seen:
+                seen.add(following)
+                stack.append(following)
+    return sorted(
+        index
+        for index in seen
+        if not steps[index].get("next")
+        and not steps[index].get("outcome")
+        and steps[index].get("abandon", 0) < 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -328,7 +358,7 @@ def test_collapsed_map_has_group_boxes_and_no_legend_or_lanes() -> None:
 def test_collapsed_arrows_grow_with_the_flow_they_carry() -> None:
     laid = dot_json(dot_of(FLOW, collapse="team"))
     widths = sorted(
-        (float(edge["label"].replace(",", "")), float(edge.get("penwidth", "1")))
+        (float(edge["label"].removesuffix(" moves").replace(",", "")), float(edge["penwidth"]))
         for _, _, edge in laid.edges
     )
     assert [amount for amount, _ in widths] == [360.0, 1260.0]

@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 
 from cyclemap.render import RenderError, RenderOptions, render_journey
+from cyclemap.render.view import shorten
 from tests.render import (
     EXAMPLES,
     HOSTILE,
+    HOSTILE_TITLE,
     INTERNET,
     SCORES,
     load,
+    mermaid_encode_entities,
     parse_mermaid_journey,
     raw,
     render,
@@ -69,17 +72,20 @@ def test_structure_of_the_partial_journey() -> None:
     assert lines[1].startswith("  title ")
     diagram = parse_mermaid_journey(text)
     # `middle` has no scored step: no section for it.
+    # Names are shown exactly as written, `:`, `;`, `#` and `%` included (issue 14).
     assert [section.strip() for section in diagram.sections] == [
-        "Inicio - primer contacto",
-        "Cierre, fin",
+        "Inicio: primer contacto",
+        "Cierre; fin",
     ]
     assert [(t["section"].strip(), t["score"]) for t in diagram.tasks] == [
-        ("Inicio - primer contacto", 4.0),
-        ("Cierre, fin", 5.0),
+        ("Inicio: primer contacto", 4.0),
+        ("Cierre; fin", 5.0),
     ]
+    assert diagram.tasks[0]["task"].strip() == "Pregunta: ¿cuánto cuesta? 50% off #promo"
     # `Name: score: actor`, the actor being the step's team.
-    assert [t["people"] for t in diagram.tasks] == [["Ventas - equipo Nº2"], ["Atención"]]
-    assert diagram.title is not None and "Satisfacción" in diagram.title
+    assert [t["people"] for t in diagram.tasks] == [["Ventas: equipo #2"], ["Atención"]]
+    assert diagram.title is not None
+    assert diagram.title.strip() == "Satisfacción: 100% #1; la encuesta"
 
 
 def test_one_section_per_stage_with_scored_steps_in_stage_order() -> None:
@@ -89,17 +95,17 @@ def test_one_section_per_stage_with_scored_steps_in_stage_order() -> None:
     ]
 
 
-def test_task_names_never_carry_a_colon_from_user_text() -> None:
+def test_user_text_reaches_the_syntax_only_as_entity_codes() -> None:
     for path in (HOSTILE, SCORES):
         text = journey_text(path)
-        for line in text.split("\n"):
+        for line in mermaid_encode_entities(text).split("\n"):  # what Mermaid's parser reads
             if line.startswith("    "):
                 name, score, *actor = line.strip().split(": ")
-                assert ":" not in name, line
+                assert not set(name) & set(":;%,"), line
                 assert score.isdigit(), line
-                assert len(actor) <= 1 and ":" not in "".join(actor), line
-        for task in parse_mermaid_journey(text).tasks:
-            assert ":" not in task["task"]
+                assert len(actor) <= 1 and not set("".join(actor)) & set(":;%,"), line
+        names = {shorten(step.get("name", step["id"]), 60) for step in scored(path)}
+        assert {task["task"].strip() for task in parse_mermaid_journey(text).tasks} <= names
 
 
 def test_left_out_steps_are_listed_in_a_comment_and_in_the_notes() -> None:
@@ -133,8 +139,22 @@ def test_no_scores_at_all_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RenderError) as caught:
         render_journey(load(path), "mermaid-journey", RenderOptions())
     message = str(caught.value)
-    assert "score" in message and "demo.journey.yaml" in message
-    assert "1..5" in message
+    assert "score" in message and "1..5" in message
+    assert "demo.journey.yaml" not in message  # the command line names the file
+
+
+def test_the_command_line_names_the_file_once(tmp_path: Path) -> None:
+    """Issue 14: `x.journey.yaml: x.journey.yaml: no step has a score`."""
+    from typer.testing import CliRunner
+
+    from cyclemap.cli import app
+
+    path = write(tmp_path, MINIMAL)
+    result = CliRunner().invoke(app, ["render", str(path), "-f", "mermaid-journey", "-o", "-"])
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.count("demo.journey.yaml") == 1
+    assert line.startswith("cyclemap: error: ") and "no step has a `score`" in line
 
 
 def test_hostile_text_stays_in_its_statement() -> None:
@@ -143,6 +163,7 @@ def test_hostile_text_stays_in_its_statement() -> None:
     assert len(diagram.sections) == 2
     assert len(diagram.tasks) == len(scored(HOSTILE))
     assert "<script>alert(1)</script>" in [t["task"] for t in diagram.tasks]
+    assert diagram.title is not None and diagram.title.strip() == HOSTILE_TITLE
     for line in text.rstrip("\n").split("\n")[1:]:
         assert line.startswith(("  title ", "  section ", "    ", "%% left out"))
 

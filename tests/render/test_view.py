@@ -9,6 +9,7 @@ import pytest
 
 from cyclemap.config import load_settings
 from cyclemap.engine import audit_journey
+from cyclemap.flow_model import flow_model
 from cyclemap.graph import JourneyGraph
 from cyclemap.render.view import NO_TEAM_COLOUR, TEAM_COLOURS, MapView, build_view, shorten
 from tests.render import FLOW, HOSTILE, HOSTILE_TEAMS, INTERNET, load, raw, step_keys
@@ -21,7 +22,10 @@ def view(path: Path, *, audited: bool = False, **options: object) -> MapView:
 
 
 def amount(label: str) -> float:
-    return float(label.replace(",", ""))
+    """The number of an overview arrow's label (`1,260 moves`)."""
+    number, word = label.split(" ")
+    assert word == "moves"
+    return float(number.replace(",", ""))
 
 
 def test_groups_by_stage_in_stage_order() -> None:
@@ -160,10 +164,14 @@ def test_collapse_by_stage_matches_the_hand_computed_flow() -> None:
     nodes = {node.key: node for node in mapped.nodes}
     assert [n.label for n in mapped.nodes] == ["Alfa", "Beta"]
     alpha, beta = mapped.nodes
-    assert alpha.detail == "2 steps · 1,450 arrivals"  # 1000 at a1 + 450 at a2
-    assert beta.detail == "2 steps · 1,620 arrivals"  # 810 at b1 + 810 at done
+    # 1000 customers reach Alfa; 1000 visits at a1 + 450 at a2 (some come back round).
+    assert alpha.detail == "2 steps · 1,000 customers · 1,450 visits"
+    # 810 customers reach Beta: 810 visits at b1 + 810 arrivals at done.
+    assert beta.detail == "2 steps · 810 customers · 1,620 visits"
     assert alpha.lost == pytest.approx(190) and beta.lost == pytest.approx(0)
-    assert [(e.source, e.target, e.label) for e in mapped.edges] == [(alpha.key, beta.key, "810")]
+    assert [(e.source, e.target, e.label) for e in mapped.edges] == [
+        (alpha.key, beta.key, "810 moves")
+    ]
     # conservation: what enters Alfa leaves it or is lost there; Beta's all succeed
     assert amount(mapped.edges[0].label) + alpha.lost == 1000
     assert set(nodes) == {alpha.key, beta.key}
@@ -194,18 +202,18 @@ def test_collapse_without_volumes_gives_shares(tmp_path: Path) -> None:
     path.write_text(FLOW.read_text(encoding="utf-8").replace("{volume: 1000}", "true"), "utf-8")
     mapped = view(path, collapse="stage")
     assert not mapped.by_volume
-    assert [e.label for e in mapped.edges] == ["81%"]
-    assert mapped.nodes[0].detail == "2 steps"
+    assert [e.label for e in mapped.edges] == ["0.81 moves"]
+    assert mapped.nodes[0].detail == "2 steps · 100% of customers · 1.45 visits each"
     assert mapped.nodes[0].lost is None
 
 
 @pytest.mark.parametrize("by", ["stage", "team"])
 def test_collapsed_flow_is_conserved_on_a_real_journey(by: str) -> None:
-    """For every box: customers entering there + arrows in = arrows out + abandonment +
-    customers whose path ends there (outcomes)."""
+    """For every box: customers entering there + arrows in = arrows out + customers lost there
+    (abandoning or stuck) + customers whose path ends there (outcomes, even a success that
+    goes on: the model ends a path at its first success)."""
     graph = JourneyGraph(load(INTERNET))
-    flow = graph.flow
-    assert flow is not None
+    steps = flow_model(graph).steps
     mapped = build_view(graph, collapse=by)  # type: ignore[arg-type]
     box = {node.label: node.key for node in mapped.nodes}
     entries: dict[str, float] = {}
@@ -214,8 +222,7 @@ def test_collapsed_flow_is_conserved_on_a_real_journey(by: str) -> None:
         step = graph.step(step_id)
         key = box[_title(graph, by, step[by])]
         entries[key] = entries.get(key, 0.0) + (step["volume"] or 0.0)
-        if not graph.graph.succ[step_id]:
-            ended[key] = ended.get(key, 0.0) + flow.arrivals[step_id]
+        ended[key] = ended.get(key, 0.0) + steps[step_id].ended
     tolerance = len(mapped.edges)  # labels are rounded to whole customers
     for node in mapped.nodes:
         inflow = sum(amount(e.label) for e in mapped.edges if e.target == node.key)

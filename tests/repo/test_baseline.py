@@ -71,7 +71,13 @@ def test_with_the_baseline_nothing_is_new(repo: Path) -> None:
     code, document = json_audit("--baseline", "bl.json")
     assert code == 0
     assert document["findings"] == []
-    assert document["comparison"] == {"against": "bl.json", "known": 6, "fixed": []}
+    assert document["comparison"] == {
+        "against": "bl.json",
+        "known": 6,
+        "fixed": [],
+        "not_checked": [],
+        "invalid_files": [],
+    }
     text = cli("--baseline", "bl.json")
     assert text.exit_code == 0
     assert comparison_line(text.stdout, "bl.json", known=6, fixed=0)
@@ -218,3 +224,78 @@ def test_missing_baseline_exits_2(repo: Path) -> None:
     result = cli("--baseline", "nowhere.json")
     assert result.exit_code == 2
     assert "nowhere.json: error: the baseline file does not exist" in result.stderr
+
+
+BROKEN = SUPPORT.replace(
+    "    stage: resolution\n    team: field\n", "    stage: resolution\n    tema: field\n"
+)
+
+
+def test_a_file_that_does_not_validate_is_not_checked_never_fixed(repo: Path) -> None:
+    """Issue 14: a broken file used to read "15 fixed" in a pull-request comment."""
+    write_baseline(repo)
+    assert BROKEN != SUPPORT
+    write(repo / JOURNEY, BROKEN)
+    code, document = json_audit("--baseline", "bl.json")
+    assert code == 1  # the invalid file still fails the run
+    comparison = document["comparison"]
+    assert comparison["fixed"] == []
+    assert sorted(entry["rule"] for entry in comparison["not_checked"]) == SUPPORT_RULES
+    assert comparison["invalid_files"] == [JOURNEY]
+    text = cli("--baseline", "bl.json").stdout
+    comparison_line(
+        text, "bl.json", known=0, fixed=0, not_checked=", 6 not checked (1 file does not validate)"
+    )
+    assert "  fixed: " not in text
+    assert f"  not checked: {JOURNEY} does not validate" in text
+    markdown = cli("--baseline", "bl.json", "--format", "markdown").stdout
+    assert "0 fixed, 6 not checked (1 file does not validate)" in markdown
+    assert "- fixed:" not in markdown
+    assert "**Not checked**" in markdown
+
+
+def test_a_journey_left_out_of_the_paths_is_not_fixed_either(repo: Path) -> None:
+    write_baseline(repo)
+    write(repo / "other" / "clean.journey.yaml", SUPPORT.replace("id: soporte", "id: otro"))
+    _, document = json_audit("other", "--baseline", "bl.json")
+    assert document["comparison"]["fixed"] == []
+    assert len(document["comparison"]["not_checked"]) == 6
+    assert document["comparison"]["invalid_files"] == []
+    text = cli("other", "--baseline", "bl.json").stdout
+    assert "6 not checked (their journeys were not audited)" in text
+
+
+REROUTED = SUPPORT.replace(
+    LOOP_BACK, "next: [{to: recall, share: 0.5}, {to: fixed, share: 0.5}]"
+).replace(
+    "  - id: visit\n",
+    "  - {id: recall, stage: contact, team: n1, next: [{to: billing-desk}, {to: fixed}]}\n"
+    "  - id: visit\n",
+)
+
+
+def test_a_loop_rerouted_between_the_same_teams_is_still_there(repo: Path) -> None:
+    write_baseline(repo)
+    write(repo / JOURNEY, REROUTED)
+    every = audit(["."]).findings
+    (loop,) = [finding for finding in every if finding.rule == "peloteo-loop"]
+    assert "call" not in loop.steps  # the loop now runs through `recall`
+    _, document = json_audit("--baseline", "bl.json")
+    assert [f["rule"] for f in document["findings"] if f["rule"] == "peloteo-loop"] == []
+    assert "peloteo-loop" not in [entry["rule"] for entry in document["comparison"]["fixed"]]
+
+
+def test_a_loop_between_other_teams_is_new_and_the_old_one_fixed(repo: Path) -> None:
+    write_baseline(repo)
+    other_teams = SUPPORT.replace(
+        LOOP_BACK, "next: [{to: visit, share: 0.5}, {to: fixed, share: 0.5}]"
+    ).replace(
+        "    team: field\n    next: [{to: fixed}]",
+        "    team: field\n    next: [{to: fixed}, {to: billing-desk}]",
+    )
+    assert other_teams.count("billing-desk}]") == 1
+    write(repo / JOURNEY, other_teams)
+    _, document = json_audit("--baseline", "bl.json")
+    new = [f for f in document["findings"] if f["rule"] == "peloteo-loop"]
+    assert [sorted(f["steps"]) for f in new] == [["billing-desk", "visit"]]
+    assert [entry["rule"] for entry in document["comparison"]["fixed"]] == ["peloteo-loop"]

@@ -52,6 +52,17 @@ def json_diff(*arguments: str) -> tuple[int, dict[str, Any]]:
     return result.exit_code, json.loads(result.stdout)
 
 
+def nothing_fixed(*, known: int) -> dict[str, Any]:
+    """The JSON comparison of a run against HEAD where `known` findings were already there."""
+    return {
+        "against": "git HEAD",
+        "known": known,
+        "fixed": [],
+        "not_checked": [],
+        "invalid_files": [],
+    }
+
+
 def test_a_new_peloteo_loop_is_the_only_new_finding(repo: Path) -> None:
     write(repo / JOURNEY, SUPPORT)  # billing-desk now sends customers back to call
     code, document = json_diff()
@@ -60,7 +71,7 @@ def test_a_new_peloteo_loop_is_the_only_new_finding(repo: Path) -> None:
         ("peloteo-loop", "soporte", ["billing-desk", "call"])
     ]
     assert document["findings"][0]["file"] == JOURNEY.as_posix()
-    assert document["comparison"] == {"against": "git HEAD", "known": 5, "fixed": []}
+    assert document["comparison"] == nothing_fixed(known=5)
     # Without --diff the old findings are all there.
     assert sorted(f.rule for f in audit(["."]).findings) == SUPPORT_RULES
 
@@ -82,7 +93,7 @@ def test_moving_lines_only_is_nothing_new(repo: Path) -> None:
     write(repo / JOURNEY, move_lines(SUPPORT))
     code, document = json_diff()
     assert (code, document["findings"]) == (0, [])
-    assert document["comparison"] == {"against": "git HEAD", "known": 6, "fixed": []}
+    assert document["comparison"] == nothing_fixed(known=6)
 
 
 def test_findings_gone_since_the_revision_are_fixed(repo: Path) -> None:
@@ -181,7 +192,7 @@ def test_no_path_from_a_sub_folder_diffs_the_whole_repository(
     code, document = json_diff()
     assert code == 1
     assert [f["rule"] for f in document["findings"]] == ["peloteo-loop"]
-    assert document["comparison"] == {"against": "git HEAD", "known": 5, "fixed": []}
+    assert document["comparison"] == nothing_fixed(known=5)
 
 
 def test_diff_leaves_the_repository_as_it_was(repo: Path) -> None:
@@ -193,3 +204,17 @@ def test_diff_leaves_the_repository_as_it_was(repo: Path) -> None:
     assert [line for line in worktrees if line.startswith("worktree ")] == [
         f"worktree {repo.resolve().as_posix()}"
     ]
+
+
+def test_a_file_broken_by_the_change_is_not_checked_never_fixed(repo: Path) -> None:
+    broken = support_without_loop().replace("    team: field\n", "    tema: field\n")
+    write(repo / JOURNEY, broken)
+    code, document = json_diff()
+    assert code == 1
+    assert document["findings"] == []
+    assert document["comparison"]["fixed"] == []
+    assert len(document["comparison"]["not_checked"]) == 5
+    assert document["comparison"]["invalid_files"] == [JOURNEY.as_posix()]
+    markdown = cli("--diff", "HEAD", "--format", "markdown").stdout
+    assert "0 fixed, 5 not checked (1 file does not validate)" in markdown
+    assert "- fixed:" not in markdown

@@ -129,3 +129,15 @@ def test_clean_run_is_only_the_summary() -> None:
     assert render(result_of(), "github") == (
         "cyclemap audit: 0 files checked, 0 errors, 0 warnings, 0 info, 0 invalid; exit 0\n"
     )
+
+
+def test_files_are_named_from_the_repository_root_wherever_cyclemap_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "journeys").mkdir()
+    path = write_journey(tmp_path / "journeys", BROKEN_JOURNEY, "broken.journey.yaml")
+    monkeypatch.chdir(tmp_path / "journeys")
+    ((kind, properties, _),) = commands(audit([path.name]))
+    assert kind == "error"
+    assert properties["file"] == "journeys/broken.journey.yaml"

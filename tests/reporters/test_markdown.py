@@ -40,7 +40,8 @@ def test_one_row_per_finding(examples_result: AuditResult) -> None:
     text = render(examples_result, "markdown")
     assert text.startswith("## cyclemap audit\n")
     table = rows(text)
-    findings = examples_result.findings
+    # Errors first, then warnings, then info; in file, line, rule order within each.
+    findings = sorted(examples_result.findings, key=lambda f: (-f.severity.rank, f.sort_key))
     assert len(table) == len(findings) > 0
     for cells, found in zip(table, findings, strict=True):
         assert len(cells) == 5
@@ -141,7 +142,42 @@ def test_budget_keeps_the_comment_small(monkeypatch: pytest.MonkeyPatch) -> None
     text = render(result_of(*many), "markdown")
     shown = len(rows(text))
     assert 0 < shown < 100
-    assert f"{100 - shown} more findings not shown here" in text
+    assert f"{100 - shown} more warnings not shown here" not in text
+    assert f"{100 - shown} warnings not shown here (every error is)" in text
+
+
+def test_every_error_is_listed_first_however_many_findings() -> None:
+    """Issue 14: 150 journeys with 750 findings showed only 40 of their 150 errors."""
+    many = []
+    for number in range(150):
+        file = f"journeys/j{number:03}.journey.yaml"
+        many.append(finding("e " + "x" * 150, file=file, line=40))
+        for line, severity in ((10, Severity.WARNING), (20, Severity.WARNING), (30, Severity.INFO)):
+            many.append(finding("w " + "y" * 300, file=file, line=line, severity=severity))
+        many.append(finding("i " + "z" * 300, file=file, line=50, severity=Severity.INFO))
+    text = render(result_of(*many), "markdown")
+    assert len(text) < 65_536
+    table = rows(text)
+    severities = [cells[0].split()[-1] for cells in table]
+    assert severities.count("error") == 150
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)
+    shown_files = {cells[2] for cells in table if cells[0].endswith("error")}
+    assert len(shown_files) == 150
+    warnings, infos = severities.count("warning"), severities.count("info")
+    assert warnings + infos < 600  # the rest did not fit
+    assert f"{300 - warnings} warnings and {300 - infos} info not shown here (every error is)" in (
+        text
+    )
+
+
+def test_errors_past_the_budget_get_short_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(markdown, "BUDGET", 1000)
+    errors = [finding("e" * 300, line=at) for at in range(1, 21)]
+    text = render(result_of(*errors, finding("w", severity=Severity.WARNING)), "markdown")
+    table = rows(text)
+    assert len(table) == 20
+    assert table[-1][3] == "e" * markdown.SHORT + "…" and table[-1][4] == "…"
+    assert "1 warning not shown here (every error is)" in text
 
 
 def test_same_input_same_bytes(examples_result: AuditResult) -> None:

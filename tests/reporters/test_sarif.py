@@ -173,10 +173,38 @@ def test_unicode_columns_become_utf16(
     assert region == {"startLine": 5, "startColumn": ORPHAN_COLUMN + 2}
 
 
-def test_column_is_kept_when_the_file_cannot_be_read(produce: Any) -> None:
-    document = produce(result_of(finding(file="no/such/file.yaml", column=81)))
-    region = _results(document)[0]["locations"][0]["physicalLocation"]["region"]
-    assert region == {"startLine": 3, "startColumn": 81}
+def test_a_path_that_does_not_exist_never_gets_a_region(produce: Any) -> None:
+    missing = Problem("gone.yaml", 0, 0, "", "no such file or folder")
+    document = produce(result_of(finding(file="no/such/file.yaml", column=81), failures=(missing,)))
+    for result in _results(document):
+        assert "region" not in result["locations"][0]["physicalLocation"]
+
+
+def test_paths_are_from_the_repository_root_wherever_cyclemap_runs(
+    produce: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: run from a subfolder, the paths were relative to it and GitHub could not
+    match them to files."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "journeys").mkdir()
+    path = write_journey(tmp_path / "journeys", ORPHAN_JOURNEY)
+    monkeypatch.chdir(tmp_path)
+    from_root = produce(audit([path.relative_to(tmp_path)]))
+    monkeypatch.chdir(tmp_path / "journeys")
+    from_inside = produce(audit([path.name]))
+    for document in (from_root, from_inside):
+        (result,) = _results(document)
+        artifact = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert artifact == {"uri": "journeys/demo.journey.yaml", "uriBaseId": "%SRCROOT%"}
+        assert "region" in result["locations"][0]["physicalLocation"]
+        run = document["runs"][0]
+        assert set(run["originalUriBaseIds"]) == {"%SRCROOT%"}
+    assert _fingerprints(from_root) == _fingerprints(from_inside)
+
+
+def test_the_tool_says_where_its_documentation_is(produce: Any) -> None:
+    driver = produce(result_of(finding()))["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"].startswith("https://")
 
 
 def test_invalid_journey_is_an_error_result(

@@ -55,3 +55,8 @@ def found(rule: str, name: str, **options: Any) -> list[Found]:
 def messages(rule: str, name: str, **options: Any) -> list[str]:
     """The messages of `rule` on the fixture `name`, in the order of the findings."""
     return [finding.message for finding in run_rule(rule, load_fixture(rule, name), **options)]
+
+
+def detections(rule: str, name: str, **options: Any) -> list[Finding]:
+    """The findings of `rule` on the fixture `name`, with their details (regions, figures)."""
+    return run_rule(rule, load_fixture(rule, name), **options)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.rules.helpers import found, messages
+import pytest
+
+from tests.rules.helpers import detections, found, messages
 
 RULE = "dead-end"
 
@@ -15,14 +17,27 @@ def test_step_with_no_next_that_is_not_an_outcome() -> None:
     ]
 
 
-def test_every_step_of_a_loop_with_no_way_out_is_a_dead_end() -> None:
-    assert found(RULE, "trapped-loop") == [
-        (RULE, ("wait-callback",), 11),
-        (RULE, ("check-status",), 12),
+def test_a_loop_with_no_way_out_is_one_dead_end_where_customers_come_in() -> None:
+    assert found(RULE, "trapped-loop") == [(RULE, ("wait-callback",), 11)]
+    assert messages(RULE, "trapped-loop") == [
+        "from step `wait-callback` no success step can be reached (2 steps): customers end in "
+        "failure, abandonment or a loop they cannot leave"
     ]
-    for message in messages(RULE, "trapped-loop"):
-        assert "no success step can be reached" in message
-        assert "a loop they cannot leave" in message
+    (detection,) = detections(RULE, "trapped-loop")
+    assert detection.details["region"] == ["wait-callback", "check-status"]
+
+
+def test_a_region_after_a_step_with_no_way_on_is_one_finding_with_its_customers() -> None:
+    assert found(RULE, "region-with-volumes") == [(RULE, ("review",), 11)]
+    (message,) = messages(RULE, "region-with-volumes")
+    assert message.startswith(
+        "from step `review` no success step can be reached (3 steps): `archive` has no `next` "
+        "and is not an outcome, so customers have no way forward; about "
+    )
+    (detection,) = detections(RULE, "region-with-volumes")
+    # 1000 enter, 40% go to review; nobody comes back out of the region.
+    assert detection.details["customers"] == pytest.approx(400)
+    assert message.endswith("about 400 customers per period reach it")
 
 
 def test_step_leading_only_to_failure_or_abandonment_but_not_the_outcomes_themselves() -> None:

@@ -33,10 +33,10 @@ def test_with_volumes_customers_lost_are_counted_through_loops_and_ranked() -> N
         (RULE, ("form",), 9),
     ]
     assert messages(RULE, "ranked-by-customers-lost") == [
-        "20% of the customers who reach step `call` abandon there: about 250 customers lost "
-        "per period (#2 of 2 drop-off points)",
-        "50% of the customers who reach step `form` abandon there: about 500 customers lost "
-        "per period (#1 of 2 drop-off points)",
+        "20% of the customers who reach step `call` abandon there: about 250 customers per "
+        "period (#2 of 2 drop-off points)",
+        "50% of the customers who reach step `form` abandon there: about 500 customers per "
+        "period (#1 of 2 drop-off points)",
     ]
     call, form = run_rule(RULE, load_fixture(RULE, "ranked-by-customers-lost"))
     assert abs(call.details["customers_lost"] - 250) < 1e-6 and call.details["rank"] == 2

@@ -72,9 +72,9 @@ def render_journey(
 
         missing = left_out(graph)
         if len(missing) == len(graph.graph):
-            raise RenderError(
-                f"{journey.display}: no step has a `score`, so there is no journey diagram to "
-                "draw; add `score: 1..5` to the steps customers feel strongly about"
+            raise RenderError(  # the command line names the file, once
+                "no step has a `score`, so there is no journey diagram to draw; add "
+                "`score: 1..5` to the steps customers feel strongly about"
             )
         notes = (
             (

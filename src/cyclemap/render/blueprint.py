@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cyclemap.findings import Finding
+from cyclemap.flow_model import FlowError, FlowModel, flow_model
 from cyclemap.graph import JourneyGraph
 from cyclemap.numbers import customers, percent
 from cyclemap.render.grid import GridItem, place
@@ -215,6 +216,15 @@ class Blueprint:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _model_of(graph: JourneyGraph) -> FlowModel | None:
+    """The journey's flow figures, or None when they do not exist (customers can be trapped
+    forever: `dead-end` says where)."""
+    try:
+        return flow_model(graph)
+    except FlowError:
+        return None
+
+
 def flow_order(graph: JourneyGraph) -> dict[str, int]:
     """Breadth-first from the entries (steps no entry reaches follow in file order)."""
     order = graph.entry_order()
@@ -285,8 +295,8 @@ class _Builder:
         self.document = graph.journey.document
         self.steps = self.document.steps
         self.order = flow_order(graph)
-        self.flow = graph.flow
-        self.by_volume = self.flow is not None and self.flow.by_volume
+        self.model = _model_of(graph)
+        self.by_volume = self.model is not None and self.model.by_volume
 
     # --- the grid -----------------------------------------------------------------------
 
@@ -609,27 +619,31 @@ class _Builder:
             opportunities=tuple(opportunities),
         )
 
-    def _reached(self, node: str) -> float | None:
-        if self.flow is None:
-            return None
-        return self.flow.arrivals.get(node, 0.0)
+    def _amount(self, value: float) -> str:
+        return customers(value) if self.by_volume else percent(value)
 
     def _figures(self, node: str, step: Any) -> str:
+        """Customers entering, abandoning and stuck here, as `stats` counts them."""
         parts = []
         if step.entry is not None and step.entry.volume is not None:
             parts.append(f"{customers(step.entry.volume)} enter")
+        flow = self.model.step(node) if self.model is not None else None
         if step.abandon > 0:
             text = f"↘ {percent(step.abandon)}"
-            reached = self._reached(node)
-            if reached is not None and self.by_volume:
-                text += f" ({customers(reached * step.abandon)})"
+            if flow is not None and self.by_volume:
+                text += f" ({customers(flow.abandoned)})"
             parts.append(text)
+        if flow is not None and flow.stuck > 0:
+            parts.append(f"⊘ {self._amount(flow.stuck)} stuck")
         return " · ".join(parts)
 
     def _moving(self, source: str, data: dict[str, Any]) -> float:
-        reached = self._reached(source) or 0.0
+        """Customers taking a transition (a tiny weight without figures): heavier arrows are
+        drawn straight first."""
         probability = float(data["probability"])
-        return reached * probability or probability * 1e-9
+        if self.model is None:
+            return probability * 1e-9
+        return self.model.arrivals[source] * probability or probability * 1e-9
 
     def _arrow_label(self, source: str, target: str, data: dict[str, Any]) -> str:
         following = self.graph.graph.succ[source]
@@ -656,10 +670,14 @@ class _Builder:
             lines.append(f"duration: {_duration(step.duration)}")
         if step.score is not None:
             lines.append(f"feeling: {step.score} of 5")
-        reached = self._reached(node)
-        if reached is not None:
-            unit = customers(reached) if self.by_volume else percent(reached)
-            lines.append(f"customers reaching it: {unit}")
+        if self.model is not None:
+            flow = self.model.step(node)
+            reached = flow.reached if flow.reached is not None else flow.visits
+            lines.append(f"customers reaching it: {self._amount(reached)}")
+            if flow.visits > reached * 1.0005:
+                lines.append(f"visits (a customer may come back): {self._amount(flow.visits)}")
+            if flow.lost > 0:
+                lines.append(f"customers lost here: {self._amount(flow.lost)}")
         if step.abandon:
             lines.append(f"abandon: {percent(step.abandon)}")
         moment = step.moment_of_truth
@@ -762,7 +780,7 @@ class _Builder:
         boundaries: list[float],
         geometry: dict[str, float],
     ) -> list[Band]:
-        reached, lost = self._stage_figures()
+        groups = self.model.groups("stage") if self.model is not None else {}
         bands = []
         names = [_flat(stage.name) for stage in self.document.stages]
         if externals:
@@ -773,13 +791,11 @@ class _Builder:
             right = edges[index] - 2
             title = wrap(name, right - left - 12, 11, bold=True, lines=2)
             subtitle = ""
-            if index < len(stage_ids) and self.flow is not None:
-                stage = stage_ids[index]
-                if self.by_volume:
-                    subtitle = f"{customers(reached[stage])} reach · {customers(lost[stage])} lost"
-                else:
-                    share = percent(min(reached[stage], 1.0))
-                    subtitle = f"{share} reach · {percent(lost[stage])} lost"
+            if index < len(stage_ids) and stage_ids[index] in groups:
+                group = groups[stage_ids[index]]
+                subtitle = (
+                    f"{self._amount(group.reached)} reach · {self._amount(group.lost)} lost"
+                )
                 subtitle = ellipsize(subtitle, right - left - 12, SMALL_SIZE)
             bands.append(
                 Band(
@@ -791,27 +807,6 @@ class _Builder:
                 )
             )
         return bands
-
-    def _stage_figures(self) -> tuple[dict[str, float], dict[str, float]]:
-        """Customers who reach each stage and customers lost there (interim: expected
-        arrivals at the stage's first steps; lost = abandonment and unhappy endings)."""
-        reached: dict[str, float] = defaultdict(float)
-        lost: dict[str, float] = defaultdict(float)
-        if self.flow is None:
-            return reached, lost
-        arrivals = self.flow.arrivals
-        for step in self.steps:
-            here = arrivals.get(step.id, 0.0)
-            inside = sum(
-                arrivals.get(source, 0.0) * data["probability"]
-                for source, data in self.graph.graph.pred[step.id].items()
-                if self.graph.step(source)["stage"] == step.stage
-            )
-            reached[step.stage] += max(here - inside, 0.0)
-            lost[step.stage] += here * step.abandon
-            if step.outcome in ("failure", "abandoned"):
-                lost[step.stage] += here * (1 - step.abandon)
-        return reached, lost
 
     def _emotion(
         self, boxes: list[Box], nodes: list[str], geometry: dict[str, float]

@@ -54,7 +54,8 @@ def _node_label(node: MapNode) -> str:
         rows.append(f'<FONT POINT-SIZE="9">{_text(node.detail)}</FONT>')
     if node.kind == "group" and node.lost:
         rows.append(
-            f'<FONT POINT-SIZE="9" COLOR="{FINDING_COLOUR}">{customers(node.lost)} abandon</FONT>'
+            f'<FONT POINT-SIZE="9" COLOR="{FINDING_COLOUR}">{customers(node.lost)} lost'
+            " (abandon or no way forward)</FONT>"
         )
     return "<" + "<BR/>".join(rows) + ">"
 
@@ -122,6 +123,20 @@ def _drop_off(dot: graphviz.Digraph, node: MapNode, *, findings: bool) -> None:
     )
 
 
+def _stuck(dot: graphviz.Digraph, node: MapNode) -> None:
+    """Customers left with no way forward at a step with no `next` (a `dead-end`)."""
+    exit_key = f"{node.key}s"
+    dot.node(
+        exit_key,
+        label=_text(f"no way forward (≈{customers(node.stuck or 0.0)})"),
+        shape="plaintext",
+        fontsize="9",
+        fillcolor="none",
+        fontcolor=FINDING_COLOUR,
+    )
+    dot.edge(node.key, exit_key, style="dotted", arrowhead="tee", color=FINDING_COLOUR)
+
+
 def _legend(dot: graphviz.Digraph, view: MapView) -> None:
     rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
     rows += [
@@ -149,7 +164,11 @@ def _legend(dot: graphviz.Digraph, view: MapView) -> None:
 def to_dot(view: MapView, *, findings: bool = True) -> str:
     """DOT source of the map; the same view gives the same bytes."""
     dot = graphviz.Digraph("journey")
-    title = f'<<B>{_text(view.title)}</B><BR/><FONT POINT-SIZE="10">{_text(view.subtitle)}</FONT>>'
+    notes = "".join(f'<BR/><FONT POINT-SIZE="9">{_text(note)}</FONT>' for note in view.notes)
+    title = (
+        f'<<B>{_text(view.title)}</B><BR/><FONT POINT-SIZE="10">{_text(view.subtitle)}</FONT>'
+        f"{notes}>"
+    )
     dot.attr(
         rankdir="LR",
         label=title,
@@ -203,3 +222,5 @@ def _add_node(dot: graphviz.Digraph, node: MapNode, *, findings: bool) -> None:
         dot.edge(f"{node.key}e", node.key, style="bold", arrowhead="vee")
     if node.kind != "group" and node.abandon > 0:
         _drop_off(dot, shown, findings=findings)
+    if node.kind != "group" and node.stuck:
+        _stuck(dot, shown)

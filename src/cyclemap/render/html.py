@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cyclemap.findings import Finding, Severity
+from cyclemap.flow_model import FlowError, flow_model
 from cyclemap.graph import JourneyGraph
 from cyclemap.numbers import customers, percent
 from cyclemap.render.blueprint import Blueprint
@@ -264,10 +265,10 @@ def _findings_section(
 
 def _figures(graph: JourneyGraph, findings: Sequence[Finding] | None) -> Any:
     """The `stats` figures of the journey, or None when they do not exist."""
-    from cyclemap.flow import FlowError, analyse
+    from cyclemap.flow import analyse
 
     try:
-        return analyse(graph, findings or [], top=5)
+        return analyse(graph, findings or [], top=5, groups=False)
     except FlowError:
         return None
 
@@ -278,7 +279,7 @@ def _header(
     cards = []
     if figures is not None:
         endings = figures.overall.endings
-        lost = 1.0 - endings.success - endings.elsewhere
+        lost = endings.lost
         cards.append(
             f'<div class="card"><b>{_e(percent(endings.success))}</b>'
             "<span>reach success</span></div>"
@@ -319,23 +320,36 @@ def _header(
     )
 
 
-def _losses(graph: JourneyGraph, figures: Any) -> str:
-    if figures is None:
+LOSING_ROWS = 10
+"""Steps listed where customers are lost, as many as `cyclemap stats` lists."""
+
+
+def _losses(graph: JourneyGraph) -> str:
+    """The steps that lose the most customers, abandoning or stuck with no way forward: the
+    same rows and figures as `cyclemap stats`."""
+    try:
+        model = flow_model(graph)
+    except FlowError:
         return ""
-    losing = sorted((s for s in figures.steps if s.lost > 0), key=lambda s: -s.lost)
+    losing = model.losing_steps(LOSING_ROWS)
     if not losing:
         return ""
-    unit = "customers per period" if figures.by_volume else "share of customers entering"
+
+    def amount(value: float) -> str:
+        return customers(value) if model.by_volume else percent(value)
+
     rows = "".join(
-        f"<tr><td>{_e(' '.join(graph.step(s.step)['label'].split()))} <code>{_e(s.step)}</code>"
-        f'</td><td class="n">{_e(percent(s.abandon))}</td><td class="n">'
-        f"{_e(customers(s.lost) if figures.by_volume else percent(s.lost))}</td></tr>"
-        for s in losing[:25]
+        f"<tr><td>{_e(' '.join(graph.step(flow.step)['label'].split()))}</td>"
+        f"<td>{_e(flow.step)}</td><td>{_e(percent(flow.abandon))}</td>"
+        f"<td>{_e(amount(flow.abandoned))}</td><td>{_e(amount(flow.stuck))}</td>"
+        f"<td>{_e(amount(flow.lost))}</td></tr>"
+        for flow in losing
     )
-    return (
-        "<section><h2>Where customers are lost</h2><table><tr><th>step</th><th>abandon</th>"
-        f"<th>lost ({_e(unit)})</th></tr>{rows}</table></section>"
+    head = (
+        "<tr><th>step</th><th>id</th><th>abandon rate</th><th>abandon</th>"
+        f"<th>no way forward</th><th>lost ({_e(model.unit)})</th></tr>"
     )
+    return f"<section><h2>Where customers are lost</h2><table>{head}{rows}</table></section>"
 
 
 def _quick_wins(figures: Any) -> str:
@@ -343,12 +357,12 @@ def _quick_wins(figures: Any) -> str:
         return ""
     rows = "".join(
         f"<tr><td>{_e(win.description)}</td><td>{_e(figures.gain_text(win))}</td>"
-        f'<td class="n">{_e(percent(win.success_after))}</td></tr>'
+        f"<td>{_e(percent(win.success_after))}</td><td>{_e(figures.win_note(win))}</td></tr>"
         for win in figures.quick_wins
     )
     return (
         "<section><h2>Quick wins</h2><table><tr><th>fix</th><th>gain</th>"
-        f"<th>success after</th></tr>{rows}</table></section>"
+        f"<th>success after</th><th>assumption</th></tr>{rows}</table></section>"
     )
 
 
@@ -408,7 +422,7 @@ def to_html(
         'type="button" title="Close">\u00d7</button><h3></h3><dl></dl></aside>'
         f"{inline_svg(svg)}</div>\n<main>\n"
         f"{_findings_section(graph, blueprint, findings)}\n{_quick_wins(figures)}\n"
-        f"{_losses(graph, figures)}\n{_notes(blueprint)}\n</main>\n"
+        f"{_losses(graph)}\n{_notes(blueprint)}\n</main>\n"
         "<footer>Made with cyclemap. Drag the map to move it; scroll or use + and \u2212 to zoom; "
         "click a step for its details.</footer>\n"
         '<script type="application/json" id="cyclemap-data">'

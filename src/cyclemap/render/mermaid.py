@@ -2,7 +2,8 @@
 
 One subgraph per swimlane, classes for findings and moments of truth, handoffs dotted. User
 text goes only inside quoted labels, with every character Mermaid could read as syntax
-(`"`, `#`, `<`, `>`, `&`, brackets, pipes, backticks) written as an entity code (`#35;`).
+(`"`, `#`, `<`, `>`, `&`, brackets, pipes, backticks) written as an entity code (`#35;`). The
+title goes in the front matter as a YAML string (see `front_matter_title`).
 """
 
 from __future__ import annotations
@@ -25,10 +26,20 @@ def text(value: str) -> str:
     return "".join(f"#{ord(ch)};" if ch in _SPECIAL else ch for ch in value)
 
 
+_LOOK_ALIKES = str.maketrans({"<": "\uff1c", ">": "\uff1e", "&": "\uff06"})
+
+
+def front_matter_title(title: str) -> str:
+    """The title for the front matter, where Mermaid reads no entity codes and cleans the text
+    as HTML: `<script>…</script> Journey` would be cut to `Journey` and `&` shown as `&amp;`.
+    `<`, `>` and `&` become their full-width forms, which read the same; the rest stays."""
+    return title.translate(_LOOK_ALIKES)
+
+
 def to_mermaid(view: MapView, *, findings: bool = True) -> str:
     lines = [
         "---",
-        f"title: {json.dumps(view.title, ensure_ascii=False)}",
+        f"title: {json.dumps(front_matter_title(view.title), ensure_ascii=False)}",
         "---",
         "flowchart LR",
     ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cyclemap.findings import Finding
+from cyclemap.flow_model import FlowError, FlowModel, flow_model
 from cyclemap.graph import JourneyGraph
 from cyclemap.numbers import customers, percent
 
@@ -62,6 +63,10 @@ class MapNode:
     volume: float | None = None
     abandon: float = 0.0
     lost: float | None = None
+    """Customers who abandon at this step (a group: lost in it, abandoning or stuck), in the
+    flow model's unit; None when the figures do not exist or have no volumes behind them."""
+    stuck: float | None = None
+    """Customers left here with no way forward (a step with no `next`), same unit."""
     marks: frozenset[str] = frozenset()
     """Rules with a finding on this box (peloteo-loop, dead-end, drop-off-point, ...)."""
 
@@ -107,7 +112,8 @@ def _finding_marks(findings: Iterable[Finding]) -> tuple[dict[str, set[str]], se
         if finding.rule == "peloteo-loop" and finding.steps:
             walk = [*finding.steps, finding.steps[0]]
             loop_edges.update(itertools.pairwise(walk))
-        for step in finding.steps:
+        # A region (dead end, unreachable steps) is one finding; every step of it is marked.
+        for step in finding.details.get("region") or finding.steps:
             if finding.rule != "context-lost-handoff":
                 marks[step].add(finding.rule)
     return marks, loop_edges
@@ -178,8 +184,8 @@ def build_view(
     marks, loop_edges = _finding_marks(findings)
     busiest = max(observed.counts.values(), default=0) if observed is not None else 0
     colours = _team_colours(graph)
-    flow = graph.flow
-    by_volume = flow is not None and flow.by_volume
+    model = _model(graph)
+    by_volume = model is not None and model.by_volume
     keys = {node: f"n{graph.step(node)['index']}" for node in graph.graph}
     nodes = []
     for node in graph.in_file_order(graph.graph):
@@ -193,9 +199,11 @@ def build_view(
         kind = step["outcome"] or ("entry" if step["entry"] else "step")
         if step["external"]:
             kind = "link"  # a step of another journey, where customers continue
-        lost = None
-        if flow is not None and by_volume and step["abandon"] > 0:
-            lost = flow.arrivals[node] * step["abandon"]
+        lost = stuck = None
+        if model is not None and by_volume:
+            figures = model.step(node)
+            lost = figures.abandoned if step["abandon"] > 0 else None
+            stuck = figures.stuck if figures.stuck > 0 else None
         nodes.append(
             MapNode(
                 key=keys[node],
@@ -208,6 +216,7 @@ def build_view(
                 volume=step["volume"],
                 abandon=step["abandon"],
                 lost=lost,
+                stuck=stuck,
                 marks=frozenset(marks.get(node, ())),
             )
         )
@@ -256,35 +265,34 @@ def build_view(
     )
 
 
+def _model(graph: JourneyGraph) -> FlowModel | None:
+    """The journey's flow model; None where customers can circulate forever (no figures)."""
+    try:
+        return flow_model(graph)
+    except FlowError:
+        return None
+
+
 def _collapsed_view(graph: JourneyGraph, collapse: Collapse) -> MapView:
-    """One box per stage or team; arrows weighted by the customers moving between them."""
-    flow = graph.flow
+    """One box per stage or team: the customers who reach it (each counted once) and the
+    visits to its steps; arrows as wide as the moves between them."""
+    model = _model(graph)
     order = _group_order(graph, collapse)
     keys = {value: f"g{index}" for index, value in enumerate(order)}
     colours = _team_colours(graph)
-    arrivals: dict[str | None, float] = defaultdict(float)
-    lost: dict[str | None, float] = defaultdict(float)
     counts: dict[str | None, int] = defaultdict(int)
-    moving: dict[tuple[str | None, str | None], float] = defaultdict(float)
     for node in graph.graph:
-        step = graph.step(node)
-        group = step[collapse]
-        counts[group] += 1
-        reached = flow.arrivals[node] if flow is not None else 0.0
-        arrivals[group] += reached
-        lost[group] += reached * step["abandon"]
-        for target, data in graph.graph.succ[node].items():
-            other = graph.step(target)[collapse]
-            if other != group:
-                moving[(group, other)] += reached * data["probability"] if flow else 1.0
-    by_volume = flow is not None and flow.by_volume
+        counts[graph.step(node)[collapse]] += 1
+    groups = model.groups(collapse) if model is not None else {}
+    by_volume = model is not None and model.by_volume
     nodes = []
     for value in order:
         if not counts[value]:
             continue
         detail = f"{counts[value]} step{'s' if counts[value] != 1 else ''}"
-        if flow is not None and by_volume:
-            detail += f" · {customers(arrivals[value])} arrivals"
+        group = groups.get(value)
+        if group is not None:
+            detail += " · " + _reach_text(group.reached, group.visits, by_volume=by_volume)
         nodes.append(
             MapNode(
                 key=keys[value],
@@ -295,21 +303,31 @@ def _collapsed_view(graph: JourneyGraph, collapse: Collapse) -> MapView:
                 if collapse == "team" and value
                 else "#ffffff",
                 kind="group",
-                lost=lost[value] if by_volume else None,
+                lost=group.lost if group is not None and by_volume else None,
             )
         )
+    moving = model.moves(collapse) if model is not None else _unweighted_moves(graph, collapse)
     heaviest = max(moving.values(), default=1.0) or 1.0
     edges = []
     for (source, target), amount in sorted(
         moving.items(), key=lambda item: (order.index(item[0][0]), order.index(item[0][1]))
     ):
-        if flow is None:
+        if model is None:
             label = ""
         elif by_volume:
-            label = customers(amount)
+            label = f"{customers(amount)} moves"
         else:
-            label = percent(amount)
+            label = f"{amount:.2f} moves"
         edges.append(MapEdge(keys[source], keys[target], label, weight=amount / heaviest))
+    notes: tuple[str, ...] = ()
+    if model is not None:
+        notes = (
+            "boxes: customers who reach the "
+            + collapse
+            + " (each counted once) and visits (a customer who comes back counts again); "
+            "arrows: moves between them, each time a customer crosses"
+            + ("" if by_volume else "; per customer entering"),
+        )
     return MapView(
         title=shorten(graph.journey.document.journey.name, 120),
         subtitle=f"{graph.id} — overview by {collapse}",
@@ -319,4 +337,24 @@ def _collapsed_view(graph: JourneyGraph, collapse: Collapse) -> MapView:
         legend=(),
         collapsed=True,
         by_volume=by_volume,
+        notes=notes,
     )
+
+
+def _reach_text(reached: float, visits: float, *, by_volume: bool) -> str:
+    """`2,400 customers · 3,100 visits`, or as a share of the customers entering."""
+    if by_volume:
+        return f"{customers(reached)} customers · {customers(visits)} visits"
+    return f"{percent(reached)} of customers · {visits:.2f} visits each"
+
+
+def _unweighted_moves(
+    graph: JourneyGraph, collapse: Collapse
+) -> dict[tuple[str | None, str | None], float]:
+    """Without flow figures: how many transitions join each pair of groups."""
+    moving: dict[tuple[str | None, str | None], float] = {}
+    for source, target in graph.graph.edges:
+        pair = (graph.step(source)[collapse], graph.step(target)[collapse])
+        if pair[0] != pair[1]:
+            moving[pair] = moving.get(pair, 0.0) + 1.0
+    return moving

@@ -6,8 +6,11 @@ both hand them an `AuditResult`, so invalid files show in every format.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from cyclemap.findings import AuditResult
@@ -33,3 +36,25 @@ def render(result: AuditResult, format_name: str, options: ReportOptions | None 
         raise ValueError(f"unknown report format {format_name!r}")
     module: _Reporter = importlib.import_module(f"cyclemap.reporters.{format_name}")
     return module.render(result, options or ReportOptions())
+
+
+@functools.cache
+def _repository_of(folder: Path) -> Path | None:
+    """The nearest folder from `folder` up holding `.git` (a folder, or a work tree's file)."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def source_path(file: str) -> str | None:
+    """`file` (as cyclemap shows it) relative to its repository's root, or to the working
+    folder outside any repository, POSIX style; None when it is outside both. CI tools (GitHub
+    code scanning and annotations) place results by the path from the repository root,
+    whichever folder cyclemap ran in."""
+    absolute = Path(os.path.abspath(file))
+    root = _repository_of(absolute.parent)
+    for base in (root, Path(os.path.abspath("."))):
+        if base is not None and absolute.is_relative_to(base):
+            return absolute.relative_to(base).as_posix()
+    return None

@@ -10,8 +10,8 @@ contain a line break: the message is escaped `%` -> `%25` first, then `\\r` -> `
 `\\n` -> `%0A`; property values (file, title) also `:` -> `%3A` and `,` -> `%2C`. Other control
 characters, Unicode line separators (some log viewers break lines on them) and bidi overrides
 (which could disguise the annotation) become U+FFFD.
-`file` is the path as cyclemap shows it, relative to the working folder: run cyclemap from the
-repository root (the workflow's default) so the annotations land on the right files.
+`file` is the path from the repository root (the nearest folder up holding `.git`), whichever
+folder cyclemap runs in, since that is how the runner places annotations on files.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import re
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
-from cyclemap.reporters import ReportOptions
+from cyclemap.reporters import ReportOptions, source_path
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 _UNSAFE = re.compile(
@@ -41,7 +41,7 @@ def escape_property(text: str) -> str:
 
 def command(kind: str, message: str, *, file: str, line: int, column: int, title: str) -> str:
     """One workflow command; `line`/`col` are left out when there is no position (0)."""
-    properties = [f"file={escape_property(file)}"]
+    properties = [f"file={escape_property(source_path(file) or file)}"]
     if line >= 1:
         properties.append(f"line={line}")
         if column >= 1:

@@ -40,5 +40,7 @@ def render(result: AuditResult, options: ReportOptions) -> str:
             "against": result.comparison.against,
             "known": result.comparison.known,
             "fixed": list(result.comparison.fixed),
+            "not_checked": list(result.comparison.not_checked),
+            "invalid_files": list(result.comparison.invalid_files),
         }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

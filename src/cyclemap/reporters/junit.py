@@ -1,35 +1,40 @@
-"""JUnit XML for CI test dashboards (GitLab, Jenkins, Azure DevOps, CircleCI, ...).
+"""JUnit XML for CI test dashboards (Jenkins, GitLab, Azure DevOps, CircleCI, ...).
 
-`testsuites > testsuite > testcase`, one test case per checked file, named by its path (unique:
-GitLab drops test cases with the same name) in class `cyclemap.<journey id or file stem>`.
-The mapping follows the exit code, so the dashboard and the job never disagree:
+Laid out as ruff and ESLint lay theirs out, in the structure of Jenkins' `junit-10.xsd`:
+`testsuites > testsuite` (one per file, named by its path) `> testcase` (one per finding or
+problem, `classname` the file, `name` the rule and the place: `peloteo-loop 12:5`). One test
+case per problem matters: Jenkins reads only the first `<failure>` of a test case, so several
+in one would hide all but the first. The mapping follows the exit code, so the dashboard and
+the job never disagree:
 
-- a finding at or above `--fail-on` is a `<failure type="<rule>">` of its file's test case;
-- a finding below `--fail-on` does not fail the build, so it does not fail the test either: it
-  is listed in the test case's `<system-out>`, which dashboards show beside a passed test;
-- each validation problem of an invalid file is a `<failure type="invalid-journey">` (an
-  invalid file makes `validate` and `audit` exit 1, like a failing finding);
-- a path that could not be read is a test case with an `<error type="unreadable">` (exit 2:
-  the check could not run at all);
-- a YAML file skipped because it is not a journey is a `<skipped>` test case.
+- a finding at or above `--fail-on` is a test case with a `<failure type="<rule>">`;
+- a finding below `--fail-on` does not fail the build, so its test case passes, carrying the
+  finding in its `<system-out>`;
+- a valid file with no findings is one passing test case named `clean`;
+- each validation problem of an invalid file is a test case with a
+  `<failure type="invalid-journey">` (an invalid file makes `validate` and `audit` exit 1);
+- a path that could not be read is a test case with an `<error type="unreadable">` (exit 2);
+- a YAML file skipped because it is not a journey is a test case with `<skipped>`.
 
-`failures` and `errors` count test cases, as JUnit does, not `<failure>` elements. Times are 0:
-the same input gives the same bytes. Characters XML 1.0 forbids (control characters, lone
-surrogates, U+FFFE/U+FFFF) become U+FFFD, since ElementTree writes them raw and the file would
-then not parse.
+`tests`, `failures`, `errors` and `skipped` count test cases. A class name and test name pair
+is unique in a run (GitLab drops test cases that repeat one): a repeat gets ` (2)`. The `file`
+attribute GitLab reads is kept on each test case. Times are 0: the same input gives the same
+bytes. Characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/U+FFFF) become
+U+FFFD, since ElementTree writes them raw and the file would then not parse.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from pathlib import PurePosixPath
+from collections import Counter
 
 from cyclemap.errors import Problem
-from cyclemap.findings import AuditResult, FileReport, Finding
+from cyclemap.findings import AuditResult, Finding
 from cyclemap.reporters import ReportOptions
 
 _FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+INVALID = "invalid-journey"
 
 
 def xml_text(text: str) -> str:
@@ -50,88 +55,109 @@ def _where(file: str, line: int, column: int) -> str:
     return f"{file}:{line}:{column}" if line else file
 
 
-def _finding_line(finding: Finding) -> str:
+def _finding_text(finding: Finding) -> str:
     where = _where(finding.file, finding.line, finding.column)
-    line = f"{where}: {finding.severity.value}: {finding.message} [{finding.rule}]"
+    text = f"{where}: {finding.severity.value}: {finding.message} [{finding.rule}]"
     if finding.steps:
-        line += "\nsteps: " + " -> ".join(finding.steps)
-    return line
+        text += "\nsteps: " + " -> ".join(finding.steps)
+    return text
 
 
-def _problem_line(problem: Problem) -> str:
-    line = f"{_where(problem.file, problem.line, problem.column)}: error: {problem.message}"
-    return line + (f"\nhint: {problem.hint}" if problem.hint else "")
+def _problem_text(problem: Problem) -> str:
+    text = f"{_where(problem.file, problem.line, problem.column)}: error: {problem.message}"
+    return text + (f"\nhint: {problem.hint}" if problem.hint else "")
 
 
-class _Names:
-    """Test case names made unique (a second `a.yaml` becomes `a.yaml (2)`)."""
-
-    def __init__(self) -> None:
-        self._seen: set[str] = set()
-
-    def __call__(self, name: str) -> str:
-        candidate, count = name, 1
-        while candidate in self._seen:
-            count += 1
-            candidate = f"{name} ({count})"
-        self._seen.add(candidate)
-        return candidate
+def _place(line: int, column: int) -> str:
+    return f" {line}:{column}" if line else ""
 
 
-def _case(suite: ET.Element, names: _Names, file: str, journey: str | None = None) -> ET.Element:
-    stem = journey or PurePosixPath(file).name.split(".")[0] or "file"
-    return _element(
-        suite,
-        "testcase",
-        classname=f"cyclemap.{stem}",
-        name=names(file),
-        file=file,
-        time="0",
-    )
+class _Suite:
+    """One file's test suite, counting its test cases as they are added."""
 
+    def __init__(self, root: ET.Element, file: str, names: Counter[tuple[str, str]]) -> None:
+        self.file = file
+        self.names = names
+        self.element = _element(root, "testsuite", name=file)
+        self.counts: Counter[str] = Counter()
 
-def _report_case(suite: ET.Element, names: _Names, report: FileReport, result: AuditResult) -> bool:
-    """The test case of one checked file; whether it failed."""
-    case = _case(suite, names, report.file, report.journey)
-    failed = False
-    for problem in sorted(report.problems):
-        _element(
-            case, "failure", _problem_line(problem), message=problem.message, type="invalid-journey"
+    def case(self, name: str, outcome: str = "", text: str = "", **attributes: str) -> None:
+        """A test case; `outcome` failure, error or skipped (empty: passed, `text` its output)."""
+        self.names[(self.file, name)] += 1
+        count = self.names[(self.file, name)]
+        unique = name if count == 1 else f"{name} ({count})"
+        case = _element(
+            self.element, "testcase", classname=self.file, name=unique, file=self.file, time="0"
         )
-        failed = True
-    below: list[str] = []
-    for finding in sorted(report.findings, key=lambda finding: finding.sort_key):
-        if result.fail_on.fails(finding.severity):
-            _element(
-                case, "failure", _finding_line(finding), message=finding.message, type=finding.rule
-            )
-            failed = True
-        else:
-            below.append(_finding_line(finding))
-    if below:
-        _element(case, "system-out", "\n".join(below) + "\n")
-    return failed
+        self.counts["tests"] += 1
+        if outcome:
+            _element(case, outcome, text, **attributes)
+            self.counts[outcome] += 1
+        elif text:
+            _element(case, "system-out", text + "\n")
+
+    def close(self) -> Counter[str]:
+        self.element.attrib.update(
+            tests=str(self.counts["tests"]),
+            failures=str(self.counts["failure"]),
+            errors=str(self.counts["error"]),
+            skipped=str(self.counts["skipped"]),
+            time="0",
+        )
+        return self.counts
 
 
 def render(result: AuditResult, options: ReportOptions) -> str:
-    command = "audit" if result.audited else "validate"
-    root = ET.Element("testsuites", {"name": "cyclemap"})
-    suite = _element(root, "testsuite", name=f"cyclemap {command}")
-    names = _Names()
-    failures = errors = 0
+    root = ET.Element(
+        "testsuites", {"name": f"cyclemap {'audit' if result.audited else 'validate'}"}
+    )
+    names: Counter[tuple[str, str]] = Counter()
+    totals: Counter[str] = Counter()
+    suites: list[_Suite] = []
     for failure in result.failures:
-        case = _case(suite, names, failure.file)
-        _element(case, "error", _problem_line(failure), message=failure.message, type="unreadable")
-        errors += 1
+        suite = _Suite(root, failure.file, names)
+        text = _problem_text(failure)
+        suite.case(
+            f"{failure.file} unreadable", "error", text, message=failure.message, type="unreadable"
+        )
+        suites.append(suite)
     for report in result.reports:
-        failures += _report_case(suite, names, report, result)
+        suite = _Suite(root, report.file, names)
+        for problem in sorted(report.problems):
+            suite.case(
+                f"{INVALID}{_place(problem.line, problem.column)}",
+                "failure",
+                _problem_text(problem),
+                message=problem.message,
+                type=INVALID,
+            )
+        for finding in sorted(report.findings, key=lambda finding: finding.sort_key):
+            name = f"{finding.rule}{_place(finding.line, finding.column)}"
+            if result.fail_on.fails(finding.severity):
+                suite.case(
+                    name,
+                    "failure",
+                    _finding_text(finding),
+                    message=finding.message,
+                    type=finding.rule,
+                )
+            else:
+                suite.case(name, text=_finding_text(finding))
+        if report.valid and not report.findings:
+            suite.case("clean" if result.audited else "valid")
+        suites.append(suite)
     for skipped in result.skipped:
-        case = _case(suite, names, skipped.file)
-        _element(case, "skipped", message=skipped.reason)
-    tests = len(result.failures) + len(result.reports) + len(result.skipped)
-    counts = {"tests": str(tests), "failures": str(failures), "errors": str(errors)}
-    root.attrib.update({**counts, "time": "0"})
-    suite.attrib.update({**counts, "skipped": str(len(result.skipped)), "time": "0"})
+        suite = _Suite(root, skipped.file, names)
+        suite.case(f"{skipped.file} skipped", "skipped", message=skipped.reason)
+        suites.append(suite)
+    for suite in suites:
+        totals.update(suite.close())
+    root.attrib.update(
+        tests=str(totals["tests"]),
+        failures=str(totals["failure"]),
+        errors=str(totals["error"]),
+        time="0",
+    )
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -1,10 +1,12 @@
 """A summary for a pull-request comment or a job summary (GitHub-flavoured markdown).
 
 A heading, a one-line verdict (counts per severity, invalid files, exit status), then one table
-of findings in report order (file, line, rule) with severity, rule, `file:line`, message and
-steps. Invalid files and unreadable paths are listed with their errors above it. Past 50 rows
-the rest of the table folds into a `<details>` section, and the whole comment stays within a
-character budget well under GitHub's 65,536-character limit (it says how many rows it left out).
+of findings, errors first, then warnings, then info (each in file, line, rule order), with
+severity, rule, `file:line`, message and steps. Invalid files and unreadable paths are listed
+with their errors above it. Past 50 rows the rest of the table folds into a `<details>`
+section. The table keeps to a character budget well under GitHub's 65,536-character limit for
+a comment: warnings and info past it are left out and counted, but every error is always
+listed (past the budget in a short row: the message cut, no steps).
 
 User text is rendered as text, never as markup: `&`, `<`, `>`, backticks and backslashes become
 HTML entities, `*_[]~` are backslash-escaped, `|` is `\\|` (a cell can never split) and line
@@ -27,7 +29,9 @@ from cyclemap.reporters import ReportOptions
 SHOWN = 50
 """Rows shown before the rest folds into `<details>`."""
 BUDGET = 60_000
-"""Characters of table rows at most; GitHub refuses comments over 65,536."""
+"""Characters of table rows at most (errors excepted); GitHub refuses comments over 65,536."""
+SHORT = 100
+"""Characters of an error's message kept in a short row."""
 
 _REPLACEMENTS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "`": "&#96;", "\\": "&#92;"}
 _REPLACEMENTS.update({mark: "\\" + mark for mark in "*_[]~|"})
@@ -127,27 +131,49 @@ def _invalid_section(result: AuditResult) -> list[str]:
     return lines
 
 
+def _short_row(finding: Finding) -> str:
+    """An error's row once the budget is spent: the message cut short, the steps left out."""
+    message = finding.message if len(finding.message) <= SHORT else finding.message[:SHORT] + "…"
+    cells = (
+        f"{_ICONS[finding.severity]} {finding.severity.value}",
+        code(finding.rule),
+        _where(finding.file, finding.line),
+        inline(message),
+        "…" if finding.steps else "",
+    )
+    return "| " + " | ".join(cells) + " |"
+
+
 def _findings_section(result: AuditResult) -> list[str]:
-    findings = result.findings
+    findings = sorted(result.findings, key=lambda found: (-found.severity.rank, found.sort_key))
     if not findings:
         checked = "no journey files found" if not result.reports else "nothing to fix here"
         return [f"**No findings**: {checked}.", ""]
     rows, used = [], 0
+    left_out: dict[Severity, int] = dict.fromkeys(Severity, 0)
     for finding in findings:
         row = _row(finding)
+        if used + len(row) + 1 > BUDGET:
+            if finding.severity is not Severity.ERROR:
+                left_out[finding.severity] += 1
+                continue
+            row = _short_row(finding)  # every error is listed, however many
         used += len(row) + 1
-        if used > BUDGET:
-            break
         rows.append(row)
     lines = ["### Findings", "", _HEADER, *rows[:SHOWN], ""]
     if len(rows) > SHOWN:
         more = _plural(len(rows) - SHOWN, "more finding")
         lines += ["<details>", f"<summary>{more}</summary>", "", _HEADER, *rows[SHOWN:], ""]
         lines += ["</details>", ""]
-    if len(rows) < len(findings):
-        left_out = len(findings) - len(rows)
+    if any(left_out.values()):
+        parts = [
+            f"{count} {severity.value}"
+            + ("s" if count != 1 and severity is not Severity.INFO else "")
+            for severity, count in left_out.items()
+            if count
+        ]
         lines += [
-            f"{_plural(left_out, 'more finding')} not shown here: run `cyclemap audit` "
+            f"{' and '.join(parts)} not shown here (every error is): run `cyclemap audit` "
             "for the full list.",
             "",
         ]
@@ -161,10 +187,17 @@ def _comparison_section(result: AuditResult) -> list[str]:
         return []
     lines = [
         f"Only new findings: compared with {code(comparison.against)}, "
-        f"{_plural(comparison.known, 'known finding')} left out, "
-        f"{len(comparison.fixed)} fixed.",
+        f"{escape(comparison.summary())}.",
         "",
     ]
+    if comparison.invalid_files:
+        files = ", ".join(code(file) for file in comparison.invalid_files)
+        lines += [
+            f"⚠️ **Not checked**: {files} "
+            f"{'does' if len(comparison.invalid_files) == 1 else 'do'} not validate, so nothing "
+            "in them counts as fixed or new; fix the errors below first.",
+            "",
+        ]
     for entry in comparison.fixed:
         lines.append(
             f"- fixed: {escape(str(entry.get('journey')))}: {inline(str(entry.get('message')))} "

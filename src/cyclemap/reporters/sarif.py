@@ -4,14 +4,19 @@ One run whose `tool.driver.rules` holds every registered rule (its summary, and 
 as help) plus `invalid-journey`, the rule under which validation problems and unreadable paths
 are reported at level `error`. Choices:
 
-- `uri` is the path as cyclemap shows it: relative to the working folder (with `uriBaseId`
-  `%SRCROOT%`, so run cyclemap from the repository root) or, outside it, an absolute `file:` URI.
+- `uri` is relative to the repository root (the nearest folder up holding `.git`), with
+  `uriBaseId` `%SRCROOT%`, wherever cyclemap runs from: GitHub matches alerts to files by
+  their path from the root of the repository. Outside a repository the path is relative to the
+  working folder, and outside that an absolute `file:` URI.
+- A result gets a region (`startLine`, and `startColumn`) when its file exists and it has a
+  line; a result on a path that does not exist (an unreadable path) never gets one.
 - SARIF counts columns in UTF-16 code units, cyclemap in code points: the column is converted
   with the line's text when the file can still be read, else kept as it is.
-- `partialFingerprints["cyclemap/v1"]` hashes the file and the finding's own fingerprint (rule,
-  journey id, steps as a set; see `Finding.fingerprint`), or for validation problems the field
-  path and message, but never a line, so alerts survive edits above them; a repeat in one run
-  gets a counter so fingerprints stay unique.
+- `partialFingerprints["cyclemap/v1"]` hashes the file's path from the repository root and the
+  finding's own fingerprint (rule, journey id, steps as a set or a peloteo loop's teams; see
+  `Finding.fingerprint`), or for validation problems the field path and message, but never a
+  line, so alerts survive edits above them and runs from any folder; a repeat in one run gets a
+  counter so fingerprints stay unique.
 - GitHub keeps at most 25,000 results a run: past that the most severe are kept and a
   notification says how many were left out.
 - Lone surrogates (from undecodable file names) become U+FFFD so the JSON is valid UTF-8;
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -30,13 +36,14 @@ from urllib.parse import quote
 import cyclemap
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
-from cyclemap.reporters import ReportOptions
+from cyclemap.reporters import ReportOptions, source_path
 from cyclemap.rules import registry
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000
 INVALID_RULE = "invalid-journey"
 FINGERPRINT = "cyclemap/v1"
+SOURCE_ROOT = "%SRCROOT%"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _RANK = {"error": 0, "warning": 1, "note": 2}
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -111,6 +118,9 @@ class _Lines:
                 self._files[file] = _YAML_BREAK.split(text)
         return self._files[file]
 
+    def exists(self, file: str) -> bool:
+        return self._lines(file) is not None
+
     def utf16_column(self, file: str, line: int, column: int) -> int:
         lines = self._lines(file)
         if lines is None or not 1 <= line <= len(lines) or column < 1:
@@ -121,18 +131,18 @@ class _Lines:
 
 
 def _uri(file: str) -> dict[str, str]:
-    path = Path(file)
-    if path.is_absolute():
-        return {"uri": path.as_uri()}
+    relative = source_path(file)
+    if relative is None:
+        return {"uri": Path(os.path.abspath(file)).as_uri()}
     return {
-        "uri": quote(path.as_posix(), safe="/", errors="surrogateescape"),
-        "uriBaseId": "%SRCROOT%",
+        "uri": quote(relative, safe="/", errors="surrogateescape"),
+        "uriBaseId": SOURCE_ROOT,
     }
 
 
 def _location(file: str, line: int, column: int, lines: _Lines) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": _uri(file)}
-    if line >= 1:
+    if line >= 1 and lines.exists(file):
         region: dict[str, int] = {"startLine": line}
         if column >= 1:
             region["startColumn"] = lines.utf16_column(file, line, column)
@@ -145,6 +155,11 @@ def _fingerprint(*parts: object) -> str:
     return hashlib.sha256(identity.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
 
 
+def _identity(file: str) -> str:
+    """The file as it is known wherever cyclemap runs: its path from the repository root."""
+    return source_path(file) or Path(os.path.abspath(file)).as_posix()
+
+
 def _finding(finding: Finding, index: dict[str, int], lines: _Lines) -> dict[str, Any]:
     return {
         "ruleId": finding.rule,
@@ -152,14 +167,16 @@ def _finding(finding: Finding, index: dict[str, int], lines: _Lines) -> dict[str
         "level": _LEVELS[finding.severity],
         "message": {"text": finding.message},
         "locations": [_location(finding.file, finding.line, finding.column, lines)],
-        "partialFingerprints": {FINGERPRINT: _fingerprint(finding.file, finding.fingerprint)},
+        "partialFingerprints": {
+            FINGERPRINT: _fingerprint(_identity(finding.file), finding.fingerprint)
+        },
         "properties": {"journey": finding.journey, "steps": list(finding.steps)},
     }
 
 
 def _problem(problem: Problem, index: dict[str, int], lines: _Lines) -> dict[str, Any]:
     text = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
-    identity = _fingerprint(INVALID_RULE, problem.file, problem.path, problem.message)
+    identity = _fingerprint(INVALID_RULE, _identity(problem.file), problem.path, problem.message)
     return {
         "ruleId": INVALID_RULE,
         "ruleIndex": index[INVALID_RULE],
@@ -237,9 +254,18 @@ def render(result: AuditResult, options: ReportOptions) -> str:
                 "tool": {
                     "driver": {
                         "name": "cyclemap",
+                        "informationUri": cyclemap.HOMEPAGE,
                         "version": cyclemap.__version__,
                         "semanticVersion": cyclemap.__version__,
                         "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {
+                    SOURCE_ROOT: {
+                        "description": {
+                            "text": "The root of the repository (the folder holding .git); "
+                            "outside a repository, the folder cyclemap ran in."
+                        }
                     }
                 },
                 "invocations": [invocation],

@@ -1,4 +1,8 @@
-"""`stats --format json`: the same figures as the tables, for machines; byte-stable."""
+"""`stats --format json`: every flow figure any command shows, for machines; byte-stable.
+
+Customer figures are in the journey's `unit`: customers per period when every entry has a
+volume, otherwise per customer entering. `endings` are probabilities; durations are seconds.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 
 from cyclemap.errors import Problem
 from cyclemap.flow import EntryFigures, FlowReport
+from cyclemap.flow_model import GroupFlow, StepFlow
 
 
 def _entry(figures: EntryFigures) -> dict[str, Any]:
@@ -16,16 +21,43 @@ def _entry(figures: EntryFigures) -> dict[str, Any]:
     return data
 
 
+def _step(step: StepFlow) -> dict[str, Any]:
+    return {**asdict(step), "lost": step.lost}
+
+
+def _group(key: str, group: GroupFlow) -> dict[str, Any]:
+    return {
+        key: group.group,
+        "steps": len(group.steps),
+        "reached": group.reached,
+        "visits": group.visits,
+        "abandoned": group.abandoned,
+        "stuck": group.stuck,
+        "lost": group.lost,
+    }
+
+
 def report_dict(report: FlowReport) -> dict[str, Any]:
     return {
         "journey": report.journey,
         "by_volume": report.by_volume,
+        "unit": report.unit,
         "weighting": report.weighting,
         "total_volume": report.total_volume,
         "overall": _entry(report.overall),
         "entries": [_entry(entry) for entry in report.entries],
-        "steps": [asdict(step) for step in sorted(report.steps, key=lambda s: (-s.lost, s.step))],
+        "steps": [_step(step) for step in sorted(report.steps, key=lambda s: (-s.lost, s.step))],
+        "stages": [_group("stage", stage) for stage in report.stages],
+        "teams": [_group("team", team) for team in report.teams],
+        "moves": {
+            by: [
+                {"from": source, "to": target, "moves": amount} for source, target, amount in moves
+            ]
+            for by, moves in report.moves.items()
+        },
         "loops": [asdict(loop) for loop in report.loops],
+        "dead_ends": [asdict(region) for region in report.dead_ends],
+        "context_cost": report.context_cost,
         "quick_wins": [asdict(win) for win in report.quick_wins],
     }
 

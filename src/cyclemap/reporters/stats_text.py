@@ -7,7 +7,7 @@ import io
 from rich.table import Table
 from rich.text import Text
 
-from cyclemap.flow import EntryFigures, FlowReport, QuickWin
+from cyclemap.flow import EntryFigures, FlowReport, LoopFigures, QuickWin
 from cyclemap.numbers import customers, percent
 from cyclemap.reporters.text import clean, console_for
 
@@ -27,7 +27,8 @@ def _entries_table(report: FlowReport) -> Table:
     table = Table(title="Per entry", title_justify="left", header_style="bold")
     linked = report.overall.endings.elsewhere > 0
     endings_shown = ["success", "failure", "abandoned", "stuck"] + (["elsewhere"] if linked else [])
-    for column in ("entry", "volume", *endings_shown, "steps", "handoffs", "time"):
+    times = ("to success", "until lost")
+    for column in ("entry", "volume", *endings_shown, "steps", "handoffs", *times):
         table.add_column(column, justify="left" if column == "entry" else "right")
 
     def row(figures: EntryFigures, name: str) -> None:
@@ -38,7 +39,8 @@ def _entries_table(report: FlowReport) -> Table:
             *(percent(endings[ending]) for ending in endings_shown),
             f"{figures.expected_steps:.1f}",
             f"{figures.expected_handoffs:.1f}",
-            duration_text(figures.expected_duration),
+            duration_text(figures.duration_to_success),
+            duration_text(figures.duration_to_loss),
         )
 
     for figures in report.entries:
@@ -49,23 +51,71 @@ def _entries_table(report: FlowReport) -> Table:
 
 
 def _steps_table(report: FlowReport) -> Table | None:
+    # Most lost first; steps losing as many keep their file order (as the HTML page lists them).
     losing = sorted((step for step in report.steps if step.lost > 0), key=lambda s: -s.lost)
     if not losing:
         return None
-    unit = "customers lost per period" if report.by_volume else "lost per customer entering"
     table = Table(
-        title=f"Where customers are lost ({unit})", title_justify="left", header_style="bold"
+        title=f"Where customers are lost ({report.unit})",
+        title_justify="left",
+        header_style="bold",
     )
-    for column in ("step", "abandon", "visits", "lost"):
+    for column in (
+        "step",
+        "abandon rate",
+        "reached",
+        "visits",
+        "abandon",
+        "no way forward",
+        "lost",
+    ):
         table.add_column(column, justify="left" if column == "step" else "right")
     for step in losing[:STEP_ROWS]:
         table.add_row(
             clean(step.step),
             percent(step.abandon),
-            f"{step.visits:.2f}",
-            customers(step.lost) if report.by_volume else percent(step.lost),
+            report.amount(step.reached) if step.reached is not None else "—",
+            visits_text(report, step.visits),
+            report.amount(step.abandoned),
+            report.amount(step.stuck),
+            report.amount(step.lost),
         )
     return table
+
+
+def visits_text(report: FlowReport, visits: float) -> str:
+    """Visits in the report's unit: a count per period, or visits per customer entering."""
+    return customers(visits) if report.by_volume else f"{visits:.2f}"
+
+
+def _stages_table(report: FlowReport) -> Table | None:
+    if not report.stages:
+        return None
+    table = Table(title=f"Per stage ({report.unit})", title_justify="left", header_style="bold")
+    for column in ("stage", "reached", "visits", "lost"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for stage in report.stages:
+        table.add_row(
+            clean(str(stage.group)),
+            report.amount(stage.reached),
+            visits_text(report, stage.visits),
+            report.amount(stage.lost),
+        )
+    return table
+
+
+def loop_line(report: FlowReport, loop: LoopFigures) -> str:
+    """What a peloteo loop costs, in words (the definitions are in `cyclemap explain`)."""
+    teams = " ↔ ".join(clean(team) for team in loop.teams)
+    line = f"Peloteo loop {teams} ({' → '.join(map(clean, loop.steps))})"
+    if loop.sent_round is None or loop.reached is None or loop.round_probability is None:
+        return line + ": too tangled to work out"
+    unit = " customers per period" if report.by_volume else " of the customers entering"
+    return (
+        f"{line}: {report.amount(loop.sent_round)}{unit} sent round at least once "
+        f"({percent(loop.round_probability)} of the {report.amount(loop.reached)} who reach "
+        f"{clean(loop.start)}), {visits_text(report, loop.extra_rounds or 0.0)} extra rounds"
+    )
 
 
 def quick_win_lines(report: FlowReport, wins: tuple[QuickWin, ...]) -> list[Text]:
@@ -76,6 +126,8 @@ def quick_win_lines(report: FlowReport, wins: tuple[QuickWin, ...]) -> list[Text
             ": ",
             (report.gain_text(win), "green"),
             f" (success {percent(report.overall.endings.success)} → {percent(win.success_after)})",
+            "\n     ",
+            (clean(report.win_note(win)), "dim"),
         )
         for rank, win in enumerate(wins, start=1)
     ]
@@ -105,14 +157,19 @@ def render(reports: list[FlowReport], *, color: bool = False) -> str:
         steps = _steps_table(report)
         if steps is not None:
             console.print(steps)
+        stages = _stages_table(report)
+        if stages is not None:
+            console.print(stages)
         for loop in report.loops:
-            teams = " ↔ ".join(clean(team) for team in loop.teams)
-            amount = (
-                customers(loop.bounces) + " bounces per period"
-                if report.by_volume
-                else (f"{loop.bounces:.2f} bounces per customer")
+            console.print(loop_line(report, loop))
+        for region in report.dead_ends:
+            size = f", {region.size} steps" if region.size > 1 else ""
+            console.print(
+                f"Dead end at {', '.join(map(clean, region.steps))}{size}: "
+                f"{report.amount(region.reached)}"
+                f"{' customers per period' if report.by_volume else ' of the customers entering'}"
+                " reach it, and none of them can succeed"
             )
-            console.print(f"Peloteo loop {teams} ({' → '.join(map(clean, loop.steps))}): {amount}")
         if report.quick_wins:
             console.print(Text("Quick wins (ganancias tempranas):", style="bold"))
             for line in quick_win_lines(report, report.quick_wins):

@@ -222,9 +222,7 @@ def render(result: AuditResult, options: ReportOptions) -> str:
     if comparison is not None:
         console.print(
             Text(
-                f"compared with {clean(comparison.against)}: "
-                f"{plural(comparison.known, 'known finding')} "
-                f"left out, {len(comparison.fixed)} fixed",
+                f"compared with {clean(comparison.against)}: {comparison.summary()}",
                 style="bold",
             )
         )
@@ -233,6 +231,14 @@ def render(result: AuditResult, options: ReportOptions) -> str:
                 Text.assemble(
                     ("  fixed: ", "green"),
                     clean(f"{entry['journey']}: {entry['message']}  [{entry['rule']}]"),
+                )
+            )
+        for file in comparison.invalid_files:
+            console.print(
+                Text.assemble(
+                    ("  not checked: ", "bold red"),
+                    clean(file),
+                    " does not validate: nothing in it counts as fixed or new",
                 )
             )
     summary = _audit_summary(result) if result.audited else _validation_summary(result)

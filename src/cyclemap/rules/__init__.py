@@ -24,6 +24,7 @@ RULE_NAMES: tuple[str, ...] = (
     "handoff-chain",
     "no-success-outcome",
     "unused-definition",
+    "mixed-share-scales",
 )
 LOG_RULE_NAMES: tuple[str, ...] = (
     "unmapped-transition",
@@ -44,6 +45,7 @@ def registry() -> dict[str, Rule]:
         dead_end,
         drop_off_point,
         handoff_chain,
+        mixed_share_scales,
         no_success_outcome,
         peloteo_loop,
         unmeasured_moment_of_truth,
@@ -64,5 +66,6 @@ def registry() -> dict[str, Rule]:
         handoff_chain,
         no_success_outcome,
         unused_definition,
+        mixed_share_scales,
     )
     return {rule.name: rule for rule in map(Rule.from_module, modules)}

@@ -20,7 +20,16 @@ from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
 from cyclemap.numbers import customers, percent
 
-__all__ = ["Detection", "Rule", "RuleOptions", "customers", "moments_lacking", "percent", "step_at"]
+__all__ = [
+    "Detection",
+    "Rule",
+    "RuleOptions",
+    "customers",
+    "listed",
+    "moments_lacking",
+    "percent",
+    "step_at",
+]
 
 
 class RuleOptions(BaseModel):
@@ -90,6 +99,14 @@ def moments_lacking(
                 (node,),
                 f"the moment of truth at step `{node}` has no {what}",
             )
+
+
+def listed(steps: list[str], shown: int = 3) -> str:
+    """`a`, `a` and `b`, or `a`, `b`, `c` and 7 more: steps named in a message."""
+    quoted = [f"`{step}`" for step in steps[:shown]]
+    if len(steps) > shown:
+        return ", ".join(quoted) + f" and {len(steps) - shown} more"
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def step_at(graph: JourneyGraph, step_id: str) -> tuple[int | str, ...]:

@@ -5,6 +5,9 @@ happens to the customer?), or a step whose every way forward leads only to failu
 abandonment, or a region the customer can never leave. `failure` and `abandoned` outcome steps
 themselves end the journey on purpose and are not dead ends. In a journey with no `success`
 at all only steps with no way forward are reported here; the rest is `no-success-outcome`.
+Steps that lead only to each other are one region and one finding, at the steps where
+customers come in, with how many customers per period reach it when every entry has a
+`volume` (as `cyclemap stats` counts them).
 
 Bad: after the visit nothing happens, and the map does not say so.
 
@@ -26,11 +29,13 @@ steps:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 from cyclemap.findings import Severity
+from cyclemap.flow_model import FlowError, flow_model
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, RuleOptions, step_at
+from cyclemap.rules.base import Detection, RuleOptions, customers, listed, step_at
 
 NAME = "dead-end"
 SEVERITY = Severity.ERROR
@@ -59,21 +64,57 @@ def dead_ends(graph: JourneyGraph) -> list[str]:
 
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
-    for node in dead_ends(graph):
-        following = list(graph.graph.succ[node])
-        if not following:
-            message = (
+    regions = graph.regions(dead_ends(graph))
+    model = None
+    if regions:
+        # Where customers can circulate forever there are no figures; the findings stand.
+        with contextlib.suppress(FlowError):
+            model = flow_model(graph)
+    for region in regions:
+        members = set(region)
+        entries = set(graph.entries)
+        first = [
+            node
+            for node in region
+            if node in entries or any(other not in members for other in graph.graph.pred[node])
+        ] or graph.first_steps(region)
+        details: dict[str, object] = {"region": region, "size": len(region)}
+        message = _message(graph, region, first)
+        if model is not None and model.by_volume:
+            reached = model.reached_any(region)
+            details["customers"] = reached
+            message += f"; about {customers(reached)} customers per period reach it"
+        yield Detection(step_at(graph, first[0]), tuple(first), message, details)
+
+
+def _message(graph: JourneyGraph, region: list[str], first: list[str]) -> str:
+    members = set(region)
+    stopping = [node for node in region if not graph.graph.succ[node]]
+    leaving = [other for node in region for other in graph.graph.succ[node] if other not in members]
+    only_endings = all(
+        graph.step(other)["outcome"] in ("failure", "abandoned") for other in leaving
+    )
+    if len(region) == 1:
+        (node,) = region
+        if stopping:
+            return (
                 f"step `{node}` has no `next` and is not an outcome: customers who reach it "
                 "have no way forward"
             )
-        elif all(graph.step(other)["outcome"] in ("failure", "abandoned") for other in following):
-            message = (
+        if only_endings and node not in graph.graph.succ[node]:
+            return (
                 f"from step `{node}` customers can only end in failure or abandonment: no "
                 "success is reachable"
             )
-        else:
-            message = (
-                f"from step `{node}` no success step can be reached: customers end in failure, "
-                "abandonment or a loop they cannot leave"
-            )
-        yield Detection(step_at(graph, node), (node,), message)
+        return (
+            f"from step `{node}` no success step can be reached: customers end in failure, "
+            "abandonment or a loop they cannot leave"
+        )
+    start = f"from step {listed(first)} no success step can be reached ({len(region):,} steps)"
+    if stopping:
+        verbs = ("has", "is") if len(stopping) == 1 else ("have", "are")
+        return (
+            f"{start}: {listed(stopping)} {verbs[0]} no `next` and {verbs[1]} not an outcome, "
+            "so customers have no way forward"
+        )
+    return f"{start}: customers end in failure, abandonment or a loop they cannot leave"

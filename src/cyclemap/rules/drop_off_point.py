@@ -3,9 +3,10 @@
 `abandon` is the share of the customers arriving at a step who leave the journey there: the
 call that waits too long, the form that asks for too much, the payment that fails. A step at or
 above the threshold (default 0.15) is where customers are lost. When every entry has a
-`volume`, the finding says how many customers are lost there per period (counting customers who
-arrive more than once through loops) and ranks the drop-off points by it, so the team knows
-which one to fix first.
+`volume`, the finding says how many customers abandon there per period (the same figure as
+`cyclemap stats`: a customer's path ends at their first success, and customers who come back
+through a loop can abandon on any visit) and ranks the drop-off points by it, so the team
+knows which one to fix first.
 
 Bad: almost one customer in three hangs up while waiting.
 
@@ -34,6 +35,7 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from cyclemap.findings import Severity
+from cyclemap.flow_model import FlowError, flow_model
 from cyclemap.graph import JourneyGraph
 from cyclemap.rules.base import Detection, RuleOptions, customers, percent, step_at
 
@@ -55,10 +57,13 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     ]
     if not found:
         return
-    flow = graph.flow
     lost: dict[str, float] = {}
-    if flow is not None and flow.by_volume:
-        lost = {node: flow.arrivals[node] * graph.step(node)["abandon"] for node in found}
+    try:
+        model = flow_model(graph)
+    except FlowError:
+        model = None  # customers can circulate forever: `dead-end` says so
+    if model is not None and model.by_volume:
+        lost = {node: model.step(node).abandoned for node in found}
     ranking = {
         node: rank
         for rank, node in enumerate(sorted(found, key=lambda node: -lost.get(node, 0.0)), start=1)
@@ -70,7 +75,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         if lost:
             details.update(customers_lost=lost[node], rank=ranking[node])
             message += (
-                f": about {customers(lost[node])} customers lost per period "
+                f": about {customers(lost[node])} customers per period "
                 f"(#{ranking[node]} of {len(found)} drop-off points)"
             )
         yield Detection(step_at(graph, node), (node,), message, details)

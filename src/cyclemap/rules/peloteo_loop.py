@@ -8,6 +8,15 @@ after-sale). One finding is reported per tangle of such cycles, with a shortest 
 order customers meet it; when shares are known the message says how likely a customer who
 reaches the loop is to be sent round it at least once.
 
+What the figures mean (here and in `cyclemap stats`): the loop starts at the first step of the
+example, where customers first meet it. A customer is *sent round* when, after being at that
+step, they are passed to another team and come back to it; *sent round at least once* counts
+each such customer once. *Extra rounds* count every comeback, so a customer sent round three
+times adds three; the first pass through the loop is not a round. `stats` gives both per
+period (or per customer entering, without volumes), beside the customers who reach the start.
+A finding is the same problem as long as customers are bounced between the same teams in the
+same journey: re-routing the loop between those teams does not make it new (baselines, `--diff`).
+
 Bad: support and billing send the customer to each other.
 
 ```yaml
@@ -40,17 +49,13 @@ from collections import deque
 from collections.abc import Iterator
 
 from cyclemap.findings import Severity
-from cyclemap.graph import JourneyGraph, solve_absorbing
+from cyclemap.flow_model import LOOP_ROUNDS_UP_TO, round_probability
+from cyclemap.graph import JourneyGraph
 from cyclemap.rules.base import Detection, RuleOptions, percent, step_at
 
 NAME = "peloteo-loop"
 SEVERITY = Severity.ERROR
 SUMMARY = "A cycle brings the customer back to a team already left (bounced between areas)."
-
-
-PROBABILITY_LIMIT = 2_000
-"""Largest tangle whose go-round probability is computed: beyond it the solve costs seconds,
-and a tangle of thousands of steps needs redesign whatever the figure."""
 
 
 class Options(RuleOptions):
@@ -102,48 +107,6 @@ def witness(graph: JourneyGraph, component: list[str], start: str) -> list[str]:
     return outward[:-1]
 
 
-def return_probability(graph: JourneyGraph, component: list[str], start: str) -> float | None:
-    """Chance that a customer at `start` is sent to another team and back to `start`.
-
-    An absorbing chain over (step, has-met-another-team) states of the component: leaving the
-    component means never coming back (the graph without successes is acyclic between
-    components). Solved with a sparse linear system, never by enumerating cycles.
-    """
-    import numpy as np
-    from scipy.sparse import csr_matrix
-
-    team = graph.step(start)["team"]
-    members = set(component)
-    states = {
-        (node, flag): i
-        for i, (node, flag) in enumerate(
-            (node, flag) for node in component for flag in (False, True)
-        )
-    }
-    size = len(states)
-    rows, columns, values = [], [], []
-    target = np.zeros(size)
-    for (node, flag), row in states.items():
-        for following, data in graph.graph.succ[node].items():
-            if following not in members or data["probability"] <= 0:
-                continue
-            met = flag or graph.step(following)["team"] not in (None, team)
-            if following == start and met:
-                target[row] += data["probability"]
-            elif following == start:
-                rows.append(row)
-                columns.append(states[(start, False)])
-                values.append(data["probability"])
-            else:
-                rows.append(row)
-                columns.append(states[(following, met)])
-                values.append(data["probability"])
-    solution = solve_absorbing(csr_matrix((values, (rows, columns)), shape=(size, size)), target)
-    if solution is None:
-        return None
-    return min(1.0, max(0.0, float(solution[states[(start, False)]])))
-
-
 def _shares_known(graph: JourneyGraph, component: list[str]) -> bool:
     return all(
         data["share_given"] or len(graph.graph.succ[node]) == 1
@@ -192,8 +155,8 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
             "step_teams": {node: graph.step(node)["team"] for node in walk},
             "backstage": hidden,
         }
-        if len(component) <= PROBABILITY_LIMIT and _shares_known(graph, component):
-            chance = return_probability(graph, component, start)
+        if len(component) <= LOOP_ROUNDS_UP_TO and _shares_known(graph, component):
+            chance = round_probability(graph, component, start)
             if chance is not None:
                 details["probability"] = chance
                 message += (

@@ -2,7 +2,9 @@
 
 Customers arrive only at entries (`entry: true` or `entry: {volume: N}`) and move along `next`.
 A step no path reaches is either a forgotten transition or a touchpoint customers never
-really live; either way the map and the service disagree.
+really live; either way the map and the service disagree. Steps that only unreachable steps
+lead to are one region and one finding, at the steps where the region starts (where the
+missing transition should lead): one broken link is one problem, however many steps follow.
 
 Bad: nobody is ever sent to the survey.
 
@@ -29,7 +31,7 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, RuleOptions, step_at
+from cyclemap.rules.base import Detection, RuleOptions, listed, step_at
 
 NAME = "unreachable-step"
 SEVERITY = Severity.ERROR
@@ -42,10 +44,19 @@ class Options(RuleOptions):
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     reachable = graph.reachable
-    for node in graph.own_steps:
-        if node not in reachable:
-            yield Detection(
-                step_at(graph, node),
-                (node,),
-                f"step `{node}` cannot be reached from any entry: no path of `next` leads to it",
+    unreachable = [node for node in graph.own_steps if node not in reachable]
+    for region in graph.regions(unreachable):
+        first = graph.first_steps(region)
+        named = listed(first)
+        if len(region) == 1:
+            message = (
+                f"step {named} cannot be reached from any entry: no path of `next` leads to it"
             )
+        else:
+            message = (
+                f"{len(region):,} steps cannot be reached from any entry: no path of `next` "
+                f"leads to {named}, where they start"
+            )
+        yield Detection(
+            step_at(graph, first[0]), tuple(first), message, {"region": region, "size": len(region)}
+        )
