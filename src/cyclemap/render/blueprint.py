@@ -14,9 +14,7 @@ shown is shortened to fit its box; the full text goes into tooltips.
 
 from __future__ import annotations
 
-import itertools
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -27,6 +25,7 @@ from cyclemap.numbers import customers, percent
 from cyclemap.render.grid import GridItem, place
 from cyclemap.render.routing import Arrow, Frame, RoutePlan
 from cyclemap.render.text_metrics import ellipsize, text_width, wrap
+from cyclemap.render.view import finding_marks
 
 Lanes = Literal["team", "channel"]
 Point = tuple[float, float]
@@ -253,19 +252,6 @@ def _flat(text: str) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
-def _marks(findings: Iterable[Finding]) -> tuple[dict[str, set[str]], set[tuple[str, str]]]:
-    marks: dict[str, set[str]] = defaultdict(set)
-    loop_edges: set[tuple[str, str]] = set()
-    for finding in findings:
-        if finding.rule == "peloteo-loop" and finding.steps:
-            walk = [*finding.steps, finding.steps[0]]
-            loop_edges.update(itertools.pairwise(walk))
-        if finding.rule != "context-lost-handoff":
-            for step in finding.steps:
-                marks[step].add(finding.rule)
-    return marks, loop_edges
-
-
 def build_blueprint(
     graph: JourneyGraph,
     findings: Sequence[Finding] = (),
@@ -347,7 +333,7 @@ class _Builder:
             key=lambda e: (position[e[0]], e[2]["position"]),
         )
         pairs = [(position[source], position[target]) for source, target, _ in transitions]
-        marks, loop_edges = _marks(self.findings)
+        marks, loop_edges = finding_marks(self.findings)
         arrows = []
         labels = []
         busiest = 0

@@ -524,6 +524,7 @@ def _legend(writer: _Writer) -> None:
         row.arrow("as wide as the traffic the log saw", color=f'"{ARROW}"', penwidth="4")
     row.words("★ moment of truth", MOMENT)
     row.words("↘ customers who abandon at the step", FINDING)
+    row.words("⊘ customers stuck with no way forward", FINDING)
     row.newline()
     row.marker("1", PAIN, "pain point, listed below")
     row.marker("1", OPPORTUNITY, "opportunity, listed below")

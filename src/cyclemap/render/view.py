@@ -105,7 +105,9 @@ class MapView:
     notes: tuple[str, ...] = field(default=())
 
 
-def _finding_marks(findings: Iterable[Finding]) -> tuple[dict[str, set[str]], set[tuple[str, str]]]:
+def finding_marks(findings: Iterable[Finding]) -> tuple[dict[str, set[str]], set[tuple[str, str]]]:
+    """The rules with a finding on each step, and the transitions of peloteo loops: what every
+    map highlights."""
     marks: dict[str, set[str]] = defaultdict(set)
     loop_edges: set[tuple[str, str]] = set()
     for finding in findings:
@@ -181,7 +183,7 @@ def build_view(
     as the traffic the log saw on them, and handoffs customers bounce on are marked."""
     if collapse is not None:
         return _collapsed_view(graph, collapse)
-    marks, loop_edges = _finding_marks(findings)
+    marks, loop_edges = finding_marks(findings)
     busiest = max(observed.counts.values(), default=0) if observed is not None else 0
     colours = _team_colours(graph)
     model = _model(graph)
