@@ -17,13 +17,17 @@ from typing import Any
 
 import yaml
 
+from cyclemap.findings import Finding
 from cyclemap.loading import LoadedJourney, load_journey
 from cyclemap.render import Rendered, RenderOptions, render_journey
+from cyclemap.render.blueprint import Blueprint, Lanes
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 FIXTURES = REPO / "tests" / "fixtures" / "render"
 HOSTILE = FIXTURES / "hostile.journey.yaml"
+BLUEPRINT = FIXTURES / "blueprint.journey.yaml"
+"""Backstage steps, pain points, opportunities, a self-loop and every tooltip field."""
 SCORES = FIXTURES / "scores.journey.yaml"
 FLOW = FIXTURES / "flow.journey.yaml"
 INTERNET = EXAMPLES / "internet-support.journey.yaml"
@@ -63,6 +67,26 @@ def load(path: Path) -> LoadedJourney:
 
 def render(path: Path, fmt: str, **options: Any) -> Rendered:
     return render_journey(load(path), fmt, RenderOptions(**options))
+
+
+def findings_of(journey: LoadedJourney) -> list[Finding]:
+    """What `audit` finds in the journey, with the settings of its repository: what `render`
+    highlights."""
+    from cyclemap.config import load_settings
+    from cyclemap.engine import audit_journey
+
+    return audit_journey(journey, load_settings(None, start=journey.path))
+
+
+def blueprint_of(path: Path, lanes: Lanes = "team", observed: Any = None) -> Blueprint:
+    """The blueprint `render` draws for `path`, findings highlighted."""
+    from cyclemap.graph import JourneyGraph
+    from cyclemap.render.blueprint import build_blueprint
+
+    journey = load(path)
+    return build_blueprint(
+        JourneyGraph(journey), findings_of(journey), lanes_by=lanes, observed=observed
+    )
 
 
 def raw(path: Path) -> dict[str, Any]:
