@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,35 @@ def copy_examples(target: Path) -> Path:
     for journey in EXAMPLES.glob("*.journey.yaml"):
         shutil.copy(journey, folder / journey.name)
     return folder
+
+
+# --- SVG ------------------------------------------------------------------------------------
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def svg_root(path: Path, **options: Any) -> ET.Element:
+    """The SVG map of `path`, parsed as XML."""
+    return ET.fromstring(render(path, "svg", **options).data)
+
+
+def svg_classes(element: ET.Element) -> list[str]:
+    return element.get("class", "").split()
+
+
+def svg_texts(element: ET.Element) -> list[str]:
+    """Every line of text drawn inside `element`."""
+    return ["".join(text.itertext()) for text in element.iter(f"{SVG_NS}text")]
+
+
+def svg_groups(root: ET.Element, kind: str) -> list[ET.Element]:
+    """The `<g>` groups whose class includes `kind`, in document order."""
+    return [group for group in root.iter(f"{SVG_NS}g") if kind in svg_classes(group)]
+
+
+def svg_title(element: ET.Element) -> str:
+    title = element.find(f"{SVG_NS}title")
+    return "" if title is None else "".join(title.itertext())
 
 
 # --- Graphviz -------------------------------------------------------------------------------
