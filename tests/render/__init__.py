@@ -53,6 +53,8 @@ HOSTILE_LABELS = {
     "s9": '" onmouseover="alert(1)" x=" --> %% #35; `code` |pipe| : colon',
     "s10": '-- "]]; click s0 href "javascript:alert(1)"',
 }
+HOSTILE_FRAGMENTS = ("alert", "script", "onmouseover", "javascript", "label=", "TABLE", "HTML")
+"""Pieces of the hostile file's names that must never reach an attribute or an element."""
 HOSTILE_TITLE = 'Hostile <i>names</i> & "quotes" ]; x [label=y'
 HOSTILE_STAGES = ["[Stage] (one) {x} <1>", "Second: stage; end"]
 HOSTILE_TEAMS = {"weird": "<b>Bold</b> & Co", "other": 'Other "team" #35; %% comment'}
@@ -94,6 +96,30 @@ def raw(path: Path) -> dict[str, Any]:
     """The journey file as plain YAML data, read independently of cyclemap."""
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return data
+
+
+_USER_TEXT = {"name", "description", "owner", "requirement", "reason", "persona", "survey"}
+
+
+def tamed(data: Any) -> Any:
+    """Journey data with every piece of free text replaced by a plain word: its map must have
+    the same nodes, edges, elements and attributes as the original's."""
+    if isinstance(data, dict):
+        return {
+            key: "Plain" if key in _USER_TEXT and isinstance(item, str) else tamed(item)
+            for key, item in data.items()
+        }
+    if isinstance(data, list):
+        return [tamed(item) for item in data]
+    return data
+
+
+def write_tamed(path: Path, folder: Path) -> Path:
+    """`tamed` copy of the journey at `path`, written under `folder` (a repository root)."""
+    (folder / "cyclemap.toml").write_text("", encoding="utf-8")
+    target = folder / path.name
+    target.write_text(yaml.safe_dump(tamed(raw(path)), allow_unicode=True), encoding="utf-8")
+    return target
 
 
 def step_keys(path: Path) -> dict[str, str]:
@@ -156,25 +182,34 @@ def svg_title(element: ET.Element) -> str:
 
 
 def dot_run(
-    source: bytes | str, fmt: str, timeout: float = 30
+    source: bytes | str, fmt: str, timeout: float = 30, *, positioned: bool = False
 ) -> subprocess.CompletedProcess[bytes]:
+    """Graphviz on `source`: `dot` laying it out, or with `positioned` only drawing the
+    positions the source gives (`-Kneato -n2`, as `render` does for the blueprint)."""
     data = source.encode("utf-8") if isinstance(source, str) else source
+    engine = ["-Kneato", "-n2"] if positioned else []
     return subprocess.run(
-        [DOT, f"-T{fmt}"], input=data, capture_output=True, timeout=timeout, check=False
+        [DOT, *engine, f"-T{fmt}"], input=data, capture_output=True, timeout=timeout, check=False
     )
 
 
 @dataclass
 class Laid:
-    """What `dot -Tjson` made of a graph: nodes and clusters by name, edges by names."""
+    """What Graphviz's `-Tjson` made of a graph: nodes and clusters by name, edges by names."""
 
     nodes: dict[str, dict[str, Any]]
     clusters: dict[str, dict[str, Any]]
     edges: list[tuple[str, str, dict[str, Any]]]
 
+    def by_id(self) -> dict[str, dict[str, Any]]:
+        """Nodes and edges by their `id` attribute (the SVG hooks: `step-N`, `t-I-J`)."""
+        found = {node["id"]: node for node in self.nodes.values() if "id" in node}
+        found.update((edge["id"], edge) for _, _, edge in self.edges if "id" in edge)
+        return found
 
-def dot_json(source: bytes | str) -> Laid:
-    completed = dot_run(source, "json")
+
+def dot_json(source: bytes | str, *, positioned: bool = False) -> Laid:
+    completed = dot_run(source, "json", positioned=positioned)
     assert completed.returncode == 0, completed.stderr.decode()
     data = json.loads(completed.stdout)
     objects = data.get("objects", [])

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from cyclemap.cli import app
@@ -27,6 +26,7 @@ from tests.render import (
     FLOW,
     HAS_DOT,
     HOSTILE,
+    HOSTILE_FRAGMENTS,
     HOSTILE_LABELS,
     HOSTILE_STAGES,
     HOSTILE_TEAMS,
@@ -43,6 +43,7 @@ from tests.render import (
     svg_root,
     svg_texts,
     svg_title,
+    write_tamed,
 )
 from tests.render.geometry import Rect, point_list
 
@@ -415,21 +416,6 @@ def test_fill_is_the_team_alone_and_every_team_colour_is_in_the_legend() -> None
 # --- hostile names -------------------------------------------------------------------------------
 
 
-def _tame(value: Any) -> Any:
-    """The same journey with every piece of user text replaced by a plain word."""
-    if isinstance(value, dict):
-        return {
-            key: ("Plain text" if key in _TEXT_KEYS and isinstance(item, str) else _tame(item))
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [_tame(item) for item in value]
-    return value
-
-
-_TEXT_KEYS = {"name", "description", "owner", "requirement", "reason", "persona", "survey"}
-
-
 def _shape_of(root: ET.Element) -> Counter[tuple[str, tuple[str, ...]]]:
     """Elements (but lines of text, which wrap by length) with their attribute names."""
     return Counter(
@@ -440,9 +426,7 @@ def _shape_of(root: ET.Element) -> Counter[tuple[str, tuple[str, ...]]]:
 
 
 def test_hostile_names_add_no_element_or_attribute(tmp_path: Path) -> None:
-    (tmp_path / "cyclemap.toml").write_text("", encoding="utf-8")
-    tame = tmp_path / "hostile.journey.yaml"
-    tame.write_text(yaml.safe_dump(_tame(raw(HOSTILE)), allow_unicode=True), encoding="utf-8")
+    tame = write_tamed(HOSTILE, tmp_path)
     hostile, plain = svg_root(HOSTILE), ET.fromstring(render_journey(load(tame), "svg").data)
     assert _shape_of(hostile) == _shape_of(plain)
 
@@ -478,7 +462,7 @@ def test_hostile_svg_attributes_carry_no_user_text() -> None:
         for name, value in element.attrib.items():
             assert not name.removeprefix("{").startswith("on"), (element.tag, name)
             assert "href" not in name, (element.tag, name)
-            for fragment in ("alert", "script", "onmouseover", "javascript", "label=", "TABLE"):
+            for fragment in HOSTILE_FRAGMENTS:
                 assert fragment not in value, (element.tag, name, value)
 
 
