@@ -530,6 +530,17 @@ def test_emotion_curve_plots_each_score_at_its_step(computed: tuple[Blueprint, F
     assert emotion.unscored == len(known.stage_of) - len(known.scores) - len(known.link_sources)
 
 
+@each_case
+def test_emotion_curve_runs_left_to_right(computed: tuple[Blueprint, Facts]) -> None:
+    """The curve follows the customer's way through time: it never turns back leftwards."""
+    blueprint, _ = computed
+    if blueprint.emotion is None:
+        return
+    path = blueprint.emotion.path
+    backwards = [(a, b) for a, b in itertools.pairwise(path) if b[0] < a[0]]
+    assert backwards == []
+
+
 def test_internet_support_is_at_most_two_and_a_half_times_as_wide_as_tall() -> None:
     blueprint = _blueprint(Case(INTERNET))
     assert blueprint.width <= 2.5 * blueprint.height
