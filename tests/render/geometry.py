@@ -263,14 +263,20 @@ def near(index: dict[tuple[int, int], list[str]], rect: Rect, size: float = 240.
     return found
 
 
+def overlapping(rects: dict[str, Rect], tolerance: float = 0.0) -> list[tuple[str, str]]:
+    """Pairs of rectangles whose interiors meet."""
+    index = buckets(rects)
+    return [
+        (hook, other)
+        for hook, rect in rects.items()
+        for other in sorted(near(index, rect))
+        if hook < other and rect.overlaps(rects[other], tolerance)
+    ]
+
+
 def overlapping_boxes(drawing: Drawing, tolerance: float = 0.0) -> list[str]:
-    index = buckets(drawing.boxes)
-    problems = []
-    for hook, rect in drawing.boxes.items():
-        for other in sorted(near(index, rect)):
-            if hook < other and rect.overlaps(drawing.boxes[other], tolerance):
-                problems.append(f"{hook} {rect} overlaps {other} {drawing.boxes[other]}")
-    return problems
+    boxes = drawing.boxes
+    return [f"{a} {boxes[a]} overlaps {b} {boxes[b]}" for a, b in overlapping(boxes, tolerance)]
 
 
 def arrows_through_boxes(drawing: Drawing, tolerance: float) -> list[str]:
@@ -316,10 +322,10 @@ def labels_crossed(drawing: Drawing, tolerance: float = 0.0) -> list[str]:
                         f"{hook}: segment {_rounded(segment)} crosses the label of {other} "
                         f"{drawing.labels[other]}"
                     )
-    for hook, label in drawing.labels.items():
-        for other in sorted(near(index, label)):
-            if hook < other and label.overlaps(drawing.labels[other], tolerance):
-                problems.append(f"label of {hook} {label} overlaps the label of {other}")
+    problems += [
+        f"label of {a} {drawing.labels[a]} overlaps the label of {b}"
+        for a, b in overlapping(drawing.labels, tolerance)
+    ]
     return problems
 
 

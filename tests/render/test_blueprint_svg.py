@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+import textwrap
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -46,6 +47,7 @@ from tests.render import (
     write_tamed,
 )
 from tests.render.geometry import Rect, point_list
+from tests.test_links import BILLING, SUPPORT
 
 pytestmark = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz")
 runner = CliRunner()
@@ -118,38 +120,16 @@ def test_each_transition_has_its_group_with_the_transition_class(path: Path) -> 
     assert all(group.tag == f"{SVG_NS}g" for group in svg_groups(root, "transition"))
 
 
-LINKED = """\
-cyclemap: 1
-journey: {id: support, name: Soporte}
-teams: {n1: {name: Nivel 1}}
-stages: [{id: s, name: S}]
-steps:
-  - {id: call, stage: s, team: n1, entry: {volume: 1000}, next: [{to: diagnose}]}
-  - id: diagnose
-    stage: s
-    team: n1
-    next: [{to: fixed, share: 0.7}, {to: billing:desk, share: 0.3}]
-  - {id: fixed, stage: s, team: n1, outcome: success}
-"""
-BILLING = """\
-cyclemap: 1
-journey: {id: billing, name: Facturación}
-stages: [{id: s, name: S}]
-steps:
-  - {id: desk, stage: s, entry: true, next: [{to: paid}]}
-  - {id: paid, stage: s, outcome: success}
-"""
-
-
 def test_a_step_of_another_journey_is_drawn_but_is_not_one_of_this_journeys_steps(
     tmp_path: Path,
 ) -> None:
     """`.step` must select this journey's steps: a tool counting them, and the page's click
     handlers, must not pick up the box standing for another journey's step."""
     (tmp_path / "cyclemap.toml").write_text("", encoding="utf-8")
-    (tmp_path / "billing.journey.yaml").write_text(BILLING, encoding="utf-8")
+    billing = textwrap.dedent(BILLING).replace("BACK", "")
+    (tmp_path / "billing.journey.yaml").write_text(billing, encoding="utf-8")
     path = tmp_path / "support.journey.yaml"
-    path.write_text(LINKED, encoding="utf-8")
+    path.write_text(textwrap.dedent(SUPPORT), encoding="utf-8")  # links to billing:billing-desk
     root = ET.fromstring(render(path, "svg").data)
     assert sorted(group.get("id") for group in svg_groups(root, "transition")) == [
         "t-0-1",
@@ -157,7 +137,7 @@ def test_a_step_of_another_journey_is_drawn_but_is_not_one_of_this_journeys_step
         "t-1-3",
     ]
     assert [group.get("id") for group in svg_groups(root, "step")] == ["step-0", "step-1", "step-2"]
-    assert any("billing:desk" in " ".join(svg_texts(g)) for g in root.iter(f"{SVG_NS}g"))
+    assert any("billing:billing-desk" in " ".join(svg_texts(g)) for g in root.iter(f"{SVG_NS}g"))
 
 
 @pytest.mark.parametrize("path", JOURNEYS, ids=lambda p: p.name)
