@@ -171,21 +171,35 @@ def test_cli_text_json_and_errors(tmp_path: Path) -> None:
 
 
 def test_render_overlay_draws_traffic_and_observed_bounces(tmp_path: Path) -> None:
+    from tests.render import parse_dot
+
     journey = _journey(tmp_path)
+    # No peloteo finding from the audit: what is red here, the log saw.
+    (tmp_path / "cyclemap.toml").write_text('select = ["dead-end"]\n', encoding="utf-8")
     cases = [["call", "diagnose", "billing-desk", "diagnose", "fixed"], ["call", "diagnose"]]
     log = _log(tmp_path, cases)
     result = runner.invoke(app, ["render", str(journey), "--log", str(log), "-f", "dot", "-o", "-"])
     assert result.exit_code == 0, result.output
-    edges = {
-        line.split("[")[0].strip(): line
-        for line in result.stdout.splitlines()
-        if "->" in line and "seen" in line
+    arrows = {
+        attributes["id"].text: attributes
+        for _, _, attributes in parse_dot(result.stdout).edges
+        if "transition" in attributes["class"].text.split()
     }
-    assert 'label="2 seen" penwidth=6.00' in edges["n0 -> n1"]  # the busiest arrow
-    assert 'color="#c62828"' in edges["n1 -> n2"]  # n1 -> bill -> n1 was observed
-    assert 'label="10% · 0 seen" penwidth=1.00' in edges["n1 -> n3"]  # never taken
+    # call=0, diagnose=1, billing-desk=2, expert=3, fixed=4 (positions in the file)
+    width = {hook: float(attributes["penwidth"].text) for hook, attributes in arrows.items()}
+    assert arrows["t-0-1"]["label"].text == "2 seen"  # the busiest arrow, drawn widest
+    assert width["t-0-1"] == max(width.values()) > width["t-1-2"] > width["t-1-3"]
+    assert arrows["t-1-3"]["label"].text == "10% · 0 seen"  # never taken: the thinnest
+    assert width["t-1-3"] == min(width.values())
+    bounced = {hook for hook, attributes in arrows.items() if "peloteo" in attributes["class"].text}
+    assert bounced == {"t-1-2", "t-2-1"}  # n1 -> bill -> n1 was observed, n1 <-> n2 was not
+    assert all(arrows[hook]["color"].text == "#c62828" for hook in bounced)
+    other = journey.read_text(encoding="utf-8").replace("id: support", "id: other")
+    (tmp_path / "other.journey.yaml").write_text(other, encoding="utf-8")
     several = runner.invoke(app, ["render", str(tmp_path), "--log", str(log), "-f", "dot"])
-    assert several.exit_code in (0, 2)
+    assert several.exit_code == 2
+    assert "one journey" in several.stderr
+    assert not list(tmp_path.glob("*.dot"))
 
 
 def test_configured_columns_and_activity_names(tmp_path: Path) -> None:

@@ -140,10 +140,14 @@ class GroupFlow:
     visits: float
     abandoned: float
     stuck: float
+    ended_unhappily: float = 0.0
+    """Customers whose path ends at a `failure` or `abandoned` outcome of the group."""
 
     @property
     def lost(self) -> float:
-        return self.abandoned + self.stuck
+        """Customers lost in the group: abandoning, stuck, or ending at a failure or abandoned
+        outcome; over all stages they add up to every customer not reaching success."""
+        return self.abandoned + self.stuck + self.ended_unhappily
 
 
 @dataclass(frozen=True)
@@ -637,6 +641,11 @@ class FlowModel:
                     sum(self.steps[node].visits for node in nodes),
                     sum(self.steps[node].abandoned for node in nodes),
                     sum(self.steps[node].stuck for node in nodes),
+                    sum(
+                        self.steps[node].ended
+                        for node in nodes
+                        if self.graph.step(node)["outcome"] in ("failure", "abandoned")
+                    ),
                 )
                 for value, nodes in members.items()
             }

@@ -12,19 +12,24 @@ import json
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from cyclemap.findings import Finding
 from cyclemap.loading import LoadedJourney, load_journey
 from cyclemap.render import Rendered, RenderOptions, render_journey
+from cyclemap.render.blueprint import Blueprint, Lanes
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 FIXTURES = REPO / "tests" / "fixtures" / "render"
 HOSTILE = FIXTURES / "hostile.journey.yaml"
+BLUEPRINT = FIXTURES / "blueprint.journey.yaml"
+"""Backstage steps, pain points, opportunities, a self-loop and every tooltip field."""
 SCORES = FIXTURES / "scores.journey.yaml"
 FLOW = FIXTURES / "flow.journey.yaml"
 INTERNET = EXAMPLES / "internet-support.journey.yaml"
@@ -49,6 +54,8 @@ HOSTILE_LABELS = {
     "s9": '" onmouseover="alert(1)" x=" --> %% #35; `code` |pipe| : colon',
     "s10": '-- "]]; click s0 href "javascript:alert(1)"',
 }
+HOSTILE_FRAGMENTS = ("alert", "script", "onmouseover", "javascript", "label=", "TABLE", "HTML")
+"""Pieces of the hostile file's names that must never reach an attribute or an element."""
 HOSTILE_TITLE = 'Hostile <i>names</i> & "quotes" ]; x [label=y'
 HOSTILE_STAGES = ["[Stage] (one) {x} <1>", "Second: stage; end"]
 HOSTILE_TEAMS = {"weird": "<b>Bold</b> & Co", "other": 'Other "team" #35; %% comment'}
@@ -66,10 +73,54 @@ def render(path: Path, fmt: str, **options: Any) -> Rendered:
     return render_journey(load(path), fmt, RenderOptions(**options))
 
 
+def findings_of(journey: LoadedJourney) -> list[Finding]:
+    """What `audit` finds in the journey, with the settings of its repository: what `render`
+    highlights."""
+    from cyclemap.config import load_settings
+    from cyclemap.engine import audit_journey
+
+    return audit_journey(journey, load_settings(None, start=journey.path))
+
+
+def blueprint_of(path: Path, lanes: Lanes = "team", observed: Any = None) -> Blueprint:
+    """The blueprint `render` draws for `path`, findings highlighted."""
+    from cyclemap.graph import JourneyGraph
+    from cyclemap.render.blueprint import build_blueprint
+
+    journey = load(path)
+    return build_blueprint(
+        JourneyGraph(journey), findings_of(journey), lanes_by=lanes, observed=observed
+    )
+
+
 def raw(path: Path) -> dict[str, Any]:
     """The journey file as plain YAML data, read independently of cyclemap."""
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return data
+
+
+_USER_TEXT = {"name", "description", "owner", "requirement", "reason", "persona", "survey"}
+
+
+def tamed(data: Any) -> Any:
+    """Journey data with every piece of free text replaced by a plain word: its map must have
+    the same nodes, edges, elements and attributes as the original's."""
+    if isinstance(data, dict):
+        return {
+            key: "Plain" if key in _USER_TEXT and isinstance(item, str) else tamed(item)
+            for key, item in data.items()
+        }
+    if isinstance(data, list):
+        return [tamed(item) for item in data]
+    return data
+
+
+def write_tamed(path: Path, folder: Path) -> Path:
+    """`tamed` copy of the journey at `path`, written under `folder` (a repository root)."""
+    (folder / "cyclemap.toml").write_text("", encoding="utf-8")
+    target = folder / path.name
+    target.write_text(yaml.safe_dump(tamed(raw(path)), allow_unicode=True), encoding="utf-8")
+    return target
 
 
 def step_keys(path: Path) -> dict[str, str]:
@@ -99,29 +150,67 @@ def copy_examples(target: Path) -> Path:
     return folder
 
 
+# --- SVG ------------------------------------------------------------------------------------
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def svg_root(path: Path, **options: Any) -> ET.Element:
+    """The SVG map of `path`, parsed as XML."""
+    return ET.fromstring(render(path, "svg", **options).data)
+
+
+def svg_classes(element: ET.Element) -> list[str]:
+    return element.get("class", "").split()
+
+
+def svg_texts(element: ET.Element) -> list[str]:
+    """Every line of text drawn inside `element`."""
+    return ["".join(text.itertext()) for text in element.iter(f"{SVG_NS}text")]
+
+
+def svg_groups(root: ET.Element, kind: str) -> list[ET.Element]:
+    """The `<g>` groups whose class includes `kind`, in document order."""
+    return [group for group in root.iter(f"{SVG_NS}g") if kind in svg_classes(group)]
+
+
+def svg_title(element: ET.Element) -> str:
+    title = element.find(f"{SVG_NS}title")
+    return "" if title is None else "".join(title.itertext())
+
+
 # --- Graphviz -------------------------------------------------------------------------------
 
 
 def dot_run(
-    source: bytes | str, fmt: str, timeout: float = 30
+    source: bytes | str, fmt: str, timeout: float = 30, *, positioned: bool = False
 ) -> subprocess.CompletedProcess[bytes]:
+    """Graphviz on `source`: `dot` laying it out, or with `positioned` only drawing the
+    positions the source gives (`-Kneato -n2`, as `render` does for the blueprint)."""
     data = source.encode("utf-8") if isinstance(source, str) else source
+    engine = ["-Kneato", "-n2"] if positioned else []
     return subprocess.run(
-        [DOT, f"-T{fmt}"], input=data, capture_output=True, timeout=timeout, check=False
+        [DOT, *engine, f"-T{fmt}"], input=data, capture_output=True, timeout=timeout, check=False
     )
 
 
 @dataclass
 class Laid:
-    """What `dot -Tjson` made of a graph: nodes and clusters by name, edges by names."""
+    """What Graphviz's `-Tjson` made of a graph: nodes and clusters by name, edges by names."""
 
     nodes: dict[str, dict[str, Any]]
     clusters: dict[str, dict[str, Any]]
     edges: list[tuple[str, str, dict[str, Any]]]
 
+    def by_id(self) -> dict[str, dict[str, Any]]:
+        """Nodes and edges by their `id` attribute (the SVG hooks: `step-N`, `t-I-J`)."""
+        found = {node["id"]: node for node in self.nodes.values() if "id" in node}
+        found.update((edge["id"], edge) for _, _, edge in self.edges if "id" in edge)
+        return found
 
-def dot_json(source: bytes | str) -> Laid:
-    completed = dot_run(source, "json")
+
+def dot_json(source: bytes | str, *, positioned: bool = False) -> Laid:
+    completed = dot_run(source, "json", positioned=positioned)
     assert completed.returncode == 0, completed.stderr.decode()
     data = json.loads(completed.stdout)
     objects = data.get("objects", [])

@@ -1,12 +1,15 @@
-"""The DOT target, read by a DOT parser written for these tests and by the real `dot`."""
+"""The DOT target: the blueprint with every position fixed, read by a DOT parser written for
+these tests and by Graphviz itself (`neato -n2`, which draws the positions it is given).
+The `--collapse` overviews still go through dot's own layout and are checked at the end."""
 
 from __future__ import annotations
 
-import os
 import re
+import shutil
 import subprocess
-import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,168 +17,208 @@ from cyclemap.graph import JourneyGraph
 from cyclemap.render.dot import layout_effort, to_dot
 from cyclemap.render.view import build_view
 from tests.render import (
+    BLUEPRINT,
     EXAMPLES,
     FINDING_RED,
+    FIXTURES,
     FLOW,
     HAS_DOT,
     HOSTILE,
     HOSTILE_CHANNELS,
+    HOSTILE_FRAGMENTS,
     HOSTILE_LABELS,
     HOSTILE_STAGES,
     HOSTILE_TEAMS,
     HOSTILE_TITLE,
     INTERNET,
     MOMENT_GOLD,
-    REPO,
     DotGraph,
+    Tok,
     dot_json,
     dot_run,
+    findings_of,
     generator,
-    html_label_tags,
     html_label_text,
     load,
     parse_dot,
     raw,
     render,
     step_keys,
+    write_tamed,
 )
 
 pytestmark = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz")
 
-SYNTHETIC_NODE = re.compile(r"^(n\d+[exs]?|legend|g\d+)$")
-# Attributes dot copies into SVG without escaping, or that turn into links and handlers.
-FORBIDDEN_ATTRIBUTES = {"URL", "href", "tooltip", "target", "id", "class", "edgeURL", "headURL"}
-SAFE_VALUE = re.compile(r"^[#\w.,%-]*$")
+JOURNEYS = [*sorted(EXAMPLES.glob("*.journey.yaml")), *sorted(FIXTURES.glob("*.yaml"))]
+SYNTHETIC_NODE = re.compile(r"^[a-z]+[0-9]*(?:m[0-9]+)?$")
+# Attributes Graphviz copies into SVG unescaped, or that become links, scripts or file reads.
+FORBIDDEN_ATTRIBUTES = {
+    *(
+        f"{part}{kind}"
+        for part in ("", "edge", "head", "tail", "label")
+        for kind in ("URL", "href")
+    ),
+    *(
+        f"{part}{kind}"
+        for part in ("", "edge", "head", "tail", "label")
+        for kind in ("tooltip", "target")
+    ),
+    "image",
+    "imagepath",
+    "shapefile",
+    "fontpath",
+    "stylesheet",
+}
+SAFE_VALUE = re.compile(r"^[#\w.,:!% -]*$")
+"""Numbers, colours, positions, styles, and the synthetic ids and classes of the hooks."""
+ICONS = "\u2605\u25b6\u2713\u2715\u2a2f\u21aa"
+"""Put before a step's name: moment of truth, entry, success, failure, abandoned, link."""
+SUCCESS_GREEN = "#1b5e20"
 
 
 def dot_of(path: Path, **options: object) -> str:
     return render(path, "dot", **options).data.decode("utf-8")
 
 
-def expected_counts(path: Path) -> tuple[set[str], int]:
-    """The nodes and the number of edges the map of `path` must have, from the YAML alone:
-    one node per step, `n<i>e` per entry with a volume, `n<i>x` per step with abandonment,
-    `n<i>s` per step with no way forward that customers reach (when every entry has a volume),
-    the legend when some step has a team; edges: transitions, their helper edges, and one
-    invisible edge between consecutive swimlanes."""
-    data = raw(path)
-    steps = data["steps"]
-    nodes: set[str] = set()
-    edges = 0
-    for index in _stuck_steps(steps):
-        nodes.add(f"n{index}s")
-        edges += 1
-    for index, step in enumerate(steps):
-        nodes.add(f"n{index}")
-        edges += len(step.get("next") or [])
-        entry = step.get("entry")
-        if isinstance(entry, dict) and "volume" in entry:
-            nodes.add(f"n{index}e")
-            edges += 1
-        if step.get("abandon", 0) > 0:
-            nodes.add(f"n{index}x")
-            edges += 1
-    if any(step.get("team") for step in steps):
-        nodes.add("legend")
-    lanes = {step["stage"] for step in steps}
-    edges += len(lanes) - 1
-    return nodes, edges
-
-
-def _stuck_steps(steps: list[dict]) -> list[int]:  # type: ignore[type-arg]
-    """Steps with no `next` that are not outcomes and that customers walk to from an entry
-    (never past an outcome, nor past a step everybody abandons), when volumes are known."""
-    entries = [index for index, step in enumerate(steps) if step.get("entry")]
-    if not all(isinstance(steps[index]["entry"], dict) for index in entries):
-        return []
+def hooks(path: Path) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """(step id -> `step-N`, (source id, target id) -> `t-I-J`), from the YAML alone."""
+    steps = raw(path)["steps"]
     position = {step["id"]: index for index, step in enumerate(steps)}
-    seen, stack = set(entries), list(entries)
-    while stack:
-        step = steps[stack.pop()]
-        if step.get("outcome") or step.get("abandon", 0) >= 1:
-            continue
-        for item in step.get("next") or []:
-            following = position.get(item["to"])
-            if following is not None and following not in seen:
-                seen.add(following)
-                stack.append(following)
-    return sorted(
-        index
-        for index in seen
-        if not steps[index].get("next")
-        and not steps[index].get("outcome")
-        and steps[index].get("abandon", 0) < 1
+    transitions = {
+        (step["id"], move["to"]): f"t-{position[step['id']]}-{position[move['to']]}"
+        for step in steps
+        for move in step.get("next") or []
+        if move["to"] in position
+    }
+    return {step: f"step-{index}" for step, index in position.items()}, transitions
+
+
+def rows(label: Tok) -> list[tuple[str, bool]]:
+    """The lines of an HTML-like box label as (text, bold)."""
+    assert label.kind == "html", label
+    lines = []
+    for row in label.text.split("<BR/>"):
+        element = ET.fromstring(f"<L>{row}</L>")
+        lines.append(("".join(element.itertext()), element.find(".//B") is not None))
+    return lines
+
+
+def cells(label: Tok) -> list[str]:
+    """The text of each cell of an HTML-like table label, or its lines when it has none."""
+    root = ET.fromstring(f"<L>{label.text}</L>")
+    found = ["".join(cell.itertext()) for cell in root.iter("TD")]
+    return found or html_label_text(label)
+
+
+def name_of(label: Tok) -> str:
+    """The step name a box shows, icons dropped and wrapped lines joined without spaces."""
+    return re.sub(rf"[\s{ICONS}]+", "", "".join(text for text, bold in rows(label) if bold))
+
+
+def classes(attributes: dict[str, Any]) -> set[str]:
+    value = attributes.get("class", "")
+    return set((value.text if isinstance(value, Tok) else value).split())
+
+
+def value(attributes: dict[str, Tok], key: str, default: str = "") -> str:
+    return attributes[key].text if key in attributes else default
+
+
+# --- Graphviz reads it and only draws --------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", JOURNEYS, ids=lambda p: p.name)
+def test_neato_draws_the_source_as_given(path: Path) -> None:
+    source = dot_of(path)
+    neato = shutil.which("neato")
+    commands = [["-Kneato", "-n2"]] + ([[neato, "-n2"]] if neato else [])
+    for command in commands:
+        program = command if command[0] == neato else [shutil.which("dot") or "dot", *command]
+        completed = subprocess.run(
+            [*program, "-Tsvg"], input=source.encode(), capture_output=True, timeout=60, check=False
+        )
+        assert completed.returncode == 0, completed.stderr.decode()
+        assert completed.stderr == b"", completed.stderr.decode()
+        assert completed.stdout.lstrip().startswith(b"<?xml")
+    laid = dot_json(source, positioned=True)
+    written = parse_dot(source)
+    for name, node in written.nodes.items():  # nothing was moved (json rounds to 0.1 pt)
+        placed = [float(v) for v in laid.nodes[name]["pos"].split(",")]
+        given = [float(v) for v in value(node, "pos").split(",")]
+        assert all(abs(a - b) <= 0.06 for a, b in zip(placed, given, strict=True)), name
+    data = raw(path)
+    drawn = laid.by_id()
+    steps = [key for key in drawn if key.startswith("step-")]
+    assert sorted(steps) == sorted(f"step-{i}" for i in range(len(data["steps"])))
+    transitions = [key for key in drawn if key.startswith("t-")]
+    assert len(transitions) == sum(len(step.get("next") or []) for step in data["steps"])
+
+
+def _skeleton(graph: DotGraph) -> tuple[Any, ...]:
+    return (
+        sorted((name, sorted(attributes)) for name, attributes in graph.nodes.items()),
+        sorted((tail, head, sorted(attributes)) for tail, head, attributes in graph.edges),
+        sorted(graph.clusters),
     )
 
 
-@pytest.mark.parametrize(
-    "path",
-    [INTERNET, HOSTILE, FLOW, *sorted(EXAMPLES.glob("*.journey.yaml"))],
-    ids=lambda p: p.name,
-)
-def test_real_dot_accepts_the_source_and_draws_exactly_the_expected_graph(path: Path) -> None:
-    source = dot_of(path)
-    completed = dot_run(source, "svg")
-    assert completed.returncode == 0, completed.stderr.decode()
-    assert b"Error" not in completed.stderr, completed.stderr
-    laid = dot_json(source)
-    nodes, edge_count = expected_counts(path)
-    assert set(laid.nodes) == nodes
-    assert len(laid.edges) == edge_count
-    assert all(SYNTHETIC_NODE.match(name) for name in laid.nodes)
-    assert all(re.fullmatch(r"cluster_g\d+", name) for name in laid.clusters)
-
-
-def test_hostile_names_add_no_nodes_edges_or_clusters() -> None:
-    source = dot_of(HOSTILE)
-    laid = dot_json(source)
-    assert sorted(laid.nodes) == sorted([f"n{i}" for i in range(11)] + ["n0e", "n0x", "legend"])
-    transitions = {("n0", "n1"), ("n0", "n2"), ("n1", "n3"), ("n2", "n3"), ("n3", "n4")}
-    transitions |= {("n4", "n5"), ("n5", "n6"), ("n6", "n7"), ("n7", "n8")}
-    transitions |= {("n8", "n9"), ("n8", "n10")}
-    helpers = {("n0e", "n0"), ("n0", "n0x"), ("n0", "n4")}  # volume, abandon, lane order
-    assert sorted((tail, head) for tail, head, _ in laid.edges) == sorted(transitions | helpers)
-    assert sorted(laid.clusters) == ["cluster_g0", "cluster_g1"]
+def test_hostile_names_add_no_nodes_edges_or_attributes(tmp_path: Path) -> None:
+    plain = write_tamed(HOSTILE, tmp_path)
+    hostile, tame = parse_dot(dot_of(HOSTILE)), parse_dot(dot_of(plain))
+    assert _skeleton(hostile) == _skeleton(tame)
+    assert len(dot_json(dot_of(HOSTILE), positioned=True).nodes) == len(hostile.nodes)
 
 
 def test_user_text_only_inside_labels_and_every_node_id_synthetic() -> None:
     graph = parse_dot(dot_of(HOSTILE))
-    assert graph.name == "journey"
+    assert graph.name == "blueprint"
+    ids = {step["id"] for step in raw(HOSTILE)["steps"]}
     for token in graph.node_ids:
         assert token.kind == "id" and SYNTHETIC_NODE.match(token.text), token
-    assert set(graph.clusters) == {"cluster_g0", "cluster_g1"}
-    every: list[dict] = [graph.attrs, *graph.defaults.values(), *graph.nodes.values()]
-    every += [attrs for _, _, attrs in graph.edges]
-    every += [cluster["attrs"] for cluster in graph.clusters.values()]
-    for attrs in every:
-        assert not FORBIDDEN_ATTRIBUTES & set(attrs), attrs
-        for key, value in attrs.items():
-            if key != "label":
-                assert SAFE_VALUE.match(value.text), (key, value)
+        assert token.text not in ids, token
+    assert graph.clusters == {}
+    every: list[dict[str, Tok]] = [graph.attrs, *graph.defaults.values(), *graph.nodes.values()]
+    every += [attributes for _, _, attributes in graph.edges]
+    for attributes in every:
+        assert not FORBIDDEN_ATTRIBUTES & set(attributes), attributes
+        for key, token in attributes.items():
+            if key == "label":
+                if token.kind == "html":
+                    ET.fromstring(f"<L>{token.text}</L>")  # well-formed: nothing breaks out
+                continue
+            assert SAFE_VALUE.match(token.text), (key, token)
+            assert not any(fragment in token.text for fragment in HOSTILE_FRAGMENTS)
 
 
-def test_hostile_labels_are_well_formed_markup_that_reads_as_the_names() -> None:
+def test_hostile_labels_are_markup_that_reads_as_the_names() -> None:
     graph = parse_dot(dot_of(HOSTILE))
-    keys = step_keys(HOSTILE)
-    data = {step["id"]: step for step in raw(HOSTILE)["steps"]}
-    for step_id, expected in HOSTILE_LABELS.items():
-        label = graph.nodes[keys[step_id]]["label"]
-        assert html_label_tags(label) <= {"B", "BR", "FONT"}, label
-        lines = html_label_text(label)
-        star = "★ " if "moment_of_truth" in data[step_id] else ""
-        assert lines[0] == star + expected
-        step = data[step_id]
-        detail = [HOSTILE_CHANNELS[step["channel"]]] if "channel" in step else []
-        detail += [HOSTILE_TEAMS[step["team"]]] if "team" in step else []
-        assert lines[1:] == ([" · ".join(detail)] if detail else [])
-    assert html_label_text(graph.attrs["label"])[0] == HOSTILE_TITLE
-    titles = [html_label_text(c["attrs"]["label"])[0] for c in graph.clusters.values()]
-    assert titles == HOSTILE_STAGES
-    legend = graph.nodes["legend"]["label"]
-    assert html_label_tags(legend) <= {"TABLE", "TR", "TD", "B", "FONT"}
-    texts = html_label_text(legend)[0]
+    nodes = {value(node, "id"): node for node in graph.nodes.values() if "id" in node}
+    steps = raw(HOSTILE)["steps"]
+    for index, step in enumerate(steps):
+        label = nodes[f"step-{index}"]["label"]
+        tags = {element.tag for element in ET.fromstring(f"<L>{label.text}</L>").iter()}
+        assert tags <= {"L", "B", "BR", "FONT"}, label
+        shown, whole = name_of(label), re.sub(r"\s+", "", HOSTILE_LABELS[step["id"]])
+        assert whole.startswith(shown.removesuffix("…")), (whole, shown)
+        assert shown.endswith("…") or shown == whole, (whole, shown)
+        details = [text for text, bold in rows(label) if not bold]
+        if "channel" in step:  # lanes are teams, so the box names its channel
+            assert details[0] == HOSTILE_CHANNELS[step["channel"]]
+    title = cells(graph.nodes["title"]["label"])
+    assert title[0] == HOSTILE_TITLE
+    stages = sorted(
+        (node for node in graph.nodes.values() if "stage" in classes(node)),
+        key=lambda node: value(node, "id"),
+    )
+    assert [html_label_text(node["label"])[0] for node in stages] == HOSTILE_STAGES
+    words = " ".join(
+        line
+        for node in graph.nodes.values()
+        if "label" in node and node["label"].kind == "html"
+        for line in html_label_text(node["label"])
+    )
     for team in HOSTILE_TEAMS.values():
-        assert team in texts
+        assert team in words
 
 
 def test_shape_record_is_never_used() -> None:
@@ -184,87 +227,58 @@ def test_shape_record_is_never_used() -> None:
         assert not re.search(r"shape\s*=\s*\"?M?record", source, re.I)
 
 
-@pytest.mark.parametrize("path", [INTERNET, HOSTILE], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [INTERNET, HOSTILE, BLUEPRINT], ids=lambda p: p.name)
 def test_same_input_gives_the_same_bytes(path: Path) -> None:
     assert render(path, "dot").data == render(path, "dot").data
 
 
-def test_same_bytes_across_processes_with_different_hash_seeds() -> None:
-    outputs = []
-    for seed in ("1", "2"):
-        environment = {**os.environ, "PYTHONHASHSEED": seed}
-        completed = subprocess.run(
-            [sys.executable, "-m", "cyclemap", "render", str(INTERNET), "-f", "dot", "-o", "-"],
-            capture_output=True,
-            env=environment,
-            cwd=REPO,
-            timeout=60,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stderr
-        outputs.append(completed.stdout)
-    assert outputs[0] == outputs[1]
+def test_the_blueprint_asks_graphviz_for_no_layout() -> None:
+    """Positions are cyclemap's: no ranking, clusters or layout effort for Graphviz to spend."""
+    graph = parse_dot(dot_of(INTERNET))
+    layout = {"rankdir", "rank", "nslimit", "nslimit1", "mclimit", "searchsize", "newrank"}
+    assert not layout & set(graph.attrs)
+    assert graph.clusters == {}
+    assert all("pos" in node for node in graph.nodes.values())
+    assert all("pos" in attributes for _, _, attributes in graph.edges)
 
 
-# --- what the map shows (checked on dot's own reading: -Tjson) -----------------------------
+# --- what the map shows ------------------------------------------------------------------------
 
 
-def _styles(edge: dict) -> set[str]:
-    return set(filter(None, edge.get("style", "").split(",")))
+def _laid(path: Path, **options: object) -> dict[str, dict[str, Any]]:
+    return dot_json(dot_of(path, **options), positioned=True).by_id()
 
 
-def _internet_pairs() -> dict[tuple[str, str], tuple[str, str]]:
-    """(source node, target node) -> (source step, target step), for every transition."""
-    keys = step_keys(INTERNET)
-    return {
-        (keys[step["id"]], keys[move["to"]]): (step["id"], move["to"])
-        for step in raw(INTERNET)["steps"]
-        for move in step.get("next") or []
-    }
-
-
-def test_peloteo_edges_are_thick_and_red_and_only_those() -> None:
-    laid = dot_json(dot_of(INTERNET))
-    keys = step_keys(INTERNET)
+def test_peloteo_edges_are_thick_red_and_marked_and_only_those() -> None:
+    drawn = _laid(INTERNET)
+    _, transitions = hooks(INTERNET)
     loop = {
-        (keys["n1-diagnosis"], keys["billing-desk"]),
-        (keys["billing-desk"], keys["n1-diagnosis"]),
+        transitions[("n1-diagnosis", "billing-desk")],
+        transitions[("billing-desk", "n1-diagnosis")],
     }
-    pairs = _internet_pairs()
-    seen = set()
-    for tail, head, edge in laid.edges:
-        if (tail, head) not in pairs:
-            continue
+    for hook in transitions.values():
+        edge = drawn[hook]
         thick = float(edge.get("penwidth", "1")) >= 3
-        if (tail, head) in loop:
-            seen.add((tail, head))
-            assert thick and edge["color"] == FINDING_RED and "bold" in _styles(edge), edge
+        if hook in loop:
+            assert thick and edge["color"] == FINDING_RED and "peloteo" in classes(edge), edge
         else:
-            assert not thick and "bold" not in _styles(edge), (tail, head, edge)
-    assert seen == loop
+            assert not thick and "peloteo" not in classes(edge), (hook, edge)
 
 
 def test_handoffs_are_dashed_and_other_transitions_are_not() -> None:
-    laid = dot_json(dot_of(INTERNET))
-    data = raw(INTERNET)
-    team = {step["id"]: step.get("team") for step in data["steps"]}
-    pairs = _internet_pairs()
-    checked = 0
-    for tail, head, edge in laid.edges:
-        if (tail, head) not in pairs:
-            continue
-        source, target = pairs[(tail, head)]
-        handoff = (
-            team[source] is not None and team[target] is not None and team[source] != team[target]
-        )
-        assert ("dashed" in _styles(edge)) == handoff, (source, target, edge)
-        checked += 1
-    assert checked == sum(len(step.get("next") or []) for step in data["steps"])
+    drawn = _laid(INTERNET)
+    team = {step["id"]: step.get("team") for step in raw(INTERNET)["steps"]}
+    _, transitions = hooks(INTERNET)
+    for (source, target), hook in transitions.items():
+        edge = drawn[hook]
+        handoff = None not in (team[source], team[target]) and team[source] != team[target]
+        dashed = "dashed" in edge.get("style", "")
+        assert dashed == handoff == ("handoff" in classes(edge)), (source, target, edge)
 
 
-def test_context_lost_edges_are_red_and_say_so() -> None:
-    laid = dot_json(dot_of(INTERNET))
-    pairs = _internet_pairs()
+def test_context_lost_edges_are_red_and_marked() -> None:
+    drawn = _laid(INTERNET, findings=False)
+    _, transitions = hooks(INTERNET)
     lost = {
         (step["id"], move["to"])
         for step in raw(INTERNET)["steps"]
@@ -272,79 +286,168 @@ def test_context_lost_edges_are_red_and_say_so() -> None:
         if move.get("context") == "lost"
     }
     assert len(lost) == 3
-    for tail, head, edge in laid.edges:
-        if (tail, head) not in pairs:
-            continue
-        if pairs[(tail, head)] in lost:
-            assert edge["color"] == FINDING_RED and "context lost" in edge["label"], edge
-        else:
-            assert edge["color"] != FINDING_RED and "context lost" not in edge.get("label", "")
+    for pair, hook in transitions.items():
+        edge = drawn[hook]
+        marked = "context-lost" in classes(edge)
+        assert marked == (pair in lost) == (edge["color"] == FINDING_RED), (pair, edge)
 
 
-def test_entries_outcomes_and_steps_have_distinct_looks() -> None:
-    laid = dot_json(dot_of(INTERNET, findings=False))
-    keys = step_keys(INTERNET)
+def test_entries_outcomes_and_steps_have_distinct_looks_none_by_fill() -> None:
+    drawn = _laid(INTERNET, findings=False)
+    steps, _ = hooks(INTERNET)
 
-    def look(step_id: str) -> tuple[str, str, str]:
-        node = laid.nodes[keys[step_id]]
-        return node.get("shape", "box"), node.get("peripheries", "1"), node["fillcolor"]
+    def look(step: str) -> tuple[str, str, str, str]:
+        node = drawn[steps[step]]
+        dashed = "dashed" if "dashed" in node.get("style", "") else ""
+        return node.get("peripheries", "1"), node["color"], node.get("penwidth", "1"), dashed
 
     entries = {look(step) for step in ("call-line", "report-app", "web-chat", "outage-page")}
-    success = look("service-restored")
-    abandoned = look("files-complaint")
-    plain = look("self-help")
-    assert {shape for shape, _, _ in entries} == {"cds"}
-    assert plain[0] == "box" and plain[1] == "1"
-    assert success[1] == "2" and abandoned[1] == "2"
-    assert success[2] != abandoned[2]
-    assert len({entries.pop()[:2], success[:2], plain[:2]}) == 3
+    success, abandoned, plain = look("service-restored"), look("files-complaint"), look("self-help")
+    assert len(entries) == 1 and float(next(iter(entries))[2]) >= 2
+    assert success[0] == "2" and success[1] == SUCCESS_GREEN
+    assert abandoned[0] == "2" and abandoned[3] == "dashed"
+    assert plain[0] == "1" and plain[3] == ""
+    assert len({*entries, success, abandoned, plain}) == 4
+    for step, kind in (("call-line", "entry"), ("service-restored", "success")):
+        assert kind in classes(drawn[steps[step]])
 
 
-def test_moments_of_truth_are_starred_and_outlined() -> None:
+def test_moments_of_truth_are_starred_in_the_legends_colour() -> None:
     graph = parse_dot(dot_of(INTERNET, findings=False))
-    keys = step_keys(INTERNET)
-    for step in raw(INTERNET)["steps"]:
-        node = graph.nodes[keys[step["id"]]]
-        first = html_label_text(node["label"])[0]
-        if "moment_of_truth" in step:
-            assert first.startswith("★ ")
-            assert node["color"].text == MOMENT_GOLD and float(node["penwidth"].text) >= 2
-        else:
-            assert not first.startswith("★")
-            assert node["color"].text != MOMENT_GOLD
+    nodes = {value(node, "id"): node for node in graph.nodes.values() if "id" in node}
+    legend = next(
+        node
+        for node in graph.nodes.values()
+        if "legend" in classes(node) and "moment of truth" in node.get("label", Tok("id", "")).text
+    )
+    colour = re.search(r'COLOR="([^"]+)"', legend["label"].text)
+    assert colour is not None
+    for index, step in enumerate(raw(INTERNET)["steps"]):
+        node = nodes[f"step-{index}"]
+        starred = html_label_text(node["label"])[0].startswith("\u2605")
+        assert starred == ("moment_of_truth" in step) == ("moment-of-truth" in classes(node))
+        if starred:
+            assert f'<FONT COLOR="{colour.group(1)}">\u2605</FONT>' in node["label"].text
 
 
 def test_no_findings_removes_every_highlight() -> None:
-    keys = step_keys(INTERNET)
-    with_findings = dot_json(dot_of(INTERNET))
-    without = dot_json(dot_of(INTERNET, findings=False))
-    # With findings: the drop-off step and the peloteo steps are outlined in red.
-    for step in ("call-line", "n1-diagnosis", "billing-desk"):
-        assert with_findings.nodes[keys[step]]["color"] == FINDING_RED
-        assert without.nodes[keys[step]]["color"] == MOMENT_GOLD
-    exit_edge = next(e for t, h, e in with_findings.edges if (t, h) == ("n0", "n0x"))
-    assert exit_edge["color"] == FINDING_RED
-    exit_edge = next(e for t, h, e in without.edges if (t, h) == ("n0", "n0x"))
-    assert exit_edge["color"] != FINDING_RED
-    for _, _, edge in without.edges:
-        assert "bold" not in _styles(edge) or edge.get("arrowhead") == "vee"  # volume arrows
-        assert float(edge.get("penwidth", "1")) < 3
-    # Nothing red is left but failure/abandoned outcomes and lost context.
-    red_nodes = {name for name, node in without.nodes.items() if node.get("color") == FINDING_RED}
-    assert red_nodes == {keys["files-complaint"]}
+    steps, transitions = hooks(INTERNET)
+    marked = _laid(INTERNET)
+    plain = _laid(INTERNET, findings=False)
+    for step in ("call-line", "n1-diagnosis", "billing-desk"):  # drop-off point, peloteo
+        assert "flagged" in classes(marked[steps[step]])
+        assert marked[steps[step]]["color"] == FINDING_RED
+        assert "flagged" not in classes(plain[steps[step]])
+        assert plain[steps[step]]["color"] != FINDING_RED
+    assert any("peloteo" in classes(marked[hook]) for hook in transitions.values())
+    for hook in transitions.values():
+        assert "peloteo" not in classes(plain[hook])
+        assert float(plain[hook].get("penwidth", "1")) < 3
+    for hook in steps.values():
+        assert plain[hook]["color"] != FINDING_RED
+        assert "flagged" not in classes(plain[hook])
 
 
-def test_graph_has_title_lanes_in_stage_order_and_legend() -> None:
-    graph = parse_dot(dot_of(INTERNET))
-    data = raw(INTERNET)
-    assert html_label_text(graph.attrs["label"]) == [data["journey"]["name"], data["journey"]["id"]]
-    titles = [html_label_text(cluster["attrs"]["label"])[0] for cluster in graph.clusters.values()]
-    assert titles == [stage["name"] for stage in data["stages"]]
-    keys = step_keys(INTERNET)
-    for cluster, stage in zip(graph.clusters.values(), data["stages"], strict=True):
-        members = [n for n in cluster["nodes"] if re.fullmatch(r"n\d+", n)]
-        assert members == [keys[s["id"]] for s in data["steps"] if s["stage"] == stage["id"]]
-    assert "legend" in graph.nodes
+def test_title_stages_in_order_and_a_legend_of_every_encoding() -> None:
+    graph = parse_dot(dot_of(BLUEPRINT))
+    data = raw(BLUEPRINT)
+    title = cells(graph.nodes["title"]["label"])
+    assert title[0] == data["journey"]["name"]
+    assert data["journey"]["id"] in title[1] and data["journey"]["persona"] in title[1]
+    stages = [node for node in graph.nodes.values() if "stage" in classes(node)]
+    stages.sort(key=lambda node: float(value(node, "pos").split(",")[0]))
+    assert [html_label_text(node["label"])[0] for node in stages] == [
+        stage["name"] for stage in data["stages"]
+    ]
+    legend = " ".join(
+        line
+        for node in graph.nodes.values()
+        if "legend" in classes(node) and node["label"].kind == "html"
+        for line in cells(node["label"])
+    )
+    for encoding in (
+        "entry",
+        "success",
+        "failure",
+        "abandoned",
+        "finding",
+        "another journey",
+        "handoff",
+        "context lost",
+        "peloteo",
+        "moment of truth",
+        "abandon",
+        "pain point",
+        "opportunity",
+        "line of visibility",
+        "feeling",
+    ):
+        assert encoding in legend, encoding
+
+
+def test_html_like_label_is_not_injected_by_a_crafted_team_name(tmp_path: Path) -> None:
+    """The attack graphviz.quote allows: a name that is itself `<...>` becomes markup."""
+    path = tmp_path / "crafted.journey.yaml"
+    path.write_text(
+        "cyclemap: 1\n"
+        "journey: {id: crafted, name: '<x> -> y'}\n"
+        "teams: {t: {name: '<x>> n99 [label=<z>]; n98 -> n99 [label=<w'}}\n"
+        "stages: [{id: a, name: '<a>'}]\n"
+        "steps:\n"
+        "  - {id: s, name: '<x>', stage: a, team: t, entry: true, next: [{to: d}]}\n"
+        "  - {id: d, name: '>', stage: a, outcome: success}\n",
+        encoding="utf-8",
+    )
+    source = dot_of(path)
+    laid = dot_json(source, positioned=True)
+    assert not {"n98", "n99"} & set(laid.nodes)
+    drawn = laid.by_id()
+    assert sorted(key for key in drawn if key.startswith(("step-", "t-"))) == [
+        "step-0",
+        "step-1",
+        "t-0-1",
+    ]
+    assert all(SYNTHETIC_NODE.match(name) for name in laid.nodes)
+
+
+def test_long_names_are_cut_well_below_dot_limits(tmp_path: Path) -> None:
+    name = "x" * 5000
+    path = tmp_path / "long.journey.yaml"
+    path.write_text(
+        "cyclemap: 1\n"
+        f"journey: {{id: long, name: {name}}}\n"
+        "stages: [{id: a, name: " + "s" * 3000 + "}]\n"
+        "steps:\n"
+        f"  - {{id: s, name: {name}, stage: a, entry: true, next: [{{to: d}}]}}\n"
+        "  - {id: d, stage: a, outcome: success}\n",
+        encoding="utf-8",
+    )
+    source = dot_of(path)
+    graph = parse_dot(source)
+    nodes = {value(node, "id"): node for node in graph.nodes.values() if "id" in node}
+    shown = [text for text, bold in rows(nodes["step-0"]["label"]) if bold]
+    assert len(shown) <= 3 and all(len(line) <= 80 for line in shown)
+    assert shown[-1].endswith("…")
+    assert all(len(line) <= 200 for line in cells(graph.nodes["title"]["label"]))
+    assert len(source) < 20_000
+    assert dot_run(source, "svg", positioned=True).returncode == 0
+
+
+@pytest.mark.parametrize("lanes", ["team", "channel"])
+def test_lanes_by_team_and_channel_are_drawn(lanes: str) -> None:
+    source = dot_of(INTERNET, lanes=lanes)
+    assert dot_run(source, "svg", positioned=True).returncode == 0
+    lane_nodes = [node for node in parse_dot(source).nodes.values() if "lane" in classes(node)]
+    # One lane per team (or channel) the customer deals with, and one per team working
+    # backstage: internet-support's billing team has both.
+    keys = {(step.get(lanes), bool(step.get("backstage"))) for step in raw(INTERNET)["steps"]}
+    assert len(lane_nodes) == len(keys)
+    assert sum("backstage" in classes(node) for node in lane_nodes) == sum(
+        backstage for _, backstage in keys
+    )
+
+
+# --- the --collapse overviews (dot's own layout) ----------------------------------------------
 
 
 def test_collapsed_map_has_group_boxes_and_no_legend_or_lanes() -> None:
@@ -358,7 +461,7 @@ def test_collapsed_map_has_group_boxes_and_no_legend_or_lanes() -> None:
 def test_collapsed_arrows_grow_with_the_flow_they_carry() -> None:
     laid = dot_json(dot_of(FLOW, collapse="team"))
     widths = sorted(
-        (float(edge["label"].removesuffix(" moves").replace(",", "")), float(edge["penwidth"]))
+        (float(edge["label"].split()[0].replace(",", "")), float(edge.get("penwidth", "1")))
         for _, _, edge in laid.edges
     )
     assert [amount for amount, _ in widths] == [360.0, 1260.0]
@@ -376,80 +479,25 @@ def test_layout_effort_tiers() -> None:
 
 
 @pytest.mark.parametrize("steps", [200, 700])
-def test_big_maps_carry_the_effort_bounds(steps: int, tmp_path: Path) -> None:
+def test_big_flowcharts_carry_the_effort_bounds(steps: int, tmp_path: Path) -> None:
     path = tmp_path / "big.journey.yaml"
     path.write_text(generator().journey_text(steps), encoding="utf-8")
     graph = parse_dot(to_dot(build_view(JourneyGraph(load(path)))))
-    for key, value in layout_effort(steps).items():
-        assert graph.attrs[key].text == value
+    for key, expected in layout_effort(steps).items():
+        assert graph.attrs[key].text == expected
 
 
-def test_small_maps_are_not_bounded() -> None:
-    graph = parse_dot(dot_of(INTERNET))
-    assert not {"nslimit", "nslimit1", "mclimit", "searchsize"} & set(graph.attrs)
-
-
-def test_a_400_step_map_lays_out(tmp_path: Path) -> None:
-    """A bounded layout still finishes and gives a drawing; how long it takes is measured by
-    `benchmarks/run.py`, not asserted here (a busy machine is not a broken layout)."""
+def test_a_400_step_map_draws(tmp_path: Path) -> None:
+    """How long it takes is measured by `benchmarks/run.py`, not asserted here."""
     path = tmp_path / "big.journey.yaml"
     path.write_text(generator().journey_text(400), encoding="utf-8")
     data = render(path, "svg", findings=False).data
     assert data.lstrip().startswith(b"<?xml")
 
 
-def test_html_like_label_is_not_injected_by_a_crafted_team_name(tmp_path: Path) -> None:
-    """The attack graphviz.quote allows: a name that is itself `<...>` becomes markup."""
-    path = tmp_path / "crafted.journey.yaml"
-    path.write_text(
-        "cyclemap: 1\n"
-        "journey: {id: crafted, name: '<x> -> y'}\n"
-        "teams: {t: {name: '<x>> n99 [label=<z>]; n98 -> n99 [label=<w'}}\n"
-        "stages: [{id: a, name: '<a>'}]\n"
-        "steps:\n"
-        "  - {id: s, name: '<x>', stage: a, team: t, entry: true, next: [{to: d}]}\n"
-        "  - {id: d, name: '>', stage: a, outcome: success}\n",
-        encoding="utf-8",
-    )
-    laid = dot_json(dot_of(path))
-    assert sorted(laid.nodes) == ["legend", "n0", "n1"]
-    assert [(t, h) for t, h, _ in laid.edges] == [("n0", "n1")]
-
-
-def test_long_names_are_cut_well_below_dot_limits(tmp_path: Path) -> None:
-    name = "x" * 5000
-    path = tmp_path / "long.journey.yaml"
-    path.write_text(
-        "cyclemap: 1\n"
-        f"journey: {{id: long, name: {name}}}\n"
-        "stages: [{id: a, name: " + "s" * 3000 + "}]\n"
-        "steps:\n"
-        f"  - {{id: s, name: {name}, stage: a, entry: true, next: [{{to: d}}]}}\n"
-        "  - {id: d, stage: a, outcome: success}\n",
-        encoding="utf-8",
-    )
-    source = dot_of(path)
-    graph = parse_dot(source)
-    assert len(html_label_text(graph.nodes["n0"]["label"])[0]) <= 80
-    assert len(html_label_text(graph.attrs["label"])[0]) <= 120
-    assert dot_run(source, "svg").returncode == 0
-
-
-def test_group_by_team_and_channel_are_accepted_by_dot() -> None:
-    for by in ("team", "channel"):
-        source = dot_of(INTERNET, by=by)
-        assert dot_run(source, "svg").returncode == 0
-        graph: DotGraph = parse_dot(source)
-        assert graph.clusters
-
-
 def test_to_dot_without_findings_ignores_marks_already_in_the_view() -> None:
-    from cyclemap.config import load_settings
-    from cyclemap.engine import audit_journey
-
     journey = load(INTERNET)
-    findings = audit_journey(journey, load_settings(None, start=INTERNET))
-    marked = build_view(JourneyGraph(journey), findings)
+    marked = build_view(JourneyGraph(journey), findings_of(journey))
     laid = dot_json(to_dot(marked, findings=False))
     keys = step_keys(INTERNET)
     assert laid.nodes[keys["call-line"]]["color"] == MOMENT_GOLD

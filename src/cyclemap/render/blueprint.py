@@ -823,13 +823,16 @@ class _Builder:
                     moment_of_truth=step.moment_of_truth is not None,
                 )
             )
-        curve = tuple(
-            (by_node[node].rect.centre[0], emotion.y_of(self.graph.step(node)["score"]))
-            for node in path
-            if self.graph.step(node)["score"] is not None
-        )
+        # A curve reads left to right: a step of the path drawn left of the one before (a
+        # stage that wraps, a loop) keeps its point but does not bend the line back.
+        curve: list[Point] = []
+        for node in path:
+            score = self.graph.step(node)["score"]
+            x = by_node[node].rect.centre[0]
+            if score is not None and (not curve or x > curve[-1][0]):
+                curve.append((x, emotion.y_of(score)))
         unscored = sum(1 for step in self.steps if step.score is None)
-        return Emotion(band, tuple(points), curve, unscored)
+        return Emotion(band, tuple(points), tuple(curve), unscored)
 
     def _main_path(self) -> list[str]:
         """The most likely way from the main entry (the busiest) to a success."""

@@ -152,7 +152,9 @@ def to_blueprint_dot(
     size = ""
     if width is not None:
         inches = width / 96
-        size = f'size="{_number(inches)},{_number(inches * blueprint.height / blueprint.width)}!", '
+        # The height is only a bound: kept a little above the drawing's, so the width decides.
+        tall = inches * blueprint.height / blueprint.width + 0.05
+        size = f'size="{_number(inches)},{_number(tall)}!", '
     out.append(
         f'  graph [bb="0,0,{_number(blueprint.width)},{_number(blueprint.height)}", {size}'
         f'outputorder=nodesfirst, pad="0", margin="0", fontname="{FONT}", bgcolor="white", '
@@ -347,16 +349,20 @@ def _box(writer: _Writer, box: Box, *, findings: bool) -> None:
     if box.detail:
         rows.append(f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="#37474f">{_text(box.detail)}</FONT>')
     if box.figures:
-        colour = FINDING if "↘" in box.figures else "#263238"
+        colour = FINDING if ("↘" in box.figures or "⊘" in box.figures) else "#263238"
         rows.append(f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="{colour}">{_text(box.figures)}</FONT>')
-    classes = ["step", box.kind]
+    # Steps of this journey are `step`; another journey's step is only `link`. A step with a
+    # finding is `flagged` (the page's list of findings uses `finding`).
+    classes = ["link"] if box.kind == "link" else ["step"]
+    if box.kind not in ("step", "link"):
+        classes.append(box.kind)
     if box.backstage:
         classes.append("backstage")
     if box.moment_of_truth:
         classes.append("moment-of-truth")
     marks = box.marks if findings else frozenset()
     if marks:
-        classes.append("finding")
+        classes.append("flagged")
     attributes = {
         "id": f'"{box.hook}"',
         "class": f'"{" ".join(classes)}"',
@@ -380,19 +386,25 @@ def _box(writer: _Writer, box: Box, *, findings: bool) -> None:
         if marks & {"dead-end", "unreachable-step"}:
             attributes["style"] = '"rounded,filled,dashed"'
     name = "s" + box.hook.replace("-", "")
-    writer.node(name, box.rect, **attributes)
-    right, top = box.rect.right, box.rect.y
-    for offset, (number, colour, kind) in enumerate(
-        [(n, PAIN, "pain") for n in box.pain_points]
-        + [(n, OPPORTUNITY, "opportunity") for n in box.opportunities]
-    ):
-        size = MARKER + (3 if number >= 10 else 0)
-        x = right - 8 - offset * (size + 2) - size / 2
-        if x - size / 2 < box.rect.x:
-            break
+    drawn = box.rect
+    if attributes.get("peripheries") == "2":
+        # Graphviz draws the second outline 4 points outside the node: the node is made that
+        # much smaller, so the outer outline is the box cyclemap placed.
+        drawn = Rect(drawn.x + 4, drawn.y + 4, drawn.width - 8, drawn.height - 8)
+    writer.node(name, drawn, **attributes)
+    # Pain points, then opportunities, numbered left to right along the top edge and ending
+    # at its right corner; as many as fit on the edge.
+    markers = [(n, PAIN, "pain") for n in box.pain_points]
+    markers += [(n, OPPORTUNITY, "opportunity") for n in box.opportunities]
+    sizes = [MARKER + (3 if number >= 10 else 0) for number, _, _ in markers]
+    while markers and sum(size + 2 for size in sizes) > box.rect.width - 16:
+        markers.pop()
+        sizes.pop()
+    x = box.rect.right - 8 - sum(size + 2 for size in sizes)
+    for offset, ((number, colour, kind), size) in enumerate(zip(markers, sizes, strict=True)):
         writer.node(
             f"{name}m{offset}",
-            Rect(x - size / 2, top - size / 2 + 1, size, size),
+            Rect(x, box.rect.y - size / 2 + 1, size, size),
             id=f'"{kind}-{number}"',
             **{"class": f'"marker {kind}"'},
             shape="circle",
@@ -403,6 +415,7 @@ def _box(writer: _Writer, box: Box, *, findings: bool) -> None:
             fontsize="7.5",
             label=f'"{number}"',
         )
+        x += size + 2
 
 
 class _LegendRow:
@@ -691,7 +704,7 @@ def _flat_label(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
-_GROUP = re.compile(r'(<g id="([^"]+)" class="[^"]*">\s*<title>)([^<]*)(</title>)')
+_GROUP = re.compile(r'(<g id="([^"]+)" class="[^"]*">)(\s*)<title>[^<]*</title>')
 
 
 def add_titles(svg: bytes, blueprint: Blueprint) -> bytes:
@@ -700,13 +713,21 @@ def add_titles(svg: bytes, blueprint: Blueprint) -> bytes:
     titles.update((line.hook, line.tooltip) for line in blueprint.lines)
     titles.update((f"lane-{i}", lane.tooltip) for i, lane in enumerate(blueprint.lanes))
     titles.update((f"stage-{i}", stage.tooltip) for i, stage in enumerate(blueprint.stages))
+    titles.update((f"{note.kind}-{note.number}", note.text) for note in blueprint.notes)
+    if blueprint.emotion is not None:
+        names = {box.hook: box.tooltip.split("\n", 1)[0] for box in blueprint.boxes}
+        titles.update(
+            (f"feel-{point.step}", f"{names[point.step]}: feeling {point.score} of 5")
+            for point in blueprint.emotion.points
+        )
 
     def replace(match: re.Match[str]) -> str:
-        hook = html.unescape(match.group(2))
-        title = titles.get(hook)
+        """The element's tooltip; Graphviz's own names (`title`, `p4->p5`) are dropped."""
+        title = titles.get(html.unescape(match.group(2)))
         if title is None:
-            return match.group(0)
-        return match.group(1) + html.escape(_flat_title(title), quote=False) + match.group(4)
+            return match.group(1)
+        escaped = html.escape(_flat_title(title), quote=False)
+        return f"{match.group(1)}{match.group(3)}<title>{escaped}</title>"
 
     text = svg.decode("utf-8")
     return _GROUP.sub(replace, text).encode("utf-8")

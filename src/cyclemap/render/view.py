@@ -63,8 +63,9 @@ class MapNode:
     volume: float | None = None
     abandon: float = 0.0
     lost: float | None = None
-    """Customers who abandon at this step (a group: lost in it, abandoning or stuck), in the
-    flow model's unit; None when the figures do not exist or have no volumes behind them."""
+    """Customers who abandon at this step (a group: lost in it, abandoning, stuck or ending at a
+    failure or abandoned outcome), in the flow model's unit; None when the figures do not exist
+    or have no volumes behind them."""
     stuck: float | None = None
     """Customers left here with no way forward (a step with no `next`), same unit."""
     marks: frozenset[str] = frozenset()

@@ -33,6 +33,7 @@ def _group(key: str, group: GroupFlow) -> dict[str, Any]:
         "visits": group.visits,
         "abandoned": group.abandoned,
         "stuck": group.stuck,
+        "ended_unhappily": group.ended_unhappily,
         "lost": group.lost,
     }
 
