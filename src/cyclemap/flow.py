@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cyclemap.errors import PicklableError
 from cyclemap.findings import Finding
 from cyclemap.gcpause import collector_paused
 from cyclemap.graph import (
@@ -42,7 +43,7 @@ EXACT_CANDIDATES = 6
 """How many of the best-screened interventions of each kind are re-solved exactly."""
 
 
-class FlowError(Exception):
+class FlowError(PicklableError):
     """The flow figures of a journey cannot be computed."""
 
 
