@@ -149,9 +149,23 @@ def _group_order(graph: JourneyGraph, by: GroupBy) -> list[str | None]:
     if by == "stage":
         return [stage.id for stage in graph.journey.document.stages]
     seen: dict[str | None, None] = {}
-    for node in graph.in_file_order(graph.graph):
+    for node in graph.own_steps:
         seen.setdefault(graph.step(node)[by])
     return list(seen)
+
+
+LINKED = "\u2192 "
+"""Prefix of an overview box standing for another journey (no stage or team id has a space)."""
+
+
+def _overview_group(graph: JourneyGraph, node: str, collapse: Collapse) -> str | None:
+    """The box a step falls in: its stage or team, or, for a step of another journey, that
+    journey (it belongs to none of this journey's stages or teams)."""
+    step = graph.step(node)
+    if step["external"]:
+        return LINKED + node.split(":", 1)[0]
+    value: str | None = step[collapse]
+    return value
 
 
 @dataclass(frozen=True)
@@ -260,6 +274,7 @@ def _collapsed_view(graph: JourneyGraph, collapse: Collapse) -> MapView:
     """One box per stage or team; arrows weighted by the customers moving between them."""
     flow = graph.flow
     order = _group_order(graph, collapse)
+    order += list(dict.fromkeys(_overview_group(graph, node, collapse) for node in graph.external))
     keys = {value: f"g{index}" for index, value in enumerate(order)}
     colours = _team_colours(graph)
     arrivals: dict[str | None, float] = defaultdict(float)
@@ -268,13 +283,13 @@ def _collapsed_view(graph: JourneyGraph, collapse: Collapse) -> MapView:
     moving: dict[tuple[str | None, str | None], float] = defaultdict(float)
     for node in graph.graph:
         step = graph.step(node)
-        group = step[collapse]
+        group = _overview_group(graph, node, collapse)
         counts[group] += 1
         reached = flow.arrivals[node] if flow is not None else 0.0
         arrivals[group] += reached
         lost[group] += reached * step["abandon"]
         for target, data in graph.graph.succ[node].items():
-            other = graph.step(target)[collapse]
+            other = _overview_group(graph, target, collapse)
             if other != group:
                 moving[(group, other)] += reached * data["probability"] if flow else 1.0
     by_volume = flow is not None and flow.by_volume
@@ -282,19 +297,22 @@ def _collapsed_view(graph: JourneyGraph, collapse: Collapse) -> MapView:
     for value in order:
         if not counts[value]:
             continue
+        linked = value is not None and value.startswith(LINKED)
         detail = f"{counts[value]} step{'s' if counts[value] != 1 else ''}"
         if flow is not None and by_volume:
             detail += f" · {customers(arrivals[value])} arrivals"
         nodes.append(
             MapNode(
                 key=keys[value],
-                label=_group_title(graph, collapse, value),
+                label=f"journey {shorten(value[len(LINKED) :])}"
+                if linked and value
+                else _group_title(graph, collapse, value),
                 detail=detail,
-                team=value if collapse == "team" else None,
+                team=value if collapse == "team" and not linked else None,
                 colour=colours.get(value, NO_TEAM_COLOUR)
-                if collapse == "team" and value
+                if collapse == "team" and value and not linked
                 else "#ffffff",
-                kind="group",
+                kind="link" if linked else "group",
                 lost=lost[value] if by_volume else None,
             )
         )
