@@ -26,6 +26,7 @@ SUFFIXES = {
 }
 TEXT_FORMATS = frozenset({"svg", "dot", "mermaid", "mermaid-journey", "html"})
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MIB = 2048
 
 __all__ = ["FORMATS", "RenderError", "RenderOptions", "Rendered", "render_journey"]
 
@@ -36,6 +37,8 @@ class RenderOptions:
     collapse: Collapse | None = None
     findings: bool = True
     timeout: float = DEFAULT_TIMEOUT
+    memory_mib: int = DEFAULT_MEMORY_MIB
+    """Bound on the address space of Graphviz's `dot` (MiB): a dense graph can take gigabytes."""
 
 
 @dataclass(frozen=True)
@@ -98,10 +101,12 @@ def render_journey(
     if output_format == "html":
         from cyclemap.render.html import to_html
 
-        svg = run_dot(source, "svg", timeout=options.timeout)
+        svg = run_dot(source, "svg", timeout=options.timeout, memory_mib=options.memory_mib)
         shown = findings if options.findings else None
         return Rendered(to_html(graph, svg, shown).encode("utf-8"))
-    return Rendered(run_dot(source, output_format, timeout=options.timeout))
+    return Rendered(
+        run_dot(source, output_format, timeout=options.timeout, memory_mib=options.memory_mib)
+    )
 
 
 def _findings(journey: LoadedJourney) -> list[Finding]:

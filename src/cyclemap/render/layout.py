@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from collections.abc import Callable
 
 from cyclemap.errors import CyclemapError
 
@@ -25,8 +27,30 @@ def dot_program() -> str:
     return found
 
 
-def run_dot(source: str, output_format: str, *, timeout: float) -> bytes:
-    """Lay out and draw DOT `source` as svg, png or pdf within `timeout` seconds."""
+def _memory_bound(mib: int) -> Callable[[], None]:
+    """What the child runs before `dot`: its address space capped at `mib` MiB, so a dense
+    graph makes `dot` fail instead of taking the machine's memory."""
+
+    def limit() -> None:
+        import resource
+
+        size = mib * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    return limit
+
+
+def _out_of_memory(completed: subprocess.CompletedProcess[bytes], error: str) -> bool:
+    """`dot` failed for want of memory: it says so, or its allocator aborts or it crashes."""
+    if completed.returncode < 0:  # killed by a signal: SIGABRT, SIGSEGV after a failed malloc
+        return True
+    lowered = error.lower()
+    return "memory" in lowered or "alloc" in lowered
+
+
+def run_dot(source: str, output_format: str, *, timeout: float, memory_mib: int = 2048) -> bytes:
+    """Lay out and draw DOT `source` as svg, png or pdf within `timeout` seconds and
+    `memory_mib` MiB."""
     program = dot_program()
     try:
         completed = subprocess.run(
@@ -35,6 +59,7 @@ def run_dot(source: str, output_format: str, *, timeout: float) -> bytes:
             capture_output=True,
             timeout=timeout,
             check=False,
+            preexec_fn=_memory_bound(memory_mib) if os.name == "posix" else None,
         )
     except subprocess.TimeoutExpired:
         raise RenderError(
@@ -44,6 +69,13 @@ def run_dot(source: str, output_format: str, *, timeout: float) -> bytes:
     except OSError as error:
         raise RenderError(f"could not run Graphviz's `dot`: {error.strerror}") from None
     if completed.returncode != 0 or not completed.stdout:
-        detail = completed.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        said = completed.stderr.decode("utf-8", errors="replace").strip()
+        if _out_of_memory(completed, said):
+            raise RenderError(
+                f"the layout needed more than {memory_mib} MiB of memory and was stopped; draw "
+                "an overview with --collapse stage (or team), or allow more memory with "
+                f"--memory (e.g. --memory {memory_mib * 4})"
+            )
+        detail = said.splitlines()
         raise RenderError("Graphviz's `dot` failed" + (f": {detail[-1]}" if detail else ""))
     return completed.stdout
