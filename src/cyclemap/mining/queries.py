@@ -192,13 +192,18 @@ def observe(
     counted = [(names[step], *figures) for step, *figures in engine.rows(STEPS)]
     events_seen = sum(row[1] for row in counted)
     cases = sum(row[3] for row in counted)
-    abandons = {step.id: step.abandon or 0.0 for step in steps if step.outcome is None}
+    links = _links(journey)
+    abandons = {
+        step.id: step.abandon or 0.0
+        for step in steps
+        if step.outcome is None and step.id not in links
+    }
     observed_steps = tuple(
         ObservedStep(
             step,
             visits,
             ending,
-            ending / visits if outcomes.get(step) is None else 0.0,
+            ending / visits if outcomes.get(step) is None and step not in links else 0.0,
             abandons.get(step),
         )
         for step, visits, ending, _ in sorted(counted)
@@ -206,10 +211,19 @@ def observe(
     entries = tuple(
         (step, first) for step, _, _, first in sorted(counted, key=lambda r: (-r[3], r[0])) if first
     )
+    continued = [
+        (step, target, count, None, None)
+        for step, _, ending, _ in counted
+        if step in links
+        for target, count in _split(ending, links[step])
+    ]
     transitions = _transitions(
         [
-            (names[source], names[target], *rest)
-            for source, target, *rest in engine.rows(TRANSITIONS)
+            *(
+                (names[source], names[target], *rest)
+                for source, target, *rest in engine.rows(TRANSITIONS)
+            ),
+            *continued,
         ],
         _mapped_shares(journey),
     )
@@ -282,6 +296,37 @@ def _shortened(steps: list[str]) -> str:
         return " → ".join(steps)
     hidden = len(steps) - LONGEST_VARIANT
     return " → ".join(steps[:LONGEST_VARIANT]) + f" → … ({hidden:,} more steps)"
+
+
+def _links(journey: LoadedJourney) -> dict[str, list[tuple[str, float]]]:
+    """Steps that lead into other journeys: each `journey-id:step-id` with its share among
+    the step's links."""
+    from cyclemap.model import normalise
+
+    found: dict[str, list[tuple[str, float | None]]] = {}
+    for step in journey.document.steps:
+        for transition in step.next:
+            if transition.link is not None:
+                found.setdefault(step.id, []).append((transition.to, transition.share))
+    return {
+        step: list(
+            zip([target for target, _ in pairs], normalise([s for _, s in pairs]), strict=True)
+        )
+        for step, pairs in found.items()
+    }
+
+
+def _split(count: int, links: list[tuple[str, float]]) -> list[tuple[str, int]]:
+    """A log of one journey ends where its customers continue into another: the cases ending
+    at a step with links went on through them (in the links' mapped proportions), rather
+    than abandoning there."""
+    if not count:
+        return []
+    parts = [(target, int(count * share)) for target, share in links]
+    rest = count - sum(part for _, part in parts)
+    first_target, first_count = parts[0]
+    parts[0] = (first_target, first_count + rest)
+    return [(target, part) for target, part in parts if part]
 
 
 def _mapped_shares(journey: LoadedJourney) -> dict[tuple[str, str], float]:
