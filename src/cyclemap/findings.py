@@ -118,6 +118,8 @@ class Comparison:
     """Baseline entries (rule, journey, steps, message) no longer found."""
     known: int = 0
     """Findings left out because the baseline already had them."""
+    accepted: tuple[Finding, ...] = ()
+    """Those findings themselves: a baseline written from this run still holds them."""
 
 
 @dataclass(frozen=True)
