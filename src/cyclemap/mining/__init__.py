@@ -57,6 +57,9 @@ def mine(
         log = Path(log)
         if not log.is_file():
             raise LogError(f"{log}: no such file")
+        from cyclemap.files import remember_input
+
+        remember_input(log)
         if log.stat().st_size == 0:
             raise LogError(f"{log}: the log is empty; it needs a header row and events")
     failures = _failures(engine)
