@@ -15,7 +15,7 @@ import re
 REPLACEMENT = "\ufffd"
 
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 except tab and newline, DEL, C1 (CSI, OSC as 0x9b, 0x9d)
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 but tab and line breaks, DEL, C1 (0x9b CSI)
     "\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"  # line separators, bidi controls
     "\ud800-\udfff]"  # lone surrogates (undecodable bytes of a file name)
 )
@@ -26,7 +26,7 @@ MAX_SHOWN = 400
 
 
 def neutralise(text: str) -> str:
-    """`text` with escape, control and bidi characters replaced; tabs and newlines kept."""
+    """`text` with escape, control and bidi characters replaced; tabs and line breaks kept."""
     return _UNSAFE.sub(REPLACEMENT, text)
 
 

@@ -19,7 +19,6 @@ not pass a success). Results are sorted in Python so both engines report in the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -35,16 +34,15 @@ from cyclemap.mining.figures import (
     ObservedStep,
     ObservedTransition,
 )
+from cyclemap.safe_text import one_line
 
 Row = tuple[Any, ...]
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def printable(value: object) -> str:
     """Text from the log made safe to show: control, line-separator and bidi characters (a
     terminal escape sequence, a fake second line) become U+FFFD; long values are cut."""
-    text = _UNPRINTABLE.sub("\ufffd", str(value))
-    return text if len(text) <= 200 else text[:200] + "…"
+    return one_line(value, limit=200)
 
 
 @dataclass(frozen=True)
