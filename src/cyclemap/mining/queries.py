@@ -19,8 +19,9 @@ not pass a success). Results are sorted in Python so both engines report in the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from cyclemap.loading import LoadedJourney
@@ -37,6 +38,20 @@ from cyclemap.mining.figures import (
 from cyclemap.safe_text import one_line
 
 Row = tuple[Any, ...]
+ISO_8601 = (
+    "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    "([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?"
+    " ?(Z|[+-][0-9]{2}(:[0-9]{2})?)?"
+)
+"""The timestamps both engines read alike: a date, a time, an offset (`Z`, `+02`, `+02:00`)."""
+
+
+def seconds_of(dialect: Dialect, columns: Columns, expression: str) -> str:
+    """The SQL for the epoch seconds of a timestamp `expression`, as `columns` says it is
+    written (ISO 8601, or `timestamp_format`)."""
+    if columns.timestamp_format is None:
+        return dialect.seconds.format(expression)
+    return dialect.parsed.format(expression, dialect.format_literal(columns.timestamp_format))
 
 
 def printable(value: object) -> str:
@@ -50,12 +65,24 @@ class Dialect:
     """The spellings DuckDB and Spark SQL do not share, as templates."""
 
     seconds: str
-    """Epoch seconds (DOUBLE) of the log's timestamp `{0}` (text or a timestamp); NULL when it
-    is not an instant written out (`infinity`, `now` and the like are refused)."""
+    """Epoch seconds (DOUBLE) of the log's timestamp `{0}` (text or a timestamp) written in
+    ISO 8601 (`ISO_8601` matches its text); NULL for anything else, so both engines accept
+    the same forms with the same meaning (`01/02/2024` is not guessed day- or month-first,
+    `epoch` and `now` are not times)."""
+    parsed: str
+    """Epoch seconds of `{0}` read with the format `{1}` (a strftime format, as an SQL
+    literal); NULL when it does not match."""
     ignore_nulls_lag: str
     """The last non-NULL `{0}` before this row, over window `{1}`."""
     path: str
     """Aggregate: the list of a group's `o.step` in (`o.t`, `o.step`) order."""
+    native_format: Callable[[str], str]
+    """A strftime format (`%d/%m/%Y`) as the engine's parsing function spells it."""
+    literal: Callable[[str], str]
+    """Text as an SQL string literal of the engine."""
+
+    def format_literal(self, strftime: str) -> str:
+        return self.literal(self.native_format(strftime))
 
 
 class Engine(Protocol):
@@ -179,13 +206,13 @@ def observe(
         "ordered",
         ORDERED.format(
             run_before=dialect.ignore_nulls_lag.format("e.team", "w"),
-            seconds=dialect.seconds.format("r.ts"),
+            seconds=seconds_of(dialect, columns, "r.ts"),
             events=events,
             outer_channel=", e.channel" if columns.channel else "",
             inner_channel=", NULLIF(TRIM(r.channel), '') AS channel" if columns.channel else "",
         ),
     )
-    _check(engine, log, journey, events)
+    _check(engine, log, journey, events, columns)
     outcomes = {step.id: step.outcome for step in steps}
     counted = [(names[step], *figures) for step, *figures in engine.rows(STEPS)]
     events_seen = sum(row[1] for row in counted)
@@ -376,7 +403,7 @@ def _bounces(engine: Engine, cases: int) -> tuple[ObservedBounce, ...]:
     return tuple(sorted(found, key=lambda b: (-b.bounces, b.team, not b.direct, b.via)))
 
 
-def _check(engine: Engine, log: str, journey: LoadedJourney, source: str) -> None:
+def _check(engine: Engine, log: str, journey: LoadedJourney, source: str, columns: Columns) -> None:
     """Clear errors for logs that do not fit: empty, unreadable times, unknown activities."""
     events, untimed, unknown, anonymous = engine.rows(CHECKS)[0]
     if not events:
@@ -385,16 +412,27 @@ def _check(engine: Engine, log: str, journey: LoadedJourney, source: str) -> Non
         raise LogError(f"{log}: {anonymous} events have no case id; give every event its case")
     if untimed:
         [(written,)] = engine.rows(
-            f"SELECT CAST(r.ts AS STRING) AS written FROM raw r "
-            f"WHERE {engine.dialect.seconds.format('r.ts')} IS NULL "
-            "ORDER BY written NULLS LAST LIMIT 1"
+            f"SELECT r.ts FROM raw r WHERE {seconds_of(engine.dialect, columns, 'r.ts')} IS NULL "
+            "ORDER BY CAST(r.ts AS STRING) NULLS LAST LIMIT 1"
         )
-        problem = (
-            "an event has no timestamp"
-            if written is None
-            else f"the timestamp `{printable(written)}` cannot be read"
+        if isinstance(written, (bytes, bytearray, memoryview)):
+            raise LogError(
+                f"{log}: the timestamp column `{printable(columns.timestamp)}` holds binary "
+                "data, not times; export it as text (ISO 8601) or as a timestamp type"
+            )
+        if written is None:
+            problem = "an event has no timestamp"
+        elif columns.timestamp_format is not None:
+            problem = (
+                f"the timestamp `{printable(written)}` does not match the timestamp-format "
+                f"`{printable(columns.timestamp_format)}` of [mine]"
+            )
+        else:
+            problem = f"the timestamp `{printable(written)}` cannot be read"
+        raise LogError(
+            f"{log}: {problem}; write timestamps as ISO 8601 (2024-05-01 14:03:00), or give "
+            'their format as timestamp-format under [mine] (e.g. "%d/%m/%Y %H:%M:%S")'
         )
-        raise LogError(f"{log}: {problem}; write timestamps as ISO 8601 (2024-05-01 14:03:00)")
     if unknown:
         names = [
             row[0]
@@ -415,6 +453,32 @@ def _check(engine: Engine, log: str, journey: LoadedJourney, source: str) -> Non
             f"{log}: activities that are not steps of journey `{journey.id}`: {shown}; "
             "use step ids, or map them under [mine.activities] in cyclemap.toml"
         )
+
+
+def csv_layout_problem(log: Path | str) -> str | None:
+    """The first row of a local CSV log with another number of fields than its header (a
+    stray separator), in words; None when every row fits or the file cannot be read."""
+    import csv
+
+    if not isinstance(log, Path) or log.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        return None
+    try:
+        with open(log, encoding="utf-8-sig", newline="") as handle:
+            header = handle.readline()
+            counts = {separator: header.count(separator) for separator in (",", ";", "\t", "|")}
+            separator = max(counts, key=lambda item: counts[item])
+            handle.seek(0)
+            rows = csv.reader(handle, delimiter=separator)
+            width = len(next(rows, []))
+            for row in rows:
+                if row and len(row) != width:
+                    return (
+                        f"line {rows.line_num} has {len(row)} fields where the header has "
+                        f"{width}; quote values that hold `{separator}`"
+                    )
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return None
 
 
 def missing_columns(log: str, columns: Columns, available: Sequence[str]) -> LogError | None:
