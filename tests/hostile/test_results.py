@@ -22,7 +22,15 @@ def _log(rows: list[tuple[str, str, str]]) -> str:
 
 
 @pytest.mark.parametrize(
-    "written", ["01/02/2024 10:00:00", "epoch", "now", "2024-02-01 10:00:00 garbage", "1706781600"]
+    "written",
+    [
+        "01/02/2024 10:00:00",
+        "epoch",
+        "now",
+        "2024-02-01 10:00:00 garbage",
+        "1706781600",
+        "2024-02-01T11:00+01",
+    ],
 )
 def test_ambiguous_or_unwritten_times_are_refused(tmp_path: Path, written: str) -> None:
     root = repository(tmp_path)
@@ -38,7 +46,7 @@ def test_ambiguous_or_unwritten_times_are_refused(tmp_path: Path, written: str) 
 @pytest.mark.parametrize(
     "written",
     ["2024-02-01 10:00:00", "2024-02-01T10:00:00Z", "2024-02-01T12:00:00+02:00",
-     "2024-02-01 10:00:00.000", "2024-02-01T11:00+01"],
+     "2024-02-01 10:00:00.000", "2024-02-01T11:00:00+01", "2024-02-01 11:00:00+0100"],
 )  # fmt: skip
 def test_iso_8601_forms_are_read(tmp_path: Path, written: str) -> None:
     root = repository(tmp_path)

@@ -40,10 +40,11 @@ from cyclemap.safe_text import one_line
 Row = tuple[Any, ...]
 ISO_8601 = (
     "[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    "([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?"
-    " ?(Z|[+-][0-9]{2}(:[0-9]{2})?)?"
+    "([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?)?"
 )
-"""The timestamps both engines read alike: a date, a time, an offset (`Z`, `+02`, `+02:00`)."""
+"""The timestamps both engines read alike: a date, a time, and after the seconds an offset
+(`Z`, `+02`, `+0200`, `+02:00`); Spark reads no offset after minutes, DuckDB none after a
+space."""
 
 
 def seconds_of(dialect: Dialect, columns: Columns, expression: str) -> str:
