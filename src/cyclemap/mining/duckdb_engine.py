@@ -99,8 +99,8 @@ class DuckDBEngine:
             described = self.connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
             available = [row[0] for row in described]
             self.connection.close()
-            layout = csv_layout_problem(log) if len(available) == 1 else None
-            if layout is not None:  # the sniffer gave up and read each line as one field
+            layout = csv_layout_problem(log)
+            if layout is not None:  # the sniffer misread the header around a ragged row
                 raise LogError(f"{log}: cannot read the log: {layout}") from None
             missing = missing_columns(str(log), columns, available)
             if missing is not None:
