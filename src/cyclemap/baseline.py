@@ -10,8 +10,10 @@ check wants. Findings are matched by
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from collections import Counter
@@ -161,6 +163,25 @@ def _git(root: Path, *arguments: str, hint: str = "") -> bytes:
     return completed.stdout
 
 
+def _remove_work_tree(top: Path, tree: Path) -> None:
+    """Remove the temporary work tree and git's record of it, whatever state an interrupted
+    `worktree add` left (never raising: this runs while another exception, or SIGTERM's
+    exit, is on its way)."""
+
+    def quietly(*arguments: str) -> None:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                ["git", "-C", str(top), *arguments], capture_output=True, check=False, timeout=120
+            )
+
+    # An `add` cut short leaves the work tree locked ("initializing"): unlocked and forced
+    # twice, or `remove` and `prune` both leave it registered.
+    quietly("worktree", "unlock", str(tree))
+    quietly("worktree", "remove", "--force", "--force", str(tree))
+    shutil.rmtree(tree, ignore_errors=True)
+    quietly("worktree", "prune")
+
+
 def _inside(path: Path, top: Path) -> Path:
     """`path` relative to the repository's top folder, by its own name or where it leads."""
     for candidate in (Path(os.path.abspath(path)), path.resolve()):
@@ -216,9 +237,7 @@ def findings_at_revision(
             old_paths = [tree / part for part in relative if (tree / part).exists()]
             old_result = run(old_paths) if old_paths else None
         finally:
-            if tree.exists():
-                _git(top, "worktree", "remove", "--force", str(tree))
-            _git(top, "worktree", "prune")
+            _remove_work_tree(top, tree)
     if old_result is None:
         return []
     return [baseline_entry(finding) for finding in old_result.findings]

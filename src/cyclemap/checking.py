@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
-from collections.abc import Callable, Iterable
+import signal
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -348,14 +350,39 @@ def map_files(
 
     chunk = max(1, total // (workers * 8))
     results = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for done, result in enumerate(pool.map(work, candidates, chunksize=chunk), start=1):
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_started) as pool:
+        # SIGTERM waits while the workers are forked: its exit raised inside the fork hooks
+        # would be swallowed ("Exception ignored") and the run would go on.
+        with _sigterm_held():
+            mapped = pool.map(work, candidates, chunksize=chunk)
+        for done, result in enumerate(mapped, start=1):
             for path in result.inputs:  # read in a worker: this process must know them too
                 remember_input(path)
             results.append(result)
             if progress is not None:
                 progress(done, total)
     return results
+
+
+@contextlib.contextmanager
+def _sigterm_held() -> Iterator[None]:
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks, no fork
+        yield
+        return
+    held = {signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)  # a SIGTERM that came is handled now
+
+
+def _worker_started() -> None:
+    """A worker ends at once on SIGTERM (it was forked with the signal held and the parent's
+    handler, which is for the parent's clean-up)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
 def validate(

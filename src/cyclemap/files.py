@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import stat
 import tempfile
@@ -145,16 +144,17 @@ def _names_a_descriptor(path: Path) -> bool:
 
 
 def _write_directly(path: Path, data: bytes, shown: str) -> None:
+    # Non-blocking open: a FIFO with no reader fails at once (ENXIO) instead of hanging.
+    no_wait = getattr(os, "O_NONBLOCK", 0)
     try:
-        # Non-blocking open: a FIFO with no reader fails at once (ENXIO) instead of hanging.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK, 0o666)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | no_wait, 0o666)
     except OSError as error:
         if error.errno == errno.ENXIO:
             raise InputOutputError(shown, "is a FIFO that no program is reading") from None
         raise InputOutputError(shown, f"cannot write here ({error.strerror})") from None
     try:
-        flags = fcntl.fcntl(descriptor, fcntl.F_GETFL)
-        fcntl.fcntl(descriptor, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
+        if no_wait:
+            os.set_blocking(descriptor, True)  # writes wait for a slow reader, as usual
         if stat.S_ISREG(os.fstat(descriptor).st_mode):
             os.ftruncate(descriptor, 0)
         view = memoryview(data)
