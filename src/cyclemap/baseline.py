@@ -25,6 +25,7 @@ from typing import Any
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import AuditResult, Comparison, Finding
 from cyclemap.loading.imports import display_path
+from cyclemap.signals import sigterm_held
 
 BASELINE_VERSION = 1
 
@@ -230,10 +231,11 @@ def findings_at_revision(
         ) from None
     # SIGTERM (a cancelled CI job) ends the run through SystemExit (see `cyclemap.cli.main`),
     # so these `finally` clauses remove the work tree as they do on Ctrl-C.
-    with tempfile.TemporaryDirectory(prefix="cyclemap-diff-") as temporary:
-        tree = Path(temporary) / "tree"
+    with tempfile.TemporaryDirectory(prefix="cyclemap-diff-", ignore_cleanup_errors=True) as temp:
+        tree = Path(temp) / "tree"
         try:
-            _git(top, "worktree", "add", "--detach", "--quiet", str(tree), revision)
+            with sigterm_held():  # a checkout cut short goes on writing in another process
+                _git(top, "worktree", "add", "--detach", "--quiet", str(tree), revision)
             old_paths = [tree / part for part in relative if (tree / part).exists()]
             old_result = run(old_paths) if old_paths else None
         finally:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import os
-import signal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -26,6 +24,7 @@ from cyclemap.loading import (
 )
 from cyclemap.loading.discovery import Candidate, Selection, discover, looks_like_journey
 from cyclemap.loading.model_errors import did_you_mean
+from cyclemap.signals import sigterm_held, worker_started
 
 
 class Status(str, enum.Enum):
@@ -350,10 +349,8 @@ def map_files(
 
     chunk = max(1, total // (workers * 8))
     results = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_started) as pool:
-        # SIGTERM waits while the workers are forked: its exit raised inside the fork hooks
-        # would be swallowed ("Exception ignored") and the run would go on.
-        with _sigterm_held():
+    with ProcessPoolExecutor(max_workers=workers, initializer=worker_started) as pool:
+        with sigterm_held():  # while the workers are forked
             mapped = pool.map(work, candidates, chunksize=chunk)
         for done, result in enumerate(mapped, start=1):
             for path in result.inputs:  # read in a worker: this process must know them too
@@ -362,27 +359,6 @@ def map_files(
             if progress is not None:
                 progress(done, total)
     return results
-
-
-@contextlib.contextmanager
-def _sigterm_held() -> Iterator[None]:
-    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks, no fork
-        yield
-        return
-    held = {signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)  # a SIGTERM that came is handled now
-
-
-def _worker_started() -> None:
-    """A worker ends at once on SIGTERM (it was forked with the signal held and the parent's
-    handler, which is for the parent's clean-up)."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
 def validate(
