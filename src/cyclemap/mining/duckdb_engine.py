@@ -31,7 +31,10 @@ def _same(text: str) -> str:
 _ISO = ISO_8601.replace("{", "{{").replace("}", "}}")  # literal braces in a template
 _TEXT = "trim(CAST({0} AS VARCHAR))"
 DIALECT = Dialect(
-    seconds=f"CASE WHEN regexp_full_match({_TEXT}, '{_ISO}') "
+    # A column typed as a time (Parquet) needs no check of its text.
+    seconds="CASE WHEN typeof({0}) <> 'VARCHAR' THEN CASE WHEN "
+    "isfinite(TRY_CAST({0} AS TIMESTAMPTZ)) THEN epoch(TRY_CAST({0} AS TIMESTAMPTZ)) END "
+    f"WHEN regexp_full_match({_TEXT}, '{_ISO}') "
     f"THEN epoch(TRY_CAST({_TEXT} AS TIMESTAMPTZ)) END",
     parsed=f"epoch(TRY_STRPTIME({_TEXT}, {{1}}))",
     ignore_nulls_lag="LAG({0} IGNORE NULLS) OVER {1}",
