@@ -137,11 +137,15 @@ def test_a_character_device_stays_a_device(tmp_path: Path) -> None:
     assert stat.S_ISCHR(os.lstat(device).st_mode)
 
 
-def test_dev_null_stays_a_device(tmp_path: Path) -> None:
+def test_a_link_to_dev_null_stays_a_link(tmp_path: Path) -> None:
+    """Through a link, so that a regression replaces the link, never the machine's /dev/null
+    (as root, the old atomic rename did replace it)."""
     root = repository(tmp_path)
-    result = run(["validate", "j.journey.yaml", "-o", "/dev/null"], root)
+    (root / "discard").symlink_to("/dev/null")
+    result = run(["validate", "j.journey.yaml", "-o", "discard"], root)
     assert result.returncode == 0, result.stderr
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert (root / "discard").is_symlink()
+    assert stat.S_ISCHR(os.stat(root / "discard").st_mode)
 
 
 def test_a_link_to_standard_output_stays_a_link(tmp_path: Path) -> None:
