@@ -317,7 +317,7 @@ def test_cli_broken_configuration_exits_2_with_a_message_and_no_traceback(root: 
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
-    assert "cyclemap.toml:1:1: error: `loud` is not a severity" in result.stderr
+    assert "cyclemap.toml:3:1: error: `loud` is not a severity" in result.stderr  # its line
     assert (
         "error: `treshold` is not an option of `drop-off-point`; did you mean `threshold`?"
         in result.stderr

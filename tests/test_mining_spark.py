@@ -247,3 +247,57 @@ def test_exports_with_other_separators_or_a_bom(
     duck = mine(log, loaded)
     assert duck.cases == 3 and duck.bounces
     _assert_same(duck, mine(log, loaded, engine="spark", spark=spark))
+
+
+TIMESTAMP_FORMS = [
+    "2024-05-01 08:00:00",
+    "2024-05-01T08:00:00Z",
+    "2024-05-01T10:00:00+02:00",
+    "2024-05-01 08:00:00.250",
+    "2024-05-01T09:00+01",
+    "2024-05-01 09:00:00+0100",
+    "2024-05-01 09:00:00 +01:00",
+    "2024-05-01 08:00",
+    "01/02/2024 10:00:00",
+    "epoch",
+    "now",
+    "1714550400",
+]
+
+
+@pytest.mark.parametrize("written", TIMESTAMP_FORMS)
+def test_both_engines_read_the_same_timestamps_alike(
+    spark: Any, journey: Path, tmp_path: Path, written: str
+) -> None:
+    """The same forms accepted, with the same meaning, and the same refusals (#13 item 17)."""
+    log = tmp_path / "forms.csv"
+    log.write_text(
+        f"case_id,activity,timestamp\nc1,call,{written}\nc1,fixed,2024-05-01 08:10:00\n",
+        encoding="utf-8",
+    )
+    loaded = cyclemap.load(journey)
+    outcomes = []
+    for engine in ("duckdb", "spark"):
+        try:
+            report = mine(log, loaded, engine=engine, spark=spark)  # type: ignore[arg-type]
+            outcomes.append(report.transitions[0].median_seconds)
+        except LogError as error:
+            outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_both_engines_read_a_timestamp_format_alike(
+    spark: Any, journey: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "day-first.csv"
+    log.write_text(
+        "case_id,activity,timestamp\nc1,call,01/02/2024 10:00\nc1,fixed,13/02/2024 10:00\n",
+        encoding="utf-8",
+    )
+    loaded = cyclemap.load(journey)
+    columns = Columns(timestamp_format="%d/%m/%Y %H:%M")
+    seconds = [
+        mine(log, loaded, columns, engine=engine, spark=spark).transitions[0].median_seconds  # type: ignore[arg-type]
+        for engine in ("duckdb", "spark")
+    ]
+    assert seconds == [12 * 86400.0, 12 * 86400.0]

@@ -10,7 +10,10 @@ check wants. Findings are matched by
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
 import subprocess
 import tempfile
 from collections import Counter
@@ -22,6 +25,7 @@ from typing import Any
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import AuditResult, Comparison, Finding
 from cyclemap.loading.imports import display_path
+from cyclemap.signals import sigterm_held
 
 BASELINE_VERSION = 1
 
@@ -36,10 +40,17 @@ def baseline_entry(finding: Finding) -> dict[str, Any]:
     }
 
 
+def baseline_findings(result: AuditResult) -> list[Finding]:
+    """Every finding of the run, the new ones and those a baseline or revision already had:
+    writing a baseline accepts them all, or the accepted ones would fail the next run."""
+    accepted = result.comparison.accepted if result.comparison is not None else ()
+    return [*result.findings, *accepted]
+
+
 def baseline_text(result: AuditResult) -> str:
     """The baseline file for a run: stable, sorted, reviewable in a pull request."""
     entries = sorted(
-        (baseline_entry(finding) for finding in result.findings),
+        (baseline_entry(finding) for finding in baseline_findings(result)),
         key=lambda entry: (entry["journey"], entry["rule"], entry["fingerprint"]),
     )
     document = {"cyclemap-baseline": BASELINE_VERSION, "findings": entries}
@@ -63,6 +74,9 @@ def read_baseline(path: Path) -> list[dict[str, Any]]:
             ]
         )
 
+    from cyclemap.files import remember_input
+
+    remember_input(path)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -72,18 +86,28 @@ def read_baseline(path: Path) -> list[dict[str, Any]]:
     if not isinstance(document, dict):
         raise refuse("this is not a cyclemap baseline (version 1)")
     entries = document.get("findings")
-    if (
-        document.get("cyclemap-baseline") != BASELINE_VERSION
-        or not isinstance(entries, list)
-        or (
-            not all(
-                isinstance(entry, dict) and isinstance(entry.get("fingerprint"), str)
-                for entry in entries
-            )
-        )
-    ):
+    if document.get("cyclemap-baseline") != BASELINE_VERSION or not isinstance(entries, list):
         raise refuse("this is not a cyclemap baseline (version 1)")
+    for index, entry in enumerate(entries):
+        wrong = _entry_problem(entry)
+        if wrong is not None:
+            raise refuse(f"findings[{index}]: {wrong}")
     return entries
+
+
+def _entry_problem(entry: object) -> str | None:
+    """What is wrong with one baseline entry (a committed file a pull request can edit)."""
+    if not isinstance(entry, dict):
+        return "each entry must be an object"
+    if not isinstance(entry.get("fingerprint"), str):
+        return "`fingerprint` must be text"
+    for key in ("rule", "journey", "message"):
+        if key in entry and not isinstance(entry[key], str):
+            return f"`{key}` must be text"
+    steps = entry.get("steps", [])
+    if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
+        return "`steps` must be a list of step ids"
+    return None
 
 
 def compare(result: AuditResult, entries: Iterable[dict[str, Any]], against: str) -> AuditResult:
@@ -100,14 +124,14 @@ def compare(result: AuditResult, entries: Iterable[dict[str, Any]], against: str
         if report.valid and report.kind == "journey" and report.journey is not None
     }
     remaining = Counter(entry["fingerprint"] for entry in entries)
-    known = 0
+    accepted = []
     reports = []
     for report in result.reports:
         kept = []
         for finding in report.findings:
             if remaining[finding.fingerprint] > 0:
                 remaining[finding.fingerprint] -= 1
-                known += 1
+                accepted.append(finding)
             else:
                 kept.append(finding)
         reports.append(replace(report, findings=tuple(kept)))
@@ -127,32 +151,67 @@ def compare(result: AuditResult, entries: Iterable[dict[str, Any]], against: str
     return replace(
         result,
         reports=tuple(reports),
-        comparison=Comparison(against, tuple(fixed), known, tuple(not_checked), invalid),
+        comparison=Comparison(
+            against,
+            tuple(fixed),
+            known=len(accepted),
+            accepted=tuple(accepted),
+            not_checked=tuple(not_checked),
+            invalid_files=invalid,
+        ),
     )
 
 
-def _git(root: Path, *arguments: str) -> bytes:
+def _diff_problem(message: str, hint: str) -> ConfigError:
+    return ConfigError([Problem("--diff", 0, 0, "", message, hint)])
+
+
+def _git(root: Path, *arguments: str, hint: str = "") -> bytes:
     try:
         completed = subprocess.run(
             ["git", "-C", str(root), *arguments], capture_output=True, check=False, timeout=120
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise ConfigError([Problem("--diff", 0, 0, "", f"cannot run git: {error}")]) from None
+        raise _diff_problem(f"cannot run git: {error}", "check that git is installed") from None
     if completed.returncode != 0:
         detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ConfigError(
-            [
-                Problem(
-                    "--diff",
-                    0,
-                    0,
-                    "",
-                    "git failed" + (f": {detail[-1]}" if detail else ""),
-                    "check the revision exists (`git fetch` it first in a shallow CI checkout)",
-                )
-            ]
+        raise _diff_problem(
+            "git failed" + (f": {detail[-1]}" if detail else ""),
+            hint or "check the revision exists (`git fetch` it first in a shallow CI checkout)",
         )
     return completed.stdout
+
+
+def _remove_work_tree(top: Path, tree: Path) -> None:
+    """Remove the temporary work tree and git's record of it, whatever state an interrupted
+    `worktree add` left (never raising: this runs while another exception, or SIGTERM's
+    exit, is on its way)."""
+
+    def quietly(*arguments: str) -> None:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                ["git", "-C", str(top), *arguments], capture_output=True, check=False, timeout=120
+            )
+
+    # An `add` cut short leaves the work tree locked ("initializing"): unlocked and forced
+    # twice, or `remove` and `prune` both leave it registered.
+    quietly("worktree", "unlock", str(tree))
+    quietly("worktree", "remove", "--force", "--force", str(tree))
+    shutil.rmtree(tree, ignore_errors=True)
+    quietly("worktree", "prune")
+
+
+def _inside(path: Path, top: Path) -> Path:
+    """`path` relative to the repository's top folder, by its own name or where it leads."""
+    for candidate in (Path(os.path.abspath(path)), path.resolve()):
+        try:
+            return candidate.relative_to(top)
+        except ValueError:
+            continue
+    raise _diff_problem(
+        f"{display_path(path)} is outside the git repository {display_path(top)}",
+        "--diff compares journeys of one repository: audit the others in a separate run",
+    )
 
 
 def findings_at_revision(
@@ -162,11 +221,15 @@ def findings_at_revision(
 ) -> list[dict[str, Any]]:
     """Baseline entries for the same paths as they were at git `revision`."""
     start = paths[0] if paths else Path(".")
-    top = Path(
-        _git(start if start.is_dir() else start.parent or Path("."), "rev-parse", "--show-toplevel")
-        .decode()
-        .strip()
+    folder = start if start.is_dir() else start.parent or Path(".")
+    shown = _git(
+        folder,
+        "rev-parse",
+        "--show-toplevel",
+        hint=f"--diff needs a git repository, and {display_path(folder)} is not inside one",
     )
+    top = Path(os.fsdecode(shown.rstrip(b"\n"))).resolve()
+    relative = [_inside(path, top) for path in paths]
     # A detached work tree of the revision: a real checkout, so discovery (git's ignore rules,
     # hidden folders) and the repository root are exactly as they were then.
     try:
@@ -184,18 +247,17 @@ def findings_at_revision(
                 )
             ]
         ) from None
-    with tempfile.TemporaryDirectory(prefix="cyclemap-diff-") as folder:
-        tree = Path(folder) / "tree"
-        _git(top, "worktree", "add", "--detach", "--quiet", str(tree), revision)
+    # SIGTERM (a cancelled CI job) ends the run through SystemExit (see `cyclemap.cli.main`),
+    # so these `finally` clauses remove the work tree as they do on Ctrl-C.
+    with tempfile.TemporaryDirectory(prefix="cyclemap-diff-", ignore_cleanup_errors=True) as temp:
+        tree = Path(temp) / "tree"
         try:
-            old_paths = []
-            for path in paths:
-                old = tree / path.resolve().relative_to(top.resolve())
-                if old.exists():
-                    old_paths.append(old)
+            with sigterm_held():  # a checkout cut short goes on writing in another process
+                _git(top, "worktree", "add", "--detach", "--quiet", str(tree), revision)
+            old_paths = [tree / part for part in relative if (tree / part).exists()]
             old_result = run(old_paths) if old_paths else None
         finally:
-            _git(top, "worktree", "remove", "--force", str(tree))
+            _remove_work_tree(top, tree)
     if old_result is None:
         return []
     return [baseline_entry(finding) for finding in old_result.findings]

@@ -11,22 +11,29 @@ whether to remove them.
 
 from __future__ import annotations
 
+import codecs
 import io
-from pathlib import Path
 from typing import Any
 
+from cyclemap.loading import LoadedJourney
 from cyclemap.mining import MiningReport
-from cyclemap.output import write_atomically
 
 DECIMALS = 3
 UNSEEN_SHARE = 10**-DECIMALS
 
 
 def calibrated_text(
-    path: Path, report: MiningReport, unseen: list[tuple[str, str]] | None = None
+    journey: LoadedJourney,
+    text: str,
+    report: MiningReport,
+    unseen: list[tuple[str, str]] | None = None,
 ) -> str:
     """The journey's text with the observed figures written in; `unseen` collects the
-    (step, target) transitions set to the smallest share."""
+    (step, target) transitions set to the smallest share.
+
+    Steps and transitions are matched by their place in the file, and their ids taken from
+    the loaded journey: ruamel.yaml reads `020`, `1.10`, `true` or `0x1f` as numbers, while
+    cyclemap reads every id as the text written."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
@@ -35,18 +42,20 @@ def calibrated_text(
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)  # `  - id: ...`, as journeys are written
     yaml.brace_single_entry_mapping_in_flow_sequence = True  # keep `[{to: b}]` as written
-    document = yaml.load(path.read_text(encoding="utf-8"))
+    document = yaml.load(text)
     shares: dict[str, dict[str, float]] = {}
     for item in report.transitions:
         shares.setdefault(item.source, {})[item.target] = item.share
     observed = {step.step: step for step in report.steps}
     starts = dict(report.entries)
-    for step in document.get("steps") or []:
-        step_id = str(step.get("id"))
+    for step, model in zip(document.get("steps") or [], journey.document.steps, strict=True):
+        step_id = model.id
         seen = observed.get(step_id)
+        links = any(transition.link is not None for transition in model.next)
         if (
             seen is not None
             and step.get("outcome") is None
+            and not links  # the log cannot tell leaving from continuing in the other journey
             and (seen.abandon > 0 or "abandon" in step)
         ):
             _set(step, "abandon", round(seen.abandon, DECIMALS), before="next")
@@ -60,10 +69,10 @@ def calibrated_text(
                 step["entry"] = volume
         following = step.get("next") or []
         left = shares.get(step_id)
-        for transition in following:
+        for transition, written in zip(following, model.next, strict=True):
             if left is None or not (len(following) > 1 or "share" in transition):
                 continue
-            target = str(transition.get("to"))
+            target = written.to
             share = left.get(target)
             if share is None:
                 share = UNSEEN_SHARE
@@ -85,9 +94,21 @@ def _set(mapping: Any, key: str, value: Any, *, before: str) -> None:
     mapping.insert(position, key, value)
 
 
-def calibrate(path: Path, report: MiningReport) -> list[tuple[str, str]]:
-    """Rewrite the journey file in place (atomically) with the observed figures; returns the
-    transitions the log never took."""
+def calibrate(journey: LoadedJourney, report: MiningReport) -> list[tuple[str, str]]:
+    """Rewrite the journey file in place with the observed figures, keeping what a diff
+    should not show: the byte-order mark, the line endings, and (through `write_output`) a
+    symbolic link, the file's mode and its hard links. Returns the transitions the log never
+    took."""
+    from cyclemap.files import write_output
+    from cyclemap.loading.reading import read_bytes
+
+    data = read_bytes(journey.path, journey.display)
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    text = data[len(bom) :].decode("utf-8")
+    crlf = "\r\n" in text
     unseen: list[tuple[str, str]] = []
-    write_atomically(path, calibrated_text(path, report, unseen).encode("utf-8"))
+    written = calibrated_text(journey, text.replace("\r\n", "\n"), report, unseen)
+    if crlf:
+        written = written.replace("\n", "\r\n")
+    write_output(journey.path, bom + written.encode("utf-8"), allowed=[journey.path])
     return unseen

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
+from cyclemap.files import inputs_read, inputs_since, remember_input
 from cyclemap.findings import Finding
 from cyclemap.gcpause import collector_paused
 from cyclemap.loading import (
@@ -23,6 +24,7 @@ from cyclemap.loading import (
 )
 from cyclemap.loading.discovery import Candidate, Selection, discover, looks_like_journey
 from cyclemap.loading.model_errors import did_you_mean
+from cyclemap.signals import sigterm_held, worker_started
 
 
 class Status(str, enum.Enum):
@@ -95,6 +97,8 @@ class FileResult:
     findings: tuple[Finding, ...] | None = None
     """Filled by `audit` in the worker that loaded the file; None when not audited."""
     quick_wins: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
+    """Every file read to check this one (it, its catalogs): outputs may not replace them."""
 
 
 @dataclass(frozen=True)
@@ -148,10 +152,11 @@ def _not_a_journey(candidate: Candidate) -> FileResult:
 def check_file(candidate: Candidate) -> FileResult:
     """Validate one file; never raises for anything the file contains."""
     scope = f"{candidate.origin}|{repository_root(candidate.path)}"
+    mark = len(inputs_read())
     with collector_paused():
         result = _check(candidate)
     reference = JourneyRef.of(result.journey) if result.journey is not None else None
-    return replace(result, scope=scope, ref=reference)
+    return replace(result, scope=scope, ref=reference, inputs=inputs_since(mark))
 
 
 def _check(candidate: Candidate) -> FileResult:
@@ -180,6 +185,11 @@ def _check(candidate: Candidate) -> FileResult:
         return FileResult(candidate.display, Status.INVALID, problems=tuple(error.problems))
     except InputOutputError as error:
         return FileResult(candidate.display, Status.UNREADABLE, note=error.reason, failure=error)
+    except OSError as error:  # the file system refused something on the way (name too long)
+        failure = InputOutputError(candidate.display, f"cannot read ({error.strerror or error})")
+        return FileResult(
+            candidate.display, Status.UNREADABLE, note=failure.reason, failure=failure
+        )
     return FileResult(candidate.display, Status.VALID, journey=journey)
 
 
@@ -339,8 +349,12 @@ def map_files(
 
     chunk = max(1, total // (workers * 8))
     results = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for done, result in enumerate(pool.map(work, candidates, chunksize=chunk), start=1):
+    with ProcessPoolExecutor(max_workers=workers, initializer=worker_started) as pool:
+        with sigterm_held():  # while the workers are forked
+            mapped = pool.map(work, candidates, chunksize=chunk)
+        for done, result in enumerate(mapped, start=1):
+            for path in result.inputs:  # read in a worker: this process must know them too
+                remember_input(path)
             results.append(result)
             if progress is not None:
                 progress(done, total)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import enum
+import functools
 import os
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from cyclemap import __version__
-from cyclemap.errors import CyclemapError, InputOutputError
+from cyclemap.errors import CyclemapError, InputOutputError, Problem
 
 if TYPE_CHECKING:
     from cyclemap.findings import AuditResult
@@ -48,7 +50,7 @@ FormatOption = Annotated[
     ReportFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
 ]
 OutputOption = Annotated[
-    Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")
+    Optional[str], typer.Option("--output", "-o", help="Write the report to this file.")
 ]
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="Also list clean and skipped files.")
@@ -56,26 +58,68 @@ VerboseOption = Annotated[
 
 
 def _color_for(stream: object) -> bool:
-    """Colours only on a terminal, never with NO_COLOR set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
+    """Colours only on a terminal, never with NO_COLOR set (https://no-color.org) nor on a
+    terminal that says it has none (`TERM=dumb`)."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
 
-def _emit(text: str, output: Optional[Path]) -> None:
-    from cyclemap.output import write_atomically
+def _emit(text: str, output: Optional[str]) -> None:
+    from cyclemap.files import write_output
 
-    if output is None or str(output) == "-":
+    if output is None or output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        write_atomically(output, text.encode("utf-8"))
+        write_output(output, text.encode("utf-8"))
 
 
-def _fail(error: CyclemapError) -> typer.Exit:
-    typer.echo(f"cyclemap: error: {error}", err=True)
-    return typer.Exit(2)
+def _say(message: str) -> None:
+    """One line for the person at the terminal (standard error), user text made safe in it."""
+    from cyclemap.safe_text import one_line
+
+    typer.echo(one_line(message), err=True)
+
+
+def _fail(error: CyclemapError, code: int = 2) -> typer.Exit:
+    _say(f"cyclemap: error: {error}")
+    return typer.Exit(code)
+
+
+def _tell_problems(problems: Iterable[Problem]) -> None:
+    """Configuration and load problems as `file:line:col: error: ...` lines with their hints."""
+    for problem in problems:
+        where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
+        _say(f"{where}: error: {problem.message}")
+        if problem.hint:
+            _say(f"    hint: {problem.hint}")
+
+
+def _errors_told(command: Callable[..., None]) -> Callable[..., None]:
+    """Every command's errors as messages and exit codes, the same way: a broken
+    configuration (exit 2), a journey that cannot be loaded (1), anything else cyclemap
+    refuses (2). A command handles its own errors first where it knows better."""
+
+    @functools.wraps(command)
+    def run(*arguments: Any, **options: Any) -> None:
+        from cyclemap.errors import ConfigError, LoadError
+        from cyclemap.files import forget_inputs
+
+        forget_inputs()  # one command, one run (tests run many in one process)
+        try:
+            command(*arguments, **options)
+        except ConfigError as error:
+            _tell_problems(error.problems)
+            raise typer.Exit(2) from None
+        except LoadError as error:
+            _tell_problems(error.problems)
+            raise typer.Exit(1) from None
+        except CyclemapError as error:
+            raise _fail(error) from None
+
+    return run
 
 
 def _version(value: bool) -> None:
@@ -95,20 +139,22 @@ def main_options(
 
 
 def _report(
-    result: AuditResult, output_format: ReportFormat, output: Optional[Path], verbose: bool
+    result: AuditResult,
+    output_format: ReportFormat,
+    output: Optional[str],
+    verbose: bool,
+    exit_code: int | None = None,
 ) -> None:
     from cyclemap.reporters import ReportOptions, render
 
     color = output is None and output_format is ReportFormat.text and _color_for(sys.stdout)
     text = render(result, output_format.value, ReportOptions(color=color, verbose=verbose))
-    try:
-        _emit(text, output)
-    except InputOutputError as error:
-        raise _fail(error) from None
-    raise typer.Exit(result.exit_code)
+    _emit(text, output)
+    raise typer.Exit(result.exit_code if exit_code is None else exit_code)
 
 
 @app.command(short_help="Check journeys against the format (file:line:col errors).")
+@_errors_told
 def validate(
     paths: Annotated[
         list[Path],
@@ -126,6 +172,7 @@ def validate(
 
 
 @app.command(short_help="Find where customers get hurt: run the rules, gate CI.")
+@_errors_told
 def audit(
     paths: Annotated[
         Optional[list[Path]],
@@ -165,58 +212,87 @@ def audit(
         Optional[Path],
         typer.Option("--log", help="Also compare the journey with this event log (csv/parquet)."),
     ] = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty",
+            help="Succeed when no journey is found (default: exit 2, a gate "
+            "that checks nothing is a mistake).",
+        ),
+    ] = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Validate, then run the rules: peloteo loops, dead ends, drop-off points and more."""
     from dataclasses import replace
 
     from cyclemap.engine import audit as run_audit
-    from cyclemap.errors import ConfigError
     from cyclemap.findings import FailOn
-    from cyclemap.mining import LogError
 
+    if baseline is not None and diff is not None:
+        _say(
+            "cyclemap: error: --baseline and --diff both choose what counts as new; "
+            "give one of them"
+        )
+        raise typer.Exit(2)
+    if (
+        output not in (None, "-")
+        and write_baseline is not None
+        and os.path.abspath(str(output)) == os.path.abspath(write_baseline)
+    ):
+        _say("cyclemap: error: the report and the baseline would be the same file")
+        raise typer.Exit(2)
     progress_bar = (
         _ProgressBar()
         if (output_format is ReportFormat.text and output is None and _color_for(sys.stderr))
         else None
     )
-    try:
-        result = run_audit(
-            paths or [_repository_here()],
-            config=config,
-            select=select or (),
-            ignore=ignore or (),
-            fail_on=FailOn(fail_on.value) if fail_on is not None else None,
-            wins=3 if output_format is ReportFormat.text else 0,
-            baseline=baseline,
-            diff=diff,
-            progress=progress_bar,
-            log=log,
-        )
-        if write_baseline is not None:
-            from cyclemap.baseline import baseline_text
-            from cyclemap.output import write_atomically
+    result = run_audit(
+        paths or [_repository_here()],
+        config=config,
+        select=select or (),
+        ignore=ignore or (),
+        fail_on=FailOn(fail_on.value) if fail_on is not None else None,
+        wins=3 if output_format is ReportFormat.text else 0,
+        baseline=baseline,
+        diff=diff,
+        progress=progress_bar,
+        log=log,
+    )
+    if output is not None and output != "-":
+        from cyclemap.files import check_output
 
-            write_atomically(write_baseline, baseline_text(result).encode("utf-8"))
-            # Recording a baseline accepts today's findings: only invalid files still fail.
-            result = replace(result, fail_on=FailOn.NEVER)
-            typer.echo(
-                f"wrote the baseline {write_baseline} ({len(result.findings)} "
-                f"finding{'' if len(result.findings) == 1 else 's'})",
-                err=True,
-            )
-    except (InputOutputError, LogError) as error:
-        raise _fail(error) from None
-    except ConfigError as error:
-        for problem in error.problems:
-            where = (
-                f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
-            )
-            typer.echo(f"{where}: error: {problem.message}", err=True)
-            if problem.hint:
-                typer.echo(f"    hint: {problem.hint}", err=True)
-        raise typer.Exit(2) from None
-    _report(result, output_format, output, verbose)
+        check_output(output)  # before the baseline is written: nothing at all, or both
+    if write_baseline is not None:
+        from cyclemap.baseline import baseline_findings, baseline_text
+        from cyclemap.files import write_output
+
+        # The baseline read may be updated; no other input may be written over.
+        write_output(
+            write_baseline,
+            baseline_text(result).encode("utf-8"),
+            allowed=[baseline] if baseline is not None else [],
+        )
+        # Recording a baseline accepts today's findings: only invalid files still fail.
+        result = replace(result, fail_on=FailOn.NEVER)
+        recorded = len(baseline_findings(result))
+        _say(
+            f"wrote the baseline {write_baseline} ({recorded} "
+            f"finding{'' if recorded == 1 else 's'})"
+        )
+    empty = not result.reports and not result.failures and not allow_empty
+    if empty:
+        _say(
+            "cyclemap: error: no journey was checked: the paths hold no YAML file that the "
+            "configuration's include/exclude select; check them, or pass --allow-empty"
+        )
+    _report(result, output_format, output, verbose, exit_code=2 if empty else None)
+
+
+DEFAULT_TIMEOUT = 60.0
+MAX_TIMEOUT = 86_400.0
+"""A day: any longer is a mistake (and `inf` would overflow the timer)."""
+DEFAULT_MEMORY_MIB = 2048
+"""Address space `dot` may take; the layouts of the largest example journeys take < 100 MiB."""
 
 
 class MapFormat(str, enum.Enum):
@@ -246,18 +322,20 @@ class CollapseChoice(str, enum.Enum):
 
 
 @app.command(short_help="Draw the journey map: svg, png, pdf, dot, mermaid, html.")
+@_errors_told
 def render(
     paths: Annotated[list[Path], typer.Argument(help="Journey files or folders.")],
     output_format: Annotated[
         MapFormat, typer.Option("--format", "-f", help="Map format.", case_sensitive=False)
     ] = MapFormat.svg,
     output: Annotated[
-        Optional[Path],
+        Optional[str],
         typer.Option(
             "--output",
             "-o",
-            help="Output file (or folder for several journeys; `-` for standard output). "
-            "Default: beside each journey, with the format's suffix.",
+            help="Output file, or folder (ending in `/`, or existing; created when missing) for "
+            "several journeys; `-` for standard output. Default: beside each journey, with "
+            "the format's suffix.",
         ),
     ] = None,
     lanes: Annotated[
@@ -291,17 +369,33 @@ def render(
     ] = None,
     timeout: Annotated[
         float,
-        typer.Option("--timeout", min=1, help="Seconds the layout may take (svg/png/pdf/html)."),
-    ] = 60.0,
+        typer.Option(
+            "--timeout",
+            min=1,
+            max=MAX_TIMEOUT,
+            help="Seconds the layout may take (svg/png/pdf/html).",
+        ),
+    ] = DEFAULT_TIMEOUT,
+    memory: Annotated[
+        int,
+        typer.Option(
+            "--memory",
+            min=64,
+            max=1024 * 1024,
+            help="MiB of memory the layout may take (svg/png/pdf/html).",
+        ),
+    ] = DEFAULT_MEMORY_MIB,
 ) -> None:
     """Draw each journey's map, highlighting peloteo loops, dead ends and drop-off points."""
     from cyclemap.checking import validate as run_validation
     from cyclemap.engine import to_result
-    from cyclemap.output import write_atomically
+    from cyclemap.files import check_output, write_output
     from cyclemap.render import SUFFIXES, TEXT_FORMATS, RenderError, RenderOptions, render_journey
     from cyclemap.reporters import ReportOptions
     from cyclemap.reporters import render as report
 
+    if timeout != timeout:  # NaN passes the range check
+        raise typer.BadParameter("not a number of seconds", param_hint="'--timeout'")
     report_result = run_validation(paths)
     result = to_result(report_result)
     if result.problems or result.failures:
@@ -309,44 +403,35 @@ def render(
             report(result, "text", ReportOptions(color=_color_for(sys.stderr))), err=True, nl=False
         )
     journeys = report_result.journeys
-    to_stdout = output is not None and str(output) == "-"
+    to_stdout = output == "-"
     fmt = output_format.value
     if to_stdout and (fmt not in TEXT_FORMATS or len(journeys) > 1):
-        typer.echo(
+        _say(
             "cyclemap: error: `-o -` writes one journey in a text format (svg, dot, "
-            "mermaid, mermaid-journey, html)",
-            err=True,
-        )
-        raise typer.Exit(2)
-    if output is not None and not to_stdout and len(journeys) > 1 and not output.is_dir():
-        typer.echo(
-            f"cyclemap: error: {output} must be an existing folder to hold several maps", err=True
+            "mermaid, mermaid-journey, html)"
         )
         raise typer.Exit(2)
     if by is not None:
         if by is GroupChoice.stage:
-            typer.echo(
-                "note: --by is replaced by --lanes: stages are always the map's columns", err=True
-            )
+            _say("note: --by is replaced by --lanes: stages are always the map's columns")
         else:
-            typer.echo(f"note: --by is replaced by --lanes; drawing --lanes {by.value}", err=True)
+            _say(f"note: --by is replaced by --lanes; drawing --lanes {by.value}")
             lanes = LaneChoice(by.value)
+    folder = _output_folder(output, several=len(journeys) > 1)
     options = RenderOptions(
         lanes=lanes.value,
         width=width,
         collapse=collapse.value if collapse is not None else None,
         findings=not no_findings,
         timeout=timeout,
+        memory_mib=memory,
     )
     overlay = None
     if log is not None:
         from cyclemap.mining import LogError, mine, observed_overlay
 
         if len(journeys) != 1:
-            typer.echo(
-                "cyclemap: error: --log overlays one journey's log: render a single journey",
-                err=True,
-            )
+            _say("cyclemap: error: --log overlays one journey's log: render a single journey")
             raise typer.Exit(2)
         try:
             from cyclemap.config import load_settings
@@ -364,49 +449,67 @@ def render(
         except LogError as error:
             raise _fail(error) from None
     planned: list[tuple[Path | None, bytes]] = []
+    notes: list[str] = []
     for journey in journeys:
         try:
             rendered = render_journey(journey, fmt, options, observed=overlay)
         except RenderError as error:
-            typer.echo(f"cyclemap: error: {journey.display}: {error}", err=True)
+            _say(f"cyclemap: error: {journey.display}: {error}")
             raise typer.Exit(2) from None
-        for note in rendered.notes:
-            typer.echo(f"note: {note}", err=True)
+        notes.extend(rendered.notes)
         if to_stdout:
             target = None
         elif output is None:
             target = journey.path.with_suffix(SUFFIXES[fmt])
-        elif output.is_dir():
-            target = output / journey.path.with_suffix(SUFFIXES[fmt]).name
+        elif folder is not None:
+            target = folder / journey.path.with_suffix(SUFFIXES[fmt]).name
         else:
-            target = output
-        if target is not None and target.resolve() == journey.path.resolve():
-            typer.echo(
-                f"cyclemap: error: {target} is the journey itself; choose another output", err=True
-            )
-            raise typer.Exit(2)
+            target = Path(output)
         planned.append((target, rendered.data))
+    for note in notes:
+        _say(f"note: {note}")
     targets = [target for target, _ in planned if target is not None]
     clashing = sorted({str(t) for t in targets if targets.count(t) > 1})
     if clashing:
-        typer.echo(
+        _say(
             f"cyclemap: error: several journeys would be drawn into {clashing[0]}; "
-            "render them into separate folders",
-            err=True,
+            "render them into separate folders"
         )
         raise typer.Exit(2)
-    # Everything rendered: only now write, each file atomically.
-    for target, data in planned:
-        if target is None:
+    for target in targets:  # every output checked before the first is written
+        check_output(target)
+    # Everything rendered and checked: only now write, each file atomically.
+    for planned_target, data in planned:
+        if planned_target is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
             continue
-        try:
-            write_atomically(target, data)
-        except InputOutputError as error:
-            raise _fail(error) from None
-        typer.echo(f"wrote {target}", err=True)
+        write_output(planned_target, data)
+        _say(f"wrote {planned_target}")
     raise typer.Exit(result.exit_code)
+
+
+def _output_folder(output: str | None, *, several: bool) -> Path | None:
+    """The folder `render -o` names, created when it ends in `/` and is missing; None when it
+    names a file. Several maps need a folder."""
+    if output is None or output == "-":
+        return None
+    if output.endswith(("/", os.sep)):
+        folder = Path(output)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputOutputError(output, f"cannot create the folder ({error.strerror})") from None
+        return folder
+    if Path(output).is_dir():
+        return Path(output)
+    if several:
+        _say(
+            f"cyclemap: error: {output} must be an existing folder to hold several maps "
+            "(or end it with `/` to have it created)"
+        )
+        raise typer.Exit(2)
+    return None
 
 
 class StatsFormat(str, enum.Enum):
@@ -426,6 +529,7 @@ class MineEngine(str, enum.Enum):
 
 
 @app.command(short_help="Customers lost per step and the fixes that pay back first.")
+@_errors_told
 def stats(
     paths: Annotated[list[Path], typer.Argument(help="Journey files or folders.")],
     output_format: Annotated[
@@ -463,7 +567,7 @@ def stats(
         try:
             reports.append(journey_stats(journey, context_cost=context_cost, top=top))
         except FlowError as error:
-            typer.echo(f"{journey.display}: error: {error}", err=True)
+            _say(f"{journey.display}: error: {error}")
             trapped = True
     if output_format is StatsFormat.json:
         from cyclemap.reporters.stats_json import render as render_json
@@ -473,10 +577,7 @@ def stats(
         from cyclemap.reporters.stats_text import render as render_text
 
         text = render_text(reports, color=output is None and _color_for(sys.stdout))
-    try:
-        _emit(text, output)
-    except InputOutputError as error:
-        raise _fail(error) from None
+    _emit(text, output)
     raise typer.Exit(result.exit_code or (1 if trapped else 0))
 
 
@@ -513,6 +614,7 @@ def _repository_here() -> Path:
 
 
 @app.command(short_help="Read interaction logs: the map against what customers did.")
+@_errors_told
 def mine(
     log: Annotated[
         str,
@@ -570,34 +672,18 @@ def mine(
     ] = None,
 ) -> None:
     """Observed transitions, abandonment, times between steps and peloteo, from a log."""
+    from dataclasses import replace
+
     from cyclemap import load
-    from cyclemap.errors import LoadError
+    from cyclemap.config import load_settings
+    from cyclemap.files import check_output
     from cyclemap.mining import Columns, LogError
     from cyclemap.mining import mine as run_mining
     from cyclemap.reporters import mine_json, mine_markdown, mine_text
 
-    try:
-        loaded = load(journey)
-    except LoadError as error:
-        for problem in error.problems:
-            typer.echo(
-                f"{problem.file}:{problem.line}:{problem.column}: error: {problem.message}",
-                err=True,
-            )
-        raise typer.Exit(1) from None
-    except InputOutputError as error:
-        raise _fail(error) from None
-    from dataclasses import replace
-
-    from cyclemap.config import load_settings
-    from cyclemap.errors import ConfigError
-
-    try:
-        mine_settings = load_settings(None, start=journey).mine
-        configured = Columns.configured(mine_settings)
-    except ConfigError as error:
-        typer.echo(f"cyclemap: error: {error}", err=True)
-        raise typer.Exit(2) from None
+    loaded = load(journey)  # a LoadError is told with every problem (exit 1)
+    mine_settings = load_settings(None, start=journey).mine
+    configured = Columns.configured(mine_settings)
     columns = replace(
         configured,
         case=case_column or configured.case,
@@ -610,24 +696,19 @@ def mine(
         chosen = engine.value if engine is not None else mine_settings.engine
         report = run_mining(log, loaded, columns, engine=chosen)
     except LogError as error:
-        typer.echo(f"cyclemap: error: {error}", err=True)
-        raise typer.Exit(1) from None
+        raise _fail(error, 1) from None
+    if output is not None and output != "-":
+        check_output(output)  # before the journey is rewritten: nothing at all, or both
     if write:
         from cyclemap.calibrate import calibrate
 
-        try:
-            unseen = calibrate(journey, report)
-        except InputOutputError as error:
-            raise _fail(error) from None
-        typer.echo(
-            f"wrote the observed figures into {journey}; review them with git diff", err=True
-        )
+        unseen = calibrate(loaded, report)
+        _say(f"wrote the observed figures into {journey}; review them with git diff")
         if unseen:
-            typer.echo(
+            _say(
                 "never taken in the log, now at the smallest share: "
                 + ", ".join(f"{source} → {target}" for source, target in unseen)
-                + "; remove them if customers no longer go that way",
-                err=True,
+                + "; remove them if customers no longer go that way"
             )
     if output_format is MineFormat.json:
         text = mine_json.render(report)
@@ -635,13 +716,11 @@ def mine(
         text = mine_markdown.render(report)
     else:
         text = mine_text.render(report, color=output is None and _color_for(sys.stdout))
-    try:
-        _emit(text, output)
-    except InputOutputError as error:
-        raise _fail(error) from None
+    _emit(text, output)
 
 
 @app.command(short_help="List the rules: name, severity and summary.")
+@_errors_told
 def rules() -> None:
     """List every rule with its default severity and a one-line summary."""
     from rich.console import Console
@@ -662,6 +741,7 @@ def rules() -> None:
 
 
 @app.command(short_help="Explain one rule, with a bad and a good example.")
+@_errors_told
 def explain(rule: Annotated[str, typer.Argument(help="The rule name, e.g. peloteo-loop.")]) -> None:
     """Print a rule's full documentation: the customer problem, examples and options."""
     from cyclemap.conformance import LOG_RULES
@@ -679,10 +759,9 @@ def explain(rule: Annotated[str, typer.Argument(help="The rule name, e.g. pelote
             return
     if found is None:
         guess = did_you_mean(rule, ALL_RULE_NAMES)
-        typer.echo(
+        _say(
             f"cyclemap: error: `{rule}` is not a rule"
-            + (f"; did you mean `{guess}`?" if guess else "; see `cyclemap rules`"),
-            err=True,
+            + (f"; did you mean `{guess}`?" if guess else "; see `cyclemap rules`")
         )
         raise typer.Exit(2)
     typer.echo(f"{found.name} (default severity: {found.severity.value})\n")
@@ -695,21 +774,20 @@ def explain(rule: Annotated[str, typer.Argument(help="The rule name, e.g. pelote
 
 
 @app.command(short_help="Print the JSON Schema of the journey format.")
+@_errors_told
 def schema(
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write the schema to this file.")
+        Optional[str], typer.Option("--output", "-o", help="Write the schema to this file.")
     ] = None,
 ) -> None:
     """Print the JSON Schema of the journey format (for editors and other tools)."""
     from cyclemap.schema import schema_text
 
-    try:
-        _emit(schema_text(), output)
-    except InputOutputError as error:
-        raise _fail(error) from None
+    _emit(schema_text(), output)
 
 
 @app.command(short_help="Write a commented starter journey.")
+@_errors_told
 def init(
     path: Annotated[
         Path, typer.Argument(help="File to create, or a folder to create it in.")
@@ -719,22 +797,30 @@ def init(
     """Write a commented starter journey that validates."""
     from importlib.resources import files
 
-    from cyclemap.output import write_atomically
+    from cyclemap.files import write_output
 
     target = path / "journey.yaml" if path.is_dir() else path
-    if target.exists() and not force:
-        typer.echo(
-            f"cyclemap: error: {target} already exists (use --force to overwrite it)", err=True
-        )
+    if os.path.lexists(target) and not force:  # a dangling link too: it points somewhere
+        _say(f"cyclemap: error: {target} already exists (use --force to overwrite it)")
         raise typer.Exit(2)
     starter = files("cyclemap").joinpath("templates/starter.journey.yaml").read_bytes()
-    try:
-        write_atomically(target, starter)
-    except InputOutputError as error:
-        raise _fail(error) from None
-    typer.echo(f"wrote {target}; check it with: cyclemap validate {target}")
+    write_output(target, starter)
+    _say(f"wrote {target}; check it with: cyclemap validate {target}")
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (what CI sends a cancelled job) ends the run as Ctrl-C does: through the
+    `finally` clauses and context managers, so temporary work trees and files are removed."""
+    import signal
+
+    def stop(number: int, _frame: object) -> None:
+        signal.signal(number, signal.SIG_IGN)  # a second SIGTERM must not cut the cleaning short
+        raise SystemExit(128 + number)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def main() -> None:
     """Console-script entry point."""
+    _stop_on_sigterm()
     app()

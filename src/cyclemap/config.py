@@ -17,11 +17,12 @@ and the key, and suggests the nearest rule or option name.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -52,16 +53,21 @@ class ConfigFile(BaseModel):
     mine: MineFile | None = None
 
 
+ColumnName = Annotated[str, Field(min_length=1)]
+
+
 class MineFile(BaseModel):
     """`[mine]`: how interaction logs are read (`cyclemap mine`, `--log`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    case: str = "case_id"
-    activity: str = "activity"
-    timestamp: str = "timestamp"
-    team: str | None = None
-    channel: str | None = None
+    case: ColumnName = "case_id"
+    activity: ColumnName = "activity"
+    timestamp: ColumnName = "timestamp"
+    team: ColumnName | None = None
+    channel: ColumnName | None = None
+    timestamp_format: ColumnName | None = Field(None, alias="timestamp-format")
+    """How the log writes times when not ISO 8601 (strftime codes: `%d/%m/%Y %H:%M`)."""
     activities: dict[str, str] = Field(default_factory=dict)
     """Log activity name -> step id, for logs whose activities are not step ids."""
     engine: Literal["duckdb", "spark"] = "duckdb"
@@ -105,11 +111,53 @@ def find_config(start: Path) -> Path | None:
 
 
 def _problem(file: str, path: str, message: str, hint: str = "") -> Problem:
-    return Problem(file, 1, 1, path, message, hint)
+    """A problem with a key; `_placed` finds its line once the text is at hand."""
+    return Problem(file, 0, 0, path, message, hint)
 
 
-def _read(path: Path) -> dict[str, Any]:
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^(\s*)((?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_.\- ]+?))\s*=")
+
+
+def _key_parts(text: str) -> list[str]:
+    return [part.strip().strip("\"'") for part in text.split(".")]
+
+
+def _placed(problem: Problem, text: str, prefix: tuple[str, ...]) -> Problem:
+    """The problem at the line and column of its key (`rules.dead-end.severity`), or at the
+    table or key that comes closest; without a position when none is written."""
+    wanted = [*prefix, *(part for part in problem.path.split(".") if part and not part.isdigit())]
+    if len(wanted) == len(prefix):
+        return problem
+    best = (0, 0, 0)  # (parts matched, line, column)
+    table: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            table = _key_parts(header.group(1))
+            found, column = table, line.index("[") + 1
+        else:
+            key = _KEY.match(line)
+            if key is None:
+                continue
+            found, column = [*table, *_key_parts(key.group(2))], len(key.group(1)) + 1
+        matched = 0
+        for have, want in zip(found, wanted, strict=False):
+            if have != want:
+                break
+            matched += 1
+        if matched == len(found) and matched > best[0]:
+            best = (matched, number, column)
+    if best[0] <= len(prefix):
+        return problem
+    return dataclasses.replace(problem, line=best[1], column=best[2])
+
+
+def _read(path: Path) -> tuple[dict[str, Any], str]:
+    from cyclemap.files import remember_input
+
     shown = display_path(path)
+    remember_input(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -140,8 +188,8 @@ def _read(path: Path) -> dict[str, Any]:
     if path.name == "pyproject.toml":
         tool = data.get("tool")
         section = tool.get("cyclemap", {}) if isinstance(tool, dict) else {}
-        return dict(section) if isinstance(section, dict) else {"": section}
-    return dict(data)
+        return (dict(section) if isinstance(section, dict) else {"": section}), text
+    return dict(data), text
 
 
 def _check_rule_name(name: object, file: str, path: str, problems: list[Problem]) -> bool:
@@ -263,4 +311,9 @@ def load_settings(path: Path | None, *, start: Path) -> Settings:
         raise ConfigError(
             [_problem(display_path(path), "", "the configuration file does not exist")]
         )
-    return settings_from(_read(found), display_path(found), found.resolve().parent)
+    data, text = _read(found)
+    try:
+        return settings_from(data, display_path(found), found.resolve().parent)
+    except ConfigError as error:
+        prefix = ("tool", "cyclemap") if found.name == "pyproject.toml" else ()
+        raise ConfigError([_placed(problem, text, prefix) for problem in error.problems]) from None

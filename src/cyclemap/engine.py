@@ -164,7 +164,13 @@ def journey_stats(journey: LoadedJourney, *, context_cost: float = 0.1, top: int
 
 
 def _with_conformance(
-    result: AuditResult, log: Path, columns: Columns | None, settings: Settings, *, strict: bool
+    result: AuditResult,
+    log: Path,
+    columns: Columns | None,
+    settings: Settings,
+    *,
+    strict: bool,
+    paths: dict[str, Path],
 ) -> AuditResult:
     """The result with the findings of comparing the one audited journey with `log`: the
     selected ones, at their configured severity, except where a step allows them. Not
@@ -179,7 +185,8 @@ def _with_conformance(
         raise LogError("--log compares one journey with its log: audit a single journey file")
     from cyclemap import load
 
-    journey = load(Path(valid[0].file))
+    # By its path, not its display name: a name that is not UTF-8 is shown with U+FFFD.
+    journey = load(paths.get(valid[0].file, Path(valid[0].file)))
     engine = settings.mine.engine
     allowances = _allowances(journey)
     extra = [
@@ -307,7 +314,12 @@ def audit(
             from cyclemap.mining import Columns
 
             columns = Columns.configured(settings.mine)
-        return _with_conformance(result, log, columns, settings, strict=not earlier)
+        paths = {
+            file.file: file.ref.path
+            for file in report.files
+            if file.ref is not None and file.ref.path is not None
+        }
+        return _with_conformance(result, log, columns, settings, strict=not earlier, paths=paths)
 
     result = run(targets, wins, earlier=False)
     if diff is not None:

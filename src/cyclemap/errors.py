@@ -35,7 +35,28 @@ class Problem:
         }
 
 
-class CyclemapError(Exception):
+def _rebuilt(
+    kind: type[BaseException], args: tuple[object, ...], state: dict[str, object]
+) -> object:
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+class PicklableError(Exception):
+    """An exception that crosses process boundaries whatever its `__init__` takes.
+
+    Python pickles an exception as `type(error)(*error.args)`, which fails for an `__init__`
+    with other parameters than the message: a worker's error then kills the whole process
+    pool (`BrokenProcessPool`). This rebuilds it from its arguments and attributes instead.
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuilt, (type(self), self.args, dict(self.__dict__)))
+
+
+class CyclemapError(PicklableError):
     """Base class of every error cyclemap raises on purpose."""
 
 

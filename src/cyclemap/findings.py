@@ -127,6 +127,8 @@ class Comparison:
     audited in this run."""
     known: int = 0
     """Findings left out because the baseline already had them."""
+    accepted: tuple[Finding, ...] = ()
+    """Those findings themselves: a baseline written from this run still holds them."""
     not_checked: tuple[dict[str, Any], ...] = ()
     """Baseline entries of journeys this run did not audit (the file does not validate, or is
     not among the files checked): neither fixed nor still there, since nobody looked."""

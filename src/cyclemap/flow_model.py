@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
+from cyclemap.errors import PicklableError
 from cyclemap.gcpause import collector_paused
 from cyclemap.graph import AbsorbingSolver, JourneyGraph, reachable_from, solve_absorbing
 from cyclemap.model import normalise
@@ -49,9 +50,22 @@ LOOP_ROUNDS_UP_TO = 2_000
 """Largest loop tangle whose go-round probability is computed (one solve over twice its size)."""
 
 GroupBy = Literal["stage", "team", "channel"]
+LINKED = "\u2192 "
+"""Prefix of the group standing for another journey (no stage or team id has a space)."""
 
 
-class FlowError(Exception):
+def group_of(graph: JourneyGraph, node: str, by: GroupBy) -> str | None:
+    """The stage, team or channel of a step (None: it has none); a step of another journey
+    belongs to none of this journey's, so it stands in a group of its own journey, `LINKED` +
+    that journey's id."""
+    step = graph.step(node)
+    if step["external"]:
+        return LINKED + node.split(":", 1)[0]
+    value: str | None = step[by]
+    return value
+
+
+class FlowError(PicklableError):
     """The flow figures of a journey cannot be computed."""
 
 
@@ -626,13 +640,17 @@ class FlowModel:
 
     # -- per stage, team or channel -------------------------------------------------------
 
+    def group_of(self, node: str, by: GroupBy) -> str | None:
+        return group_of(self.graph, node, by)
+
     def groups(self, by: GroupBy) -> dict[str | None, GroupFlow]:
-        """Each stage's, team's or channel's figures, keyed by its id (None: steps without)."""
+        """Each stage's, team's or channel's figures, keyed by its id (None: steps without;
+        see `group_of` for other journeys' steps)."""
         cached = self._groups.get(by)
         if cached is None:
             members: dict[str | None, list[str]] = {}
             for node in self.graph.in_file_order(self.graph.graph):
-                members.setdefault(self.graph.step(node)[by], []).append(node)
+                members.setdefault(self.group_of(node, by), []).append(node)
             cached = {
                 value: GroupFlow(
                     value,
@@ -663,9 +681,9 @@ class FlowModel:
         visits = self.visits_per_customer
         moving: dict[tuple[str | None, str | None], float] = {}
         for node, i in chain.index.items():
-            group = self.graph.step(node)[by]
+            group = self.group_of(node, by)
             for target, probability, _ in chain.edges(node):
-                other = self.graph.step(target)[by]
+                other = self.group_of(target, by)
                 if other != group and probability > 0:
                     key = (group, other)
                     moving[key] = moving.get(key, 0.0) + float(visits[i]) * probability

@@ -249,12 +249,17 @@ class MomentOfTruth(_Strict):
     """How it is measured."""
 
 
+LARGEST = 10**15
+"""Largest volume or share accepted: beyond any real count, and small enough that every flow
+figure computed from it stays a finite number."""
+
+
 class Entry(_Strict):
     """Marks a step as a first contact point."""
 
     noun: ClassVar[str] = "an entry"
 
-    volume: Optional[Annotated[float, Field(ge=0)]] = Field(None, examples=[12000])
+    volume: Optional[Annotated[float, Field(ge=0, le=LARGEST)]] = Field(None, examples=[12000])
     """How many customers enter here in the period the journey describes."""
 
 
@@ -265,7 +270,7 @@ class Transition(_Strict):
 
     to: Target
     """Id of the step customers go to; `journey-id:step-id` continues in another journey."""
-    share: Optional[Annotated[float, Field(gt=0)]] = Field(None, examples=[0.7])
+    share: Optional[Annotated[float, Field(gt=0, le=LARGEST)]] = Field(None, examples=[0.7])
     """Relative weight among this step's `next`; normalised; equal split when absent."""
     context: Optional[Literal["kept", "lost"]] = None
     """On a handoff: `lost` when the customer must tell the story again."""
@@ -404,8 +409,10 @@ def normalise(shares: list[float | None]) -> list[float]:
     `70` and `30` work like `0.7` and `0.3`, and an unweighted transition is a typical one);
     none given means an equal split."""
     given = [share for share in shares if share is not None]
+    largest = max(given, default=1.0)
+    given = [share / largest for share in given]  # scaled first: huge weights cannot overflow
     default = sum(given) / len(given) if given else 1.0
-    weights = [share if share is not None else default for share in shares]
+    weights = [share / largest if share is not None else default for share in shares]
     total = sum(weights)
     return [weight / total for weight in weights] if total > 0 else []
 

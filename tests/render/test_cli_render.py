@@ -205,7 +205,7 @@ def test_output_equal_to_the_input_is_refused(flow: Path, spelling: str) -> None
     output = flow if spelling == "same" else flow.parent / "sub" / ".." / flow.name
     result = invoke(flow, "-f", "dot", "-o", output)
     assert result.exit_code == 2
-    assert "is the journey itself" in result.stderr
+    assert "an input of this run" in result.stderr
     assert flow.read_bytes() == before
     assert leftovers(flow.parent) == []
 
@@ -237,7 +237,7 @@ def test_failed_render_writes_nothing_not_even_the_maps_that_worked(
     real = layout.run_dot
     calls: list[int] = []
 
-    def flaky(source: str, output_format: str, *, timeout: float, **options: bool) -> bytes:
+    def flaky(source: str, output_format: str, *, timeout: float, **options: object) -> bytes:
         calls.append(1)
         if len(calls) == 3:
             raise RenderError("Graphviz's `dot` failed: simulated")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cyclemap.flow_model import flow_model
 from cyclemap.graph import JourneyGraph
 from tests.rules.helpers import detections, found, load_fixture, messages
@@ -23,7 +25,8 @@ def test_a_percentage_among_fractions_is_reported_at_its_share() -> None:
 def test_the_share_named_is_the_one_the_flow_model_uses() -> None:
     graph = JourneyGraph(load_fixture(RULE, "percentage-among-fractions"))
     share = flow_model(graph).transition("invoice", "collections")
-    assert share == 30 / (0.45 + 0.1 + 0.15 + 30)
+    # Shares are normalised after scaling by the largest, so the last bit may differ.
+    assert share == pytest.approx(30 / (0.45 + 0.1 + 0.15 + 30), rel=1e-12)
     assert round(share * 100) == 98
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from cyclemap.errors import LoadError, Problem
+from cyclemap.errors import LoadError, PicklableError, Problem
 from cyclemap.gcpause import collector_paused
 from cyclemap.loading.imports import (
     JOURNEY_KEYS,
@@ -59,7 +59,7 @@ M = TypeVar("M", bound=BaseModel)
 CATALOG_KEYS = frozenset(CatalogFile.model_fields)
 
 
-class NotAJourney(Exception):
+class NotAJourney(PicklableError):
     """The file is YAML but not a journey (no top-level `cyclemap:` key)."""
 
 

@@ -49,27 +49,75 @@ class Selection:
             relative = file.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:
             relative = file.name
-        return any(_glob(pattern).match(relative) for pattern in self.include) and not any(
-            _glob(pattern).match(relative) for pattern in self.exclude
+        return any(glob_matches(pattern, relative) for pattern in self.include) and not any(
+            glob_matches(pattern, relative) for pattern in self.exclude
         )
 
 
+def glob_matches(pattern: str, path: str) -> bool:
+    """Whether a `/`-separated relative `path` matches a configuration glob: a `**` segment
+    spans any number of folders (none too), `*` any characters within one name, `?` one.
+
+    Matched segment by segment, keeping the set of pattern positions reached, in time
+    proportional to (pattern segments x path segments); a translation to a regular
+    expression backtracks exponentially on repeated `**/` (twelve took minutes).
+    """
+    parts = _segments(pattern)
+    reached = _after_any_folders(parts, {0})
+    for name in path.split("/"):
+        following: set[int] = set()
+        for index in reached:
+            if index == len(parts):
+                continue
+            if parts[index] == "**":
+                following.add(index)
+            elif _name_matches(parts[index], name):
+                following.add(index + 1)
+        reached = _after_any_folders(parts, following)
+        if not reached:
+            return False
+    return len(parts) in reached
+
+
 @cache
-def _glob(pattern: str) -> re.Pattern[str]:
-    """A glob as a regular expression: `**/` any folders (or none), `*` within one name."""
-    expression, position = "", 0
-    while position < len(pattern):
-        if pattern.startswith("**/", position):
-            expression, position = expression + "(?:.*/)?", position + 3
-        elif pattern.startswith("**", position):
-            expression, position = expression + ".*", position + 2
-        elif pattern[position] == "*":
-            expression, position = expression + "[^/]*", position + 1
-        elif pattern[position] == "?":
-            expression, position = expression + "[^/]", position + 1
+def _segments(pattern: str) -> tuple[str, ...]:
+    parts: list[str] = []
+    for part in pattern.strip("/").split("/"):
+        if part == "**" and parts and parts[-1] == "**":
+            continue  # `**/**/` spans what one `**/` does
+        parts.append(part)
+    return tuple(parts)
+
+
+def _after_any_folders(parts: tuple[str, ...], reached: set[int]) -> set[int]:
+    """`reached` plus the positions after each `**`, which may span no folder at all."""
+    closed = set(reached)
+    for index in sorted(reached):
+        while index < len(parts) and parts[index] == "**":
+            index += 1
+            closed.add(index)
+    return closed
+
+
+def _name_matches(pattern: str, name: str) -> bool:
+    """`*` and `?` wildcards within one name, greedy with one backtrack point (linear-ish:
+    at most len(pattern) x len(name) steps, never exponential)."""
+    p = n = 0
+    star, resume = -1, 0
+    while n < len(name):
+        if p < len(pattern) and pattern[p] in ("?", name[n]) and pattern[p] != "*":
+            p, n = p + 1, n + 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, resume = p, n
+            p += 1
+        elif star >= 0:
+            p, resume = star + 1, resume + 1
+            n = resume
         else:
-            expression, position = expression + re.escape(pattern[position]), position + 1
-    return re.compile(expression + r"\Z")
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)
 
 
 def discover(

@@ -23,6 +23,9 @@ from cyclemap.loading.yaml_nodes import MappingNode, Node, to_data
 from cyclemap.model import CatalogFile, Channel, Team
 
 ROOT_MARKERS = (".git", "cyclemap.toml")
+MAX_IMPORT_DEPTH = 32
+"""Longest chain of catalogs importing catalogs; real ones are two or three deep, and the
+resolver recurses once per link."""
 JOURNEY_KEYS = frozenset({"journey", "stages", "steps"})
 
 T = TypeVar("T", bound=BaseModel)
@@ -132,6 +135,19 @@ class ImportResolver:
                 "write the path relative to this file, e.g. `../catalog/company.yaml`",
             )
             return None
+        try:
+            return self._resolve_target(text, owner=owner, where=where, chain=chain)
+        except OSError as error:  # a name too long for the file system, a loop of links
+            self._refuse(
+                where,
+                f"the import `{text}` cannot be read ({error.strerror or error})",
+                "check the path, relative to this file",
+            )
+            return None
+
+    def _resolve_target(
+        self, text: str, *, owner: Path, where: tuple[str, int, int, str], chain: tuple[Path, ...]
+    ) -> Catalog | None:
         target = Path(os.path.realpath(owner.parent / text))
         if not target.is_relative_to(self.root):
             self._refuse(
@@ -145,6 +161,13 @@ class ImportResolver:
             cycle = " -> ".join(display_path(step) for step in (*chain, target))
             self._refuse(where, f"import cycle: {cycle}", "remove one of the imports in the cycle")
             return None
+        if len(chain) > MAX_IMPORT_DEPTH:
+            self._refuse(
+                where,
+                f"imports are chained more than {MAX_IMPORT_DEPTH} catalogs deep",
+                "import the catalogs a journey needs from the journey itself",
+            )
+            return None
         if target in self._cache:
             cached = self._cache[target]
             if cached is None:
@@ -157,12 +180,13 @@ class ImportResolver:
                 "name the catalog file inside it, e.g. `" + text.rstrip("/") + "/company.yaml`",
             )
             return None
-        if not target.is_file():
+        if not target.exists():
             siblings = (
                 {entry.stem: entry.name for entry in target.parent.glob("*.y*ml")}
                 if target.parent.is_dir()
                 else {}
             )
+            siblings.pop(target.stem, None)  # never suggest the very name that was written
             guess = did_you_mean(target.stem, siblings)
             self._refuse(
                 where,

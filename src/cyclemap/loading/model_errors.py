@@ -129,6 +129,10 @@ def _describe(
             return f"{message}; did you mean `{guess}`?", f"write `{last}: {guess}`"
         return message, f"write one of: {', '.join(options)}"
     if kind in ("float_type", "float_parsing"):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{field} is too large a number", "write a number of reasonable size"
+        if not isinstance(value, str):
+            return f"{field} must be a number (got {_shown(value)})", "write a number, e.g. `0.5`"
         return f"{field} must be a number (got {_shown(value)})", "write it without quotes"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"{field} must be a whole number (got {_shown(value)})", "write e.g. `3`"
@@ -155,6 +159,8 @@ def _describe(
             "less_than_equal": "at most",
         }
         limit = next(iter(ctx.values()), "")
+        if isinstance(limit, float) and limit.is_integer() and abs(limit) >= 1e6:
+            limit = f"{limit:g}"
         return f"{field} must be {words[kind]} {limit} (got {_shown(value)})", "fix the value"
     if kind.startswith("cyclemap_"):
         return error["msg"], str(ctx.get("hint", ""))

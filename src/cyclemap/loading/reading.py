@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
+from cyclemap.files import remember_input
 from cyclemap.loading.yaml_nodes import C_PARSER as _C_PARSER
 from cyclemap.loading.yaml_nodes import Node, NodeError, compose, problem_at
 
@@ -44,6 +45,7 @@ def read_bytes(path: Path, display: str) -> bytes:
             raise InputOutputError(display, "is not a regular file")
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
+        remember_input(path)
     except FileNotFoundError:
         raise InputOutputError(display, "no such file") from None
     except PermissionError:

@@ -19,7 +19,7 @@ from typing import Any, Union
 
 import yaml
 
-from cyclemap.errors import Problem
+from cyclemap.errors import PicklableError, Problem
 
 try:  # libyaml's C parser when PyYAML was built with it; the pure-Python parser otherwise
     from yaml import CSafeLoader as _EventLoader
@@ -76,7 +76,7 @@ class YamlFloat(float):
     text: str
 
 
-class NodeError(Exception):
+class NodeError(PicklableError):
     """Raised inside the composer; carries a problem without a file name yet."""
 
     def __init__(self, line: int, column: int, message: str, hint: str = "") -> None:

@@ -57,6 +57,9 @@ def mine(
         log = Path(log)
         if not log.is_file():
             raise LogError(f"{log}: no such file")
+        from cyclemap.files import remember_input
+
+        remember_input(log)
         if log.stat().st_size == 0:
             raise LogError(f"{log}: the log is empty; it needs a header row and events")
     failures = _failures(engine)
@@ -67,7 +70,7 @@ def mine(
         finally:
             runner.close()
     except failures as error:
-        raise LogError(f"{log}: cannot read the log: {_reason(error)}") from None
+        raise LogError(f"{log}: cannot read the log: {_reason(error, log)}") from None
 
 
 def _failures(engine: EngineName) -> tuple[type[BaseException], ...]:
@@ -98,14 +101,19 @@ def is_uri(log: Path | str) -> bool:
     return isinstance(log, str) and re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", log) is not None
 
 
-def _reason(error: BaseException) -> str:
-    """The engine's error in a line; an encoding problem said as such (DuckDB puts it below a
-    generic first line)."""
-    from cyclemap.mining.queries import printable
+def _reason(error: BaseException, log: Path | str) -> str:
+    """The engine's error in a line; an encoding problem or a CSV whose layout cannot be
+    worked out said as such (DuckDB puts either below a generic first line)."""
+    from cyclemap.mining.queries import csv_layout_problem, printable
 
     text = str(error).strip()
-    if "utf-8" in text.lower() or "utf8" in text.lower():
+    lowered = text.lower()
+    if "invalid unicode" in lowered or "malformed input" in lowered:
         return "the file is not UTF-8 text; save the log as UTF-8"
+    if "sniffing" in lowered or "csv error" in lowered or "malformed csv" in lowered:
+        return csv_layout_problem(log) or (
+            "its CSV layout cannot be worked out; check the separator and the quotes"
+        )
     return printable(text.splitlines()[0]) if text else type(error).__name__
 
 

@@ -3,19 +3,44 @@ disk past a memory cap, so millions of events never become Python objects."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from cyclemap.mining.figures import Columns, LogError
-from cyclemap.mining.queries import Dialect, Row, missing_columns
+from cyclemap.mining.queries import (
+    ISO_8601,
+    Dialect,
+    Row,
+    csv_layout_problem,
+    missing_columns,
+)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _same(text: str) -> str:
+    return text
+
 
 # Through TIMESTAMPTZ so a written offset (`+02:00`, `Z`) counts; times without one are UTC.
+# Only ISO 8601 text is cast: DuckDB alone would also read `epoch` or `now`.
+_ISO = ISO_8601.replace("{", "{{").replace("}", "}}")  # literal braces in a template
+_TEXT = "trim(CAST({0} AS VARCHAR))"
 DIALECT = Dialect(
-    seconds="CASE WHEN isfinite(TRY_CAST({0} AS TIMESTAMPTZ)) "
-    "THEN epoch(TRY_CAST({0} AS TIMESTAMPTZ)) END",
+    # A column typed as a time (Parquet) needs no check of its text.
+    seconds="CASE WHEN typeof({0}) <> 'VARCHAR' THEN CASE WHEN "
+    "isfinite(TRY_CAST({0} AS TIMESTAMPTZ)) THEN epoch(TRY_CAST({0} AS TIMESTAMPTZ)) END "
+    f"WHEN regexp_full_match({_TEXT}, '{_ISO}') "
+    f"THEN epoch(TRY_CAST({_TEXT} AS TIMESTAMPTZ)) END",
+    parsed=f"epoch(TRY_STRPTIME({_TEXT}, {{1}}))",
     ignore_nulls_lag="LAG({0} IGNORE NULLS) OVER {1}",
     path="list(o.step ORDER BY o.t, o.step)",
+    native_format=_same,
+    literal=_literal,
 )
 MEMORY_LIMIT = "1GB"
 """DuckDB spills to disk past this (10 M events measured 2.4 GB peak without it)."""
@@ -28,7 +53,9 @@ def _reader(path: Path) -> str:
     if suffix == ".parquet":
         return f"read_parquet({literal})"
     if suffix in (".csv", ".tsv", ".txt"):
-        return f"read_csv({literal}, header = true, auto_detect = true)"
+        # Every column as text: DuckDB's sniffer would otherwise guess a date format
+        # (`01/02/2024` read day-first without a word); times are read by one rule instead.
+        return f"read_csv({literal}, header = true, auto_detect = true, all_varchar = true)"
     raise LogError(f"{path}: unknown log format `{suffix}`; give a .csv or .parquet file")
 
 
@@ -51,7 +78,8 @@ class DuckDBEngine:
     def __init__(self, log: Path, columns: Columns) -> None:
         import duckdb
 
-        reader = _reader(log)
+        self._aside: tempfile.TemporaryDirectory[str] | None = None
+        reader = _reader(self._plain_name(log))
         self.connection = duckdb.connect()
         self.connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         self.connection.execute("SET preserve_insertion_order = false")
@@ -74,6 +102,9 @@ class DuckDBEngine:
             described = self.connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
             available = [row[0] for row in described]
             self.connection.close()
+            layout = csv_layout_problem(log)
+            if layout is not None:  # the sniffer misread the header around a ragged row
+                raise LogError(f"{log}: cannot read the log: {layout}") from None
             missing = missing_columns(str(log), columns, available)
             if missing is not None:
                 raise missing from None
@@ -100,5 +131,18 @@ class DuckDBEngine:
     def drop(self, name: str) -> None:
         self.connection.execute(f"DROP TABLE {name}")
 
+    def _plain_name(self, log: Path) -> Path:
+        """A name DuckDB reads as the one file: it expands `*`, `?`, `[...]` and `{...}` even
+        in a file's own name (`glob*.csv` merged in `globEXTRA.csv`), so such a log is read
+        through a link with a plain name."""
+        if not any(character in str(log) for character in "*?[]{}"):
+            return log
+        self._aside = tempfile.TemporaryDirectory(prefix="cyclemap-log-")
+        link = Path(self._aside.name) / f"log{log.suffix.lower()}"
+        link.symlink_to(log.resolve())
+        return link
+
     def close(self) -> None:
         self.connection.close()
+        if self._aside is not None:
+            self._aside.cleanup()

@@ -28,6 +28,8 @@ class Columns:
     """(log activity, step id) pairs, for logs that name activities their own way."""
     channel: str | None = None
     """When given, where each event happened: compared with the steps' channels."""
+    timestamp_format: str | None = None
+    """How the log writes times when not ISO 8601, in strftime's codes (`%d/%m/%Y %H:%M`)."""
 
     @classmethod
     def configured(cls, settings: MineFile | None) -> Columns:
@@ -41,6 +43,7 @@ class Columns:
             settings.team,
             tuple(sorted(settings.activities.items())),
             settings.channel,
+            settings.timestamp_format,
         )
 
 

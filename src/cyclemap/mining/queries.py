@@ -19,9 +19,9 @@ not pass a success). Results are sorted in Python so both engines report in the 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from cyclemap.loading import LoadedJourney
@@ -35,16 +35,30 @@ from cyclemap.mining.figures import (
     ObservedStep,
     ObservedTransition,
 )
+from cyclemap.safe_text import one_line
 
 Row = tuple[Any, ...]
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+ISO_8601 = (
+    "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    "([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?)?"
+)
+"""The timestamps both engines read alike: a date, a time, and after the seconds an offset
+(`Z`, `+02`, `+0200`, `+02:00`); Spark reads no offset after minutes, DuckDB none after a
+space."""
+
+
+def seconds_of(dialect: Dialect, columns: Columns, expression: str) -> str:
+    """The SQL for the epoch seconds of a timestamp `expression`, as `columns` says it is
+    written (ISO 8601, or `timestamp_format`)."""
+    if columns.timestamp_format is None:
+        return dialect.seconds.format(expression)
+    return dialect.parsed.format(expression, dialect.format_literal(columns.timestamp_format))
 
 
 def printable(value: object) -> str:
     """Text from the log made safe to show: control, line-separator and bidi characters (a
     terminal escape sequence, a fake second line) become U+FFFD; long values are cut."""
-    text = _UNPRINTABLE.sub("\ufffd", str(value))
-    return text if len(text) <= 200 else text[:200] + "…"
+    return one_line(value, limit=200)
 
 
 @dataclass(frozen=True)
@@ -52,12 +66,24 @@ class Dialect:
     """The spellings DuckDB and Spark SQL do not share, as templates."""
 
     seconds: str
-    """Epoch seconds (DOUBLE) of the log's timestamp `{0}` (text or a timestamp); NULL when it
-    is not an instant written out (`infinity`, `now` and the like are refused)."""
+    """Epoch seconds (DOUBLE) of the log's timestamp `{0}` (text or a timestamp) written in
+    ISO 8601 (`ISO_8601` matches its text); NULL for anything else, so both engines accept
+    the same forms with the same meaning (`01/02/2024` is not guessed day- or month-first,
+    `epoch` and `now` are not times)."""
+    parsed: str
+    """Epoch seconds of `{0}` read with the format `{1}` (a strftime format, as an SQL
+    literal); NULL when it does not match."""
     ignore_nulls_lag: str
     """The last non-NULL `{0}` before this row, over window `{1}`."""
     path: str
     """Aggregate: the list of a group's `o.step` in (`o.t`, `o.step`) order."""
+    native_format: Callable[[str], str]
+    """A strftime format (`%d/%m/%Y`) as the engine's parsing function spells it."""
+    literal: Callable[[str], str]
+    """Text as an SQL string literal of the engine."""
+
+    def format_literal(self, strftime: str) -> str:
+        return self.literal(self.native_format(strftime))
 
 
 class Engine(Protocol):
@@ -181,24 +207,29 @@ def observe(
         "ordered",
         ORDERED.format(
             run_before=dialect.ignore_nulls_lag.format("e.team", "w"),
-            seconds=dialect.seconds.format("r.ts"),
+            seconds=seconds_of(dialect, columns, "r.ts"),
             events=events,
             outer_channel=", e.channel" if columns.channel else "",
             inner_channel=", NULLIF(TRIM(r.channel), '') AS channel" if columns.channel else "",
         ),
     )
-    _check(engine, log, journey, events)
+    _check(engine, log, journey, events, columns)
     outcomes = {step.id: step.outcome for step in steps}
     counted = [(names[step], *figures) for step, *figures in engine.rows(STEPS)]
     events_seen = sum(row[1] for row in counted)
     cases = sum(row[3] for row in counted)
-    abandons = {step.id: step.abandon or 0.0 for step in steps if step.outcome is None}
+    links = _links(journey)
+    abandons = {
+        step.id: step.abandon or 0.0
+        for step in steps
+        if step.outcome is None and step.id not in links
+    }
     observed_steps = tuple(
         ObservedStep(
             step,
             visits,
             ending,
-            ending / visits if outcomes.get(step) is None else 0.0,
+            ending / visits if outcomes.get(step) is None and step not in links else 0.0,
             abandons.get(step),
         )
         for step, visits, ending, _ in sorted(counted)
@@ -206,10 +237,19 @@ def observe(
     entries = tuple(
         (step, first) for step, _, _, first in sorted(counted, key=lambda r: (-r[3], r[0])) if first
     )
+    continued = [
+        (step, target, count, None, None)
+        for step, _, ending, _ in counted
+        if step in links
+        for target, count in _split(ending, links[step])
+    ]
     transitions = _transitions(
         [
-            (names[source], names[target], *rest)
-            for source, target, *rest in engine.rows(TRANSITIONS)
+            *(
+                (names[source], names[target], *rest)
+                for source, target, *rest in engine.rows(TRANSITIONS)
+            ),
+            *continued,
         ],
         _mapped_shares(journey),
     )
@@ -284,6 +324,37 @@ def _shortened(steps: list[str]) -> str:
     return " → ".join(steps[:LONGEST_VARIANT]) + f" → … ({hidden:,} more steps)"
 
 
+def _links(journey: LoadedJourney) -> dict[str, list[tuple[str, float]]]:
+    """Steps that lead into other journeys: each `journey-id:step-id` with its share among
+    the step's links."""
+    from cyclemap.model import normalise
+
+    found: dict[str, list[tuple[str, float | None]]] = {}
+    for step in journey.document.steps:
+        for transition in step.next:
+            if transition.link is not None:
+                found.setdefault(step.id, []).append((transition.to, transition.share))
+    return {
+        step: list(
+            zip([target for target, _ in pairs], normalise([s for _, s in pairs]), strict=True)
+        )
+        for step, pairs in found.items()
+    }
+
+
+def _split(count: int, links: list[tuple[str, float]]) -> list[tuple[str, int]]:
+    """A log of one journey ends where its customers continue into another: the cases ending
+    at a step with links went on through them (in the links' mapped proportions), rather
+    than abandoning there."""
+    if not count:
+        return []
+    parts = [(target, int(count * share)) for target, share in links]
+    rest = count - sum(part for _, part in parts)
+    first_target, first_count = parts[0]
+    parts[0] = (first_target, first_count + rest)
+    return [(target, part) for target, part in parts if part]
+
+
 def _mapped_shares(journey: LoadedJourney) -> dict[tuple[str, str], float]:
     """Each mapped transition's share among its step's, normalised as the flow figures do."""
     from cyclemap.model import normalised_shares
@@ -333,7 +404,7 @@ def _bounces(engine: Engine, cases: int) -> tuple[ObservedBounce, ...]:
     return tuple(sorted(found, key=lambda b: (-b.bounces, b.team, not b.direct, b.via)))
 
 
-def _check(engine: Engine, log: str, journey: LoadedJourney, source: str) -> None:
+def _check(engine: Engine, log: str, journey: LoadedJourney, source: str, columns: Columns) -> None:
     """Clear errors for logs that do not fit: empty, unreadable times, unknown activities."""
     events, untimed, unknown, anonymous = engine.rows(CHECKS)[0]
     if not events:
@@ -342,16 +413,27 @@ def _check(engine: Engine, log: str, journey: LoadedJourney, source: str) -> Non
         raise LogError(f"{log}: {anonymous} events have no case id; give every event its case")
     if untimed:
         [(written,)] = engine.rows(
-            f"SELECT CAST(r.ts AS STRING) AS written FROM raw r "
-            f"WHERE {engine.dialect.seconds.format('r.ts')} IS NULL "
-            "ORDER BY written NULLS LAST LIMIT 1"
+            f"SELECT r.ts FROM raw r WHERE {seconds_of(engine.dialect, columns, 'r.ts')} IS NULL "
+            "ORDER BY CAST(r.ts AS STRING) NULLS LAST LIMIT 1"
         )
-        problem = (
-            "an event has no timestamp"
-            if written is None
-            else f"the timestamp `{printable(written)}` cannot be read"
+        if isinstance(written, (bytes, bytearray, memoryview)):
+            raise LogError(
+                f"{log}: the timestamp column `{printable(columns.timestamp)}` holds binary "
+                "data, not times; export it as text (ISO 8601) or as a timestamp type"
+            )
+        if written is None:
+            problem = "an event has no timestamp"
+        elif columns.timestamp_format is not None:
+            problem = (
+                f"the timestamp `{printable(written)}` does not match the timestamp-format "
+                f"`{printable(columns.timestamp_format)}` of [mine]"
+            )
+        else:
+            problem = f"the timestamp `{printable(written)}` cannot be read"
+        raise LogError(
+            f"{log}: {problem}; write timestamps as ISO 8601 (2024-05-01 14:03:00), or give "
+            'their format as timestamp-format under [mine] (e.g. "%d/%m/%Y %H:%M:%S")'
         )
-        raise LogError(f"{log}: {problem}; write timestamps as ISO 8601 (2024-05-01 14:03:00)")
     if unknown:
         names = [
             row[0]
@@ -372,6 +454,32 @@ def _check(engine: Engine, log: str, journey: LoadedJourney, source: str) -> Non
             f"{log}: activities that are not steps of journey `{journey.id}`: {shown}; "
             "use step ids, or map them under [mine.activities] in cyclemap.toml"
         )
+
+
+def csv_layout_problem(log: Path | str) -> str | None:
+    """The first row of a local CSV log with another number of fields than its header (a
+    stray separator), in words; None when every row fits or the file cannot be read."""
+    import csv
+
+    if not isinstance(log, Path) or log.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        return None
+    try:
+        with open(log, encoding="utf-8-sig", newline="") as handle:
+            header = handle.readline()
+            counts = {separator: header.count(separator) for separator in (",", ";", "\t", "|")}
+            separator = max(counts, key=lambda item: counts[item])
+            handle.seek(0)
+            rows = csv.reader(handle, delimiter=separator)
+            width = len(next(rows, []))
+            for row in rows:
+                if row and len(row) != width:
+                    return (
+                        f"line {rows.line_num} has {len(row)} fields where the header has "
+                        f"{width}; quote values that hold `{separator}`"
+                    )
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return None
 
 
 def missing_columns(log: str, columns: Columns, available: Sequence[str]) -> LogError | None:

@@ -12,16 +12,56 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cyclemap.mining.figures import Columns, LogError
-from cyclemap.mining.queries import Dialect, Row, missing_columns
+from cyclemap.mining.queries import ISO_8601, Dialect, Row, missing_columns
 
-# Spark reads `now`, `today`, `yesterday`, `tomorrow` and `epoch` as instants; a log that says
-# so has not recorded when the event happened.
-_WORDS = "('now', 'today', 'yesterday', 'tomorrow', 'epoch')"
+_JAVA_CODES = {
+    "Y": "yyyy", "y": "yy", "m": "MM", "d": "dd", "H": "HH", "I": "hh", "M": "mm", "S": "ss",
+    "f": "SSSSSS", "p": "a", "b": "MMM", "B": "MMMM", "a": "EEE", "A": "EEEE", "j": "DDD",
+    "z": "Z", "Z": "z", "%": "%",
+}  # fmt: skip
+
+
+def java_format(strftime: str) -> str:
+    """A strftime format as Java's DateTimeFormatter pattern (which Spark uses): codes
+    translated, literal text quoted."""
+    pattern: list[str] = []
+    literal: list[str] = []
+    position = 0
+    while position < len(strftime):
+        character = strftime[position]
+        if character == "%" and position + 1 < len(strftime):
+            if literal:
+                pattern.append("'" + "".join(literal).replace("'", "''") + "'")
+                literal = []
+            code = strftime[position + 1]
+            if code not in _JAVA_CODES:
+                raise LogError(f"timestamp-format: `%{code}` is not a code cyclemap can read")
+            pattern.append(_JAVA_CODES[code])
+            position += 2
+        else:
+            literal.append(character)
+            position += 1
+    if literal:
+        pattern.append("'" + "".join(literal).replace("'", "''") + "'")
+    return "".join(pattern)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+# Only ISO 8601 text is cast (Spark alone would read `epoch` or `now` as instants, DuckDB
+# alone more forms), so both engines read the same times the same way.
+_ISO = ISO_8601.replace("{", "{{").replace("}", "}}")  # literal braces in a template
+_TEXT = "trim(CAST({0} AS STRING))"
 DIALECT = Dialect(
-    seconds=f"CASE WHEN lower(trim(CAST({{0}} AS STRING))) IN {_WORDS} THEN NULL "
-    "ELSE CAST(unix_micros(TRY_CAST({0} AS TIMESTAMP)) AS DOUBLE) / 1000000 END",
+    seconds=f"CASE WHEN {_TEXT} RLIKE '^{_ISO}$' "
+    f"THEN CAST(unix_micros(TRY_CAST({_TEXT} AS TIMESTAMP)) AS DOUBLE) / 1000000 END",
+    parsed=f"CAST(unix_micros(try_to_timestamp({_TEXT}, {{1}})) AS DOUBLE) / 1000000",
     ignore_nulls_lag="LAG({0}) IGNORE NULLS OVER {1}",
     path="transform(array_sort(collect_list(named_struct('t', o.t, 'p', o.step))), x -> x.p)",
+    native_format=java_format,
+    literal=_literal,
 )
 MASTER = "CYCLEMAP_SPARK_MASTER"
 

@@ -28,6 +28,7 @@ SUFFIXES = {
 }
 TEXT_FORMATS = frozenset({"svg", "dot", "mermaid", "mermaid-journey", "html"})
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MIB = 2048
 
 __all__ = ["FORMATS", "RenderError", "RenderOptions", "Rendered", "render_journey"]
 
@@ -43,6 +44,8 @@ class RenderOptions:
     """Width in pixels of png (at 96 pixels to the inch for svg and pdf); None: natural size."""
     by: GroupBy = "stage"
     """Subgraphs of the Mermaid flowchart."""
+    memory_mib: int = DEFAULT_MEMORY_MIB
+    """Bound on the address space of Graphviz's `dot` (MiB): a dense graph can take gigabytes."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,9 @@ def render_journey(
     if output_format == "dot":
         return Rendered(source.encode("utf-8"))
     drawn_as = "svg" if output_format == "html" else output_format
-    data = run_dot(source, drawn_as, timeout=options.timeout, positioned=True)
+    data = run_dot(
+        source, drawn_as, timeout=options.timeout, memory_mib=options.memory_mib, positioned=True
+    )
     if drawn_as == "svg":
         data = add_titles(data, blueprint)
     if output_format == "html":
@@ -133,9 +138,11 @@ def _flowchart(
     if output_format == "html":
         from cyclemap.render.html import overview_html
 
-        svg = run_dot(source, "svg", timeout=options.timeout)
+        svg = run_dot(source, "svg", timeout=options.timeout, memory_mib=options.memory_mib)
         return Rendered(overview_html(graph, svg).encode("utf-8"))
-    return Rendered(run_dot(source, output_format, timeout=options.timeout))
+    return Rendered(
+        run_dot(source, output_format, timeout=options.timeout, memory_mib=options.memory_mib)
+    )
 
 
 def _findings(journey: LoadedJourney) -> list[Finding]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from collections.abc import Callable
 
 from cyclemap.errors import CyclemapError
 
@@ -25,10 +27,38 @@ def dot_program() -> str:
     return found
 
 
-def run_dot(source: str, output_format: str, *, timeout: float, positioned: bool = False) -> bytes:
-    """Lay out and draw DOT `source` as svg, png or pdf within `timeout` seconds; with
-    `positioned`, every position is in the source already and Graphviz only draws
-    (`neato -n2`)."""
+def _memory_bound(mib: int) -> Callable[[], None]:
+    """What the child runs before `dot`: its address space capped at `mib` MiB, so a dense
+    graph makes `dot` fail instead of taking the machine's memory."""
+
+    def limit() -> None:
+        import resource
+
+        size = mib * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    return limit
+
+
+def _out_of_memory(completed: subprocess.CompletedProcess[bytes], error: str) -> bool:
+    """`dot` failed for want of memory: it says so, or its allocator aborts or it crashes."""
+    if completed.returncode < 0:  # killed by a signal: SIGABRT, SIGSEGV after a failed malloc
+        return True
+    lowered = error.lower()
+    return "memory" in lowered or "alloc" in lowered
+
+
+def run_dot(
+    source: str,
+    output_format: str,
+    *,
+    timeout: float,
+    memory_mib: int = 2048,
+    positioned: bool = False,
+) -> bytes:
+    """Lay out and draw DOT `source` as svg, png or pdf within `timeout` seconds and
+    `memory_mib` MiB; with `positioned`, every position is in the source already and Graphviz
+    only draws (`neato -n2`)."""
     program = dot_program()
     arguments = [program, "-Kneato", "-n2"] if positioned else [program]
     try:
@@ -38,6 +68,7 @@ def run_dot(source: str, output_format: str, *, timeout: float, positioned: bool
             capture_output=True,
             timeout=timeout,
             check=False,
+            preexec_fn=_memory_bound(memory_mib) if os.name == "posix" else None,
         )
     except subprocess.TimeoutExpired:
         raise RenderError(
@@ -47,6 +78,13 @@ def run_dot(source: str, output_format: str, *, timeout: float, positioned: bool
     except OSError as error:
         raise RenderError(f"could not run Graphviz's `dot`: {error.strerror}") from None
     if completed.returncode != 0 or not completed.stdout:
-        detail = completed.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        said = completed.stderr.decode("utf-8", errors="replace").strip()
+        if _out_of_memory(completed, said):
+            raise RenderError(
+                f"the layout needed more than {memory_mib} MiB of memory and was stopped; draw "
+                "an overview with --collapse stage (or team), or allow more memory with "
+                f"--memory (e.g. --memory {memory_mib * 4})"
+            )
+        detail = said.splitlines()
         raise RenderError("Graphviz's `dot` failed" + (f": {detail[-1]}" if detail else ""))
     return completed.stdout

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cyclemap.findings import Finding
-from cyclemap.flow_model import FlowError, FlowModel, flow_model
+from cyclemap.flow_model import LINKED, FlowError, FlowModel, flow_model, group_of
 from cyclemap.graph import JourneyGraph
 from cyclemap.numbers import customers, percent
 
@@ -158,9 +158,11 @@ def _group_order(graph: JourneyGraph, by: GroupBy) -> list[str | None]:
     if by == "stage":
         return [stage.id for stage in graph.journey.document.stages]
     seen: dict[str | None, None] = {}
-    for node in graph.in_file_order(graph.graph):
+    for node in graph.own_steps:
         seen.setdefault(graph.step(node)[by])
     return list(seen)
+
+
 
 
 @dataclass(frozen=True)
@@ -281,17 +283,19 @@ def _collapsed_view(graph: JourneyGraph, collapse: Collapse) -> MapView:
     visits to its steps; arrows as wide as the moves between them."""
     model = _model(graph)
     order = _group_order(graph, collapse)
+    order += list(dict.fromkeys(group_of(graph, node, collapse) for node in graph.external))
     keys = {value: f"g{index}" for index, value in enumerate(order)}
     colours = _team_colours(graph)
     counts: dict[str | None, int] = defaultdict(int)
     for node in graph.graph:
-        counts[graph.step(node)[collapse]] += 1
+        counts[group_of(graph, node, collapse)] += 1
     groups = model.groups(collapse) if model is not None else {}
     by_volume = model is not None and model.by_volume
     nodes = []
     for value in order:
         if not counts[value]:
             continue
+        linked = value is not None and value.startswith(LINKED)
         detail = f"{counts[value]} step{'s' if counts[value] != 1 else ''}"
         group = groups.get(value)
         if group is not None:
@@ -299,13 +303,15 @@ def _collapsed_view(graph: JourneyGraph, collapse: Collapse) -> MapView:
         nodes.append(
             MapNode(
                 key=keys[value],
-                label=_group_title(graph, collapse, value),
+                label=f"journey {shorten(value[len(LINKED) :])}"
+                if linked and value
+                else _group_title(graph, collapse, value),
                 detail=detail,
-                team=value if collapse == "team" else None,
+                team=value if collapse == "team" and not linked else None,
                 colour=colours.get(value, NO_TEAM_COLOUR)
-                if collapse == "team" and value
+                if collapse == "team" and value and not linked
                 else "#ffffff",
-                kind="group",
+                kind="link" if linked else "group",
                 lost=group.lost if group is not None and by_volume else None,
             )
         )
@@ -357,7 +363,7 @@ def _unweighted_moves(
     """Without flow figures: how many transitions join each pair of groups."""
     moving: dict[tuple[str | None, str | None], float] = {}
     for source, target in graph.graph.edges:
-        pair = (graph.step(source)[collapse], graph.step(target)[collapse])
+        pair = (group_of(graph, source, collapse), group_of(graph, target, collapse))
         if pair[0] != pair[1]:
             moving[pair] = moving.get(pair, 0.0) + 1.0
     return moving

@@ -16,21 +16,17 @@ folder cyclemap runs in, since that is how the runner places annotations on file
 
 from __future__ import annotations
 
-import re
-
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
 from cyclemap.reporters import ReportOptions, source_path
+from cyclemap.safe_text import neutralise
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
 
 
 def escape_data(text: str) -> str:
     """A message made safe to follow `::` on a single line."""
-    text = _UNSAFE.sub("\ufffd", text)
+    text = neutralise(text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
 from cyclemap.mining.figures import MiningReport
+from cyclemap.numbers import json_text
 
 
 def render(report: MiningReport) -> str:
-    return json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(asdict(report))

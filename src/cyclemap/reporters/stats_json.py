@@ -6,13 +6,13 @@ volume, otherwise per customer entering. `endings` are probabilities; durations 
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
 from cyclemap.errors import Problem
 from cyclemap.flow import EntryFigures, FlowReport
 from cyclemap.flow_model import GroupFlow, StepFlow
+from cyclemap.numbers import json_text
 
 
 def _entry(figures: EntryFigures) -> dict[str, Any]:
@@ -68,4 +68,4 @@ def render(reports: list[FlowReport], problems: list[Problem]) -> str:
         "journeys": [report_dict(report) for report in reports],
         "errors": [problem.as_dict() for problem in problems],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)

@@ -9,7 +9,6 @@ replaced, so a step name can neither inject rich markup nor terminal escape sequ
 from __future__ import annotations
 
 import io
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -19,8 +18,8 @@ from rich.text import Text
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, FileReport, Finding, Severity
 from cyclemap.reporters import ReportOptions
+from cyclemap.safe_text import one_line
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _STYLES = {
     Severity.ERROR: "bold red",
     Severity.WARNING: "bold yellow",
@@ -30,8 +29,7 @@ _STYLES = {
 
 def clean(text: str) -> str:
     """User text made safe for a terminal: no escape sequences or bidi overrides, one line."""
-    flat = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    return _CONTROL.sub("\ufffd", flat)
+    return one_line(text)
 
 
 def console_for(buffer: io.StringIO, *, color: bool, width: int = 200) -> Console:
