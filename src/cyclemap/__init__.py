@@ -9,9 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
-HOMEPAGE = "https://github.com/your-org/cyclemap"
-"""Where cyclemap's documentation lives (SARIF's `informationUri`)."""
+from cyclemap.about import HOMEPAGE, __version__
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -21,13 +19,14 @@ if TYPE_CHECKING:
     from cyclemap.flow import FlowReport
     from cyclemap.loading import LoadedJourney
 
-__all__ = ["__version__", "audit", "load", "stats", "validate"]
+__all__ = ["HOMEPAGE", "__version__", "audit", "load", "stats", "validate"]
 
 
 def load(path: str | Path) -> LoadedJourney:
     """Load one journey file; raises `cyclemap.errors.LoadError` listing every problem."""
     from cyclemap.errors import LoadError
-    from cyclemap.loading import NotAJourney, display_path, load_journey
+    from cyclemap.loading import NotAJourney, load_journey
+    from cyclemap.util.paths import display_path
 
     path = Path(path)
     try:

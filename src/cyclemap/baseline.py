@@ -24,8 +24,8 @@ from typing import Any
 
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import AuditResult, Comparison, Finding
-from cyclemap.loading.imports import display_path
-from cyclemap.signals import sigterm_held
+from cyclemap.util.paths import display_path
+from cyclemap.util.signals import sigterm_held
 
 BASELINE_VERSION = 1
 
@@ -74,7 +74,7 @@ def read_baseline(path: Path) -> list[dict[str, Any]]:
             ]
         )
 
-    from cyclemap.files import remember_input
+    from cyclemap.util.files import remember_input
 
     remember_input(path)
     try:

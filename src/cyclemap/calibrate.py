@@ -99,8 +99,8 @@ def calibrate(journey: LoadedJourney, report: MiningReport) -> list[tuple[str, s
     should not show: the byte-order mark, the line endings, and (through `write_output`) a
     symbolic link, the file's mode and its hard links. Returns the transitions the log never
     took."""
-    from cyclemap.files import write_output
     from cyclemap.loading.reading import read_bytes
+    from cyclemap.util.files import write_output
 
     data = read_bytes(journey.path, journey.display)
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""

@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
-from cyclemap.files import inputs_read, inputs_since, remember_input
 from cyclemap.findings import Finding
-from cyclemap.gcpause import collector_paused
 from cyclemap.loading import (
     Definition,
     LoadedJourney,
@@ -23,8 +21,10 @@ from cyclemap.loading import (
     repository_root,
 )
 from cyclemap.loading.discovery import Candidate, Selection, discover, looks_like_journey
-from cyclemap.loading.model_errors import did_you_mean
-from cyclemap.signals import sigterm_held, worker_started
+from cyclemap.util.files import inputs_read, inputs_since, remember_input
+from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.signals import sigterm_held, worker_started
+from cyclemap.util.text import did_you_mean
 
 
 class Status(str, enum.Enum):

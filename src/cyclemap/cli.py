@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from cyclemap import __version__
+from cyclemap.about import __version__
 from cyclemap.errors import CyclemapError, InputOutputError, Problem
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def _color_for(stream: object) -> bool:
 
 
 def _emit(text: str, output: Optional[str]) -> None:
-    from cyclemap.files import write_output
+    from cyclemap.util.files import write_output
 
     if output is None or output == "-":
         sys.stdout.write(text)
@@ -78,7 +78,7 @@ def _emit(text: str, output: Optional[str]) -> None:
 
 def _say(message: str) -> None:
     """One line for the person at the terminal (standard error), user text made safe in it."""
-    from cyclemap.safe_text import one_line
+    from cyclemap.util.text import one_line
 
     typer.echo(one_line(message), err=True)
 
@@ -105,7 +105,7 @@ def _errors_told(command: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(command)
     def run(*arguments: Any, **options: Any) -> None:
         from cyclemap.errors import ConfigError, LoadError
-        from cyclemap.files import forget_inputs
+        from cyclemap.util.files import forget_inputs
 
         forget_inputs()  # one command, one run (tests run many in one process)
         try:
@@ -259,12 +259,12 @@ def audit(
         log=log,
     )
     if output is not None and output != "-":
-        from cyclemap.files import check_output
+        from cyclemap.util.files import check_output
 
         check_output(output)  # before the baseline is written: nothing at all, or both
     if write_baseline is not None:
         from cyclemap.baseline import baseline_findings, baseline_text
-        from cyclemap.files import write_output
+        from cyclemap.util.files import write_output
 
         # The baseline read may be updated; no other input may be written over.
         write_output(
@@ -389,10 +389,10 @@ def render(
     """Draw each journey's map, highlighting peloteo loops, dead ends and drop-off points."""
     from cyclemap.checking import validate as run_validation
     from cyclemap.engine import to_result
-    from cyclemap.files import check_output, write_output
     from cyclemap.render import SUFFIXES, TEXT_FORMATS, RenderError, RenderOptions, render_journey
     from cyclemap.reporters import ReportOptions
     from cyclemap.reporters import render as report
+    from cyclemap.util.files import check_output, write_output
 
     if timeout != timeout:  # NaN passes the range check
         raise typer.BadParameter("not a number of seconds", param_hint="'--timeout'")
@@ -676,10 +676,10 @@ def mine(
 
     from cyclemap import load
     from cyclemap.config import load_settings
-    from cyclemap.files import check_output
     from cyclemap.mining import Columns, LogError
     from cyclemap.mining import mine as run_mining
     from cyclemap.reporters import mine_json, mine_markdown, mine_text
+    from cyclemap.util.files import check_output
 
     loaded = load(journey)  # a LoadError is told with every problem (exit 1)
     mine_settings = load_settings(None, start=journey).mine
@@ -745,8 +745,8 @@ def rules() -> None:
 def explain(rule: Annotated[str, typer.Argument(help="The rule name, e.g. peloteo-loop.")]) -> None:
     """Print a rule's full documentation: the customer problem, examples and options."""
     from cyclemap.conformance import LOG_RULES
-    from cyclemap.loading.model_errors import did_you_mean
     from cyclemap.rules import ALL_RULE_NAMES, registry
+    from cyclemap.util.text import did_you_mean
 
     found = registry().get(rule)
     for log_rule in LOG_RULES:
@@ -797,7 +797,7 @@ def init(
     """Write a commented starter journey that validates."""
     from importlib.resources import files
 
-    from cyclemap.files import write_output
+    from cyclemap.util.files import write_output
 
     target = path / "journey.yaml" if path.is_dir() else path
     if os.path.lexists(target) and not force:  # a dangling link too: it points somewhere

@@ -29,9 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import FailOn, Severity
 from cyclemap.loading.discovery import Selection
-from cyclemap.loading.imports import display_path
-from cyclemap.loading.model_errors import did_you_mean
 from cyclemap.rules import ALL_RULE_NAMES, LOG_RULE_NAMES
+from cyclemap.util.paths import display_path
+from cyclemap.util.text import did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -154,7 +154,7 @@ def _placed(problem: Problem, text: str, prefix: tuple[str, ...]) -> Problem:
 
 
 def _read(path: Path) -> tuple[dict[str, Any], str]:
-    from cyclemap.files import remember_input
+    from cyclemap.util.files import remember_input
 
     shown = display_path(path)
     remember_input(path)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from cyclemap.findings import Finding, Severity
 from cyclemap.loading import LoadedJourney
 from cyclemap.mining import MiningReport
-from cyclemap.numbers import customers
+from cyclemap.util.numbers import customers
 
 
 @dataclass(frozen=True)

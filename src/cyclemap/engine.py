@@ -16,11 +16,12 @@ from cyclemap.checking import FileResult, Status, ValidationReport
 from cyclemap.config import Settings, load_settings
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, SkippedFile
-from cyclemap.gcpause import collector_paused
-from cyclemap.loading import LoadedJourney, display_path
+from cyclemap.loading import LoadedJourney
 from cyclemap.loading.discovery import Candidate
-from cyclemap.loading.model_errors import did_you_mean
 from cyclemap.rules import ALL_RULE_NAMES, registry
+from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.paths import display_path
+from cyclemap.util.text import did_you_mean
 
 if TYPE_CHECKING:
     from cyclemap.flow import FlowReport

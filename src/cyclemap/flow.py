@@ -34,9 +34,9 @@ from cyclemap.flow_model import (
     endings_of,
     flow_model,
 )
-from cyclemap.gcpause import collector_paused
 from cyclemap.graph import JourneyGraph, solve_absorbing
-from cyclemap.numbers import customers, percent
+from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.numbers import customers, percent
 
 __all__ = [
     "ALL_ENDINGS",

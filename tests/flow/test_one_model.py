@@ -29,9 +29,9 @@ import cyclemap
 from cyclemap.cli import app
 from cyclemap.flow_model import flow_model
 from cyclemap.graph import JourneyGraph
-from cyclemap.numbers import customers, percent
 from cyclemap.render.view import shorten
 from cyclemap.reporters.markdown import inline
+from cyclemap.util.numbers import customers, percent
 from tests.conftest import EXAMPLES
 from tests.flow.test_simulation import random_journey
 from tests.render import HAS_DOT

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cyclemap.safe_text import is_safe, neutralise, one_line
+from cyclemap.util.text import is_safe, neutralise, one_line
 from tests.hostile.helpers import J, no_traceback, repository, run
 
 OSC_CLIPBOARD = "\x1b]52;c;aGk=\x07"

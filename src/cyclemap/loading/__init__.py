@@ -17,14 +17,12 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cyclemap.errors import LoadError, PicklableError, Problem
-from cyclemap.gcpause import collector_paused
 from cyclemap.loading.imports import (
     JOURNEY_KEYS,
     Catalog,
     Definition,
     Definitions,
     ImportResolver,
-    display_path,
     repository_root,
 )
 from cyclemap.loading.model_errors import translate
@@ -42,13 +40,14 @@ from cyclemap.model import (
     Teams,
     _as_text,
 )
+from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.paths import display_path
 from cyclemap.validation import KnownIds, check_document
 
 __all__ = [
     "Definition",
     "LoadedJourney",
     "NotAJourney",
-    "display_path",
     "load_catalog",
     "load_journey",
     "read_document",

@@ -57,7 +57,7 @@ def mine(
         log = Path(log)
         if not log.is_file():
             raise LogError(f"{log}: no such file")
-        from cyclemap.files import remember_input
+        from cyclemap.util.files import remember_input
 
         remember_input(log)
         if log.stat().st_size == 0:

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cyclemap.loading import LoadedJourney
-from cyclemap.loading.model_errors import did_you_mean
 from cyclemap.mining.figures import (
     Columns,
     LogError,
@@ -35,7 +34,7 @@ from cyclemap.mining.figures import (
     ObservedStep,
     ObservedTransition,
 )
-from cyclemap.safe_text import one_line
+from cyclemap.util.text import did_you_mean, one_line
 
 Row = tuple[Any, ...]
 ISO_8601 = (

@@ -21,11 +21,11 @@ from typing import Any, Literal
 from cyclemap.findings import Finding
 from cyclemap.flow_model import FlowError, FlowModel, flow_model
 from cyclemap.graph import JourneyGraph
-from cyclemap.numbers import customers, percent
 from cyclemap.render.grid import GridItem, place
 from cyclemap.render.routing import Arrow, Frame, RoutePlan
 from cyclemap.render.text_metrics import ellipsize, text_width, wrap
 from cyclemap.render.view import finding_marks
+from cyclemap.util.numbers import customers, percent
 
 Lanes = Literal["team", "channel"]
 Point = tuple[float, float]

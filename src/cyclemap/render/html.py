@@ -24,8 +24,8 @@ from typing import Any
 from cyclemap.findings import Finding, Severity
 from cyclemap.flow_model import FlowError, flow_model
 from cyclemap.graph import JourneyGraph
-from cyclemap.numbers import customers, percent
 from cyclemap.render.blueprint import Blueprint
+from cyclemap.util.numbers import customers, percent
 
 _STYLE = """
 *{box-sizing:border-box}

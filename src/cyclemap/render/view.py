@@ -18,7 +18,7 @@ from typing import Literal
 from cyclemap.findings import Finding
 from cyclemap.flow_model import LINKED, FlowError, FlowModel, flow_model, group_of
 from cyclemap.graph import JourneyGraph
-from cyclemap.numbers import customers, percent
+from cyclemap.util.numbers import customers, percent
 
 GroupBy = Literal["stage", "team", "channel"]
 Collapse = Literal["stage", "team"]

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import cyclemap
+from cyclemap.about import HOMEPAGE, __version__
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
 from cyclemap.reporters import ReportOptions, source_path
@@ -254,9 +254,9 @@ def render(result: AuditResult, options: ReportOptions) -> str:
                 "tool": {
                     "driver": {
                         "name": "cyclemap",
-                        "informationUri": cyclemap.HOMEPAGE,
-                        "version": cyclemap.__version__,
-                        "semanticVersion": cyclemap.__version__,
+                        "informationUri": HOMEPAGE,
+                        "version": __version__,
+                        "semanticVersion": __version__,
                         "rules": rules,
                     }
                 },

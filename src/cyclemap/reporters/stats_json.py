@@ -12,7 +12,7 @@ from typing import Any
 from cyclemap.errors import Problem
 from cyclemap.flow import EntryFigures, FlowReport
 from cyclemap.flow_model import GroupFlow, StepFlow
-from cyclemap.numbers import json_text
+from cyclemap.util.numbers import json_text
 
 
 def _entry(figures: EntryFigures) -> dict[str, Any]:

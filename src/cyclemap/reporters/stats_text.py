@@ -8,8 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from cyclemap.flow import EntryFigures, FlowReport, LoopFigures, QuickWin
-from cyclemap.numbers import customers, percent
 from cyclemap.reporters.text import clean, console_for
+from cyclemap.util.numbers import customers, percent
 
 STEP_ROWS = 10
 

@@ -18,7 +18,7 @@ from rich.text import Text
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, FileReport, Finding, Severity
 from cyclemap.reporters import ReportOptions
-from cyclemap.safe_text import one_line
+from cyclemap.util.text import one_line
 
 _STYLES = {
     Severity.ERROR: "bold red",

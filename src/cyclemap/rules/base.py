@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.numbers import customers, percent
+from cyclemap.util.numbers import customers, percent
 
 __all__ = [
     "Detection",

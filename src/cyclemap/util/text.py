@@ -10,7 +10,9 @@ workflow commands), so those characters become U+FFFD: visible, and inert.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 
 REPLACEMENT = "\ufffd"
 
@@ -43,3 +45,9 @@ def one_line(text: object, *, limit: int | None = None) -> str:
 def is_safe(text: str) -> bool:
     """Whether `text` holds nothing `one_line` would change (for tests and assertions)."""
     return _UNSAFE.search(text) is None and _BREAKS.search(text) is None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The closest of `choices` to a misspelt `word`, if any is close enough."""
+    matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None

@@ -27,7 +27,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from cyclemap.errors import InputOutputError
-from cyclemap.safe_text import one_line
+from cyclemap.util.paths import display_path
+from cyclemap.util.text import one_line
 
 _read: dict[tuple[int, int], str] = {}
 """(device, inode) -> the path it was read as, for every file read by this process."""
@@ -35,8 +36,6 @@ _read_order: list[str] = []
 
 
 def _shown(path: Path | str) -> str:
-    from cyclemap.loading.imports import display_path
-
     return display_path(Path(path))
 
 
