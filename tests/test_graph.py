@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from cyclemap.flow_model import TrappedError, flow_model
+from cyclemap.format.model import Step, normalised_shares
 from cyclemap.graph import JourneyGraph
 from cyclemap.loading import load_journey
-from cyclemap.model import Step, normalised_shares
 
 Write = Callable[..., Path]
 

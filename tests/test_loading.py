@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from cyclemap.errors import LoadError
+from cyclemap.format.model import Entry, JourneyFile, MomentOfTruth, Step
 from cyclemap.loading import LoadedJourney, NotAJourney, load_journey
-from cyclemap.model import Entry, JourneyFile, MomentOfTruth, Step
 
 MINIMAL = """\
 cyclemap: 1

@@ -29,8 +29,8 @@ from typer.testing import CliRunner
 import cyclemap
 from cyclemap.cli import app
 from cyclemap.engine import audit
+from cyclemap.format.model import Step
 from cyclemap.mining import mine
-from cyclemap.model import Step
 from cyclemap.rules import LOG_RULE_NAMES
 from tests.conftest import EXAMPLES
 

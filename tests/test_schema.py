@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from cyclemap.format.schema import journey_schema, schema_text
 from cyclemap.loading.reading import parse
 from cyclemap.loading.yaml_nodes import to_data
-from cyclemap.schema import journey_schema, schema_text
 from tests.conftest import EXAMPLES, REPO
 
 SCHEMA_FILE = REPO / "schemas" / "journey.schema.json"

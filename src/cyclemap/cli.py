@@ -781,7 +781,7 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the journey format (for editors and other tools)."""
-    from cyclemap.schema import schema_text
+    from cyclemap.format.schema import schema_text
 
     _emit(schema_text(), output)
 

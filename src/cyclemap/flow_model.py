@@ -33,8 +33,8 @@ from functools import cached_property
 from typing import Any, Literal
 
 from cyclemap.errors import PicklableError
+from cyclemap.format.model import normalise
 from cyclemap.graph import AbsorbingSolver, JourneyGraph, reachable_from, solve_absorbing
-from cyclemap.model import normalise
 from cyclemap.util.gcpause import collector_paused
 
 ENDINGS = ("success", "failure", "abandoned", "stuck")

@@ -17,8 +17,8 @@ from typing import Any
 
 import networkx as nx
 
+from cyclemap.format.model import normalised_shares
 from cyclemap.loading import LoadedJourney
-from cyclemap.model import normalised_shares
 
 
 def build_graph(journey: LoadedJourney) -> nx.DiGraph:

@@ -11,9 +11,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from cyclemap.errors import Problem
+from cyclemap.format.model import Stage, Step
 from cyclemap.loading.source_map import format_path, key_position, position
 from cyclemap.loading.yaml_nodes import Node
-from cyclemap.model import Stage, Step
 from cyclemap.rules import ALL_RULE_NAMES
 from cyclemap.util.text import did_you_mean
 

@@ -17,6 +17,17 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cyclemap.errors import LoadError, PicklableError, Problem
+from cyclemap.format.model import (
+    CatalogFile,
+    Channel,
+    Channels,
+    JourneyFile,
+    Stage,
+    Step,
+    Team,
+    Teams,
+    _as_text,
+)
 from cyclemap.loading.imports import (
     JOURNEY_KEYS,
     Catalog,
@@ -29,17 +40,6 @@ from cyclemap.loading.model_errors import translate
 from cyclemap.loading.reading import read_document
 from cyclemap.loading.source_map import position
 from cyclemap.loading.yaml_nodes import MappingNode, Node, to_data
-from cyclemap.model import (
-    CatalogFile,
-    Channel,
-    Channels,
-    JourneyFile,
-    Stage,
-    Step,
-    Team,
-    Teams,
-    _as_text,
-)
 from cyclemap.util.gcpause import collector_paused
 from cyclemap.util.paths import display_path
 from cyclemap.validation import KnownIds, check_document

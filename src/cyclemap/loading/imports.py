@@ -16,11 +16,11 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
+from cyclemap.format.model import CatalogFile, Channel, Team
 from cyclemap.loading.model_errors import translate
 from cyclemap.loading.reading import read_document
 from cyclemap.loading.source_map import key_position, position
 from cyclemap.loading.yaml_nodes import MappingNode, Node, to_data
-from cyclemap.model import CatalogFile, Channel, Team
 from cyclemap.util.paths import display_path
 from cyclemap.util.text import did_you_mean
 

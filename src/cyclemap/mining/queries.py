@@ -326,7 +326,7 @@ def _shortened(steps: list[str]) -> str:
 def _links(journey: LoadedJourney) -> dict[str, list[tuple[str, float]]]:
     """Steps that lead into other journeys: each `journey-id:step-id` with its share among
     the step's links."""
-    from cyclemap.model import normalise
+    from cyclemap.format.model import normalise
 
     found: dict[str, list[tuple[str, float | None]]] = {}
     for step in journey.document.steps:
@@ -356,7 +356,7 @@ def _split(count: int, links: list[tuple[str, float]]) -> list[tuple[str, int]]:
 
 def _mapped_shares(journey: LoadedJourney) -> dict[tuple[str, str], float]:
     """Each mapped transition's share among its step's, normalised as the flow figures do."""
-    from cyclemap.model import normalised_shares
+    from cyclemap.format.model import normalised_shares
 
     shares: dict[tuple[str, str], float] = {}
     for step in journey.document.steps:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cyclemap.model import JourneyFile
+from cyclemap.format.model import JourneyFile
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
