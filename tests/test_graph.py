@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from cyclemap.flow_model import TrappedError, flow_model
 from cyclemap.format.model import Step, normalised_shares
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import TrappedError, flow_model
 from cyclemap.loading import load_journey
 
 Write = Callable[..., Path]

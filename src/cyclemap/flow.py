@@ -1,6 +1,6 @@
 """How many customers each problem costs, and which fix pays back first (`stats`).
 
-Every figure comes from the journey's flow model (`cyclemap.flow_model`, the absorbing chain
+Every figure comes from the journey's flow model (`cyclemap.graph.flow_model`, the absorbing chain
 the maps and the audit use too); this module gathers them into a report and ranks what-ifs.
 
 What-if ranking ("quick wins", "ganancias tempranas"): halve a step's abandonment; break a
@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cyclemap.findings import Finding
-from cyclemap.flow_model import (
+from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import (
     ALL_ENDINGS,
     ENDINGS,
     Chain,
@@ -34,7 +35,7 @@ from cyclemap.flow_model import (
     endings_of,
     flow_model,
 )
-from cyclemap.graph import JourneyGraph, solve_absorbing
+from cyclemap.graph.solver import solve_absorbing
 from cyclemap.util.gcpause import collector_paused
 from cyclemap.util.numbers import customers, percent
 
@@ -60,7 +61,7 @@ EXACT_CANDIDATES = 6
 
 @dataclass(frozen=True)
 class LoopFigures:
-    """A peloteo loop and what it costs (see `cyclemap.flow_model.LoopFlow`)."""
+    """A peloteo loop and what it costs (see `cyclemap.graph.flow_model.LoopFlow`)."""
 
     steps: tuple[str, ...]
     teams: tuple[str, ...]

@@ -13,40 +13,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-import networkx as nx
-
 from cyclemap.checking import FileResult
 from cyclemap.config import Settings
 from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.joined import JoinedGraph
 from cyclemap.loading import LoadedJourney, load_journey
-
-JOURNEY_SPACING = 1_000_000
-"""Joined nodes keep their file order: journey k's steps are numbered from k * this."""
-
-
-class JoinedGraph(JourneyGraph):
-    """Several journeys as one graph: nodes `journey-id:step-id`, links become real edges."""
-
-    def __init__(self, graphs: list[JourneyGraph]) -> None:
-        self.journey = graphs[0].journey
-        self.linked_in = frozenset()
-        self._best_moves = {}
-        self.owners: dict[str, tuple[JourneyGraph, str]] = {}
-        joined = nx.DiGraph()
-        for number, graph in enumerate(graphs):
-            for node in graph.own_steps:
-                name = f"{graph.id}:{node}"
-                attributes = dict(graph.step(node))
-                attributes["index"] += number * JOURNEY_SPACING
-                joined.add_node(name, **attributes)
-                self.owners[name] = (graph, node)
-        for graph in graphs:
-            for source, target, data in graph.graph.edges(data=True):
-                name = target if graph.step(target)["external"] else f"{graph.id}:{target}"
-                if name in joined:
-                    joined.add_edge(f"{graph.id}:{source}", name, **data)
-        self.graph = joined
 
 
 def _linked_in(results: list[FileResult]) -> dict[tuple[str, str], set[str]]:

@@ -14,8 +14,8 @@ import cyclemap
 from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
 from cyclemap.flow import ENDINGS, EntryFigures, FlowReport, analyse
-from cyclemap.flow_model import flow_model
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import flow_model
 from tests.conftest import EXAMPLES
 from tests.flow import analyse_steps, entry_figures, step_figures
 from tests.flow.test_simulation import JOURNEYS, Step, random_journey

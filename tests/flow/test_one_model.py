@@ -27,8 +27,8 @@ from typer.testing import CliRunner
 
 import cyclemap
 from cyclemap.cli import app
-from cyclemap.flow_model import flow_model
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import flow_model
 from cyclemap.render.view import shorten
 from cyclemap.reporters.markdown import inline
 from cyclemap.util.numbers import customers, percent

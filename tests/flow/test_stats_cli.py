@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 import cyclemap
-import cyclemap.graph
+import cyclemap.graph.solver
 from cyclemap.cli import app
 from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
@@ -250,7 +250,7 @@ def test_iterative_solver_agrees_with_the_direct_one(
     """600 steps go to the iterative solver; forcing the direct one gives the same figures."""
     text = _long_journey(600)
     iterative = analyse_steps(tmp_path, text, name="iterative.journey.yaml", top=10)
-    monkeypatch.setattr(cyclemap.graph, "DIRECT_SOLVE_LIMIT", 10**6)
+    monkeypatch.setattr(cyclemap.graph.solver, "DIRECT_SOLVE_LIMIT", 10**6)
     direct = analyse_steps(tmp_path, text, name="direct.journey.yaml", top=10)
     assert 0.05 < direct.overall.endings.success < 0.95
     for name, value in direct.overall.endings.as_dict().items():

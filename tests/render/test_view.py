@@ -9,8 +9,8 @@ import pytest
 
 from cyclemap.config import load_settings
 from cyclemap.engine import audit_journey
-from cyclemap.flow_model import flow_model
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import flow_model
 from cyclemap.render.view import NO_TEAM_COLOUR, TEAM_COLOURS, MapView, build_view, shorten
 from tests.render import FLOW, HOSTILE, HOSTILE_TEAMS, INTERNET, load, raw, step_keys
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cyclemap.flow_model import flow_model
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import flow_model
 from tests.rules.helpers import detections, found, load_fixture, messages
 
 RULE = "mixed-share-scales"

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cyclemap.findings import Finding
-from cyclemap.flow_model import FlowError, FlowModel, flow_model
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import FlowError, FlowModel, flow_model
 from cyclemap.render.grid import GridItem, place
 from cyclemap.render.routing import Arrow, Frame, RoutePlan
 from cyclemap.render.text_metrics import ellipsize, text_width, wrap

@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from cyclemap.findings import Finding, Severity
-from cyclemap.flow_model import FlowError, flow_model
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import FlowError, flow_model
 from cyclemap.render.blueprint import Blueprint
 from cyclemap.util.numbers import customers, percent
 

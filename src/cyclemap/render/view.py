@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cyclemap.findings import Finding
-from cyclemap.flow_model import LINKED, FlowError, FlowModel, flow_model, group_of
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import LINKED, FlowError, FlowModel, flow_model, group_of
 from cyclemap.util.numbers import customers, percent
 
 GroupBy = Literal["stage", "team", "channel"]

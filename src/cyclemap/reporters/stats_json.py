@@ -11,7 +11,7 @@ from typing import Any
 
 from cyclemap.errors import Problem
 from cyclemap.flow import EntryFigures, FlowReport
-from cyclemap.flow_model import GroupFlow, StepFlow
+from cyclemap.graph.flow_model import GroupFlow, StepFlow
 from cyclemap.util.numbers import json_text
 
 

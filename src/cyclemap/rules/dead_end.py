@@ -33,8 +33,8 @@ import contextlib
 from collections.abc import Iterator
 
 from cyclemap.findings import Severity
-from cyclemap.flow_model import FlowError, flow_model
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import FlowError, flow_model
 from cyclemap.rules.base import Detection, RuleOptions, customers, listed, step_at
 
 NAME = "dead-end"

@@ -35,8 +35,8 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from cyclemap.findings import Severity
-from cyclemap.flow_model import FlowError, flow_model
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import FlowError, flow_model
 from cyclemap.rules.base import Detection, RuleOptions, customers, percent, step_at
 
 NAME = "drop-off-point"

@@ -49,8 +49,8 @@ from collections import deque
 from collections.abc import Iterator
 
 from cyclemap.findings import Severity
-from cyclemap.flow_model import LOOP_ROUNDS_UP_TO, round_probability
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import LOOP_ROUNDS_UP_TO, round_probability
 from cyclemap.rules.base import Detection, RuleOptions, percent, step_at
 
 NAME = "peloteo-loop"

@@ -34,7 +34,8 @@ from typing import Any, Literal
 
 from cyclemap.errors import PicklableError
 from cyclemap.format.model import normalise
-from cyclemap.graph import AbsorbingSolver, JourneyGraph, reachable_from, solve_absorbing
+from cyclemap.graph.journey import JourneyGraph, reachable_from
+from cyclemap.graph.solver import AbsorbingSolver, solve_absorbing
 from cyclemap.util.gcpause import collector_paused
 
 ENDINGS = ("success", "failure", "abandoned", "stuck")
