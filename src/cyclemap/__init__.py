@@ -26,11 +26,12 @@ def load(path: str | Path) -> LoadedJourney:
     """Load one journey file; raises `cyclemap.errors.LoadError` listing every problem."""
     from cyclemap.errors import LoadError
     from cyclemap.loading import NotAJourney, load_journey
+    from cyclemap.rules import ALL_RULE_NAMES
     from cyclemap.util.paths import display_path
 
     path = Path(path)
     try:
-        return load_journey(path)
+        return load_journey(path, rule_names=ALL_RULE_NAMES)
     except NotAJourney:
         raise LoadError.at(
             display_path(path),

@@ -21,6 +21,7 @@ from cyclemap.loading import (
     repository_root,
 )
 from cyclemap.loading.discovery import Candidate, Selection, discover, looks_like_journey
+from cyclemap.rules import ALL_RULE_NAMES
 from cyclemap.util.files import inputs_read, inputs_since, remember_input
 from cyclemap.util.gcpause import collector_paused
 from cyclemap.util.signals import sigterm_held, worker_started
@@ -161,7 +162,7 @@ def check_file(candidate: Candidate) -> FileResult:
 
 def _check(candidate: Candidate) -> FileResult:
     try:
-        journey = load_journey(candidate.path, candidate.display)
+        journey = load_journey(candidate.path, candidate.display, rule_names=ALL_RULE_NAMES)
     except NotAJourney as reason:
         # Catalogs are read through imports; one is checked alone when it says it is cyclemap's
         # (`cyclemap: 1`) or when the user names it.
@@ -315,7 +316,7 @@ def _repository_journeys(root: str) -> dict[str, frozenset[str]]:
     candidates, _ = discover([Path(root)])
     for candidate in candidates:
         try:
-            journey = load_journey(candidate.path, candidate.display)
+            journey = load_journey(candidate.path, candidate.display, rule_names=ALL_RULE_NAMES)
         except (NotAJourney, LoadError, InputOutputError):
             continue
         found.setdefault(journey.id, frozenset(step.id for step in journey.document.steps))

@@ -4,7 +4,7 @@ The models are strict (no unknown keys, no text where a number belongs) because 
 contract reviewed in pull requests: a typo must fail loudly rather than silently mean nothing.
 Fields that hold text (ids, names) take the scalar exactly as written, so `no`, `on`, `1:30` or
 `010` stay text. Cross-references (a step's stage, a transition's target) are checked later, in
-`cyclemap.validation`, where the whole document and its imports are known.
+`cyclemap.loading.references`, where the whole document and its imports are known.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ together in a `LoadError`, each with file, line, column, field path and a hint.
 from __future__ import annotations
 
 import typing
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -38,11 +38,11 @@ from cyclemap.loading.imports import (
 )
 from cyclemap.loading.model_errors import translate
 from cyclemap.loading.reading import read_document
+from cyclemap.loading.references import KnownIds, check_document
 from cyclemap.loading.source_map import position
 from cyclemap.loading.yaml_nodes import MappingNode, Node, to_data
 from cyclemap.util.gcpause import collector_paused
 from cyclemap.util.paths import display_path
-from cyclemap.validation import KnownIds, check_document
 
 __all__ = [
     "Definition",
@@ -220,17 +220,20 @@ def _salvage(data: dict[str, Any]) -> _Parts:
     return _Parts(imports, channels, teams, _valid_items(Stage, data.get("stages")), steps, known)
 
 
-def load_journey(path: Path, display: str | None = None) -> LoadedJourney:
-    """Load and fully validate one journey file.
+def load_journey(
+    path: Path, display: str | None = None, *, rule_names: Collection[str] | None = None
+) -> LoadedJourney:
+    """Load and fully validate one journey file; `allow:` keys are checked against
+    `rule_names` when given (`cyclemap.load` and the engine give the rule catalog's names).
 
     Raises `NotAJourney` for YAML without a top-level `cyclemap:` key, `LoadError` with every
     problem found, or `InputOutputError` when the file cannot be read.
     """
     with collector_paused():
-        return _load_journey(path, display or display_path(path))
+        return _load_journey(path, display or display_path(path), rule_names)
 
 
-def _load_journey(path: Path, display: str) -> LoadedJourney:
+def _load_journey(path: Path, display: str, rule_names: Collection[str] | None) -> LoadedJourney:
     root = read_document(path, display)
     kind = classify(root)
     if kind != "journey":
@@ -275,6 +278,7 @@ def _load_journey(path: Path, display: str) -> LoadedJourney:
             file=display,
             root=root,
             known=known,
+            rule_names=rule_names,
         )
     )
     if problems or document is None:

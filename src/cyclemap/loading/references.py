@@ -14,7 +14,6 @@ from cyclemap.errors import Problem
 from cyclemap.format.model import Stage, Step
 from cyclemap.loading.source_map import format_path, key_position, position
 from cyclemap.loading.yaml_nodes import Node
-from cyclemap.rules import ALL_RULE_NAMES
 from cyclemap.util.text import did_you_mean
 
 
@@ -86,10 +85,13 @@ def check_document(
     file: str,
     root: Node,
     known: KnownIds,
+    rule_names: Collection[str] | None = None,
 ) -> list[Problem]:
     """Every reference, uniqueness and consistency problem of a (possibly partial) journey.
 
-    `stages` and `steps` are the well-formed items with their index in the file.
+    `stages` and `steps` are the well-formed items with their index in the file; `rule_names`
+    are the names `allow:` may use (the rule catalog sits above loading, so its caller passes
+    them; None leaves `allow:` keys unchecked).
     """
     checker = _Checker(file, root)
     checker.unique("stages", ((index, stage.id) for index, stage in stages))
@@ -128,13 +130,13 @@ def check_document(
             else:
                 targets[transition.to] = position_in_next
         for rule in step.allow:
-            if rule not in ALL_RULE_NAMES:
-                guess = did_you_mean(rule, ALL_RULE_NAMES)
+            if rule_names is not None and rule not in rule_names:
+                guess = did_you_mean(rule, rule_names)
                 checker.report(
                     (*at, "allow", rule),
                     f"`{rule}` in `allow` is not a rule name"
                     + (f"; did you mean `{guess}`?" if guess else ""),
-                    f"write `{guess}`" if guess else "rule names: " + ", ".join(ALL_RULE_NAMES),
+                    f"write `{guess}`" if guess else "rule names: " + ", ".join(rule_names),
                     key=True,
                 )
     if steps and not entries and not known.entry_written:
