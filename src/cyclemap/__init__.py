@@ -14,9 +14,9 @@ from cyclemap.about import HOMEPAGE, __version__
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from cyclemap.analysis import FlowReport
     from cyclemap.checking import ValidationReport
     from cyclemap.findings import AuditResult
-    from cyclemap.flow import FlowReport
     from cyclemap.loading import LoadedJourney
 
 __all__ = ["HOMEPAGE", "__version__", "audit", "load", "stats", "validate"]

@@ -550,7 +550,7 @@ def stats(
     """Flow figures per entry and per step, peloteo bounces, and ranked quick wins."""
     from cyclemap.checking import validate as run_validation
     from cyclemap.engine import journey_stats, to_result
-    from cyclemap.flow import FlowError
+    from cyclemap.graph.flow_model import FlowError
     from cyclemap.reporters import ReportOptions
     from cyclemap.reporters import render as report
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cyclemap.analysis.quick_wins import quick_win_texts
 from cyclemap.checking import FileResult, Status, ValidationReport
 from cyclemap.config import Settings, load_settings
 from cyclemap.errors import ConfigError, Problem
@@ -24,7 +25,7 @@ from cyclemap.util.paths import display_path
 from cyclemap.util.text import did_you_mean
 
 if TYPE_CHECKING:
-    from cyclemap.flow import FlowReport
+    from cyclemap.analysis import FlowReport
     from cyclemap.graph import JourneyGraph
     from cyclemap.mining import Columns
 
@@ -134,28 +135,10 @@ def apply_overrides(
     )
 
 
-QUICK_WINS_UP_TO = 20_000
-"""Steps up to which `audit` adds quick wins: beyond, solving the flow again for each candidate
-fix takes longer than the audit itself (100,000 steps: 11 s more); `stats` still gives them."""
-
-
-def quick_wins(graph: JourneyGraph, findings: list[Finding], count: int) -> tuple[str, ...]:
-    """The `count` fixes that save the most customers, in words; none if flow is undefined."""
-    from cyclemap.flow import FlowError, analyse
-
-    if len(graph.own_steps) > QUICK_WINS_UP_TO:
-        return ()
-    try:
-        report = analyse(graph, findings, top=count, groups=False)
-    except FlowError:
-        return ()
-    return tuple(report.win_text(win) for win in report.quick_wins)
-
-
 def journey_stats(journey: LoadedJourney, *, context_cost: float = 0.1, top: int = 5) -> FlowReport:
     """Flow figures and quick wins of one journey, with the findings of its configuration
-    (the configuration found above the journey). Raises `cyclemap.flow.FlowError`."""
-    from cyclemap.flow import analyse
+    (the configuration found above the journey). Raises `cyclemap.analysis.FlowError`."""
+    from cyclemap.analysis import analyse
     from cyclemap.graph import JourneyGraph
 
     with collector_paused():
@@ -222,7 +205,7 @@ def check_and_audit(candidate: Candidate, *, settings: Settings, wins: int) -> F
     with collector_paused():
         graph = JourneyGraph(result.journey)  # built once, for the rules and the quick wins
         findings = audit_graph(graph, settings)
-        suggestions = quick_wins(graph, findings, wins) if wins else ()
+        suggestions = quick_win_texts(graph, findings, wins) if wins else ()
     # The loaded journey stays here: only its reference goes back to the parent process.
     return replace(result, journey=None, findings=tuple(findings), quick_wins=suggestions)
 
@@ -246,7 +229,7 @@ def to_result(
             if wins:
                 from cyclemap.graph import JourneyGraph
 
-                suggestions = quick_wins(JourneyGraph(journey), list(findings), wins)
+                suggestions = quick_win_texts(JourneyGraph(journey), list(findings), wins)
         reports.append(
             FileReport(
                 file=file.file,

@@ -1,4 +1,4 @@
-"""Tests of the flow layer (`cyclemap.flow`): shared helpers to write and analyse journeys."""
+"""Tests of the flow figures (`cyclemap.analysis`): helpers to write and analyse journeys."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import cyclemap
+from cyclemap.analysis import FlowReport, analyse
 from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
-from cyclemap.flow import FlowReport, analyse
 from cyclemap.graph import JourneyGraph
 
 HEADER = """\

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cyclemap.flow import ENDINGS, Endings
+from cyclemap.graph.flow_model import ENDINGS, Endings
 from tests.flow import analyse_steps, entry_figures, step_figures
 
 approx = pytest.approx

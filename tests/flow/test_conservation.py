@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 import cyclemap
+from cyclemap.analysis import FlowReport, analyse
 from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
-from cyclemap.flow import ENDINGS, EntryFigures, FlowReport, analyse
 from cyclemap.graph import JourneyGraph
-from cyclemap.graph.flow_model import flow_model
+from cyclemap.graph.flow_model import ENDINGS, EntryFigures, flow_model
 from tests.conftest import EXAMPLES
 from tests.flow import analyse_steps, entry_figures, step_figures
 from tests.flow.test_simulation import JOURNEYS, Step, random_journey

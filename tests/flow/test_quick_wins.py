@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cyclemap.flow import EXACT_CANDIDATES, FlowReport, QuickWin
+from cyclemap.analysis import FlowReport, QuickWin
+from cyclemap.analysis.quick_wins import EXACT_CANDIDATES
 from tests.flow import analyse_steps, step_figures
 from tests.flow.test_simulation import Step, random_journey
 

@@ -28,9 +28,9 @@ import numpy as np
 import pytest
 
 import cyclemap
-from cyclemap.flow import ENDINGS, FlowReport
+from cyclemap.analysis import FlowReport
 from cyclemap.graph import JourneyGraph
-from cyclemap.graph.flow_model import FlowModel, LoopFlow, flow_model
+from cyclemap.graph.flow_model import ENDINGS, FlowModel, LoopFlow, flow_model
 from tests.flow import analyse_file, analyse_steps, entry_figures, step_figures, write_journey
 
 JOURNEYS = 20

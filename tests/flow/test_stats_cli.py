@@ -12,10 +12,10 @@ from typer.testing import CliRunner, Result
 
 import cyclemap
 import cyclemap.graph.solver
+from cyclemap.analysis import analyse
 from cyclemap.cli import app
 from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
-from cyclemap.flow import analyse
 from cyclemap.graph import JourneyGraph
 from tests.conftest import EXAMPLES, REPO
 from tests.flow import analyse_steps, write_journey

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cyclemap.analysis.quick_wins import quick_win_texts
 from cyclemap.cli import app
-from cyclemap.engine import quick_wins
-from cyclemap.flow import TrappedError
+from cyclemap.graph.flow_model import TrappedError
 from tests.flow import analyse_steps, step_figures, write_journey
 
 runner = CliRunner()
@@ -114,7 +114,7 @@ def test_quick_wins_of_a_trapped_journey_are_empty(tmp_path: Path) -> None:
     from cyclemap.graph import JourneyGraph
 
     path = write_journey(tmp_path, TRAPPED)
-    assert quick_wins(JourneyGraph(cyclemap.load(path)), [], 5) == ()
+    assert quick_win_texts(JourneyGraph(cyclemap.load(path)), [], 5) == ()
 
 
 def test_stats_cli_prints_the_message_and_exits_1(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from cyclemap.analysis import FlowReport
 from cyclemap.errors import Problem
-from cyclemap.flow import EntryFigures, FlowReport
-from cyclemap.graph.flow_model import GroupFlow, StepFlow
+from cyclemap.graph.flow_model import EntryFigures, GroupFlow, StepFlow
 from cyclemap.util.numbers import json_text
 
 
