@@ -26,7 +26,7 @@ STAGE_CODE = {
     "load": "from cyclemap import load; journey = load(PATH)",
     "audit": textwrap.dedent("""
         from cyclemap import load
-        from cyclemap.config import Settings
+        from cyclemap.engine.config import Settings
         from cyclemap.engine import audit_journey
         journey = load(PATH)
         START()
@@ -34,7 +34,7 @@ STAGE_CODE = {
     """),
     "stats": textwrap.dedent("""
         from cyclemap import load
-        from cyclemap.config import Settings
+        from cyclemap.engine.config import Settings
         from cyclemap.engine import audit_journey
         from cyclemap.analysis import analyse
         from cyclemap.graph import JourneyGraph

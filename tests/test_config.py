@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cyclemap.cli import app
-from cyclemap.config import Settings, find_config, load_settings, settings_from
 from cyclemap.engine import audit
+from cyclemap.engine.config import Settings, find_config, load_settings, settings_from
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import FailOn, Finding, Severity
 from cyclemap.rules import ALL_RULE_NAMES

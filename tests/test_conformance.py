@@ -120,7 +120,7 @@ def test_a_step_can_allow_a_log_rule(tmp_path: Path) -> None:
 
 
 def test_rules_and_explain_know_the_log_rules() -> None:
-    from cyclemap.conformance import LOG_RULES
+    from cyclemap.engine.conformance import LOG_RULES
 
     assert tuple(rule.name for rule in LOG_RULES) == LOG_RULE_NAMES
     listed = runner.invoke(app, ["rules"]).stdout

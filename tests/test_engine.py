@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from cyclemap.config import Settings
 from cyclemap.engine import apply_overrides, audit, audit_journey
+from cyclemap.engine.config import Settings
 from cyclemap.errors import ConfigError
 from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, Severity
 from cyclemap.loading import load_journey

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cyclemap.checking import validate
 from cyclemap.engine import audit
+from cyclemap.engine.checking import validate
 
 SUPPORT = """\
     cyclemap: 1

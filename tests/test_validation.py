@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cyclemap.checking import Status, validate
+from cyclemap.engine.checking import Status, validate
 from cyclemap.errors import LoadError
 from cyclemap.loading import load_journey
 from cyclemap.rules import ALL_RULE_NAMES

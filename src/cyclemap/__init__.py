@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from cyclemap.analysis import FlowReport
-    from cyclemap.checking import ValidationReport
+    from cyclemap.engine.checking import ValidationReport
     from cyclemap.findings import AuditResult
     from cyclemap.loading import LoadedJourney
 
@@ -44,7 +44,7 @@ def load(path: str | Path) -> LoadedJourney:
 
 def validate(paths: Iterable[str | Path]) -> ValidationReport:
     """Validate journey files and folders; problems are in the report, never raised."""
-    from cyclemap.checking import validate as run
+    from cyclemap.engine.checking import validate as run
 
     return run(paths)
 

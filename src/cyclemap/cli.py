@@ -165,8 +165,8 @@ def validate(
     verbose: VerboseOption = False,
 ) -> None:
     """Check journey files against the format: exact errors with file:line:col and a hint."""
-    from cyclemap.checking import validate as run_validation
     from cyclemap.engine import to_result
+    from cyclemap.engine.checking import validate as run_validation
 
     _report(to_result(run_validation(paths)), output_format, output, verbose)
 
@@ -263,7 +263,7 @@ def audit(
 
         check_output(output)  # before the baseline is written: nothing at all, or both
     if write_baseline is not None:
-        from cyclemap.baseline import baseline_findings, baseline_text
+        from cyclemap.engine.baseline import baseline_findings, baseline_text
         from cyclemap.util.files import write_output
 
         # The baseline read may be updated; no other input may be written over.
@@ -387,8 +387,8 @@ def render(
     ] = DEFAULT_MEMORY_MIB,
 ) -> None:
     """Draw each journey's map, highlighting peloteo loops, dead ends and drop-off points."""
-    from cyclemap.checking import validate as run_validation
     from cyclemap.engine import to_result
+    from cyclemap.engine.checking import validate as run_validation
     from cyclemap.render import SUFFIXES, TEXT_FORMATS, RenderError, RenderOptions, render_journey
     from cyclemap.reporters import ReportOptions
     from cyclemap.reporters import render as report
@@ -434,7 +434,7 @@ def render(
             _say("cyclemap: error: --log overlays one journey's log: render a single journey")
             raise typer.Exit(2)
         try:
-            from cyclemap.config import load_settings
+            from cyclemap.engine.config import load_settings
             from cyclemap.mining import Columns
 
             configured = load_settings(None, start=journeys[0].path).mine
@@ -548,8 +548,8 @@ def stats(
     top: Annotated[int, typer.Option("--top", min=0, help="How many quick wins to show.")] = 5,
 ) -> None:
     """Flow figures per entry and per step, peloteo bounces, and ranked quick wins."""
-    from cyclemap.checking import validate as run_validation
     from cyclemap.engine import journey_stats, to_result
+    from cyclemap.engine.checking import validate as run_validation
     from cyclemap.graph.flow_model import FlowError
     from cyclemap.reporters import ReportOptions
     from cyclemap.reporters import render as report
@@ -675,7 +675,7 @@ def mine(
     from dataclasses import replace
 
     from cyclemap import load
-    from cyclemap.config import load_settings
+    from cyclemap.engine.config import load_settings
     from cyclemap.mining import Columns, LogError
     from cyclemap.mining import mine as run_mining
     from cyclemap.reporters import mine_json, mine_markdown, mine_text
@@ -733,7 +733,7 @@ def rules() -> None:
         table.add_column(column, no_wrap=column != "summary")
     for rule in registry().values():
         table.add_row(rule.name, rule.severity.value, rule.summary)
-    from cyclemap.conformance import LOG_RULES
+    from cyclemap.engine.conformance import LOG_RULES
 
     for log_rule in LOG_RULES:
         table.add_row(log_rule.name, log_rule.severity.value, f"{log_rule.summary} (audit --log)")
@@ -744,7 +744,7 @@ def rules() -> None:
 @_errors_told
 def explain(rule: Annotated[str, typer.Argument(help="The rule name, e.g. peloteo-loop.")]) -> None:
     """Print a rule's full documentation: the customer problem, examples and options."""
-    from cyclemap.conformance import LOG_RULES
+    from cyclemap.engine.conformance import LOG_RULES
     from cyclemap.rules import ALL_RULE_NAMES, registry
     from cyclemap.util.text import did_you_mean
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import cyclemap
 from cyclemap.analysis import FlowReport, analyse
-from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
+from cyclemap.engine.config import Settings
 from cyclemap.graph import JourneyGraph
 
 HEADER = """\

@@ -12,8 +12,8 @@ import pytest
 
 import cyclemap
 from cyclemap.analysis import FlowReport, analyse
-from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
+from cyclemap.engine.config import Settings
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import ENDINGS, EntryFigures, flow_model
 from tests.conftest import EXAMPLES

@@ -14,8 +14,8 @@ import cyclemap
 import cyclemap.graph.solver
 from cyclemap.analysis import analyse
 from cyclemap.cli import app
-from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
+from cyclemap.engine.config import Settings
 from cyclemap.graph import JourneyGraph
 from tests.conftest import EXAMPLES, REPO
 from tests.flow import analyse_steps, write_journey

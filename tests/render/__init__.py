@@ -76,8 +76,8 @@ def render(path: Path, fmt: str, **options: Any) -> Rendered:
 def findings_of(journey: LoadedJourney) -> list[Finding]:
     """What `audit` finds in the journey, with the settings of its repository: what `render`
     highlights."""
-    from cyclemap.config import load_settings
     from cyclemap.engine import audit_journey
+    from cyclemap.engine.config import load_settings
 
     return audit_journey(journey, load_settings(None, start=journey.path))
 

@@ -114,7 +114,7 @@ def overlay(case: Case) -> Any:
     """What `render --log` draws over the map, or None."""
     if not case.log:
         return None
-    from cyclemap.config import load_settings
+    from cyclemap.engine.config import load_settings
     from cyclemap.mining import Columns, mine, observed_overlay
 
     journey = load(case.path)

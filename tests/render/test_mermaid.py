@@ -311,8 +311,8 @@ def test_same_input_gives_the_same_bytes(path: Path) -> None:
 
 
 def test_to_mermaid_without_findings_ignores_marks_already_in_the_view() -> None:
-    from cyclemap.config import load_settings
     from cyclemap.engine import audit_journey
+    from cyclemap.engine.config import load_settings
     from cyclemap.graph import JourneyGraph
     from cyclemap.render.mermaid import to_mermaid
     from cyclemap.render.view import build_view

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cyclemap.config import load_settings
 from cyclemap.engine import audit_journey
+from cyclemap.engine.config import load_settings
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import flow_model
 from cyclemap.render.view import NO_TEAM_COLOUR, TEAM_COLOURS, MapView, build_view, shorten

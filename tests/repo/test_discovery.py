@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cyclemap.config import load_settings
 from cyclemap.engine import audit
+from cyclemap.engine.config import load_settings
 from cyclemap.loading.discovery import Selection, discover
 from tests.repo import clean_journey, commit_all, init_repo, isolate_git, write
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cyclemap.checking import FileResult, Status, validate
 from cyclemap.cli import app
 from cyclemap.engine import audit
+from cyclemap.engine.checking import FileResult, Status, validate
 from tests.repo import clean_journey, isolate_git, write
 
 runner = CliRunner()

@@ -14,9 +14,9 @@ from typing import ClassVar
 import pytest
 from typer.testing import CliRunner
 
-import cyclemap.checking
-from cyclemap.checking import check_file, map_files
+import cyclemap.engine.checking
 from cyclemap.cli import app
+from cyclemap.engine.checking import check_file, map_files
 from cyclemap.loading.discovery import discover
 from tests.conftest import REPO
 from tests.repo import isolate_git, write
@@ -75,10 +75,10 @@ def run_parallel(monkeypatch: pytest.MonkeyPatch, parallel: bool) -> None:
     Recording.started = []
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
     if parallel:
-        monkeypatch.setattr(cyclemap.checking, "PARALLEL_FROM", 2)
-        monkeypatch.setattr(cyclemap.checking.os, "cpu_count", lambda: 4)
+        monkeypatch.setattr(cyclemap.engine.checking, "PARALLEL_FROM", 2)
+        monkeypatch.setattr(cyclemap.engine.checking.os, "cpu_count", lambda: 4)
     else:
-        monkeypatch.setattr(cyclemap.checking, "PARALLEL_FROM", 1_000_000)
+        monkeypatch.setattr(cyclemap.engine.checking, "PARALLEL_FROM", 1_000_000)
 
 
 def report(monkeypatch: pytest.MonkeyPatch, parallel: bool, output_format: str) -> str:

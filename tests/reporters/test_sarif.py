@@ -84,7 +84,7 @@ def test_examples_audit_is_valid_sarif(produce: Any, examples_result: AuditResul
     driver = run["tool"]["driver"]
     assert driver["name"] == "cyclemap"
     ids = [rule["id"] for rule in driver["rules"]]
-    from cyclemap.conformance import LOG_RULES
+    from cyclemap.engine.conformance import LOG_RULES
 
     assert ids == [*registry(), *(rule.name for rule in LOG_RULES), sarif.INVALID_RULE]
     for rule in driver["rules"]:

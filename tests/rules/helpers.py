@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
+from cyclemap.engine.config import Settings
 from cyclemap.findings import Finding
 from cyclemap.loading import LoadedJourney, load_journey
 from cyclemap.rules import registry

@@ -21,8 +21,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
+from cyclemap.engine.config import Settings
 from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.loading import LoadedJourney, load_journey

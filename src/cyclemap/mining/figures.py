@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from cyclemap.errors import CyclemapError
 
 if TYPE_CHECKING:
-    from cyclemap.config import MineFile
+    from cyclemap.engine.config import MineFile
 
 
 class LogError(CyclemapError):

@@ -146,7 +146,7 @@ def _flowchart(
 
 
 def _findings(journey: LoadedJourney) -> list[Finding]:
-    from cyclemap.config import load_settings
     from cyclemap.engine import audit_journey
+    from cyclemap.engine.config import load_settings
 
     return audit_journey(journey, load_settings(None, start=journey.path))

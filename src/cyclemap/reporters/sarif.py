@@ -92,7 +92,7 @@ def _rules() -> list[dict[str, Any]]:
         _rule(rule.name, _LEVELS[rule.severity], rule.summary, rule.doc)
         for rule in registry().values()
     ]
-    from cyclemap.conformance import LOG_RULES
+    from cyclemap.engine.conformance import LOG_RULES
 
     rules += [
         _rule(rule.name, _LEVELS[rule.severity], rule.summary, rule.doc) for rule in LOG_RULES

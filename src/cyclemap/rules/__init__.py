@@ -32,7 +32,7 @@ LOG_RULE_NAMES: tuple[str, ...] = (
     "unvisited-step",
     "unexpected-entry",
 )
-"""Conformance findings of `audit --log` (`cyclemap.conformance`): selected, ignored, given a
+"""Conformance findings of `audit --log` (`cyclemap.engine.conformance`): selected, ignored, given a
 severity and allowed on a step like the rules."""
 ALL_RULE_NAMES = RULE_NAMES + LOG_RULE_NAMES
 

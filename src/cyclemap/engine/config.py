@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -317,3 +318,41 @@ def load_settings(path: Path | None, *, start: Path) -> Settings:
     except ConfigError as error:
         prefix = ("tool", "cyclemap") if found.name == "pyproject.toml" else ()
         raise ConfigError([_placed(problem, text, prefix) for problem in error.problems]) from None
+
+
+def _rule_list(values: Iterable[str], option: str) -> list[str]:
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    for name in names:
+        if name not in ALL_RULE_NAMES:
+            guess = did_you_mean(name, ALL_RULE_NAMES)
+            raise ConfigError(
+                [
+                    Problem(
+                        option,
+                        0,
+                        0,
+                        "",
+                        f"`{name}` is not a rule name"
+                        + (f"; did you mean `{guess}`?" if guess else ""),
+                        "rule names: " + ", ".join(ALL_RULE_NAMES),
+                    )
+                ]
+            )
+    return names
+
+
+def apply_overrides(
+    settings: Settings,
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    fail_on: FailOn | None = None,
+) -> Settings:
+    """Command-line `--select`, `--ignore` and `--fail-on` over the configuration."""
+    chosen = _rule_list(select, "--select") or list(settings.selected)
+    ignored = set(_rule_list(ignore, "--ignore"))
+    return dataclasses.replace(
+        settings,
+        selected=tuple(name for name in ALL_RULE_NAMES if name in chosen and name not in ignored),
+        fail_on=fail_on or settings.fail_on,
+    )

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from cyclemap.checking import FileResult
-from cyclemap.config import Settings
+from cyclemap.engine.checking import FileResult
+from cyclemap.engine.config import Settings
 from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.joined import JoinedGraph
