@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 import cyclemap
-from cyclemap.calibrate import calibrated_text
 from cyclemap.cli import app
 from cyclemap.mining import MiningReport, mine
+from cyclemap.mining.calibrate import calibrated_text
 from tests.conftest import EXAMPLES
 from tests.test_mining import JOURNEY, _journey, _log
 

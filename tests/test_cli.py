@@ -273,10 +273,10 @@ def test_audit_text_ends_each_journey_with_quick_wins() -> None:
 
 
 def test_audit_leaves_quick_wins_of_huge_journeys_to_stats(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cyclemap.analysis.quick_wins
+    import cyclemap.analysis.report
 
     # The example has 23 steps.
-    monkeypatch.setattr(cyclemap.analysis.quick_wins, "QUICK_WINS_UP_TO", 10)
+    monkeypatch.setattr(cyclemap.analysis.report, "QUICK_WINS_UP_TO", 10)
     result = runner.invoke(app, ["audit", str(EXAMPLES / "internet-support.journey.yaml")])
     assert result.exit_code == 1  # its planted peloteo is still an error
     assert "quick wins:" not in result.stdout

@@ -24,22 +24,9 @@ __all__ = ["HOMEPAGE", "__version__", "audit", "load", "stats", "validate"]
 
 def load(path: str | Path) -> LoadedJourney:
     """Load one journey file; raises `cyclemap.errors.LoadError` listing every problem."""
-    from cyclemap.errors import LoadError
-    from cyclemap.loading import NotAJourney, load_journey
-    from cyclemap.rules import ALL_RULE_NAMES
-    from cyclemap.util.paths import display_path
+    from cyclemap.engine.checking import load_one
 
-    path = Path(path)
-    try:
-        return load_journey(path, rule_names=ALL_RULE_NAMES)
-    except NotAJourney:
-        raise LoadError.at(
-            display_path(path),
-            1,
-            1,
-            "this file is not a cyclemap journey: it has no top-level `cyclemap:` key",
-            "start the file with `cyclemap: 1`",
-        ) from None
+    return load_one(Path(path))
 
 
 def validate(paths: Iterable[str | Path]) -> ValidationReport:

@@ -428,7 +428,8 @@ def render(
     )
     overlay = None
     if log is not None:
-        from cyclemap.mining import LogError, mine, observed_overlay
+        from cyclemap.mining import LogError, mine
+        from cyclemap.render.view import Observed
 
         if len(journeys) != 1:
             _say("cyclemap: error: --log overlays one journey's log: render a single journey")
@@ -438,7 +439,7 @@ def render(
             from cyclemap.mining import Columns
 
             configured = load_settings(None, start=journeys[0].path).mine
-            overlay = observed_overlay(
+            overlay = Observed.of(
                 mine(
                     log,
                     journeys[0],
@@ -700,7 +701,7 @@ def mine(
     if output is not None and output != "-":
         check_output(output)  # before the journey is rewritten: nothing at all, or both
     if write:
-        from cyclemap.calibrate import calibrate
+        from cyclemap.mining.calibrate import calibrate
 
         unseen = calibrate(loaded, report)
         _say(f"wrote the observed figures into {journey}; review them with git diff")

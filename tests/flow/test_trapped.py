@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cyclemap.analysis.quick_wins import quick_win_texts
+from cyclemap.analysis.report import quick_win_texts
 from cyclemap.cli import app
 from cyclemap.graph.flow_model import TrappedError
 from tests.flow import analyse_steps, step_figures, write_journey

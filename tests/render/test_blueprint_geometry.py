@@ -115,13 +115,12 @@ def overlay(case: Case) -> Any:
     if not case.log:
         return None
     from cyclemap.engine.config import load_settings
-    from cyclemap.mining import Columns, mine, observed_overlay
+    from cyclemap.mining import Columns, mine
+    from cyclemap.render.view import Observed
 
     journey = load(case.path)
     settings = load_settings(None, start=case.path).mine
-    return observed_overlay(
-        mine(LOG, journey, Columns.configured(settings), engine=settings.engine)
-    )
+    return Observed.of(mine(LOG, journey, Columns.configured(settings), engine=settings.engine))
 
 
 # --- what the YAML says about where things go ---------------------------------------------------

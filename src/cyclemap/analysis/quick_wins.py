@@ -265,21 +265,3 @@ def ranked_wins(model: FlowModel, findings: list[Finding], context_cost: float) 
 
 def _best_first(win: QuickWin) -> tuple[float, str]:
     return (-win.gain, win.description)
-
-
-QUICK_WINS_UP_TO = 20_000
-"""Steps up to which `audit` adds quick wins: beyond, solving the flow again for each candidate
-fix takes longer than the audit itself (100,000 steps: 11 s more); `stats` still gives them."""
-
-
-def quick_win_texts(graph: JourneyGraph, findings: list[Finding], count: int) -> tuple[str, ...]:
-    """The `count` fixes that save the most customers, in words; none if flow is undefined."""
-    from cyclemap.analysis.report import analyse
-
-    if len(graph.own_steps) > QUICK_WINS_UP_TO:
-        return ()
-    try:
-        report = analyse(graph, findings, top=count, groups=False)
-    except FlowError:
-        return ()
-    return tuple(report.win_text(win) for win in report.quick_wins)

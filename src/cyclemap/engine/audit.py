@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cyclemap.analysis.quick_wins import quick_win_texts
-from cyclemap.engine.checking import FileResult, Status, ValidationReport
+from cyclemap.analysis.report import quick_win_texts
+from cyclemap.engine.checking import FileResult, Status, ValidationReport, load_one
 from cyclemap.engine.config import Settings, apply_overrides, load_settings
 from cyclemap.engine.run import allowed_rules, audit_graph, audit_journey
 from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, SkippedFile
@@ -43,10 +43,8 @@ def _with_conformance(
         if not strict:
             return result
         raise LogError("--log compares one journey with its log: audit a single journey file")
-    from cyclemap import load
-
     # By its path, not its display name: a name that is not UTF-8 is shown with U+FFFD.
-    journey = load(paths.get(valid[0].file, Path(valid[0].file)))
+    journey = load_one(paths.get(valid[0].file, Path(valid[0].file)))
     engine = settings.mine.engine
     allowances = allowed_rules(journey)
     extra = [

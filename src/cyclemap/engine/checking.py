@@ -24,6 +24,7 @@ from cyclemap.loading.discovery import Candidate, Selection, discover, looks_lik
 from cyclemap.rules import ALL_RULE_NAMES
 from cyclemap.util.files import inputs_read, inputs_since, remember_input
 from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.paths import display_path
 from cyclemap.util.signals import sigterm_held, worker_started
 from cyclemap.util.text import did_you_mean
 
@@ -130,6 +131,21 @@ class ValidationReport:
         if self.failures:
             return 2
         return 1 if any(result.status is Status.INVALID for result in self.files) else 0
+
+
+def load_one(path: Path) -> LoadedJourney:
+    """One journey file as the library and `mine` load it: every problem in a `LoadError`,
+    including a file that is not a journey at all."""
+    try:
+        return load_journey(path, rule_names=ALL_RULE_NAMES)
+    except NotAJourney:
+        raise LoadError.at(
+            display_path(path),
+            1,
+            1,
+            "this file is not a cyclemap journey: it has no top-level `cyclemap:` key",
+            "start the file with `cyclemap: 1`",
+        ) from None
 
 
 def _not_a_journey(candidate: Candidate) -> FileResult:

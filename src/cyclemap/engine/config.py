@@ -23,13 +23,14 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import FailOn, Severity
 from cyclemap.loading.discovery import Selection
+from cyclemap.mining.settings import MineFile
 from cyclemap.rules import ALL_RULE_NAMES, LOG_RULE_NAMES
 from cyclemap.util.paths import display_path
 from cyclemap.util.text import did_you_mean
@@ -52,27 +53,6 @@ class ConfigFile(BaseModel):
     fail_on: FailOn | None = Field(None, alias="fail-on")
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     mine: MineFile | None = None
-
-
-ColumnName = Annotated[str, Field(min_length=1)]
-
-
-class MineFile(BaseModel):
-    """`[mine]`: how interaction logs are read (`cyclemap mine`, `--log`)."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    case: ColumnName = "case_id"
-    activity: ColumnName = "activity"
-    timestamp: ColumnName = "timestamp"
-    team: ColumnName | None = None
-    channel: ColumnName | None = None
-    timestamp_format: ColumnName | None = Field(None, alias="timestamp-format")
-    """How the log writes times when not ISO 8601 (strftime codes: `%d/%m/%Y %H:%M`)."""
-    activities: dict[str, str] = Field(default_factory=dict)
-    """Log activity name -> step id, for logs whose activities are not step ids."""
-    engine: Literal["duckdb", "spark"] = "duckdb"
-    """Where the queries run: DuckDB, embedded, or Spark (`cyclemap[spark]`)."""
 
 
 @dataclass(frozen=True)

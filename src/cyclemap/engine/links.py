@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from cyclemap.engine.checking import FileResult
 from cyclemap.engine.config import Settings
+from cyclemap.engine.run import audit_journey
 from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.joined import JoinedGraph
@@ -34,8 +35,6 @@ def _linked_in(results: list[FileResult]) -> dict[tuple[str, str], set[str]]:
 
 def audit_links(results: tuple[FileResult, ...], settings: Settings) -> tuple[FileResult, ...]:
     """The results with the findings that depend on links between journeys corrected."""
-    from cyclemap.engine import audit_journey
-
     linked_in = _linked_in(list(results))
     involved = [
         position

@@ -28,7 +28,6 @@ from cyclemap.mining.figures import (
 
 if TYPE_CHECKING:
     from cyclemap.mining.queries import Engine
-    from cyclemap.render.view import Observed
 
 EngineName = Literal["duckdb", "spark"]
 
@@ -117,16 +116,6 @@ def _reason(error: BaseException, log: Path | str) -> str:
     return printable(text.splitlines()[0]) if text else type(error).__name__
 
 
-def observed_overlay(report: MiningReport) -> Observed:
-    """What `render --log` draws: traffic per transition and the team pairs bounced on."""
-    from cyclemap.render.view import Observed
-
-    return Observed(
-        counts={(item.source, item.target): item.count for item in report.transitions},
-        bounced_teams=frozenset(frozenset({bounce.team, bounce.via}) for bounce in report.bounces),
-    )
-
-
 def bounce_rates(report: MiningReport) -> dict[tuple[str, str], float]:
     """Direct ping-pong ratio per (team, via) pair, for tests and callers."""
     return {(b.team, b.via): b.ratio for b in report.bounces if b.direct}
@@ -142,5 +131,4 @@ __all__: Sequence[str] = (
     "ObservedTransition",
     "bounce_rates",
     "mine",
-    "observed_overlay",
 )

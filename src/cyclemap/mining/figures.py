@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from cyclemap.errors import CyclemapError
 
 if TYPE_CHECKING:
-    from cyclemap.engine.config import MineFile
+    from cyclemap.mining.settings import MineFile
 
 
 class LogError(CyclemapError):

@@ -63,7 +63,7 @@ def render_journey(
     observed: Observed | None = None,
 ) -> Rendered:
     """The map of one valid journey in `output_format` (one of `FORMATS`); `observed` (from
-    `cyclemap.mining.observed_overlay`) draws what a log saw over it."""
+    `Observed.of` a mined log) draws what a log saw over it."""
     options = options or RenderOptions()
     if output_format not in FORMATS:
         raise RenderError(

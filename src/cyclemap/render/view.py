@@ -18,6 +18,7 @@ from typing import Literal
 from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import LINKED, FlowError, FlowModel, flow_model, group_of
+from cyclemap.mining.figures import MiningReport
 from cyclemap.util.numbers import customers, percent
 
 GroupBy = Literal["stage", "team", "channel"]
@@ -172,6 +173,17 @@ class Observed:
 
     counts: dict[tuple[str, str], int]
     bounced_teams: frozenset[frozenset[str]]
+
+    @classmethod
+    def of(cls, report: MiningReport) -> Observed:
+        """What `render --log` draws of a mined log: traffic per transition and the team pairs
+        bounced on."""
+        return cls(
+            counts={(item.source, item.target): item.count for item in report.transitions},
+            bounced_teams=frozenset(
+                frozenset({bounce.team, bounce.via}) for bounce in report.bounces
+            ),
+        )
 
 
 def build_view(
