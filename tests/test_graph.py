@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -85,24 +85,29 @@ def test_no_shares_split_equally_and_no_next_gives_nothing() -> None:
 
 
 def test_edge_probability_is_what_does_not_abandon_times_the_share(write: Write) -> None:
-    graph = graph_of(write, CHAIN).graph
-    to_chat, to_bill = graph.edges["call", "chat"], graph.edges["call", "bill"]
-    assert to_chat["share"] == pytest.approx(0.75)
-    assert to_chat["probability"] == pytest.approx(0.8 * 0.75)
-    assert to_bill["share"] == pytest.approx(0.25)
-    assert to_bill["probability"] == pytest.approx(0.8 * 0.25)
-    assert to_chat["share_given"] and to_bill["share_given"]
-    assert not graph.edges["chat", "done"]["share_given"]
-    assert graph.edges["chat", "done"]["probability"] == 1.0
-    assert (to_chat["position"], to_bill["position"]) == (0, 1)
+    graph = graph_of(write, CHAIN)
+    to_chat, to_bill = graph.transition("call", "chat"), graph.transition("call", "bill")
+    assert to_chat is not None and to_bill is not None
+    assert to_chat.share == pytest.approx(0.75)
+    assert to_chat.probability == pytest.approx(0.8 * 0.75)
+    assert to_bill.share == pytest.approx(0.25)
+    assert to_bill.probability == pytest.approx(0.8 * 0.25)
+    assert to_chat.share_given and to_bill.share_given
+    chat_done = graph.transition("chat", "done")
+    assert chat_done is not None
+    assert not chat_done.share_given
+    assert chat_done.probability == 1.0
+    assert (to_chat.position, to_bill.position) == (0, 1)
+    assert graph.transition("chat", "call") is None
 
 
 def test_handoff_and_channel_switch_flags(write: Write) -> None:
-    graph = graph_of(write, CHAIN).graph
+    graph = graph_of(write, CHAIN)
 
     def flags(source: str, target: str) -> tuple[bool, bool]:
-        data: dict[str, Any] = graph.edges[source, target]
-        return data["handoff"], data["channel_switch"]
+        edge = graph.transition(source, target)
+        assert edge is not None
+        return edge.handoff, edge.channel_switch
 
     assert flags("call", "chat") == (False, True)  # same team, phone -> web
     assert flags("call", "bill") == (True, False)  # support -> billing, phone -> phone
@@ -111,25 +116,50 @@ def test_handoff_and_channel_switch_flags(write: Write) -> None:
 
 
 def test_edge_keeps_context_reason_and_its_location(write: Write) -> None:
-    graph = graph_of(write, CHAIN).graph
-    to_bill = graph.edges["call", "bill"]
-    assert (to_bill["context"], to_bill["reason"]) == ("lost", "Cobro duplicado")
-    assert (to_bill["line"], to_bill["column"]) == (20, 9)
-    assert graph.edges["call", "chat"]["context"] is None
+    graph = graph_of(write, CHAIN)
+    to_bill, to_chat = graph.transition("call", "bill"), graph.transition("call", "chat")
+    assert to_bill is not None and to_chat is not None
+    assert (to_bill.context, to_bill.reason) == ("lost", "Cobro duplicado")
+    assert (to_bill.line, to_bill.column) == (20, 9)
+    assert to_chat.context is None
 
 
 def test_nodes_carry_the_step(write: Write) -> None:
     graph = graph_of(write, CHAIN)
     call = graph.step("call")
-    assert (call["index"], call["team"], call["channel"], call["volume"]) == (
-        0,
-        "support",
-        "phone",
-        1000,
-    )
-    assert (call["line"], call["column"]) == (12, 5)
-    assert graph.step("done")["outcome"] == "success"
-    assert graph.graph.graph["journey"] == "graph"
+    assert (call.index, call.team, call.channel, call.volume) == (0, "support", "phone", 1000)
+    assert (call.line, call.column) == (12, 5)
+    assert graph.step("done").outcome == "success"
+    assert graph.id == "graph"
+    assert list(graph.step_ids) == ["call", "chat", "bill", "done", "orphan"]
+    assert len(graph) == 5 and "orphan" in graph and "nowhere" not in graph
+
+
+def test_steps_and_transitions_are_frozen_slotted_records(write: Write) -> None:
+    """Rules read typed fields; nobody can change the graph under another rule's feet."""
+    graph = graph_of(write, CHAIN)
+    step, edge = graph.step("call"), graph.transition("call", "chat")
+    assert edge is not None
+    for record in (step, edge):
+        assert not hasattr(record, "__dict__")  # slotted: no stray attributes
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.line = 1  # type: ignore[misc]
+
+
+def test_neighbours_in_both_directions(write: Write) -> None:
+    graph = graph_of(write, CHAIN)
+    assert list(graph.successors("call")) == ["chat", "bill"]
+    assert list(graph.predecessors("done")) == ["chat", "bill", "orphan"]
+    assert [edge.target for edge in graph.transitions_from("call")] == ["chat", "bill"]
+    assert [edge.source for edge in graph.transitions_to("done")] == ["chat", "bill", "orphan"]
+    assert [(edge.source, edge.target) for edge in graph.transitions()] == [
+        ("call", "chat"),
+        ("call", "bill"),
+        ("chat", "done"),
+        ("bill", "done"),
+        ("orphan", "done"),
+    ]
+    assert list(graph.successors("done")) == [] and list(graph.predecessors("call")) == []
 
 
 def test_shared_queries(write: Write) -> None:
@@ -138,7 +168,7 @@ def test_shared_queries(write: Write) -> None:
     assert graph.successes == ["done"]
     assert graph.reachable == {"call", "chat", "bill", "done"}
     assert graph.reaching_success == {"call", "chat", "bill", "done", "orphan"}
-    assert [(source, target) for source, target, _ in graph.handoff_edges()] == [("call", "bill")]
+    assert [(edge.source, edge.target) for edge in graph.handoffs()] == [("call", "bill")]
     assert graph.entry_order() == {"call": 0, "chat": 1, "bill": 2, "done": 3}
     assert graph.in_file_order(["done", "orphan", "call"]) == ["call", "done", "orphan"]
 

@@ -390,10 +390,10 @@ def peloteo_loops(
     the index of its first step with a team, as the peloteo rule picks it."""
     loops: dict[int, LoopFlow | None] = {}
     for component in graph.strongly_connected_components(without=graph.successes):
-        teams = {graph.step(node)["team"] for node in component} - {None}
+        teams = {graph.step(node).team for node in component} - {None}
         if len(teams) < 2:
             continue
-        start = next(node for node in component if graph.step(node)["team"] is not None)
+        start = next(node for node in component if graph.step(node).team is not None)
         loop = model.loop(component, start)
         if loop is not None:
             loops[ids.index(start)] = loop

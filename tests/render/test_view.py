@@ -219,11 +219,11 @@ def test_collapsed_flow_is_conserved_on_a_real_journey(by: str) -> None:
     box = {node.label: node.key for node in mapped.nodes}
     entries: dict[str, float] = {}
     ended: dict[str, float] = {}
-    for step_id in graph.graph:
+    for step_id in graph.step_ids:
         step = graph.step(step_id)
-        key = box[_title(graph, by, step[by])]
-        entries[key] = entries.get(key, 0.0) + (step["volume"] or 0.0)
-        if step["outcome"] not in ("failure", "abandoned"):  # those are lost, counted above
+        key = box[_title(graph, by, getattr(step, by))]
+        entries[key] = entries.get(key, 0.0) + (step.volume or 0.0)
+        if step.outcome not in ("failure", "abandoned"):  # those are lost, counted above
             ended[key] = ended.get(key, 0.0) + steps[step_id].ended
     tolerance = len(mapped.edges)  # labels are rounded to whole customers
     for node in mapped.nodes:

@@ -47,7 +47,7 @@ class QuickWin:
 
 def step_title(graph: JourneyGraph, node: str) -> str:
     """A step as people know it: «its name» (its id), or its id when it has no name."""
-    label = str(graph.step(node)["label"])
+    label = graph.step(node).label
     return f"«{label}» ({node})" if label != node else f"«{node}»"
 
 
@@ -96,7 +96,7 @@ class _Screen:
 
     def value_of(self, target: str) -> float:
         chain, graph = self.model.chain, self.model.graph
-        outcome = graph.step(target)["outcome"]
+        outcome = graph.step(target).outcome
         if target not in chain.index and outcome is None:
             return 0.0  # continues in another journey, or nobody gets there
         if outcome is None:
@@ -139,7 +139,7 @@ def _fixed_candidates(
     for finding in findings:
         if finding.rule == "peloteo-loop" and finding.steps:
             source, target = finding.steps[-1], finding.steps[0]
-            if graph.graph.has_edge(source, target):
+            if graph.transition(source, target) is not None:
                 candidates.append(
                     _Candidate(
                         estimate=float("inf"),

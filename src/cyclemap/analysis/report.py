@@ -138,7 +138,7 @@ def _analyse(
     steps = tuple(
         model.step(node)
         for node in graph.in_file_order(graph.reachable)
-        if graph.step(node)["outcome"] is None and not graph.step(node)["external"]
+        if graph.step(node).outcome is None and not graph.step(node).external
     )
     loops = tuple(
         _loop_figures(model, finding) for finding in findings if finding.rule == "peloteo-loop"

@@ -87,12 +87,12 @@ def _joined_loops(
         if any(
             rule.name
             in joined.owners[node][0]
-            .journey.document.steps[joined.owners[node][0].step(joined.owners[node][1])["index"]]
+            .journey.document.steps[joined.owners[node][0].step(joined.owners[node][1]).index]
             .allow
             for node in detection.steps
         ):
             continue
-        line, column = graph.journey.position("steps", graph.step(start)["index"])
+        line, column = graph.journey.position("steps", graph.step(start).index)
         found.append(
             (
                 position_of[graph.id],

@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from cyclemap.errors import PicklableError
 from cyclemap.format.model import normalise
-from cyclemap.graph.journey import JourneyGraph, reachable_from
+from cyclemap.graph.journey import JourneyGraph, TransitionEdge, reachable_from
 from cyclemap.graph.solver import AbsorbingSolver, solve_absorbing
 from cyclemap.util.gcpause import collector_paused
 
@@ -60,9 +60,9 @@ def group_of(graph: JourneyGraph, node: str, by: GroupBy) -> str | None:
     belongs to none of this journey's, so it stands in a group of its own journey, `LINKED` +
     that journey's id."""
     step = graph.step(node)
-    if step["external"]:
+    if step.external:
         return LINKED + node.split(":", 1)[0]
-    value: str | None = step[by]
+    value: str | None = getattr(step, by)
     return value
 
 
@@ -197,7 +197,7 @@ class Chain:
         import numpy as np
 
         self.graph = graph
-        self.abandon = {node: graph.step(node)["abandon"] for node in graph.graph}
+        self.abandon = {node: graph.step(node).abandon for node in graph.step_ids}
         self.abandon.update(abandon or {})
         self.removed = removed
         self.transient = graph.in_file_order(self._live_steps())
@@ -226,15 +226,15 @@ class Chain:
 
         def transient(node: str) -> bool:
             step = self.graph.step(node)
-            return step["outcome"] is None and not step["external"]
+            return step.outcome is None and not step.external
 
         onward = {
             node: [
                 target
-                for target in self.graph.graph.succ[node]
+                for target in self.graph.successors(node)
                 if self.abandon[node] < 1.0 and transient(target)
             ]
-            for node in self.graph.graph
+            for node in self.graph.step_ids
             if transient(node)
         }
         return reachable_from(onward, [node for node in self.graph.entries if transient(node)])
@@ -279,40 +279,36 @@ class Chain:
             other._add_row(self.transient[i])
         return other
 
-    def edges(self, node: str) -> list[tuple[str, float, dict[str, Any]]]:
-        """(target, probability, data) of a step's transitions after any removal."""
-        following = self.graph.graph.succ[node]
-        kept = [
-            (target, data)
-            for target, data in following.items()
-            if (node, target) not in self.removed
-        ]
+    def edges(self, node: str) -> list[tuple[str, float, TransitionEdge]]:
+        """(target, probability, transition) of a step's transitions after any removal."""
+        following = self.graph.transitions_from(node)
+        kept = [edge for edge in following if (node, edge.target) not in self.removed]
         # After a removal the shares are normalised again, as they would be in the edited file.
         shares = (
-            [data["share"] for _, data in kept]
+            [edge.share for edge in kept]
             if len(kept) == len(following)
-            else normalise([data["written_share"] for _, data in kept])
+            else normalise([edge.written_share for edge in kept])
         )
         going_on = 1.0 - self.abandon[node]
         return [
-            (target, going_on * share, data)
-            for (target, data), share in zip(kept, shares, strict=True)
+            (edge.target, going_on * share, edge) for edge, share in zip(kept, shares, strict=True)
         ]
 
     def _add_row(self, node: str) -> None:
         i = self.index[node]
         step = self.graph.step(node)
         self.ends["abandoned"][i] += self.abandon[node]
-        self.duration[i] = step["duration"] or 0.0
+        self.duration[i] = step.duration or 0.0
         edges = self.edges(node)
         if not edges:
             self.ends["stuck"][i] += 1.0 - self.abandon[node]
-        for target, probability, data in edges:
+        for target, probability, edge in edges:
             if probability <= 0:
                 continue
-            self.handoffs[i] += probability * data["handoff"]
-            outcome = self.graph.step(target)["outcome"]
-            if self.graph.step(target)["external"]:
+            self.handoffs[i] += probability * edge.handoff
+            landing = self.graph.step(target)
+            outcome = landing.outcome
+            if landing.external:
                 self.ends["elsewhere"][i] += probability
                 self.exits.append((i, target, probability))
             elif outcome is None:
@@ -322,7 +318,7 @@ class Chain:
             else:
                 self.ends[outcome][i] += probability
                 self.to_outcome[i] += probability
-                self.landing[outcome][i] += probability * (self.graph.step(target)["duration"] or 0)
+                self.landing[outcome][i] += probability * (landing.duration or 0)
                 self.exits.append((i, target, probability))
 
     def trapped(self) -> list[str]:
@@ -386,17 +382,19 @@ def start_vector(chain: Chain, weights: dict[str, float]) -> tuple[Any, dict[str
         step = chain.graph.step(node)
         if node in chain.index:
             start[chain.index[node]] += weight
-        elif step["outcome"] is not None:
-            immediate[step["outcome"]] += weight
-            immediate["duration"] += weight * (step["duration"] or 0.0)
+        elif step.outcome is not None:
+            immediate[step.outcome] += weight
+            immediate["duration"] += weight * (step.duration or 0.0)
     return start, immediate
 
 
 def entry_weights(graph: JourneyGraph) -> tuple[dict[str, float], bool, str]:
     """How the entries are combined: by volume when every one has it, else equally."""
     entries = graph.in_file_order(graph.entries)
-    volumes = {node: graph.step(node)["volume"] for node in entries}
-    if entries and all(volume is not None for volume in volumes.values()):
+    volumes = {
+        node: volume for node in entries if (volume := graph.step(node).volume) is not None
+    }
+    if entries and len(volumes) == len(entries):
         total = sum(volumes.values())
         if total > 0:
             return (
@@ -432,7 +430,7 @@ class FlowModel:
         if not self.weights:
             raise TrappedError([])
         self.total_volume: float | None = (
-            sum(graph.step(node)["volume"] for node in self.weights) if self.by_volume else None
+            sum(graph.step(node).volume or 0.0 for node in self.weights) if self.by_volume else None
         )
         self.scale = self.total_volume if self.by_volume and self.total_volume else 1.0
         """Customers per period behind a probability of one (1 without volumes)."""
@@ -470,7 +468,7 @@ class FlowModel:
             endings, visits = self.endings, self.visits_per_customer
         else:
             endings, visits = endings_of(chain, weights)
-        durations_known = any(chain.graph.step(node)["duration"] for node in chain.graph.graph)
+        durations_known = any(chain.graph.step(node).duration for node in chain.graph.step_ids)
         landing = sum(chain.landing.values())
         spent = float(visits @ (chain.duration + landing)) + immediate["duration"]
         # Steps lived: every visit to a transient step, plus the outcome step where a path ends.
@@ -484,7 +482,7 @@ class FlowModel:
             to_loss = self._conditional_duration(
                 visits, weights, LOST_ENDINGS, "lost", endings.lost * total
             )
-        volume = self.graph.step(entry)["volume"] if entry != "all" else self.total_volume
+        volume = self.graph.step(entry).volume if entry != "all" else self.total_volume
         return EntryFigures(
             entry=entry,
             volume=volume,
@@ -516,9 +514,9 @@ class FlowModel:
         landing = sum(chain.landing[name] for name in endings if name in chain.landing)
         weighted = chain.duration * self._ending_chances[chance] + landing
         entering = sum(
-            weight * (self.graph.step(node)["duration"] or 0.0)
+            weight * (self.graph.step(node).duration or 0.0)
             for node, weight in weights.items()
-            if self.graph.step(node)["outcome"] in endings
+            if self.graph.step(node).outcome in endings
         )
         return (float(visits @ weighted) + entering) / mass
 
@@ -552,7 +550,7 @@ class FlowModel:
     def arrivals(self) -> dict[str, float]:
         """Expected arrivals at every step of the graph, in the model's unit."""
         visits = self.visits_per_customer
-        figures = {node: 0.0 for node in self.graph.graph}
+        figures = {node: 0.0 for node in self.graph.step_ids}
         for node, i in self.chain.index.items():
             figures[node] = max(0.0, float(visits[i])) * self.scale
         for row, target, probability in self.chain.exits:
@@ -569,7 +567,7 @@ class FlowModel:
         arrivals = self.arrivals
         returns = self._visits_per_arrival()
         figures = {}
-        for node in self.graph.in_file_order(self.graph.graph):
+        for node in self.graph.in_file_order(self.graph.step_ids):
             step = self.graph.step(node)
             seen = arrivals[node]
             abandoned = stuck = ended = 0.0
@@ -581,7 +579,7 @@ class FlowModel:
                 reached = None if each is None else seen / each
             else:
                 reached = seen  # an outcome, another journey's step, or nobody gets there
-                ended = seen if step["outcome"] is not None or step["external"] else 0.0
+                ended = seen if step.outcome is not None or step.external else 0.0
             figures[node] = StepFlow(
                 node, seen, reached, chain.abandon[node], abandoned, stuck, ended
             )
@@ -631,7 +629,7 @@ class FlowModel:
         """Steps where customers are lost (abandoning or stuck), most first."""
         losing = sorted(
             (flow for flow in self.steps.values() if flow.lost > 0),
-            key=lambda flow: (-flow.lost, self.graph.step(flow.step)["index"]),
+            key=lambda flow: (-flow.lost, self.graph.step(flow.step).index),
         )
         return losing[:limit] if limit is not None else losing
 
@@ -650,7 +648,7 @@ class FlowModel:
         cached = self._groups.get(by)
         if cached is None:
             members: dict[str | None, list[str]] = {}
-            for node in self.graph.in_file_order(self.graph.graph):
+            for node in self.graph.in_file_order(self.graph.step_ids):
                 members.setdefault(self.group_of(node, by), []).append(node)
             cached = {
                 value: GroupFlow(
@@ -663,7 +661,7 @@ class FlowModel:
                     sum(
                         self.steps[node].ended
                         for node in nodes
-                        if self.graph.step(node)["outcome"] in ("failure", "abandoned")
+                        if self.graph.step(node).outcome in ("failure", "abandoned")
                     ),
                 )
                 for value, nodes in members.items()
@@ -789,7 +787,7 @@ def round_probability(
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    team = graph.step(start)["team"]
+    team = graph.step(start).team
     members = set(component)
     states = {
         (node, flag): i
@@ -804,13 +802,13 @@ def round_probability(
     def moves(node: str) -> list[tuple[str, float]]:
         if chain is not None:
             return [(t, p) for t, p, _ in chain.edges(node)]
-        return [(t, data["probability"]) for t, data in graph.graph.succ[node].items()]
+        return [(edge.target, edge.probability) for edge in graph.transitions_from(node)]
 
     for (node, flag), row in states.items():
         for following, probability in moves(node):
             if following not in members or probability <= 0:
                 continue
-            met = flag or graph.step(following)["team"] not in (None, team)
+            met = flag or graph.step(following).team not in (None, team)
             if following == start and met:
                 target[row] += probability
             elif following == start:

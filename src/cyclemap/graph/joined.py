@@ -3,33 +3,42 @@ customer bounced from one journey to another and back is seen as one loop."""
 
 from __future__ import annotations
 
-import networkx as nx
+from dataclasses import replace
 
-from cyclemap.graph.journey import JourneyGraph
+from cyclemap.graph.journey import JourneyGraph, StepNode, TransitionEdge
 
 JOURNEY_SPACING = 1_000_000
-"""Joined nodes keep their file order: journey k's steps are numbered from k * this."""
+"""Joined steps keep their file order: journey k's steps are numbered from k * this."""
 
 
 class JoinedGraph(JourneyGraph):
-    """Several journeys as one graph: nodes `journey-id:step-id`, links become real edges."""
+    """Several journeys as one graph: steps `journey-id:step-id`, links become transitions."""
 
     def __init__(self, graphs: list[JourneyGraph]) -> None:
         self.journey = graphs[0].journey
         self.linked_in = frozenset()
         self._best_moves = {}
         self.owners: dict[str, tuple[JourneyGraph, str]] = {}
-        joined = nx.DiGraph()
+        """Joined step id -> the journey's graph it comes from, and its id there."""
+        steps: list[StepNode] = []
         for number, graph in enumerate(graphs):
             for node in graph.own_steps:
+                step = graph.step(node)
                 name = f"{graph.id}:{node}"
-                attributes = dict(graph.step(node))
-                attributes["index"] += number * JOURNEY_SPACING
-                joined.add_node(name, **attributes)
+                steps.append(replace(step, id=name, index=step.index + number * JOURNEY_SPACING))
                 self.owners[name] = (graph, node)
+        transitions: list[TransitionEdge] = []
         for graph in graphs:
-            for source, target, data in graph.graph.edges(data=True):
-                name = target if graph.step(target)["external"] else f"{graph.id}:{target}"
-                if name in joined:
-                    joined.add_edge(f"{graph.id}:{source}", name, **data)
-        self.graph = joined
+            for edge in graph.transitions():
+                target = (
+                    edge.target if graph.step(edge.target).external else f"{graph.id}:{edge.target}"
+                )
+                if target in self.owners:
+                    source = f"{graph.id}:{edge.source}"
+                    transitions.append(replace(edge, source=source, target=target))
+        self._hold(steps, transitions)
+
+    def origin(self, step_id: str) -> tuple[JourneyGraph, StepNode]:
+        """The graph of the journey a joined step comes from, and the step there."""
+        graph, node = self.owners[step_id]
+        return graph, graph.step(node)

@@ -74,7 +74,7 @@ def render_journey(
         from cyclemap.render.mermaid_journey import left_out, to_mermaid_journey
 
         missing = left_out(graph)
-        if len(missing) == len(graph.graph):
+        if len(missing) == len(graph):
             raise RenderError(  # the command line names the file, once
                 "no step has a `score`, so there is no journey diagram to draw; add "
                 "`score: 1..5` to the steps customers feel strongly about"

@@ -339,7 +339,7 @@ def _losses(graph: JourneyGraph) -> str:
         return customers(value) if model.by_volume else percent(value)
 
     rows = "".join(
-        f"<tr><td>{_e(' '.join(graph.step(flow.step)['label'].split()))}</td>"
+        f"<tr><td>{_e(' '.join(graph.step(flow.step).label.split()))}</td>"
         f"<td>{_e(flow.step)}</td><td>{_e(percent(flow.abandon))}</td>"
         f"<td>{_e(amount(flow.abandoned))}</td><td>{_e(amount(flow.stuck))}</td>"
         f"<td>{_e(amount(flow.lost))}</td></tr>"

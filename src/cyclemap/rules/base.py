@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from cyclemap.findings import Severity
+from cyclemap.format.model import MomentOfTruth
 from cyclemap.graph import JourneyGraph
 from cyclemap.util.numbers import customers, percent
 
@@ -88,11 +89,11 @@ class Rule:
 
 
 def moments_lacking(
-    graph: JourneyGraph, missing: Callable[[Any], bool], what: str
+    graph: JourneyGraph, missing: Callable[[MomentOfTruth], bool], what: str
 ) -> Iterator[Detection]:
     """A finding at every moment of truth for which `missing(moment)` holds."""
     for node in graph.own_steps:
-        moment = graph.step(node)["moment_of_truth"]
+        moment = graph.step(node).moment_of_truth
         if moment is not None and missing(moment):
             yield Detection(
                 (*step_at(graph, node), "moment_of_truth"),
@@ -111,4 +112,4 @@ def listed(steps: list[str], shown: int = 3) -> str:
 
 def step_at(graph: JourneyGraph, step_id: str) -> tuple[int | str, ...]:
     """The location of a step in its file."""
-    return ("steps", graph.step(step_id)["index"])
+    return ("steps", graph.step(step_id).index)

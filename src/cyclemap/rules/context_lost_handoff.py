@@ -38,17 +38,14 @@ class Options(RuleOptions):
 
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
-    edges = sorted(
-        graph.graph.edges(data=True),
-        key=lambda edge: (graph.step(edge[0])["index"], edge[2]["position"]),
-    )
-    for source, target, data in edges:
-        if data["context"] != "lost":
+    for edge in graph.transitions():
+        if edge.context != "lost":
             continue
-        teams = (graph.step(source)["team"], graph.step(target)["team"])
-        between = f" (from `{teams[0]}` to `{teams[1]}`)" if data["handoff"] else ""
+        source, target = edge.source, edge.target
+        teams = (graph.step(source).team, graph.step(target).team)
+        between = f" (from `{teams[0]}` to `{teams[1]}`)" if edge.handoff else ""
         yield Detection(
-            (*step_at(graph, source), "next", data["position"]),
+            (*step_at(graph, source), "next", edge.position),
             (source, target),
             f"context is lost from `{source}` to `{target}`{between}: the customer must tell the "
             "story again",

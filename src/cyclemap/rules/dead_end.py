@@ -56,11 +56,11 @@ def dead_ends(graph: JourneyGraph) -> list[str]:
     found = [
         node
         for node in graph.own_steps
-        if node not in alive and graph.step(node)["outcome"] not in ("failure", "abandoned")
+        if node not in alive and graph.step(node).outcome not in ("failure", "abandoned")
     ]
     if graph.successes:
         return found
-    return [node for node in found if not graph.graph.succ[node]]
+    return [node for node in found if not graph.successors(node)]
 
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
@@ -76,7 +76,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         first = [
             node
             for node in region
-            if node in entries or any(other not in members for other in graph.graph.pred[node])
+            if node in entries or any(other not in members for other in graph.predecessors(node))
         ] or graph.first_steps(region)
         details: dict[str, object] = {"region": region, "size": len(region)}
         message = _message(graph, region, first)
@@ -89,11 +89,9 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
 
 def _message(graph: JourneyGraph, region: list[str], first: list[str]) -> str:
     members = set(region)
-    stopping = [node for node in region if not graph.graph.succ[node]]
-    leaving = [other for node in region for other in graph.graph.succ[node] if other not in members]
-    only_endings = all(
-        graph.step(other)["outcome"] in ("failure", "abandoned") for other in leaving
-    )
+    stopping = [node for node in region if not graph.successors(node)]
+    leaving = [other for node in region for other in graph.successors(node) if other not in members]
+    only_endings = all(graph.step(other).outcome in ("failure", "abandoned") for other in leaving)
     if len(region) == 1:
         (node,) = region
         if stopping:
@@ -101,7 +99,7 @@ def _message(graph: JourneyGraph, region: list[str], first: list[str]) -> str:
                 f"step `{node}` has no `next` and is not an outcome: customers who reach it "
                 "have no way forward"
             )
-        if only_endings and node not in graph.graph.succ[node]:
+        if only_endings and node not in graph.successors(node):
             return (
                 f"from step `{node}` customers can only end in failure or abandonment: no "
                 "success is reachable"

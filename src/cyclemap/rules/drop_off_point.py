@@ -53,7 +53,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     found = [
         node
         for node in graph.own_steps
-        if graph.step(node)["abandon"] >= options.threshold and graph.step(node)["abandon"] > 0
+        if graph.step(node).abandon >= options.threshold and graph.step(node).abandon > 0
     ]
     if not found:
         return
@@ -69,7 +69,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         for rank, node in enumerate(sorted(found, key=lambda node: -lost.get(node, 0.0)), start=1)
     }
     for node in found:
-        rate = graph.step(node)["abandon"]
+        rate = graph.step(node).abandon
         message = f"{percent(rate)} of the customers who reach step `{node}` abandon there"
         details: dict[str, object] = {"abandon": rate}
         if lost:

@@ -51,7 +51,7 @@ class Options(RuleOptions):
 
 
 def _changes_team(graph: JourneyGraph, source: str, target: str) -> bool:
-    before, after = graph.step(source)["team"], graph.step(target)["team"]
+    before, after = graph.step(source).team, graph.step(target).team
     return before is not None and after is not None and before != after
 
 
@@ -66,7 +66,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         path, probability = found
         # What the customer lives through: backstage work is left out, so a case passed to
         # a back office and back is not a handoff the customer feels.
-        seen = [node for node in path if not graph.step(node)["backstage"]] or path[:1]
+        seen = [node for node in path if not graph.step(node).backstage] or path[:1]
         handoffs = [
             (source, target)
             for source, target in itertools.pairwise(seen)
@@ -74,9 +74,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         ]
         if len(handoffs) <= options.max:
             continue
-        teams = [graph.step(seen[0])["team"]] + [
-            graph.step(target)["team"] for _, target in handoffs
-        ]
+        teams = [graph.step(seen[0]).team] + [graph.step(target).team for _, target in handoffs]
         yield Detection(
             step_at(graph, entry),
             tuple(path),

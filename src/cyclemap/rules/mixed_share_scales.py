@@ -46,20 +46,23 @@ class Options(RuleOptions):
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     for node in graph.own_steps:
-        following = sorted(graph.graph.succ[node].items(), key=lambda item: item[1]["position"])
-        given = [(target, data) for target, data in following if data["written_share"] is not None]
-        small = [target for target, data in given if data["written_share"] <= 1]
-        large = [(target, data) for target, data in given if data["written_share"] > 1]
+        given = [
+            (edge, edge.written_share)
+            for edge in graph.transitions_from(node)
+            if edge.written_share is not None
+        ]
+        small = [edge for edge, written in given if written <= 1]
+        large = [(edge, written) for edge, written in given if written > 1]
         if not small or not large:
             continue
-        target, data = large[0]
-        written = ", ".join(f"{data['written_share']:g}" for _, data in given)
+        first, share = large[0]
+        written = ", ".join(f"{value:g}" for _, value in given)
         yield Detection(
-            (*step_at(graph, node), "next", data["position"], "share"),
-            (node, target),
+            (*step_at(graph, node), "next", first.position, "share"),
+            (node, first.target),
             f"the shares of step `{node}` mix scales ({written}): as written, "
-            f"`share: {data['written_share']:g}` sends {percent(data['share'])} of the customers "
-            f"who go on from `{node}` to `{target}`; write every share on one scale (all "
+            f"`share: {share:g}` sends {percent(first.share)} of the customers "
+            f"who go on from `{node}` to `{first.target}`; write every share on one scale (all "
             "fractions or all weights)",
-            {"shares": {t: d["written_share"] for t, d in given}},
+            {"shares": {edge.target: value for edge, value in given}},
         )

@@ -66,13 +66,13 @@ def _distances(
     graph: JourneyGraph, source: str, members: set[str], *, reverse: bool
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Breadth-first distances inside the component, with parents to rebuild paths."""
-    neighbours = graph.graph.pred if reverse else graph.graph.succ
+    neighbours = graph.predecessors if reverse else graph.successors
     distance = {source: 0}
     parent: dict[str, str] = {}
     queue = deque([source])
     while queue:
         node = queue.popleft()
-        for following in graph.in_file_order(n for n in neighbours[node] if n in members):
+        for following in graph.in_file_order(n for n in neighbours(node) if n in members):
             if following not in distance:
                 distance[following] = distance[node] + 1
                 parent[following] = node
@@ -87,13 +87,13 @@ def witness(graph: JourneyGraph, component: list[str], start: str) -> list[str]:
     d(t, start); two breadth-first searches find it in linear time.
     """
     members = set(component)
-    team = graph.step(start)["team"]
+    team = graph.step(start).team
     forward, forward_parent = _distances(graph, start, members, reverse=False)
     backward, backward_parent = _distances(graph, start, members, reverse=True)
     others = [
         node
         for node in component
-        if graph.step(node)["team"] not in (None, team) and node in forward and node in backward
+        if graph.step(node).team not in (None, team) and node in forward and node in backward
     ]
     turn = min(others, key=lambda node: (forward[node] + backward[node], forward[node]))
     outward = [turn]
@@ -109,9 +109,9 @@ def witness(graph: JourneyGraph, component: list[str], start: str) -> list[str]:
 
 def _shares_known(graph: JourneyGraph, component: list[str]) -> bool:
     return all(
-        data["share_given"] or len(graph.graph.succ[node]) == 1
+        edge.share_given or len(graph.successors(node)) == 1
         for node in component
-        for data in graph.graph.succ[node].values()
+        for edge in graph.transitions_from(node)
     )
 
 
@@ -120,24 +120,23 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     order = graph.entry_order()
     unreached = len(order)
     for component in graph.strongly_connected_components(without=successes):
-        teams = {graph.step(node)["team"] for node in component} - {None}
+        teams = {graph.step(node).team for node in component} - {None}
         if len(teams) < 2:
             continue
         # Start where customers first meet the loop, at a step that belongs to a team.
-        candidates = [node for node in component if graph.step(node)["team"] is not None]
+        candidates = [node for node in component if graph.step(node).team is not None]
         start = min(
             candidates,
-            key=lambda node: (order.get(node, unreached), graph.step(node)["index"]),
+            key=lambda node: (order.get(node, unreached), graph.step(node).index),
         )
         walk = witness(graph, component, start)
-        team_path = [graph.step(node)["team"] for node in walk if graph.step(node)["team"]]
+        team_path = [team for node in walk if (team := graph.step(node).team)]
         team_order = [
             team for i, team in enumerate(team_path) if i == 0 or team != team_path[i - 1]
         ]
         drawn = " → ".join([*walk, walk[0]])
-        facing = {
-            graph.step(node)["team"] for node in component if not graph.step(node)["backstage"]
-        } - {None}
+        facing = {graph.step(node).team for node in component if not graph.step(node).backstage}
+        facing.discard(None)
         hidden = len(facing) < 2
         if hidden:
             message = (
@@ -152,7 +151,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         details: dict[str, object] = {
             "teams": team_order,
             "component": component,
-            "step_teams": {node: graph.step(node)["team"] for node in walk},
+            "step_teams": {node: graph.step(node).team for node in walk},
             "backstage": hidden,
         }
         if len(component) <= LOOP_ROUNDS_UP_TO and _shares_known(graph, component):
