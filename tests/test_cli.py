@@ -243,7 +243,17 @@ def test_explain_prints_the_documentation_with_examples() -> None:
     assert result.exit_code == 0
     assert "default severity: warning" in result.stdout
     assert result.stdout.count("```yaml") == 2
-    assert "threshold = 0.15" in result.stdout
+    # Every section once, the options once (with their defaults), in order.
+    headings = [line for line in result.stdout.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+        "## Options",
+        "## Known problems",
+    ]
+    assert result.stdout.count("- `threshold` (default `0.15`): ") == 1
 
 
 def test_explain_unknown_rule_suggests_the_nearest() -> None:

@@ -14,7 +14,7 @@ from cyclemap.engine import audit
 from cyclemap.engine.config import Settings, find_config, load_settings, settings_from
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import FailOn, Finding, Severity
-from cyclemap.rules import ALL_RULE_NAMES
+from cyclemap.rules import rule_names
 
 runner = CliRunner()
 
@@ -120,7 +120,7 @@ def test_defaults_without_any_configuration(tmp_path: Path) -> None:
     # `tmp_path` may sit under folders with configurations of their own: stop at an empty one.
     write(tmp_path / "cyclemap.toml", "")
     settings = load_settings(None, start=tmp_path)
-    assert settings.selected == ALL_RULE_NAMES  # the rules, then the conformance findings
+    assert settings.selected == rule_names()  # the map rules, then the log rules
     assert settings.fail_on is FailOn.ERROR
     assert (settings.severities, settings.options) == ({}, {})
 

@@ -14,7 +14,7 @@ from cyclemap.engine.config import Settings
 from cyclemap.errors import ConfigError
 from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, Severity
 from cyclemap.loading import load_journey
-from cyclemap.rules import ALL_RULE_NAMES, drop_off_point, registry
+from cyclemap.rules import drop_off_point, registry, rule_names
 from cyclemap.rules.base import Detection
 
 Write = Callable[..., Path]
@@ -108,7 +108,7 @@ def test_default_settings_run_every_rule_with_its_default_severity(write: Write)
         name: registry()[name].severity
         for name in ("unmeasured-moment-of-truth", "unowned-moment-of-truth", "drop-off-point")
     }
-    assert Settings().selected == ALL_RULE_NAMES  # conformance findings too, with --log
+    assert Settings().selected == rule_names()  # the log rules too, with --log
 
 
 def test_only_selected_rules_run(write: Write) -> None:
@@ -141,7 +141,7 @@ def test_select_and_ignore_overrides() -> None:
     assert repeated.selected == ("dead-end", "unreachable-step")
     ignored = apply_overrides(Settings(), ignore=["unused-definition", "drop-off-point"])
     assert ignored.selected == tuple(
-        name for name in ALL_RULE_NAMES if name not in ("unused-definition", "drop-off-point")
+        name for name in rule_names() if name not in ("unused-definition", "drop-off-point")
     )
     mixed = apply_overrides(Settings(), select=["dead-end,peloteo-loop"], ignore=["dead-end"])
     assert mixed.selected == ("peloteo-loop",)

@@ -31,7 +31,7 @@ from cyclemap.cli import app
 from cyclemap.engine import audit
 from cyclemap.format.model import Step
 from cyclemap.mining import mine
-from cyclemap.rules import LOG_RULE_NAMES
+from cyclemap.rules import registry
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
@@ -331,7 +331,8 @@ def test_entries_follow_the_volumes(simulated: Simulated) -> None:
 
 
 def test_audit_names_the_planted_deviations(simulated: Simulated) -> None:
-    result = audit([simulated.journey], log=simulated.log, select=["dead-end", *LOG_RULE_NAMES])
+    log_rules = [name for name, rule in registry().items() if rule.log]
+    result = audit([simulated.journey], log=simulated.log, select=["dead-end", *log_rules])
     by_rule: dict[str, set[tuple[str, ...]]] = {}
     for finding in result.findings:
         by_rule.setdefault(finding.rule, set()).add(finding.steps)

@@ -15,7 +15,7 @@ import pytest
 from cyclemap.engine.checking import Status, validate
 from cyclemap.errors import LoadError
 from cyclemap.loading import load_journey
-from cyclemap.rules import ALL_RULE_NAMES
+from cyclemap.rules import rule_names
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validity"
 
@@ -126,7 +126,7 @@ EXPECTED: dict[str, Expected] = {
 def problems_of(path: Path) -> Expected:
     """Load a journey; its problems as (line, column, message), [] when it is valid."""
     try:
-        load_journey(path, path.name, rule_names=ALL_RULE_NAMES)
+        load_journey(path, path.name, rule_names=rule_names())
     except LoadError as error:
         assert all(problem.file == path.name for problem in error.problems)
         return [(p.line, p.column, p.message) for p in error.problems]
@@ -154,7 +154,7 @@ def test_problems_carry_field_paths_and_hints() -> None:
         load_journey(
             FIXTURES / "unknown-stage.journey.yaml",
             "unknown-stage.journey.yaml",
-            rule_names=ALL_RULE_NAMES,
+            rule_names=rule_names(),
         )
     [problem] = caught.value.problems
     assert problem.path == "steps[0].stage"
@@ -190,7 +190,7 @@ def test_problems_carry_field_paths_and_hints() -> None:
 )
 def test_validity_problems_say_what_would_fix_them(name: str, path: str, hint: str) -> None:
     with pytest.raises(LoadError) as caught:
-        load_journey(FIXTURES / name, name, rule_names=ALL_RULE_NAMES)
+        load_journey(FIXTURES / name, name, rule_names=rule_names())
     [problem] = caught.value.problems
     assert (problem.path, problem.hint) == (path, hint)
 
@@ -200,7 +200,7 @@ def test_validity_problems_say_what_would_fix_them(name: str, path: str, hint: s
 )
 def test_custom_validator_problems_have_a_hint(name: str) -> None:
     with pytest.raises(LoadError) as caught:
-        load_journey(FIXTURES / name, name, rule_names=ALL_RULE_NAMES)
+        load_journey(FIXTURES / name, name, rule_names=rule_names())
     assert all(problem.hint for problem in caught.value.problems)
 
 
@@ -209,7 +209,7 @@ def test_unknown_team_without_a_close_match_says_where_to_define_it(tmp_path: Pa
     text = (FIXTURES / "unknown-team.journey.yaml").read_text().replace("biling", "legal")
     path.write_text(text)
     with pytest.raises(LoadError) as caught:
-        load_journey(path, "j.journey.yaml", rule_names=ALL_RULE_NAMES)
+        load_journey(path, "j.journey.yaml", rule_names=rule_names())
     [problem] = caught.value.problems
     assert (problem.line, problem.column, problem.message) == (10, 11, "unknown team `legal`")
     assert problem.hint == "define it under `teams`, or import a catalog that does"

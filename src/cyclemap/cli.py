@@ -733,11 +733,8 @@ def rules() -> None:
     for column in ("rule", "severity", "summary"):
         table.add_column(column, no_wrap=column != "summary")
     for rule in registry().values():
-        table.add_row(rule.name, rule.severity.value, rule.summary)
-    from cyclemap.engine.conformance import LOG_RULES
-
-    for log_rule in LOG_RULES:
-        table.add_row(log_rule.name, log_rule.severity.value, f"{log_rule.summary} (audit --log)")
+        summary = f"{rule.summary} (audit --log)" if rule.log else rule.summary
+        table.add_row(rule.name, rule.severity.value, summary)
     Console(no_color=not _color_for(sys.stdout), highlight=False, soft_wrap=False).print(table)
 
 
@@ -745,33 +742,20 @@ def rules() -> None:
 @_errors_told
 def explain(rule: Annotated[str, typer.Argument(help="The rule name, e.g. peloteo-loop.")]) -> None:
     """Print a rule's full documentation: the customer problem, examples and options."""
-    from cyclemap.engine.conformance import LOG_RULES
-    from cyclemap.rules import ALL_RULE_NAMES, registry
+    from cyclemap.rules import registry, rule_names
     from cyclemap.util.text import did_you_mean
 
     found = registry().get(rule)
-    for log_rule in LOG_RULES:
-        if log_rule.name == rule:
-            typer.echo(
-                f"{log_rule.name} (default severity: {log_rule.severity.value}; reported by "
-                "`cyclemap audit FILE --log LOG`)\n"
-            )
-            typer.echo(log_rule.doc)
-            return
     if found is None:
-        guess = did_you_mean(rule, ALL_RULE_NAMES)
+        guess = did_you_mean(rule, rule_names())
         _say(
             f"cyclemap: error: `{rule}` is not a rule"
             + (f"; did you mean `{guess}`?" if guess else "; see `cyclemap rules`")
         )
         raise typer.Exit(2)
-    typer.echo(f"{found.name} (default severity: {found.severity.value})\n")
+    reported = "; reported by `cyclemap audit FILE --log LOG`" if found.log else ""
+    typer.echo(f"{found.name} (default severity: {found.severity.value}{reported})\n")
     typer.echo(found.doc)
-    defaults = found.option_defaults()
-    if defaults:
-        typer.echo("\nOptions (in cyclemap.toml, under [rules." + found.name + "]):")
-        for name, value in defaults.items():
-            typer.echo(f"  {name} = {value!r}")
 
 
 @app.command(short_help="Print the JSON Schema of the journey format.")

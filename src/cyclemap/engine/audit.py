@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from cyclemap.analysis.report import quick_win_texts
 from cyclemap.engine.checking import FileResult, Status, ValidationReport, load_one
 from cyclemap.engine.config import Settings, apply_overrides, load_settings
-from cyclemap.engine.run import allowed_rules, audit_graph, audit_journey
+from cyclemap.engine.run import audit_graph, audit_journey, log_findings
 from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, SkippedFile
 from cyclemap.loading.discovery import Candidate
 from cyclemap.util.gcpause import collector_paused
@@ -35,7 +35,7 @@ def _with_conformance(
     """The result with the findings of comparing the one audited journey with `log`: the
     selected ones, at their configured severity, except where a step allows them. Not
     `strict` (an earlier revision), a journey that was not there or not valid is left as is."""
-    from cyclemap.engine.conformance import conformance_findings
+    from cyclemap.graph import JourneyGraph
     from cyclemap.mining import LogError, mine
 
     valid = [report for report in result.reports if report.valid and report.kind == "journey"]
@@ -45,14 +45,8 @@ def _with_conformance(
         raise LogError("--log compares one journey with its log: audit a single journey file")
     # By its path, not its display name: a name that is not UTF-8 is shown with U+FFFD.
     journey = load_one(paths.get(valid[0].file, Path(valid[0].file)))
-    engine = settings.mine.engine
-    allowances = allowed_rules(journey)
-    extra = [
-        replace(finding, severity=settings.severities.get(finding.rule, finding.severity))
-        for finding in conformance_findings(journey, mine(log, journey, columns, engine=engine))
-        if finding.rule in settings.selected
-        and not any(finding.rule in allowances.get(step, ()) for step in finding.steps)
-    ]
+    observed = mine(log, journey, columns, engine=settings.mine.engine).observed()
+    extra = log_findings(JourneyGraph(journey), settings, observed)
     reports = tuple(
         replace(
             report,

@@ -21,7 +21,7 @@ from cyclemap.loading import (
     repository_root,
 )
 from cyclemap.loading.discovery import Candidate, Selection, discover, looks_like_journey
-from cyclemap.rules import ALL_RULE_NAMES
+from cyclemap.rules import rule_names
 from cyclemap.util.files import inputs_read, inputs_since, remember_input
 from cyclemap.util.gcpause import collector_paused
 from cyclemap.util.paths import display_path
@@ -137,7 +137,7 @@ def load_one(path: Path) -> LoadedJourney:
     """One journey file as the library and `mine` load it: every problem in a `LoadError`,
     including a file that is not a journey at all."""
     try:
-        return load_journey(path, rule_names=ALL_RULE_NAMES)
+        return load_journey(path, rule_names=rule_names())
     except NotAJourney:
         raise LoadError.at(
             display_path(path),
@@ -178,7 +178,7 @@ def check_file(candidate: Candidate) -> FileResult:
 
 def _check(candidate: Candidate) -> FileResult:
     try:
-        journey = load_journey(candidate.path, candidate.display, rule_names=ALL_RULE_NAMES)
+        journey = load_journey(candidate.path, candidate.display, rule_names=rule_names())
     except NotAJourney as reason:
         # Catalogs are read through imports; one is checked alone when it says it is cyclemap's
         # (`cyclemap: 1`) or when the user names it.
@@ -332,7 +332,7 @@ def _repository_journeys(root: str) -> dict[str, frozenset[str]]:
     candidates, _ = discover([Path(root)])
     for candidate in candidates:
         try:
-            journey = load_journey(candidate.path, candidate.display, rule_names=ALL_RULE_NAMES)
+            journey = load_journey(candidate.path, candidate.display, rule_names=rule_names())
         except (NotAJourney, LoadError, InputOutputError):
             continue
         found.setdefault(journey.id, frozenset(step.id for step in journey.document.steps))

@@ -31,7 +31,7 @@ from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import FailOn, Severity
 from cyclemap.loading.discovery import Selection
 from cyclemap.mining.settings import MineFile
-from cyclemap.rules import ALL_RULE_NAMES, LOG_RULE_NAMES
+from cyclemap.rules import rule_names
 from cyclemap.util.paths import display_path
 from cyclemap.util.text import did_you_mean
 
@@ -59,7 +59,7 @@ class ConfigFile(BaseModel):
 class Settings:
     """What an audit runs: the selected rules with their severity and options."""
 
-    selected: tuple[str, ...] = ALL_RULE_NAMES
+    selected: tuple[str, ...] = field(default_factory=rule_names)
     severities: dict[str, Severity] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
     fail_on: FailOn = FailOn.ERROR
@@ -174,15 +174,15 @@ def _read(path: Path) -> tuple[dict[str, Any], str]:
 
 
 def _check_rule_name(name: object, file: str, path: str, problems: list[Problem]) -> bool:
-    if name in ALL_RULE_NAMES:
+    if name in rule_names():
         return True
-    guess = did_you_mean(str(name), ALL_RULE_NAMES)
+    guess = did_you_mean(str(name), rule_names())
     problems.append(
         _problem(
             file,
             path,
             f"`{name}` is not a rule name" + (f"; did you mean `{guess}`?" if guess else ""),
-            "rule names: " + ", ".join(ALL_RULE_NAMES),
+            "rule names: " + ", ".join(rule_names()),
         )
     )
     return False
@@ -239,17 +239,6 @@ def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> 
                         "write error, warning or info",
                     )
                 )
-        if name in LOG_RULE_NAMES:
-            for key in values:
-                problems.append(
-                    _problem(
-                        file,
-                        f"rules.{name}.{key}",
-                        f"`{key}` is not an option of `{name}`",
-                        "options: severity",
-                    )
-                )
-            continue
         try:
             options[name] = rules[name].options.model_validate(values)
         except ValidationError as error:
@@ -267,9 +256,9 @@ def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> 
                 problems.append(_problem(file, f"rules.{name}.{key}", message, hint))
     if problems:
         raise ConfigError(problems)
-    selected = [name for name in (config.select or ALL_RULE_NAMES) if name not in config.ignore]
+    selected = [name for name in (config.select or rule_names()) if name not in config.ignore]
     return Settings(
-        selected=tuple(name for name in ALL_RULE_NAMES if name in selected),
+        selected=tuple(name for name in rule_names() if name in selected),
         severities=severities,
         options=options,
         fail_on=config.fail_on or FailOn.ERROR,
@@ -303,8 +292,8 @@ def load_settings(path: Path | None, *, start: Path) -> Settings:
 def _rule_list(values: Iterable[str], option: str) -> list[str]:
     names = [name.strip() for value in values for name in value.split(",") if name.strip()]
     for name in names:
-        if name not in ALL_RULE_NAMES:
-            guess = did_you_mean(name, ALL_RULE_NAMES)
+        if name not in rule_names():
+            guess = did_you_mean(name, rule_names())
             raise ConfigError(
                 [
                     Problem(
@@ -314,7 +303,7 @@ def _rule_list(values: Iterable[str], option: str) -> list[str]:
                         "",
                         f"`{name}` is not a rule name"
                         + (f"; did you mean `{guess}`?" if guess else ""),
-                        "rule names: " + ", ".join(ALL_RULE_NAMES),
+                        "rule names: " + ", ".join(rule_names()),
                     )
                 ]
             )
@@ -333,6 +322,6 @@ def apply_overrides(
     ignored = set(_rule_list(ignore, "--ignore"))
     return dataclasses.replace(
         settings,
-        selected=tuple(name for name in ALL_RULE_NAMES if name in chosen and name not in ignored),
+        selected=tuple(name for name in rule_names() if name in chosen and name not in ignored),
         fail_on=fail_on or settings.fail_on,
     )

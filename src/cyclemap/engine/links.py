@@ -15,11 +15,12 @@ from dataclasses import replace
 
 from cyclemap.engine.checking import FileResult
 from cyclemap.engine.config import Settings
-from cyclemap.engine.run import audit_journey
+from cyclemap.engine.run import audit_journey, findings_of
 from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.joined import JoinedGraph
 from cyclemap.loading import LoadedJourney, load_journey
+from cyclemap.rules import registry
 
 
 def _linked_in(results: list[FileResult]) -> dict[tuple[str, str], set[str]]:
@@ -71,42 +72,13 @@ def _joined_loops(
     positions: list[int], loaded: dict[int, LoadedJourney], settings: Settings
 ) -> list[tuple[int, Finding]]:
     """Peloteo loops that cross journeys: one finding each, in the journey where it starts."""
-    from cyclemap.rules import registry
-
-    rule = registry()["peloteo-loop"]
     graphs = [JourneyGraph(loaded[position]) for position in positions]
     position_of = {graph.id: position for graph, position in zip(graphs, positions, strict=True)}
     joined = JoinedGraph(graphs)
-    options = settings.options.get(rule.name) or rule.options()
     found = []
-    for detection in rule.check(joined, options):
-        component = detection.details.get("component", detection.steps)
-        if len({joined.owners[node][0].id for node in component}) < 2:
+    for finding in findings_of(registry()["peloteo-loop"], joined, settings):
+        component = finding.details.get("component", finding.steps)
+        if finding.steps and len({joined.owners[node][0].id for node in component}) < 2:
             continue  # within one journey: already reported by that journey's own audit
-        graph, start = joined.owners[detection.steps[0]]
-        if any(
-            rule.name
-            in joined.owners[node][0]
-            .journey.document.steps[joined.owners[node][0].step(joined.owners[node][1]).index]
-            .allow
-            for node in detection.steps
-        ):
-            continue
-        line, column = graph.journey.position("steps", graph.step(start).index)
-        found.append(
-            (
-                position_of[graph.id],
-                Finding(
-                    rule.name,
-                    detection.severity(settings.severities.get(rule.name, rule.severity)),
-                    graph.journey.display,
-                    line,
-                    column,
-                    graph.id,
-                    detection.steps,
-                    detection.message,
-                    detection.details,
-                ),
-            )
-        )
+        found.append((position_of[finding.journey], finding))
     return found

@@ -16,6 +16,7 @@ class JoinedGraph(JourneyGraph):
 
     def __init__(self, graphs: list[JourneyGraph]) -> None:
         self.journey = graphs[0].journey
+        self.graphs = graphs
         self.linked_in = frozenset()
         self._best_moves = {}
         self.owners: dict[str, tuple[JourneyGraph, str]] = {}
@@ -38,7 +39,9 @@ class JoinedGraph(JourneyGraph):
                     transitions.append(replace(edge, source=source, target=target))
         self._hold(steps, transitions)
 
-    def origin(self, step_id: str) -> tuple[JourneyGraph, StepNode]:
-        """The graph of the journey a joined step comes from, and the step there."""
-        graph, node = self.owners[step_id]
-        return graph, graph.step(node)
+    def locate(self, at: tuple[int | str, ...]) -> tuple[str, int, int, str]:
+        """A path at a joined step is the path at that step in its own journey's file."""
+        if len(at) >= 2 and at[0] == "steps" and isinstance(at[1], int):
+            number, index = divmod(at[1], JOURNEY_SPACING)
+            return self.graphs[number].locate(("steps", index, *at[2:]))
+        return super().locate(at)

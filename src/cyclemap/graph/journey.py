@@ -52,6 +52,8 @@ class StepNode:
     """1-based line and column of the step in its file (0 for another journey's step)."""
     column: int
     external: bool = False
+    allow: frozenset[str] = frozenset()
+    """The rules whose findings the step accepts (`allow:`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,7 @@ def _records(journey: LoadedJourney) -> tuple[list[StepNode], list[TransitionEdg
             backstage=step.backstage,
             line=step_nodes[index].line + 1,
             column=step_nodes[index].column + 1,
+            allow=frozenset(step.allow),
         )
         for index, step in enumerate(steps)
     ]
@@ -312,6 +315,16 @@ class JourneyGraph:
     def handoffs(self) -> Iterator[TransitionEdge]:
         """Transitions that pass the customer from one team to another, in file order."""
         return (edge for edge in self.transitions() if edge.handoff)
+
+    def allows(self, step_id: str, rule: str) -> bool:
+        """Whether the step accepts the rule's findings (`allow:`); no for an unknown step."""
+        step = self._steps.get(step_id)
+        return step is not None and rule in step.allow
+
+    def locate(self, at: tuple[int | str, ...]) -> tuple[str, int, int, str]:
+        """(file as shown, line, column, journey id) of a path in the journey's file."""
+        line, column = self.journey.position(*at)
+        return self.journey.display, line, column, self.journey.id
 
     def in_file_order(self, step_ids: Iterable[str]) -> list[str]:
         return sorted(step_ids, key=self._file_position.__getitem__)

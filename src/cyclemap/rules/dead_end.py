@@ -1,15 +1,23 @@
 """dead-end: a step from which the customer can never reach a `success` step.
 
-Either a step that is not an outcome and has no `next` (the journey map simply stops: what
-happens to the customer?), or a step whose every way forward leads only to failure,
-abandonment, or a region the customer can never leave. `failure` and `abandoned` outcome steps
-themselves end the journey on purpose and are not dead ends. In a journey with no `success`
-at all only steps with no way forward are reported here; the rest is `no-success-outcome`.
-Steps that lead only to each other are one region and one finding, at the steps where
-customers come in, with how many customers per period reach it when every entry has a
-`volume` (as `cyclemap stats` counts them).
+## What it does
 
-Bad: after the visit nothing happens, and the map does not say so.
+Finds steps from which no `success` step can be reached: a step that is not an outcome and has
+no `next` (the map simply stops), or a step whose every way forward leads only to failure,
+abandonment, or a region the customer can never leave. `failure` and `abandoned` outcome steps
+end the journey on purpose and are not dead ends. Steps that lead only to each other are one
+region and one finding, at the steps where customers come in, with how many customers per
+period reach it when every entry has a `volume` (as `cyclemap stats` counts them).
+
+## Why is this bad?
+
+A customer who reaches a dead end has no way to get what they came for, and the map does not
+say what happens to them: either the service really abandons them, or the map is missing a
+step. A loop with no way out also leaves the flow figures undefined.
+
+## Example
+
+After the visit nothing happens, and the map does not say so.
 
 ```yaml
 steps:
@@ -17,7 +25,9 @@ steps:
   - {id: technician-visit, stage: contact}
 ```
 
-Good: the visit leads somewhere, ending in a success or an explicit outcome.
+## Use instead
+
+The visit leads somewhere, ending in a success or an explicit outcome.
 
 ```yaml
 steps:
@@ -25,6 +35,12 @@ steps:
   - {id: technician-visit, stage: contact, next: [{to: service-restored}]}
   - {id: service-restored, stage: contact, outcome: success}
 ```
+
+## Known problems
+
+In a journey with no `success` at all only the steps with no way forward are reported here;
+the missing success itself is `no-success-outcome`'s finding. A link to another journey
+(`journey-id:step-id`) counts as a way forward, since the journey goes on there.
 """
 
 from __future__ import annotations

@@ -1,12 +1,20 @@
 """mixed-share-scales: one step's shares written on two scales, almost always a typo.
 
-Shares are relative weights, so `0.7/0.3` and `70/30` mean the same. A step whose shares mix
-both scales (some at most 1, some above 1) is accepted, but the weights then say something
-nobody meant: `share: 30` among siblings of 0.45, 0.1 and 0.15 sends 98% of the customers one
-way, and every figure downstream (customers lost, quick wins) moves with it. The finding points
-at the first share above 1 and says how the customers are split as written.
+## What it does
 
-Bad: one share was typed as a percentage.
+Reports a step whose `share`s mix both scales: some at most 1, some above 1. The finding
+points at the first share above 1 and says how the customers are split as written.
+
+## Why is this bad?
+
+Shares are relative weights, so `0.7/0.3` and `70/30` mean the same, and a mix is accepted;
+but the weights then say something nobody meant: `share: 30` among siblings of 0.45, 0.1 and
+0.15 sends 98% of the customers one way, and every figure downstream (customers lost, quick
+wins) moves with it.
+
+## Example
+
+One share was typed as a percentage.
 
 ```yaml
 next:
@@ -16,7 +24,9 @@ next:
   - {to: collections-call, share: 30}
 ```
 
-Good: every share on one scale.
+## Use instead
+
+Every share on one scale.
 
 ```yaml
 next:
@@ -25,6 +35,11 @@ next:
   - {to: overdue-reminder, share: 0.15}
   - {to: collections-call, share: 0.3}
 ```
+
+## Known problems
+
+A step whose weights are all above 1, or all at most 1, is never reported, even when one of
+them is a typo on the same scale (`share: 7` for `share: 70`).
 """
 
 from __future__ import annotations
