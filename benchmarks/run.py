@@ -36,7 +36,7 @@ STAGE_CODE = {
         from cyclemap import load
         from cyclemap.engine.config import Settings
         from cyclemap.engine import audit_journey
-        from cyclemap.analysis import analyse
+        from cyclemap.analysis.report import analyse
         from cyclemap.graph import JourneyGraph
         journey = load(PATH)
         findings = audit_journey(journey, Settings())

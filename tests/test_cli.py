@@ -14,7 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cyclemap import __version__
-from cyclemap.cli import _color_for, app
+from cyclemap.cli import app
+from cyclemap.cli.common import color_for
 from tests.conftest import BROKEN_JOURNEY, EXAMPLES, MINIMAL_JOURNEY
 
 runner = CliRunner()
@@ -135,10 +136,10 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(
             return True
 
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert _color_for(Terminal())
-    assert not _color_for(io.StringIO())
+    assert color_for(Terminal())
+    assert not color_for(io.StringIO())
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not _color_for(Terminal())
+    assert not color_for(Terminal())
 
 
 def test_colour_codes_appear_only_when_asked(write: Callable[..., Path]) -> None:

@@ -14,7 +14,7 @@ from cyclemap.about import HOMEPAGE, __version__
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from cyclemap.analysis import FlowReport
+    from cyclemap.analysis.report import FlowReport
     from cyclemap.engine.checking import ValidationReport
     from cyclemap.findings import AuditResult
     from cyclemap.loading import LoadedJourney

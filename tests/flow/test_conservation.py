@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import cyclemap
-from cyclemap.analysis import FlowReport, analyse
+from cyclemap.analysis.report import FlowReport, analyse
 from cyclemap.engine import audit_journey
 from cyclemap.engine.config import Settings
 from cyclemap.graph import JourneyGraph

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cyclemap.analysis import FlowReport, QuickWin
-from cyclemap.analysis.quick_wins import EXACT_CANDIDATES
+from cyclemap.analysis.quick_wins import EXACT_CANDIDATES, QuickWin
+from cyclemap.analysis.report import FlowReport
 from tests.flow import analyse_steps, step_figures
 from tests.flow.test_simulation import Step, random_journey
 

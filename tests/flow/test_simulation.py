@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 
 import cyclemap
-from cyclemap.analysis import FlowReport
+from cyclemap.analysis.report import FlowReport
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import ENDINGS, FlowModel, LoopFlow, flow_model
 from tests.flow import analyse_file, analyse_steps, entry_figures, step_figures, write_journey

@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 
 import cyclemap
 import cyclemap.graph.solver
-from cyclemap.analysis import analyse
+from cyclemap.analysis.report import analyse
 from cyclemap.cli import app
 from cyclemap.engine import audit_journey
 from cyclemap.engine.config import Settings

@@ -111,10 +111,10 @@ class _Terminal(io.StringIO):
 def test_colours_only_on_a_terminal_that_has_them(
     monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], colours: bool
 ) -> None:
-    from cyclemap.cli import _color_for
+    from cyclemap.cli.common import color_for
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
     for key, value in environment.items():
         monkeypatch.setenv(key, value)
-    assert _color_for(_Terminal()) is colours
+    assert color_for(_Terminal()) is colours

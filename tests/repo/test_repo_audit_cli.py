@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-import cyclemap.cli
+import cyclemap.cli.audit
 from cyclemap.cli import app
 from tests.repo import SUPPORT, clean_journey, init_repo, isolate_git, write
 
@@ -75,7 +75,7 @@ def many(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         write(root / f"j{index:02d}.journey.yaml", clean_journey(f"journey-{index:02d}"))
     monkeypatch.chdir(root)
     # Pretend standard output and standard error are terminals.
-    monkeypatch.setattr(cyclemap.cli, "_color_for", lambda stream: True)
+    monkeypatch.setattr(cyclemap.cli.audit, "color_for", lambda stream: True)
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     return root

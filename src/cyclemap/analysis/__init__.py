@@ -4,21 +4,6 @@ model and the audit's findings."""
 
 from __future__ import annotations
 
-from cyclemap.analysis.quick_wins import QuickWin
-from cyclemap.analysis.report import (
-    DeadEndFigures,
-    FlowReport,
-    LoopFigures,
-    analyse,
-)
-from cyclemap.graph.flow_model import FlowError, TrappedError
-
-__all__ = [
-    "DeadEndFigures",
-    "FlowError",
-    "FlowReport",
-    "LoopFigures",
-    "QuickWin",
-    "TrappedError",
-    "analyse",
-]
+DEFAULT_CONTEXT_COST = 0.1
+"""Share of the customers crossing a `context: lost` handoff assumed to abandon because of it
+(`stats --context-cost`); here, where the command line reads it without loading the models."""

@@ -14,14 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cyclemap.analysis import DEFAULT_CONTEXT_COST
 from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import Chain, FlowError, FlowModel, endings_of
 from cyclemap.graph.solver import solve_absorbing
 from cyclemap.util.numbers import percent
 
-DEFAULT_CONTEXT_COST = 0.1
-"""Share of the customers crossing a `context: lost` handoff assumed to abandon because of it."""
 EXACT_CANDIDATES = 6
 """How many of the best-screened interventions of each kind are re-solved exactly."""
 

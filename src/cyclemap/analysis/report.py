@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cyclemap.analysis.quick_wins import DEFAULT_CONTEXT_COST, QuickWin, ranked_wins
+from cyclemap.analysis import DEFAULT_CONTEXT_COST
+from cyclemap.analysis.quick_wins import QuickWin, ranked_wins
 from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import (

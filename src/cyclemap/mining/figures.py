@@ -13,7 +13,10 @@ if TYPE_CHECKING:
 
 
 class LogError(CyclemapError):
-    """The log cannot be read or does not fit the journey; the message says how to fix it."""
+    """The log cannot be read or does not fit the journey; the message says how to fix it.
+    Exit 1 in every command, as for a journey that is not valid: the input is wrong."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True)

@@ -265,7 +265,7 @@ def _findings_section(
 
 def _figures(graph: JourneyGraph, findings: Sequence[Finding] | None) -> Any:
     """The `stats` figures of the journey, or None when they do not exist."""
-    from cyclemap.analysis import analyse
+    from cyclemap.analysis.report import analyse
 
     try:
         return analyse(graph, findings or [], top=5, groups=False)

@@ -1,7 +1,8 @@
 """Reporters: a run's result -> text for people or machines. Pure: they never print.
 
-One module per format, each with `render(result, options) -> str`. `validate` and `audit`
-both hand them an `AuditResult`, so invalid files show in every format.
+One module per format, each with `render(...) -> str`: `validate` and `audit` hand theirs an
+`AuditResult` (so invalid files show in every format), `stats` its flow reports (`stats_*`),
+`mine` what the log shows (`mine_*`); `rules` lists the catalog and explains a rule.
 """
 
 from __future__ import annotations
@@ -11,9 +12,14 @@ import importlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult
+
+if TYPE_CHECKING:
+    from cyclemap.analysis.report import FlowReport
+    from cyclemap.mining import MiningReport
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 
@@ -36,6 +42,34 @@ def render(result: AuditResult, format_name: str, options: ReportOptions | None 
         raise ValueError(f"unknown report format {format_name!r}")
     module: _Reporter = importlib.import_module(f"cyclemap.reporters.{format_name}")
     return module.render(result, options or ReportOptions())
+
+
+def stats_report(
+    reports: list[FlowReport], problems: list[Problem], format_name: str, *, color: bool = False
+) -> str:
+    """`stats`'s figures as `text` (for people; `color` on a terminal) or `json`."""
+    if format_name == "json":
+        from cyclemap.reporters import stats_json
+
+        return stats_json.render(reports, problems)
+    from cyclemap.reporters import stats_text
+
+    return stats_text.render(reports, color=color)
+
+
+def mine_report(report: MiningReport, format_name: str, *, color: bool = False) -> str:
+    """`mine`'s figures as `text` (tables; `color` on a terminal), `json` or `markdown`."""
+    if format_name == "json":
+        from cyclemap.reporters import mine_json
+
+        return mine_json.render(report)
+    if format_name == "markdown":
+        from cyclemap.reporters import mine_markdown
+
+        return mine_markdown.render(report)
+    from cyclemap.reporters import mine_text
+
+    return mine_text.render(report, color=color)
 
 
 @functools.cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from cyclemap.analysis import FlowReport
+from cyclemap.analysis.report import FlowReport
 from cyclemap.errors import Problem
 from cyclemap.graph.flow_model import EntryFigures, GroupFlow, StepFlow
 from cyclemap.util.numbers import json_text

@@ -7,7 +7,8 @@ import io
 from rich.table import Table
 from rich.text import Text
 
-from cyclemap.analysis import FlowReport, LoopFigures, QuickWin
+from cyclemap.analysis.quick_wins import QuickWin
+from cyclemap.analysis.report import FlowReport, LoopFigures
 from cyclemap.graph.flow_model import EntryFigures
 from cyclemap.reporters.text import clean, console_for
 from cyclemap.util.numbers import customers, percent

@@ -62,3 +62,18 @@ def registry() -> dict[str, Rule]:
         name: Rule.from_module(importlib.import_module(f"{__name__}.{name.replace('-', '_')}"))
         for name in rule_names()
     }
+
+
+def find_rule(name: str) -> Rule:
+    """The rule called `name`; `UsageError` naming the nearest when there is none."""
+    from cyclemap.errors import UsageError
+    from cyclemap.util.text import did_you_mean
+
+    found = registry().get(name)
+    if found is None:
+        guess = did_you_mean(name, rule_names())
+        raise UsageError(
+            f"`{name}` is not a rule"
+            + (f"; did you mean `{guess}`?" if guess else "; see `cyclemap rules`")
+        )
+    return found
