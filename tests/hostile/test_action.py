@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
-from tests.hostile.helpers import J
+from tests.support.hostile import J
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
 BIN = str(Path(sys.executable).parent)

@@ -20,7 +20,7 @@ import pytest
 
 import cyclemap
 from cyclemap.errors import Problem
-from tests.hostile.helpers import J, no_traceback, repository, run
+from tests.support.hostile import J, no_traceback, repository, run
 
 # --- every error type survives pickling (worker processes send them back) ---------------------
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.helpers import LOG, J, no_traceback, repository, run
+from tests.support.hostile import LOG, J, no_traceback, repository, run
 
 CATALOG_JOURNEY = J.replace("teams: {a: {name: A}, b: {name: B}}\n", "imports: [cat.yaml]\n")
 BASELINE = '{"cyclemap-baseline": 1, "findings": []}\n'

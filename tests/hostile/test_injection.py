@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cyclemap.util.text import is_safe, neutralise, one_line
-from tests.hostile.helpers import J, no_traceback, repository, run
+from tests.support.hostile import J, no_traceback, repository, run
 
 OSC_CLIPBOARD = "\x1b]52;c;aGk=\x07"
 ERASE_LINE = "\x1b[2K"

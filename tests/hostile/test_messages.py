@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.helpers import J, no_traceback, repository, run
+from tests.support.hostile import J, no_traceback, repository, run
 
 
 def _mine(root: Path, log: str = "L.csv") -> tuple[int, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.helpers import LOG, J, no_traceback, repository, run
+from tests.support.hostile import LOG, J, no_traceback, repository, run
 
 
 def _log(rows: list[tuple[str, str, str]]) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.render import (
+from tests.support.render import (
     EXAMPLES,
     FLOW,
     HOSTILE,
@@ -316,7 +316,7 @@ def test_to_mermaid_without_findings_ignores_marks_already_in_the_view() -> None
     from cyclemap.graph import JourneyGraph
     from cyclemap.render.mermaid import to_mermaid
     from cyclemap.render.view import build_view
-    from tests.render import load
+    from tests.support.render import load
 
     journey = load(INTERNET)
     findings = audit_journey(journey, load_settings(None, start=INTERNET))

@@ -12,7 +12,7 @@ from cyclemap.engine.config import load_settings
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import flow_model
 from cyclemap.render.view import NO_TEAM_COLOUR, TEAM_COLOURS, MapView, build_view, shorten
-from tests.render import FLOW, HOSTILE, HOSTILE_TEAMS, INTERNET, load, raw, step_keys
+from tests.support.render import FLOW, HOSTILE, HOSTILE_TEAMS, INTERNET, load, raw, step_keys
 
 
 def view(path: Path, *, audited: bool = False, **options: object) -> MapView:

@@ -27,7 +27,7 @@ from cyclemap.findings import Severity
 from cyclemap.rules import LISTED_FIRST, registry, rule_names
 from cyclemap.rules.base import SECTIONS, Rule, RuleOptions
 from tests.conftest import REPO
-from tests.rules.helpers import FIXTURES, log_of, run_rule
+from tests.support.rules import FIXTURES, log_of, run_rule
 
 RULES = list(registry().values())
 YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.DOTALL)

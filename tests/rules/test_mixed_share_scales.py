@@ -6,7 +6,7 @@ import pytest
 
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import flow_model
-from tests.rules.helpers import detections, found, load_fixture, messages
+from tests.support.rules import detections, found, load_fixture, messages
 
 RULE = "mixed-share-scales"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cyclemap.graph import JourneyGraph
 from cyclemap.rules.peloteo_loop import witness
-from tests.rules.helpers import found, load_fixture, messages, run_rule
+from tests.support.rules import found, load_fixture, messages, run_rule
 
 RULE = "peloteo-loop"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from cyclemap.engine import audit_journey
 from cyclemap.engine.config import Settings
 from cyclemap.loading import load_journey
-from tests.rules.helpers import detections, found, messages
+from tests.support.rules import detections, found, messages
 
 RULE = "unreachable-step"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.rules.helpers import detections, found, messages
+from tests.support.rules import detections, found, messages
 
 RULE = "unused-transition"
 

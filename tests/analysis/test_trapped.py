@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from cyclemap.analysis.report import quick_win_texts
 from cyclemap.cli import app
 from cyclemap.graph.flow_model import TrappedError
-from tests.flow import analyse_steps, step_figures, write_journey
+from tests.support.figures import analyse_steps, step_figures, write_journey
 
 runner = CliRunner()
 

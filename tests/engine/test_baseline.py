@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 
 from cyclemap.cli import app
 from cyclemap.engine import audit
-from tests.repo import (
+from tests.support.repo import (
     LOOP_BACK,
     NO_LOOP_BACK,
     SUPPORT,

@@ -11,7 +11,7 @@ from typer.testing import CliRunner, Result
 
 import cyclemap.cli.audit
 from cyclemap.cli import app
-from tests.repo import SUPPORT, clean_journey, init_repo, isolate_git, write
+from tests.support.repo import SUPPORT, clean_journey, init_repo, isolate_git, write
 
 runner = CliRunner()
 

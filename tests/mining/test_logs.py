@@ -16,7 +16,7 @@ import cyclemap
 from cyclemap.cli import app
 from cyclemap.loading import LoadedJourney
 from cyclemap.mining import Columns, LogError, MiningReport, bounce_rates, mine
-from tests.test_mining import _journey, _log
+from tests.support.mining import _journey, _log
 
 runner = CliRunner()
 HEADER = "case_id,activity,timestamp\n"

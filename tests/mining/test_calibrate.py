@@ -14,7 +14,7 @@ from cyclemap.cli import app
 from cyclemap.mining import MiningReport, mine
 from cyclemap.mining.calibrate import calibrated_text
 from tests.conftest import EXAMPLES
-from tests.test_mining import JOURNEY, _journey, _log
+from tests.support.mining import JOURNEY, _journey, _log
 
 runner = CliRunner()
 EMPTY = MiningReport("log", "journey", 0, 0, (), (), (), (), ())

@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from cyclemap.cli import app
 from cyclemap.render import RenderError
-from tests.render import FLOW, HAS_DOT, copy_examples, generator, render
+from tests.support.render import FLOW, HAS_DOT, copy_examples, generator, render
 
 runner = CliRunner()
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz")

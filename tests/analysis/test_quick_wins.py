@@ -9,8 +9,7 @@ import pytest
 
 from cyclemap.analysis.quick_wins import EXACT_CANDIDATES, QuickWin
 from cyclemap.analysis.report import FlowReport
-from tests.flow import analyse_steps, step_figures
-from tests.flow.test_simulation import Step, random_journey
+from tests.support.figures import Step, analyse_steps, random_journey, step_figures
 
 approx = pytest.approx
 VOLUME = 15000

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 import cyclemap
 from cyclemap.cli import app
 from cyclemap.mining import Columns, LogError, MiningReport, mine
-from tests.test_mining import _journey, zones_log
+from tests.support.mining import _journey, zones_log
 
 pytestmark = pytest.mark.slow  # starts a local Spark session (Java)
 

@@ -16,7 +16,7 @@ from cyclemap.cli import app
 from cyclemap.engine import audit
 from cyclemap.rules import registry
 from tests.conftest import SARIF_SCHEMA
-from tests.test_mining import JOURNEY
+from tests.support.mining import JOURNEY
 
 runner = CliRunner()
 LOG_RULE_NAMES = tuple(name for name, rule in registry().items() if rule.log)

@@ -1,5 +1,5 @@
-"""Tests of the repository features: discovery, one version of the truth, parallel runs,
-baselines, `--diff` and `cyclemap audit` with no path. Shared helpers live here."""
+"""For the tests of the repository features (discovery, one version of the truth, parallel
+runs, baselines, `--diff`, `cyclemap audit` with no path): journeys and git repositories."""
 
 from __future__ import annotations
 

@@ -17,8 +17,14 @@ from cyclemap.engine.config import Settings
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import ENDINGS, EntryFigures, flow_model
 from tests.conftest import EXAMPLES
-from tests.flow import analyse_steps, entry_figures, step_figures
-from tests.flow.test_simulation import JOURNEYS, Step, random_journey
+from tests.support.figures import (
+    JOURNEYS,
+    Step,
+    analyse_steps,
+    entry_figures,
+    random_journey,
+    step_figures,
+)
 
 approx = pytest.approx
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.journey.yaml"))

@@ -10,7 +10,7 @@ import pytest
 from cyclemap.engine import audit
 from cyclemap.engine.config import load_settings
 from cyclemap.loading.discovery import Selection, discover
-from tests.repo import clean_journey, commit_all, init_repo, isolate_git, write
+from tests.support.repo import clean_journey, commit_all, init_repo, isolate_git, write
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,6 @@ fixed, so the outcome is deterministic.
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,9 +30,17 @@ import cyclemap
 from cyclemap.analysis.report import FlowReport
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import ENDINGS, FlowModel, LoopFlow, flow_model
-from tests.flow import analyse_file, analyse_steps, entry_figures, step_figures, write_journey
+from tests.support.figures import (
+    JOURNEYS,
+    Step,
+    analyse_file,
+    analyse_steps,
+    entry_figures,
+    random_journey,
+    step_figures,
+    write_journey,
+)
 
-JOURNEYS = 20
 CUSTOMERS = 30_000
 SIGMAS = 4.0
 STEP_CAP = 5_000
@@ -42,112 +49,6 @@ built so that every step has a way out)."""
 
 OUTCOME_CODES = {None: -1, "success": 0, "failure": 1, "abandoned": 2}
 STUCK = 3
-
-
-@dataclass
-class Step:
-    id: str
-    team: str | None = None
-    abandon: float = 0.0
-    duration: int | None = None
-    outcome: str | None = None
-    volume: int | None = None
-    entry: bool = False
-    next: list[tuple[int, float | None]] = field(default_factory=list)
-
-    def yaml(self, ids: list[str]) -> str:
-        lines = [f"- id: {self.id}", "  stage: contact"]
-        if self.team:
-            lines.append(f"  team: {self.team}")
-        if self.entry:
-            lines.append(f"  entry: {{volume: {self.volume}}}" if self.volume else "  entry: true")
-        if self.abandon:
-            lines.append(f"  abandon: {self.abandon}")
-        if self.duration is not None:
-            lines.append(f"  duration: {self.duration}s")
-        if self.outcome:
-            lines.append(f"  outcome: {self.outcome}")
-        if self.next:
-            items = [
-                f"{{to: {ids[target]}}}"
-                if share is None
-                else f"{{to: {ids[target]}, share: {share}}}"
-                for target, share in self.next
-            ]
-            lines.append(f"  next: [{', '.join(items)}]")
-        return "\n".join(lines)
-
-    def probabilities(self) -> list[float]:
-        """Normalised shares, worked out here independently of cyclemap."""
-        given = [share for _, share in self.next if share is not None]
-        default = sum(given) / len(given) if given else 1.0
-        weights = [default if share is None else share for _, share in self.next]
-        return [weight / sum(weights) for weight in weights]
-
-
-def _reaches_success(steps: list[Step], start: int) -> bool:
-    seen, stack = {start}, [start]
-    while stack:
-        node = steps[stack.pop()]
-        if node.outcome == "success":
-            return True
-        if node.outcome is None and node.abandon < 1:
-            for target, _ in node.next:
-                if target not in seen:
-                    seen.add(target)
-                    stack.append(target)
-    return False
-
-
-def random_journey(seed: int) -> list[Step]:
-    """A random journey where nobody can be trapped and a success is reachable from `s0`.
-
-    Every step that is not an outcome either has no `next` (a dead end: customers get stuck) or
-    has a transition to a later step, and the last step is a success: from anywhere, an ending
-    can be reached.
-    """
-    rng = random.Random(seed)
-    while True:
-        count = rng.randint(5, 15)
-        steps = [Step(f"s{index}") for index in range(count)]
-        steps[-1].outcome = "success"
-        for step in steps[1:-1]:
-            if rng.random() < 0.2:
-                step.outcome = rng.choice(("success", "failure", "abandoned"))
-        for index, step in enumerate(steps):
-            step.team = rng.choice((None, "t1", "t2", "t3"))
-            if rng.random() < 0.6:
-                step.duration = rng.randint(1, 600)
-            if step.outcome in ("failure", "abandoned"):
-                continue
-            if step.outcome == "success":
-                if rng.random() < 0.5:  # the cycle goes on after a success
-                    targets = rng.sample(range(count), rng.randint(1, 2))
-                    step.next = [(target, None) for target in targets]
-                continue
-            step.abandon = rng.choice((0.0, 0.0, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0))
-            if index > 0 and rng.random() < 0.1:
-                continue  # a dead end
-            targets = [rng.randrange(index + 1, count)]
-            for _ in range(rng.randint(0, 2)):
-                target = rng.randrange(count)  # anywhere: back edges, self loops
-                if target not in targets:
-                    targets.append(target)
-            step.next = [
-                (
-                    target,
-                    None if rng.random() < 0.3 else rng.choice((1, 2, 3, 5, 0.25, 0.5, 0.75)),
-                )
-                for target in targets
-            ]
-        transient = [index for index, step in enumerate(steps) if step.outcome is None]
-        entries = [0, *rng.sample(transient[1:], min(len(transient) - 1, rng.randint(0, 2)))]
-        with_volume = rng.random() < 0.6
-        for index in entries:
-            steps[index].entry = True
-            steps[index].volume = rng.randint(100, 5000) if with_volume else None
-        if _reaches_success(steps, 0):
-            return steps
 
 
 @dataclass

@@ -18,7 +18,7 @@ from cyclemap.engine import audit_journey
 from cyclemap.engine.config import Settings
 from cyclemap.graph import JourneyGraph
 from tests.conftest import EXAMPLES, REPO
-from tests.flow import analyse_steps, write_journey
+from tests.support.figures import analyse_steps, write_journey
 
 runner = CliRunner()
 SUPPORT = EXAMPLES / "internet-support.journey.yaml"

@@ -11,7 +11,7 @@ from typer.testing import CliRunner, Result
 
 from cyclemap.cli import app
 from cyclemap.engine import audit
-from tests.repo import (
+from tests.support.repo import (
     SUPPORT,
     SUPPORT_RULES,
     clean_journey,

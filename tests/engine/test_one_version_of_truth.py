@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from cyclemap.cli import app
 from cyclemap.engine import audit
 from cyclemap.engine.checking import FileResult, Status, validate
-from tests.repo import clean_journey, isolate_git, write
+from tests.support.repo import clean_journey, isolate_git, write
 
 runner = CliRunner()
 

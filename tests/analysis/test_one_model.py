@@ -33,8 +33,8 @@ from cyclemap.render.view import shorten
 from cyclemap.reporters.markdown import inline
 from cyclemap.util.numbers import customers, percent
 from tests.conftest import EXAMPLES
-from tests.flow.test_simulation import random_journey
-from tests.render import HAS_DOT
+from tests.support.figures import random_journey
+from tests.support.render import HAS_DOT
 
 runner = CliRunner()
 EXAMPLE_FILES = sorted(

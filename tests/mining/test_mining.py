@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import datetime
 import json
 import random
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -15,24 +13,9 @@ from typer.testing import CliRunner
 import cyclemap
 from cyclemap.cli import app
 from cyclemap.mining import Columns, LogError, bounce_rates, mine
+from tests.support.mining import _journey, _log, zones_log
 
 runner = CliRunner()
-JOURNEY = """\
-    cyclemap: 1
-    journey: {id: support, name: Soporte}
-    teams: {n1: {name: N1}, bill: {name: Billing}, n2: {name: N2}}
-    stages: [{id: s, name: S}]
-    steps:
-      - {id: call, stage: s, team: n1, entry: true, next: [{to: diagnose}]}
-      - id: diagnose
-        stage: s
-        team: n1
-        next: [{to: fixed, share: 0.6}, {to: billing-desk, share: 0.3}, {to: expert, share: 0.1}]
-      - {id: billing-desk, stage: s, team: bill, next: [{to: diagnose}, {to: expert}]}
-      - {id: expert, stage: s, team: n2, next: [{to: diagnose}, {to: fixed}]}
-      - {id: fixed, stage: s, team: n1, outcome: success}
-    """
-
 
 def table_rows(text: str) -> list[list[str]]:
     """The cells of every row of the tables in a text report."""
@@ -41,27 +24,6 @@ def table_rows(text: str) -> list[list[str]]:
         for line in text.splitlines()
         if line.startswith("│")
     ]
-
-
-def _journey(tmp_path: Path) -> Path:
-    (tmp_path / "cyclemap.toml").write_text("", encoding="utf-8")
-    path = tmp_path / "support.journey.yaml"
-    path.write_text(textwrap.dedent(JOURNEY), encoding="utf-8")
-    return path
-
-
-def _log(tmp_path: Path, cases: list[list[str]], name: str = "log.csv") -> Path:
-    start = datetime.datetime(2024, 5, 1, 8, 0, 0)
-    path = tmp_path / name
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["case_id", "activity", "timestamp"])
-        for number, steps in enumerate(cases):
-            moment = start + datetime.timedelta(hours=number)
-            for step in steps:
-                writer.writerow([f"c{number}", step, moment.isoformat(sep=" ")])
-                moment += datetime.timedelta(minutes=5)
-    return path
 
 
 def test_planted_ping_pong_rate_is_recovered(tmp_path: Path) -> None:
@@ -171,7 +133,7 @@ def test_cli_text_json_and_errors(tmp_path: Path) -> None:
 
 
 def test_render_overlay_draws_traffic_and_observed_bounces(tmp_path: Path) -> None:
-    from tests.render import parse_dot
+    from tests.support.render import parse_dot
 
     journey = _journey(tmp_path)
     # No peloteo finding from the audit: what is red here, the log saw.
@@ -359,19 +321,6 @@ def test_a_uri_needs_the_spark_engine(tmp_path: Path) -> None:
     result = runner.invoke(app, ["mine", "s3a://bucket/log.csv", "-j", str(journey)])
     assert result.exit_code == 1
     assert "give --engine spark for a URI" in result.stderr
-
-
-def zones_log(folder: Path) -> Path:
-    """One case whose timestamps carry different UTC offsets, and one none."""
-    log = folder / "zones.csv"
-    log.write_text(
-        "case_id,activity,timestamp\n"
-        "c1,diagnose,2024-05-01T08:30:00Z\n"
-        "c1,call,2024-05-01T10:00:00+02:00\n"
-        "c1,fixed,2024-05-01 08:45:00\n",
-        encoding="utf-8",
-    )
-    return log
 
 
 def test_timestamps_with_offsets_are_instants(tmp_path: Path) -> None:

@@ -16,8 +16,9 @@ from cyclemap.engine.checking import Status, validate
 from cyclemap.errors import LoadError
 from cyclemap.loading import load_journey
 from cyclemap.rules import rule_names
+from tests.conftest import REPO
 
-FIXTURES = Path(__file__).parent / "fixtures" / "validity"
+FIXTURES = REPO / "tests" / "fixtures" / "validity"
 
 Expected = list[tuple[int, int, str]]
 

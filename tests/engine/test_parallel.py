@@ -19,7 +19,7 @@ from cyclemap.cli import app
 from cyclemap.engine.checking import check_file, map_files
 from cyclemap.loading.discovery import discover
 from tests.conftest import REPO
-from tests.repo import isolate_git, write
+from tests.support.repo import isolate_git, write
 
 runner = CliRunner()
 JOURNEYS = 60

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cyclemap.graph.flow_model import ENDINGS, Endings
-from tests.flow import analyse_steps, entry_figures, step_figures
+from tests.support.figures import analyse_steps, entry_figures, step_figures
 
 approx = pytest.approx
 
