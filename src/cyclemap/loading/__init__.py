@@ -1,8 +1,11 @@
 """Journey files -> validated journeys that remember where every value came from.
 
-`load_journey` is the one way in: read and parse safely, validate the structure with the models,
-resolve `imports`, then check references; every problem of the file is collected and raised
-together in a `LoadError`, each with file, line, column, field path and a hint.
+`load_journey` is the one way in: read and parse safely (`reading`, `yaml_nodes`: YAML with
+positions and limits), validate the structure with the models (`model_errors` says what is
+wrong in the user's words), resolve `imports` (catalogs), then check references
+(`references`); every problem of the file is collected and raised together in a `LoadError`,
+each with file, line, column, field path (`source_map`) and a hint. `discovery` finds the
+journey files under the paths given.
 """
 
 from __future__ import annotations

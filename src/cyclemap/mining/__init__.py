@@ -5,7 +5,9 @@ journey), a timestamp, and optionally the team that served it. The figures (tran
 and shares, per-step abandonment, time between steps, volumes per first step, and observed
 peloteo: cases back at a team they had left, directly or after other teams) are computed by
 one set of SQL queries (`queries`) on DuckDB, embedded, or on Spark when one machine is not
-enough; the events never become Python objects.
+enough (`duckdb_engine`, `spark_engine`); the events never become Python objects. `figures`
+holds what a log shows as frozen records, `settings` the configuration's `[mine]` table, and
+`calibrate` writes the observed figures back into the journey (`mine --write`).
 """
 
 from __future__ import annotations
