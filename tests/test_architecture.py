@@ -1,11 +1,13 @@
 """The folder tree is the architecture: imports point one way, and no module needs another to
 be imported first.
 
-Two checks. Every module is imported on its own, with no other cyclemap module loaded before
-it, so an import cycle (a module that needs one still being initialised) fails here, whatever
-order the rest of the suite happens to import things in. And every `import` in the package,
-at the top of a module or inside a function, is checked against the layers below: a module
-imports its own layer or a lower one, never a higher one nor a sibling of its layer.
+Three checks. Every `import` in the package, at the top of a module, inside a function or
+under TYPE_CHECKING, is checked against the layers below: a module imports its own layer or a
+lower one, never a higher one nor a sibling of its layer. Those imports form no cycle, not
+even inside one layer (an import inside a function only hides a cycle until that function
+runs). And every module is imported on its own, with no other cyclemap module loaded before
+it, so a module that needs one still being initialised fails here, whatever order the rest of
+the suite happens to import things in.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from tests.conftest import REPO
@@ -129,6 +132,18 @@ def test_rules_import_only_the_graph_findings_and_their_base() -> None:
                        for allowed in RULE_IMPORTS):
                 wrong.append(f"{path.relative_to(REPO)}:{line}: {imported}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_imports_form_no_cycle() -> None:
+    graph = nx.DiGraph()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = module_name(path)
+        graph.add_node(module)
+        graph.add_edges_from(
+            (module, imported) for _, imported in imports_of(path) if imported != module
+        )
+    tangles = [sorted(nodes) for nodes in nx.strongly_connected_components(graph) if len(nodes) > 1]
+    assert not tangles, f"import cycles: {tangles}"
 
 
 IMPORT_EACH_ALONE = """

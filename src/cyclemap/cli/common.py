@@ -19,6 +19,9 @@ import typer
 
 from cyclemap.errors import CyclemapError, Problem
 from cyclemap.findings import AuditResult
+from cyclemap.reporters import ReportOptions, render
+from cyclemap.util.files import forget_inputs, write_output
+from cyclemap.util.text import one_line
 
 
 class ReportFormat(str, enum.Enum):
@@ -47,8 +50,6 @@ def command(function: Callable[..., int]) -> Callable[..., None]:
 
     @functools.wraps(function)
     def run(*arguments: Any, **options: Any) -> None:
-        from cyclemap.util.files import forget_inputs
-
         forget_inputs()  # one command, one run (tests run many in one process)
         try:
             code = function(*arguments, **options)
@@ -78,8 +79,6 @@ def tell_problems(problems: Iterable[Problem]) -> None:
 
 def say(message: str) -> None:
     """One line for the person at the terminal (standard error), user text made safe in it."""
-    from cyclemap.util.text import one_line
-
     typer.echo(one_line(message), err=True)
 
 
@@ -99,8 +98,6 @@ def color_for(stream: object) -> bool:
 
 def emit(text: str, output: Optional[str] = None) -> None:
     """The command's output, to standard output or (atomically) to the file `output`."""
-    from cyclemap.util.files import write_output
-
     if output is None or output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -112,8 +109,6 @@ def report(
     result: AuditResult, output_format: ReportFormat, output: Optional[str], verbose: bool
 ) -> int:
     """Show a run's result in the format asked for; its exit code."""
-    from cyclemap.reporters import ReportOptions, render
-
     color = output is None and output_format is ReportFormat.text and color_for(sys.stdout)
     emit(render(result, output_format.value, ReportOptions(color=color, verbose=verbose)), output)
     return result.exit_code
@@ -122,8 +117,6 @@ def report(
 def show_problems(result: AuditResult) -> None:
     """The invalid and unreadable files of a run, on standard error, for the commands whose
     standard output is something else (a map, figures)."""
-    from cyclemap.reporters import ReportOptions, render
-
     if result.problems or result.failures:
         text = render(result, "text", ReportOptions(color=color_for(sys.stderr)))
         typer.echo(text, err=True, nl=False)

@@ -9,9 +9,15 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cyclemap.analysis.report import quick_win_texts
+from cyclemap.engine.baseline import (
+    baseline_findings,
+    baseline_text,
+    compare,
+    findings_at_revision,
+    read_baseline,
+)
 from cyclemap.engine.checking import (
     FileResult,
     Status,
@@ -21,16 +27,17 @@ from cyclemap.engine.checking import (
     validate,
 )
 from cyclemap.engine.config import Settings, apply_overrides, load_settings
+from cyclemap.engine.links import audit_links
 from cyclemap.engine.run import audit_graph, audit_journey, log_findings
 from cyclemap.errors import UsageError
 from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, SkippedFile
+from cyclemap.graph import JourneyGraph
+from cyclemap.loading import repository_root
 from cyclemap.loading.discovery import Candidate
+from cyclemap.mining import Columns, mine
 from cyclemap.util.files import check_output, write_output
 from cyclemap.util.gcpause import collector_paused
 from cyclemap.util.paths import display_path
-
-if TYPE_CHECKING:
-    from cyclemap.mining import Columns
 
 
 def _with_conformance(
@@ -45,9 +52,6 @@ def _with_conformance(
     """The result with the findings of comparing the one audited journey with `log`: the
     selected ones, at their configured severity, except where a step allows them. Not
     `strict` (an earlier revision), a journey that was not there or not valid is left as is."""
-    from cyclemap.graph import JourneyGraph
-    from cyclemap.mining import mine
-
     valid = [report for report in result.reports if report.valid and report.kind == "journey"]
     if len(valid) != 1:
         if not strict:
@@ -76,7 +80,6 @@ def check_and_audit(candidate: Candidate, *, settings: Settings, wins: int) -> F
     result = check_file(candidate)
     if result.journey is None:
         return result
-    from cyclemap.graph import JourneyGraph
 
     with collector_paused():
         graph = JourneyGraph(result.journey)  # built once, for the rules and the quick wins
@@ -103,8 +106,6 @@ def to_result(
         if audited and journey is not None and settings is not None and file.findings is None:
             findings = tuple(audit_journey(journey, settings))
             if wins:
-                from cyclemap.graph import JourneyGraph
-
                 suggestions = quick_win_texts(JourneyGraph(journey), list(findings), wins)
         reports.append(
             FileReport(
@@ -137,8 +138,6 @@ def validation_result(paths: Iterable[str | Path]) -> AuditResult:
 
 def repository_here() -> Path:
     """Where `audit` looks with no path: the repository the working folder belongs to."""
-    from cyclemap.loading import repository_root
-
     return repository_root(Path.cwd() / "cyclemap.toml")
 
 
@@ -201,8 +200,6 @@ def audit(
     if report_file not in (None, "-"):
         check_output(str(report_file))  # before the baseline is written: nothing at all, or both
     if write_baseline is not None:
-        from cyclemap.engine.baseline import baseline_findings, baseline_text
-
         # The baseline read may be updated; no other input may be written over.
         write_output(
             write_baseline,
@@ -246,16 +243,12 @@ def _audited(
         work = functools.partial(check_and_audit, settings=settings, wins=wins)
         report = validate(where, settings.selection, work=work, progress=progress)
         if any(file.ref is not None and file.ref.links for file in report.files):
-            from cyclemap.engine.links import audit_links
-
             report = replace(report, files=audit_links(report.files, settings))
         result = to_result(report, settings=settings, audited=True, wins=wins)
         if log is None:
             return result
         columns = log_columns
         if columns is None:
-            from cyclemap.mining import Columns
-
             columns = Columns.configured(settings.mine)
         paths = {
             file.file: file.ref.path
@@ -266,11 +259,7 @@ def _audited(
 
     result = run(targets, wins, earlier=False)
     if diff is not None:
-        from cyclemap.engine.baseline import compare, findings_at_revision
-
         result = compare(result, findings_at_revision(diff, targets, run), f"git {diff}")
     elif baseline is not None:
-        from cyclemap.engine.baseline import compare, read_baseline
-
         result = compare(result, read_baseline(baseline), display_path(baseline))
     return result

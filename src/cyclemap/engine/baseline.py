@@ -24,6 +24,7 @@ from typing import Any
 
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import AuditResult, Comparison, Finding
+from cyclemap.util.files import remember_input
 from cyclemap.util.paths import display_path
 from cyclemap.util.signals import sigterm_held
 
@@ -74,7 +75,6 @@ def read_baseline(path: Path) -> list[dict[str, Any]]:
             ]
         )
 
-    from cyclemap.util.files import remember_input
 
     remember_input(path)
     try:

@@ -31,7 +31,8 @@ from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import FailOn, Severity
 from cyclemap.loading.discovery import Selection
 from cyclemap.mining.settings import MineFile
-from cyclemap.rules import rule_names
+from cyclemap.rules import registry, rule_names
+from cyclemap.util.files import remember_input
 from cyclemap.util.paths import display_path
 from cyclemap.util.text import did_you_mean
 
@@ -135,8 +136,6 @@ def _placed(problem: Problem, text: str, prefix: tuple[str, ...]) -> Problem:
 
 
 def _read(path: Path) -> tuple[dict[str, Any], str]:
-    from cyclemap.util.files import remember_input
-
     shown = display_path(path)
     remember_input(path)
     try:
@@ -190,8 +189,6 @@ def _check_rule_name(name: object, file: str, path: str, problems: list[Problem]
 
 def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> Settings:
     """Validated settings from a configuration's contents; `ConfigError` lists every mistake."""
-    from cyclemap.rules import registry
-
     problems: list[Problem] = []
     try:
         config = ConfigFile.model_validate(data)

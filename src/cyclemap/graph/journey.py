@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from cyclemap.format.model import MomentOfTruth, normalised_shares
+from cyclemap.loading.yaml_nodes import MappingNode, SequenceNode
 
 if TYPE_CHECKING:
     from cyclemap.loading import LoadedJourney
@@ -167,16 +168,12 @@ def _records(journey: LoadedJourney) -> tuple[list[StepNode], list[TransitionEdg
 def _step_nodes(journey: LoadedJourney) -> list[Any]:
     """The YAML nodes of the steps, to read positions without walking from the root each time
     (measured: 6.6 s -> 1 s to build a 100,000-step graph)."""
-    from cyclemap.loading.yaml_nodes import SequenceNode
-
     entry = journey.root.entries.get("steps")
     assert entry is not None and isinstance(entry[1], SequenceNode)
     return entry[1].items
 
 
 def _next_position(step_node: Any, position: int) -> tuple[int, int]:
-    from cyclemap.loading.yaml_nodes import MappingNode, SequenceNode
-
     if isinstance(step_node, MappingNode) and "next" in step_node.entries:
         items = step_node.entries["next"][1]
         if isinstance(items, SequenceNode) and position < len(items.items):

@@ -27,6 +27,7 @@ from cyclemap.mining.figures import (
     ObservedStep,
     ObservedTransition,
 )
+from cyclemap.util.files import remember_input
 
 if TYPE_CHECKING:
     from cyclemap.mining.queries import Engine
@@ -58,7 +59,6 @@ def mine(
         log = Path(log)
         if not log.is_file():
             raise LogError(f"{log}: no such file")
-        from cyclemap.util.files import remember_input
 
         remember_input(log)
         if log.stat().st_size == 0:

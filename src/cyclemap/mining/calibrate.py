@@ -16,7 +16,9 @@ import io
 from typing import Any
 
 from cyclemap.loading import LoadedJourney
+from cyclemap.loading.reading import read_bytes
 from cyclemap.mining import MiningReport
+from cyclemap.util.files import write_output
 
 DECIMALS = 3
 UNSEEN_SHARE = 10**-DECIMALS
@@ -99,9 +101,6 @@ def calibrate(journey: LoadedJourney, report: MiningReport) -> list[tuple[str, s
     should not show: the byte-order mark, the line endings, and (through `write_output`) a
     symbolic link, the file's mode and its hard links. Returns the transitions the log never
     took."""
-    from cyclemap.loading.reading import read_bytes
-    from cyclemap.util.files import write_output
-
     data = read_bytes(journey.path, journey.display)
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     text = data[len(bom) :].decode("utf-8")

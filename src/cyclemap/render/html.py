@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from cyclemap.analysis.report import analyse
 from cyclemap.findings import Finding, Severity
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import FlowError, flow_model
@@ -265,8 +266,6 @@ def _findings_section(
 
 def _figures(graph: JourneyGraph, findings: Sequence[Finding] | None) -> Any:
     """The `stats` figures of the journey, or None when they do not exist."""
-    from cyclemap.analysis.report import analyse
-
     try:
         return analyse(graph, findings or [], top=5, groups=False)
     except FlowError:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from cyclemap.engine.logs import mine_configured
 from cyclemap.errors import InputOutputError, UsageError
 from cyclemap.loading import LoadedJourney
 from cyclemap.render import SUFFIXES, TEXT_FORMATS, RenderError, RenderOptions, render_journey
@@ -57,7 +58,6 @@ def plan_maps(
     if log is not None:
         if len(journeys) != 1:
             raise UsageError("--log overlays one journey's log: render a single journey")
-        from cyclemap.engine.logs import mine_configured
 
         overlay = Observed.of(mine_configured(log, journeys[0]))
     maps = []

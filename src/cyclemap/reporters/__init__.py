@@ -7,15 +7,12 @@ One module per format, each with `render(...) -> str`: `validate` and `audit` ha
 
 from __future__ import annotations
 
-import functools
 import importlib
-import os
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult
+from cyclemap.reporters.common import ReportOptions, source_path
 
 if TYPE_CHECKING:
     from cyclemap.analysis.report import FlowReport
@@ -23,13 +20,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 
-
-@dataclass(frozen=True)
-class ReportOptions:
-    color: bool = False
-    """ANSI colours (text only): the CLI sets it only on a terminal without NO_COLOR."""
-    verbose: bool = False
-    """Also list valid and skipped files (text only)."""
+__all__ = ["FORMATS", "ReportOptions", "mine_report", "render", "source_path", "stats_report"]
 
 
 class _Reporter(Protocol):
@@ -70,25 +61,3 @@ def mine_report(report: MiningReport, format_name: str, *, color: bool = False) 
     from cyclemap.reporters import mine_text
 
     return mine_text.render(report, color=color)
-
-
-@functools.cache
-def _repository_of(folder: Path) -> Path | None:
-    """The nearest folder from `folder` up holding `.git` (a folder, or a work tree's file)."""
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
-
-
-def source_path(file: str) -> str | None:
-    """`file` (as cyclemap shows it) relative to its repository's root, or to the working
-    folder outside any repository, POSIX style; None when it is outside both. CI tools (GitHub
-    code scanning and annotations) place results by the path from the repository root,
-    whichever folder cyclemap ran in."""
-    absolute = Path(os.path.abspath(file))
-    root = _repository_of(absolute.parent)
-    for base in (root, Path(os.path.abspath("."))):
-        if base is not None and absolute.is_relative_to(base):
-            return absolute.relative_to(base).as_posix()
-    return None

@@ -36,7 +36,7 @@ from urllib.parse import quote
 from cyclemap.about import HOMEPAGE, __version__
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
-from cyclemap.reporters import ReportOptions, source_path
+from cyclemap.reporters.common import ReportOptions, source_path
 from cyclemap.rules import registry
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

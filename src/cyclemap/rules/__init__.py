@@ -14,6 +14,9 @@ import pkgutil
 from functools import cache
 from typing import TYPE_CHECKING
 
+from cyclemap.errors import UsageError
+from cyclemap.util.text import did_you_mean
+
 if TYPE_CHECKING:
     from cyclemap.rules.base import Rule
 
@@ -66,9 +69,6 @@ def registry() -> dict[str, Rule]:
 
 def find_rule(name: str) -> Rule:
     """The rule called `name`; `UsageError` naming the nearest when there is none."""
-    from cyclemap.errors import UsageError
-    from cyclemap.util.text import did_you_mean
-
     found = registry().get(name)
     if found is None:
         guess = did_you_mean(name, rule_names())
