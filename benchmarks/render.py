@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import journey_text  # noqa: E402
+from generate import journey_text
+from run import render_seconds
 
 
 def end_to_end(path: Path, repeat: int) -> tuple[float, float]:
@@ -27,30 +27,10 @@ def end_to_end(path: Path, repeat: int) -> tuple[float, float]:
     best = float("inf")
     peak = 0.0
     for _ in range(repeat):
-        started = time.perf_counter()
-        completed = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "cyclemap",
-                "render",
-                str(path),
-                "-f",
-                "svg",
-                "-o",
-                str(path.with_suffix(".svg")),
-                "--no-findings",
-                "--timeout",
-                "600",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        elapsed = time.perf_counter() - started
-        if completed.returncode != 0:
-            raise SystemExit(completed.stderr)
-        best = min(best, elapsed)
+        seconds, finished = render_seconds(path, "--no-findings", timeout=600)
+        if not finished:
+            raise SystemExit(f"rendering {path} did not finish")
+        best = min(best, seconds)
         peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return best, peak
 

@@ -98,7 +98,9 @@ def yamllint_time(path: Path) -> float | None:
     return best
 
 
-def render_time(path: Path, *extra: str, timeout: int = 200) -> str:
+def render_seconds(path: Path, *extra: str, timeout: int = 200) -> tuple[float, bool]:
+    """Wall seconds of `cyclemap render PATH -f svg` in a fresh interpreter, and whether it
+    finished."""
     import time
 
     started = time.perf_counter()
@@ -121,8 +123,12 @@ def render_time(path: Path, *extra: str, timeout: int = 200) -> str:
         text=True,
         check=False,
     )
-    elapsed = time.perf_counter() - started
-    return f"{elapsed:.1f} s" if completed.returncode == 0 else f"stopped after {elapsed:.0f} s"
+    return time.perf_counter() - started, completed.returncode == 0
+
+
+def render_time(path: Path, *extra: str, timeout: int = 200) -> str:
+    elapsed, finished = render_seconds(path, *extra, timeout=timeout)
+    return f"{elapsed:.1f} s" if finished else f"stopped after {elapsed:.0f} s"
 
 
 def main() -> None:

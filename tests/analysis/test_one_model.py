@@ -158,6 +158,10 @@ def test_blueprint_boxes_show_the_customers_stats_counts(every_journey: list[Sho
         for stage in journey.stats["stages"]:
             data = yaml.safe_load(journey.path.read_text(encoding="utf-8"))
             position = [s["id"] for s in data["stages"]].index(stage["stage"])
+            if "after success: not in the figures" in headers[position]:
+                # Reached only past a success, where the figures stop: stats counts nobody.
+                assert stage["reached"] == stage["lost"] == 0, stage
+                continue
             expected = f"{journey.amount(stage['reached'])} reach · "
             expected += f"{journey.amount(stage['lost'])} lost"
             assert expected in headers[position], (journey.path.name, stage["stage"])

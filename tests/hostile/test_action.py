@@ -18,6 +18,8 @@ import yaml
 from tests.conftest import REPO
 from tests.support.hostile import J
 
+pytestmark = pytest.mark.slow  # the hostile corpus: one subprocess per case
+
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
 BIN = str(Path(sys.executable).parent)
 

@@ -22,6 +22,8 @@ import cyclemap
 from cyclemap.errors import Problem
 from tests.support.hostile import J, no_traceback, repository, run
 
+pytestmark = pytest.mark.slow  # the hostile corpus: one subprocess per case
+
 # --- every error type survives pickling (worker processes send them back) ---------------------
 
 

@@ -17,6 +17,8 @@ import pytest
 
 from tests.support.hostile import LOG, J, no_traceback, repository, run
 
+pytestmark = pytest.mark.slow  # the hostile corpus: one subprocess per case
+
 CATALOG_JOURNEY = J.replace("teams: {a: {name: A}, b: {name: B}}\n", "imports: [cat.yaml]\n")
 BASELINE = '{"cyclemap-baseline": 1, "findings": []}\n'
 

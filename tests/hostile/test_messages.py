@@ -11,6 +11,8 @@ import pytest
 
 from tests.support.hostile import J, no_traceback, repository, run
 
+pytestmark = pytest.mark.slow  # the hostile corpus: one subprocess per case
+
 
 def _mine(root: Path, log: str = "L.csv") -> tuple[int, str]:
     result = run(["mine", log, "-j", "j.journey.yaml"], root)

@@ -13,6 +13,8 @@ import pytest
 
 from tests.support.hostile import LOG, J, no_traceback, repository, run
 
+pytestmark = pytest.mark.slow  # the hostile corpus: one subprocess per case
+
 
 def _log(rows: list[tuple[str, str, str]]) -> str:
     return "case_id,activity,timestamp\n" + "".join(f"{c},{a},{t}\n" for c, a, t in rows)

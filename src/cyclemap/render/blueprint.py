@@ -768,6 +768,7 @@ class _Builder:
         geometry: dict[str, float],
     ) -> list[Band]:
         groups = self.model.groups("stage") if self.model is not None else {}
+        after_success = self._stages_after_success()
         bands = []
         names = [_flat(stage.name) for stage in self.document.stages]
         if externals:
@@ -783,6 +784,10 @@ class _Builder:
                 subtitle = (
                     f"{self._amount(group.reached)} reach · {self._amount(group.lost)} lost"
                 )
+                if stage_ids[index] in after_success:
+                    # The figures follow a customer to their first success; what comes after
+                    # (installation, after-sale) is the cycle going on, not counted there.
+                    subtitle = "after success: not in the figures"
                 subtitle = ellipsize(subtitle, right - left - 12, SMALL_SIZE)
             bands.append(
                 Band(
@@ -794,6 +799,24 @@ class _Builder:
                 )
             )
         return bands
+
+    def _stages_after_success(self) -> set[str]:
+        """Stages customers reach only past a `success` step: the flow figures stop at the
+        first success, so they count nobody there."""
+        graph = self.graph
+        successes = set(graph.successes)
+        before = set(graph.entries)
+        queue = [node for node in before if node not in successes]
+        while queue:
+            node = queue.pop()
+            for following in graph.successors(node):
+                if following not in before:
+                    before.add(following)
+                    if following not in successes:
+                        queue.append(following)
+        reached = {graph.step(node).stage for node in graph.reachable}
+        counted = {graph.step(node).stage for node in before}
+        return {stage for stage in reached - counted if stage is not None}
 
     def _emotion(
         self, boxes: list[Box], nodes: list[str], geometry: dict[str, float]

@@ -42,6 +42,7 @@ from cyclemap.render.blueprint import (
     SMALL_SIZE,
     SUCCESS,
     TITLE_SIZE,
+    Band,
     Blueprint,
     Box,
     EmotionPoint,
@@ -202,11 +203,17 @@ def _title(writer: _Writer) -> None:
     )
 
 
+def _band_rows(band: Band, size: float, colour: str) -> list[str]:
+    """A lane's or stage header's title lines in bold, then its figures or note."""
+    rows = [f"<B>{_text(line)}</B>" for line in band.title]
+    if band.subtitle:
+        rows.append(f'<FONT POINT-SIZE="{size}" COLOR="{colour}">{_text(band.subtitle)}</FONT>')
+    return rows
+
+
 def _lanes(writer: _Writer) -> None:
     for index, lane in enumerate(writer.blueprint.lanes):
-        lines = [f"<B>{_text(line)}</B>" for line in lane.title]
-        if lane.subtitle:
-            lines.append(f'<FONT POINT-SIZE="8" COLOR="#666666">{_text(lane.subtitle)}</FONT>')
+        lines = _band_rows(lane, 8, "#666666")
         header = '<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>'
         width = max(int(lane.rect.width), 1)
         height = max(int(lane.rect.height), 1)
@@ -235,11 +242,7 @@ def _lanes(writer: _Writer) -> None:
 
 def _stages(writer: _Writer) -> None:
     for index, stage in enumerate(writer.blueprint.stages):
-        rows = [f"<B>{_text(line)}</B>" for line in stage.title]
-        if stage.subtitle:
-            rows.append(
-                f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="#37474f">{_text(stage.subtitle)}</FONT>'
-            )
+        rows = _band_rows(stage, SMALL_SIZE, "#37474f")
         writer.node(
             f"stage{index}",
             stage.rect,

@@ -50,7 +50,7 @@ h1{font-size:22px;margin:0 0 4px}
  cursor:grab}
 .map.dragging{cursor:grabbing}
 .map svg{display:block;width:100%;height:100%;user-select:none}
-.tools{position:absolute;left:10px;top:10px;display:flex;gap:4px;z-index:2}
+.tools{position:absolute;left:10px;bottom:10px;display:flex;gap:4px;z-index:2}
 .tools button{font:inherit;font-size:13px;border:1px solid #c5cad3;background:#fff;
  border-radius:4px;padding:3px 9px;cursor:pointer}
 .panel{position:absolute;right:10px;top:10px;width:340px;max-height:calc(100% - 20px);
