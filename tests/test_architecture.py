@@ -202,7 +202,7 @@ def test_importing_alone_finds_a_cycle(tmp_path: Path) -> None:
         ("cyclemap.graph.journey", "cyclemap.rules.base", False),  # a lower layer reaching up
         ("cyclemap.analysis.report", "cyclemap.mining", False),  # siblings stay apart
         ("cyclemap.rules.dead_end", "cyclemap.graph.flow_model", True),
-        ("cyclemap.engine.audit", "cyclemap.engine.run", True),  # inside one part
+        ("cyclemap.engine.auditing", "cyclemap.engine.run", True),  # inside one part
         ("cyclemap.cli", "cyclemap", True),
         ("cyclemap", "cyclemap.cli", False),
     ],

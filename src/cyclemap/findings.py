@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
-import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +64,10 @@ class Finding:
         new one); for the others the steps as a set (or, for findings about definitions, the
         message with its figures left out).
         """
+        import hashlib  # here: the command line imports this module at start-up
+        import json
+        import re
+
         teams = self.details.get("teams") if self.rule == "peloteo-loop" else None
         identity: list[str]
         if teams:

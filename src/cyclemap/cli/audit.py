@@ -74,8 +74,8 @@ def audit(
     verbose: VerboseOption = False,
 ) -> int:
     """Validate, then run the rules: peloteo loops, dead ends, drop-off points and more."""
-    from cyclemap.engine import audit as run_audit
-    from cyclemap.engine import repository_here
+    from cyclemap.engine.auditing import audit as run_audit
+    from cyclemap.engine.auditing import repository_here
 
     text = output_format is ReportFormat.text
     result = run_audit(

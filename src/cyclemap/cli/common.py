@@ -1,5 +1,6 @@
 """What every command shares: its error handling, how it talks to the terminal, and the
-options several commands take.
+options several commands take. The library is imported inside the functions, when a command
+runs, so that `cyclemap --help` starts fast.
 
 `command` is the one place errors become messages and exit codes: a `CyclemapError` is told
 (`file:line:col: error: ...` with hints for the problems of a file, `cyclemap: error: ...`
@@ -13,15 +14,14 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterable
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from cyclemap.errors import CyclemapError, Problem
-from cyclemap.findings import AuditResult
-from cyclemap.reporters import ReportOptions, render
-from cyclemap.util.files import forget_inputs, write_output
-from cyclemap.util.text import one_line
+
+if TYPE_CHECKING:
+    from cyclemap.findings import AuditResult
 
 
 class ReportFormat(str, enum.Enum):
@@ -50,6 +50,8 @@ def command(function: Callable[..., int]) -> Callable[..., None]:
 
     @functools.wraps(function)
     def run(*arguments: Any, **options: Any) -> None:
+        from cyclemap.util.files import forget_inputs
+
         forget_inputs()  # one command, one run (tests run many in one process)
         try:
             code = function(*arguments, **options)
@@ -79,6 +81,8 @@ def tell_problems(problems: Iterable[Problem]) -> None:
 
 def say(message: str) -> None:
     """One line for the person at the terminal (standard error), user text made safe in it."""
+    from cyclemap.util.text import one_line
+
     typer.echo(one_line(message), err=True)
 
 
@@ -98,6 +102,8 @@ def color_for(stream: object) -> bool:
 
 def emit(text: str, output: Optional[str] = None) -> None:
     """The command's output, to standard output or (atomically) to the file `output`."""
+    from cyclemap.util.files import write_output
+
     if output is None or output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -109,6 +115,8 @@ def report(
     result: AuditResult, output_format: ReportFormat, output: Optional[str], verbose: bool
 ) -> int:
     """Show a run's result in the format asked for; its exit code."""
+    from cyclemap.reporters import ReportOptions, render
+
     color = output is None and output_format is ReportFormat.text and color_for(sys.stdout)
     emit(render(result, output_format.value, ReportOptions(color=color, verbose=verbose)), output)
     return result.exit_code
@@ -117,6 +125,8 @@ def report(
 def show_problems(result: AuditResult) -> None:
     """The invalid and unreadable files of a run, on standard error, for the commands whose
     standard output is something else (a map, figures)."""
+    from cyclemap.reporters import ReportOptions, render
+
     if result.problems or result.failures:
         text = render(result, "text", ReportOptions(color=color_for(sys.stderr)))
         typer.echo(text, err=True, nl=False)

@@ -106,8 +106,7 @@ def render(
     ] = DEFAULT_MEMORY_MIB,
 ) -> int:
     """Draw each journey's map, highlighting peloteo loops, dead ends and drop-off points."""
-    from cyclemap.engine import to_result
-    from cyclemap.engine.checking import validate
+    from cyclemap.engine.checking import to_result, validate
     from cyclemap.render.output import plan_maps, write_maps
 
     if timeout != timeout:  # NaN passes the range check

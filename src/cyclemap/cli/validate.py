@@ -20,6 +20,6 @@ def validate(
     verbose: VerboseOption = False,
 ) -> int:
     """Check journey files against the format: exact errors with file:line:col and a hint."""
-    from cyclemap.engine import validation_result
+    from cyclemap.engine.checking import validation_result
 
     return report(validation_result(paths), output_format, output, verbose)

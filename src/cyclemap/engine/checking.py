@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
-from cyclemap.findings import Finding
+from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, SkippedFile
 from cyclemap.loading import (
     Definition,
     LoadedJourney,
@@ -395,3 +395,38 @@ def validate(
     results = one_version_of_truth(map_files(work, candidates, progress))
     failures += [result.failure for result in results if result.failure is not None]
     return ValidationReport(results, tuple(sorted(failure.as_problem() for failure in failures)))
+
+
+def to_result(
+    report: ValidationReport, *, fail_on: FailOn = FailOn.ERROR, audited: bool = False
+) -> AuditResult:
+    """The run's result, as every reporter takes it: each checked file with its problems or
+    (audited) its findings and quick wins, the paths that could not be read, the files
+    skipped."""
+    return AuditResult(
+        reports=tuple(
+            FileReport(
+                file=file.file,
+                kind=file.kind,
+                journey=file.ref.id if file.ref is not None else None,
+                name=file.ref.name if file.ref is not None else None,
+                findings=file.findings or (),
+                problems=file.problems,
+                quick_wins=file.quick_wins,
+            )
+            for file in report.checked
+        ),
+        failures=report.failures,
+        skipped=tuple(
+            SkippedFile(file.file, file.note)
+            for file in report.files
+            if file.status is Status.SKIPPED
+        ),
+        fail_on=fail_on,
+        audited=audited,
+    )
+
+
+def validation_result(paths: Iterable[str | Path]) -> AuditResult:
+    """`validate`: every file under `paths` with its problems, as every reporter shows it."""
+    return to_result(validate(paths))

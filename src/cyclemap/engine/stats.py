@@ -9,8 +9,7 @@ from pathlib import Path
 
 from cyclemap.analysis import DEFAULT_CONTEXT_COST
 from cyclemap.analysis.report import FlowReport, analyse
-from cyclemap.engine.audit import to_result
-from cyclemap.engine.checking import validate
+from cyclemap.engine.checking import to_result, validate
 from cyclemap.engine.config import load_settings
 from cyclemap.engine.run import audit_graph
 from cyclemap.errors import Problem

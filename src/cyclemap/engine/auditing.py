@@ -20,17 +20,16 @@ from cyclemap.engine.baseline import (
 )
 from cyclemap.engine.checking import (
     FileResult,
-    Status,
-    ValidationReport,
     check_file,
     load_one,
+    to_result,
     validate,
 )
 from cyclemap.engine.config import Settings, apply_overrides, load_settings
 from cyclemap.engine.links import audit_links
-from cyclemap.engine.run import audit_graph, audit_journey, log_findings
+from cyclemap.engine.run import audit_graph, log_findings
 from cyclemap.errors import UsageError
-from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, SkippedFile
+from cyclemap.findings import AuditResult, FailOn
 from cyclemap.graph import JourneyGraph
 from cyclemap.loading import repository_root
 from cyclemap.loading.discovery import Candidate
@@ -87,53 +86,6 @@ def check_and_audit(candidate: Candidate, *, settings: Settings, wins: int) -> F
         suggestions = quick_win_texts(graph, findings, wins) if wins else ()
     # The loaded journey stays here: only its reference goes back to the parent process.
     return replace(result, journey=None, findings=tuple(findings), quick_wins=suggestions)
-
-
-def to_result(
-    report: ValidationReport,
-    *,
-    settings: Settings | None = None,
-    audited: bool = False,
-    wins: int = 0,
-) -> AuditResult:
-    """The run's result: every checked file with its problems or (when audited) findings,
-    and with `wins` > 0 the best quick wins of each journey."""
-    reports = []
-    for file in report.checked:
-        journey = file.journey
-        findings: tuple[Finding, ...] = file.findings or ()
-        suggestions = file.quick_wins
-        if audited and journey is not None and settings is not None and file.findings is None:
-            findings = tuple(audit_journey(journey, settings))
-            if wins:
-                suggestions = quick_win_texts(JourneyGraph(journey), list(findings), wins)
-        reports.append(
-            FileReport(
-                file=file.file,
-                kind=file.kind,
-                journey=file.ref.id if file.ref is not None else None,
-                name=file.ref.name if file.ref is not None else None,
-                findings=findings,
-                problems=file.problems,
-                quick_wins=suggestions,
-            )
-        )
-    return AuditResult(
-        reports=tuple(reports),
-        failures=report.failures,
-        skipped=tuple(
-            SkippedFile(file.file, file.note)
-            for file in report.files
-            if file.status is Status.SKIPPED
-        ),
-        fail_on=settings.fail_on if settings is not None else FailOn.ERROR,
-        audited=audited,
-    )
-
-
-def validation_result(paths: Iterable[str | Path]) -> AuditResult:
-    """`validate`: every file under `paths` with its problems, as every reporter shows it."""
-    return to_result(validate(paths))
 
 
 def repository_here() -> Path:
@@ -244,7 +196,7 @@ def _audited(
         report = validate(where, settings.selection, work=work, progress=progress)
         if any(file.ref is not None and file.ref.links for file in report.files):
             report = replace(report, files=audit_links(report.files, settings))
-        result = to_result(report, settings=settings, audited=True, wins=wins)
+        result = to_result(report, fail_on=settings.fail_on, audited=True)
         if log is None:
             return result
         columns = log_columns
