@@ -26,7 +26,7 @@ STAGE_CODE = {
     "load": "from cyclemap import load; journey = load(PATH)",
     "audit": textwrap.dedent("""
         from cyclemap import load
-        from cyclemap.config import Settings
+        from cyclemap.engine.config import Settings
         from cyclemap.engine import audit_journey
         journey = load(PATH)
         START()
@@ -34,9 +34,9 @@ STAGE_CODE = {
     """),
     "stats": textwrap.dedent("""
         from cyclemap import load
-        from cyclemap.config import Settings
+        from cyclemap.engine.config import Settings
         from cyclemap.engine import audit_journey
-        from cyclemap.flow import analyse
+        from cyclemap.analysis.report import analyse
         from cyclemap.graph import JourneyGraph
         journey = load(PATH)
         findings = audit_journey(journey, Settings())

@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cyclemap.about import HOMEPAGE, __version__
+
 # The flow figures solve sparse systems of a few thousand unknowns; the dense BLAS kernels
 # under them get nothing from extra threads but lose to their start-up and busy waiting
 # (measured on 2 cores: a 1,000-step map took 5.1 s of CPU with OpenBLAS's threads, 0.9 s
@@ -18,42 +20,27 @@ from typing import TYPE_CHECKING
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-__version__ = "0.1.0"
-HOMEPAGE = "https://github.com/your-org/cyclemap"
-"""Where cyclemap's documentation lives (SARIF's `informationUri`)."""
-
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from cyclemap.checking import ValidationReport
+    from cyclemap.analysis.report import FlowReport
+    from cyclemap.engine.checking import ValidationReport
     from cyclemap.findings import AuditResult
-    from cyclemap.flow import FlowReport
     from cyclemap.loading import LoadedJourney
 
-__all__ = ["__version__", "audit", "load", "stats", "validate"]
+__all__ = ["HOMEPAGE", "__version__", "audit", "load", "stats", "validate"]
 
 
 def load(path: str | Path) -> LoadedJourney:
     """Load one journey file; raises `cyclemap.errors.LoadError` listing every problem."""
-    from cyclemap.errors import LoadError
-    from cyclemap.loading import NotAJourney, display_path, load_journey
+    from cyclemap.engine.checking import load_one
 
-    path = Path(path)
-    try:
-        return load_journey(path)
-    except NotAJourney:
-        raise LoadError.at(
-            display_path(path),
-            1,
-            1,
-            "this file is not a cyclemap journey: it has no top-level `cyclemap:` key",
-            "start the file with `cyclemap: 1`",
-        ) from None
+    return load_one(Path(path))
 
 
 def validate(paths: Iterable[str | Path]) -> ValidationReport:
     """Validate journey files and folders; problems are in the report, never raised."""
-    from cyclemap.checking import validate as run
+    from cyclemap.engine.checking import validate as run
 
     return run(paths)
 

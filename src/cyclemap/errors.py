@@ -8,6 +8,7 @@ exceptions here are for the few situations where going on makes no sense.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -57,7 +58,21 @@ class PicklableError(Exception):
 
 
 class CyclemapError(PicklableError):
-    """Base class of every error cyclemap raises on purpose."""
+    """Base class of every error cyclemap raises on purpose.
+
+    `exit_code` is the exit status the command line gives it, the same in every command: 2
+    when the run could not do what was asked (a bad option, a file that cannot be read or
+    written, a broken configuration), 1 when what it was given is wrong (a journey that is
+    not valid, as `validate` says of an invalid file; a log that does not fit).
+    """
+
+    exit_code: ClassVar[int] = 2
+    problems: list[Problem]
+    """Errors of a file's contents list each problem, with its place and a hint."""
+
+    def __init__(self, *arguments: object) -> None:
+        super().__init__(*arguments)
+        self.problems = []
 
 
 class UsageError(CyclemapError):
@@ -68,9 +83,9 @@ class InputOutputError(CyclemapError):
     """A file or folder could not be read or written."""
 
     def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"{file}: {reason}")
         self.file = file
         self.reason = reason
-        super().__init__(f"{file}: {reason}")
 
     def as_problem(self) -> Problem:
         """As a problem without a position (line and column 0), for reports."""
@@ -80,13 +95,16 @@ class InputOutputError(CyclemapError):
 class LoadError(CyclemapError):
     """A file could not be turned into a journey; carries every problem found."""
 
+    exit_code = 1
+
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
-        first = self.problems[0] if self.problems else None
+        ordered = sorted(problems)
+        first = ordered[0] if ordered else None
         summary = (
             f"{first.file}:{first.line}:{first.column}: {first.message}" if first else "invalid"
         )
         super().__init__(summary)
+        self.problems = ordered
 
     @classmethod
     def at(cls, file: str, line: int, column: int, message: str, hint: str) -> LoadError:
@@ -98,5 +116,6 @@ class ConfigError(CyclemapError):
     """A configuration file is broken; carries the problems found in it."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
-        super().__init__("; ".join(p.message for p in self.problems))
+        ordered = sorted(problems)
+        super().__init__("; ".join(problem.message for problem in ordered))
+        self.problems = ordered

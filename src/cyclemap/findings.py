@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
-import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +64,10 @@ class Finding:
         new one); for the others the steps as a set (or, for findings about definitions, the
         message with its figures left out).
         """
+        import hashlib  # here: the command line imports this module at start-up
+        import json
+        import re
+
         teams = self.details.get("teams") if self.rule == "peloteo-loop" else None
         identity: list[str]
         if teams:
@@ -166,6 +167,16 @@ class AuditResult:
     fail_on: FailOn = FailOn.ERROR
     audited: bool = True
     comparison: Comparison | None = None
+    require_journeys: bool = False
+    """A run that checked no journey at all fails (exit 2): `audit` without `--allow-empty`,
+    since a gate that checks nothing is a mistake."""
+    notes: tuple[str, ...] = ()
+    """What the run tells the person at the terminal besides the report (a baseline written,
+    nothing checked)."""
+
+    @property
+    def checked_nothing(self) -> bool:
+        return not self.reports and not self.failures
 
     @property
     def findings(self) -> list[Finding]:
@@ -188,7 +199,7 @@ class AuditResult:
 
     @property
     def exit_code(self) -> int:
-        if self.failures:
+        if self.failures or (self.require_journeys and self.checked_nothing):
             return 2
         if any(not report.valid for report in self.reports):
             return 1

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
-from tests.hostile.helpers import J
+from tests.support.hostile import J
 
 pytestmark = pytest.mark.slow  # the hostile corpus: one subprocess per case
 

@@ -20,7 +20,7 @@ import pytest
 
 import cyclemap
 from cyclemap.errors import Problem
-from tests.hostile.helpers import J, no_traceback, repository, run
+from tests.support.hostile import J, no_traceback, repository, run
 
 pytestmark = pytest.mark.slow  # the hostile corpus: one subprocess per case
 

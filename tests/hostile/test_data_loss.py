@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.helpers import LOG, J, no_traceback, repository, run
+from tests.support.hostile import LOG, J, no_traceback, repository, run
 
 pytestmark = pytest.mark.slow  # the hostile corpus: one subprocess per case
 

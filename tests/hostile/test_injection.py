@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cyclemap.safe_text import is_safe, neutralise, one_line
-from tests.hostile.helpers import J, no_traceback, repository, run
+from cyclemap.util.text import is_safe, neutralise, one_line
+from tests.support.hostile import J, no_traceback, repository, run
 
 OSC_CLIPBOARD = "\x1b]52;c;aGk=\x07"
 ERASE_LINE = "\x1b[2K"
@@ -111,10 +111,10 @@ class _Terminal(io.StringIO):
 def test_colours_only_on_a_terminal_that_has_them(
     monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], colours: bool
 ) -> None:
-    from cyclemap.cli import _color_for
+    from cyclemap.cli.common import color_for
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
     for key, value in environment.items():
         monkeypatch.setenv(key, value)
-    assert _color_for(_Terminal()) is colours
+    assert color_for(_Terminal()) is colours

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.helpers import J, no_traceback, repository, run
+from tests.support.hostile import J, no_traceback, repository, run
 
 pytestmark = pytest.mark.slow  # the hostile corpus: one subprocess per case
 

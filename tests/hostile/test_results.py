@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.helpers import LOG, J, no_traceback, repository, run
+from tests.support.hostile import LOG, J, no_traceback, repository, run
 
 pytestmark = pytest.mark.slow  # the hostile corpus: one subprocess per case
 
@@ -157,6 +157,9 @@ def test_an_include_typo_fails_the_gate(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "no journey was checked" in result.stderr and "--allow-empty" in result.stderr
     assert run(["audit", ".", "--allow-empty"], root).returncode == 0
+    # Every report says the exit code the process gives.
+    report = run(["audit", ".", "-f", "json"], root)
+    assert report.returncode == 2 and json.loads(report.stdout)["summary"]["exit_code"] == 2
 
 
 # --- a journey whose file name is not UTF-8 -----------------------------------------------------

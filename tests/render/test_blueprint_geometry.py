@@ -1,7 +1,7 @@
 """The blueprint's geometry: boxes apart, arrows in the gaps, labels clear, stages across in
 their order, lanes down with the line of visibility between front and backstage.
 
-Checked twice with the same rulers (`tests.render.geometry`): on the `Blueprint` cyclemap
+Checked twice with the same rulers (`tests.support.geometry`): on the `Blueprint` cyclemap
 computes, and on the SVG that `neato -n2` draws from the DOT text, read back from the picture.
 The inputs: every example, the render fixtures, generated journeys of a few sizes, and random
 small journeys (a hypothesis property). Where each box must be comes from the YAML alone.
@@ -27,20 +27,7 @@ from hypothesis import strategies as st
 from cyclemap.render import RenderOptions, render_journey
 from cyclemap.render.blueprint import LABEL_SIZE, Blueprint
 from cyclemap.render.text_metrics import text_width
-from tests.render import (
-    BLUEPRINT,
-    EXAMPLES,
-    FIXTURES,
-    HAS_DOT,
-    HOSTILE,
-    INTERNET,
-    REPO,
-    blueprint_of,
-    generator,
-    load,
-    raw,
-)
-from tests.render.geometry import (
+from tests.support.geometry import (
     Drawing,
     Point,
     Rect,
@@ -57,6 +44,19 @@ from tests.render.geometry import (
     pieces,
     point_list,
     shared_stretches,
+)
+from tests.support.render import (
+    BLUEPRINT,
+    EXAMPLES,
+    FIXTURES,
+    HAS_DOT,
+    HOSTILE,
+    INTERNET,
+    REPO,
+    blueprint_of,
+    generator,
+    load,
+    raw,
 )
 
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz")
@@ -115,14 +115,13 @@ def overlay(case: Case) -> Any:
     """What `render --log` draws over the map, or None."""
     if not case.log:
         return None
-    from cyclemap.config import load_settings
-    from cyclemap.mining import Columns, mine, observed_overlay
+    from cyclemap.engine.config import load_settings
+    from cyclemap.mining import Columns, mine
+    from cyclemap.render.view import Observed
 
     journey = load(case.path)
     settings = load_settings(None, start=case.path).mine
-    return observed_overlay(
-        mine(LOG, journey, Columns.configured(settings), engine=settings.engine)
-    )
+    return Observed.of(mine(LOG, journey, Columns.configured(settings), engine=settings.engine))
 
 
 # --- what the YAML says about where things go ---------------------------------------------------

@@ -20,7 +20,9 @@ from typer.testing import CliRunner
 
 from cyclemap.cli import app
 from cyclemap.render import render_journey
-from tests.render import (
+from tests.support.geometry import Rect, point_list
+from tests.support.links import BILLING, SUPPORT
+from tests.support.render import (
     BLUEPRINT,
     EXAMPLES,
     FIXTURES,
@@ -46,8 +48,6 @@ from tests.render import (
     svg_title,
     write_tamed,
 )
-from tests.render.geometry import Rect, point_list
-from tests.test_links import BILLING, SUPPORT
 
 pytestmark = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz")
 runner = CliRunner()

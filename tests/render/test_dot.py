@@ -16,7 +16,7 @@ import pytest
 from cyclemap.graph import JourneyGraph
 from cyclemap.render.dot import layout_effort, to_dot
 from cyclemap.render.view import build_view
-from tests.render import (
+from tests.support.render import (
     BLUEPRINT,
     EXAMPLES,
     FINDING_RED,

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from cyclemap.cli import app
 from cyclemap.render import render_journey
-from tests.render import (
+from tests.support.render import (
     BLUEPRINT,
     EXAMPLES,
     FLOW,

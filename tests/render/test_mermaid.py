@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.render import (
+from tests.support.render import (
     EXAMPLES,
     FLOW,
     HOSTILE,
@@ -311,12 +311,12 @@ def test_same_input_gives_the_same_bytes(path: Path) -> None:
 
 
 def test_to_mermaid_without_findings_ignores_marks_already_in_the_view() -> None:
-    from cyclemap.config import load_settings
     from cyclemap.engine import audit_journey
+    from cyclemap.engine.config import load_settings
     from cyclemap.graph import JourneyGraph
     from cyclemap.render.mermaid import to_mermaid
     from cyclemap.render.view import build_view
-    from tests.render import load
+    from tests.support.render import load
 
     journey = load(INTERNET)
     findings = audit_journey(journey, load_settings(None, start=INTERNET))

@@ -10,7 +10,7 @@ import pytest
 
 from cyclemap.render import RenderError, RenderOptions, render_journey
 from cyclemap.render.view import shorten
-from tests.render import (
+from tests.support.render import (
     EXAMPLES,
     HOSTILE,
     HOSTILE_TITLE,

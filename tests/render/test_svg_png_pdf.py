@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.render import FLOW, HAS_DOT, HOSTILE, INTERNET, raw, render, svg_root, svg_texts
+from tests.support.render import FLOW, HAS_DOT, HOSTILE, INTERNET, raw, render, svg_root, svg_texts
 
 pytestmark = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz")
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from cyclemap.config import load_settings
 from cyclemap.engine import audit_journey
-from cyclemap.flow_model import flow_model
+from cyclemap.engine.config import load_settings
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import flow_model
 from cyclemap.render.view import NO_TEAM_COLOUR, TEAM_COLOURS, MapView, build_view, shorten
-from tests.render import FLOW, HOSTILE, HOSTILE_TEAMS, INTERNET, load, raw, step_keys
+from tests.support.render import FLOW, HOSTILE, HOSTILE_TEAMS, INTERNET, load, raw, step_keys
 
 
 def view(path: Path, *, audited: bool = False, **options: object) -> MapView:
@@ -219,11 +219,11 @@ def test_collapsed_flow_is_conserved_on_a_real_journey(by: str) -> None:
     box = {node.label: node.key for node in mapped.nodes}
     entries: dict[str, float] = {}
     ended: dict[str, float] = {}
-    for step_id in graph.graph:
+    for step_id in graph.step_ids:
         step = graph.step(step_id)
-        key = box[_title(graph, by, step[by])]
-        entries[key] = entries.get(key, 0.0) + (step["volume"] or 0.0)
-        if step["outcome"] not in ("failure", "abandoned"):  # those are lost, counted above
+        key = box[_title(graph, by, getattr(step, by))]
+        entries[key] = entries.get(key, 0.0) + (step.volume or 0.0)
+        if step.outcome not in ("failure", "abandoned"):  # those are lost, counted above
             ended[key] = ended.get(key, 0.0) + steps[step_id].ended
     tolerance = len(mapped.edges)  # labels are rounded to whole customers
     for node in mapped.nodes:

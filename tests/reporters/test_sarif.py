@@ -84,13 +84,17 @@ def test_examples_audit_is_valid_sarif(produce: Any, examples_result: AuditResul
     driver = run["tool"]["driver"]
     assert driver["name"] == "cyclemap"
     ids = [rule["id"] for rule in driver["rules"]]
-    from cyclemap.conformance import LOG_RULES
-
-    assert ids == [*registry(), *(rule.name for rule in LOG_RULES), sarif.INVALID_RULE]
+    assert ids == [*registry(), sarif.INVALID_RULE]  # the log rules are in the catalog
     for rule in driver["rules"]:
         assert rule["shortDescription"]["text"]
-        assert rule["fullDescription"]["text"]
         assert rule["help"]["markdown"] == rule["help"]["text"]
+        assert rule["help"]["text"].startswith(f"{rule['id']}: ")
+        assert "\n## What it does\n" in rule["help"]["text"]
+        # The description is what the rule does, on one line: not a heading, not the title.
+        description = rule["fullDescription"]["text"]
+        assert description and "\n" not in description and "#" not in description
+        if rule["id"] in registry():
+            assert description == " ".join(registry()[rule["id"]].sections["What it does"].split())
     findings = examples_result.findings
     results = _results(document)
     assert len(results) == len(findings) > 0

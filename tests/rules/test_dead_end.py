@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rules.helpers import detections, found, messages
+from tests.support.rules import detections, found, messages
 
 RULE = "dead-end"
 

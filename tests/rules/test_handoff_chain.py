@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.rules.helpers import found, load_fixture, messages, run_rule
+from tests.support.rules import found, load_fixture, messages, run_rule
 
 RULE = "handoff-chain"
 LONG_PATH = ("call", "escalate", "visit", "adjust-bill")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cyclemap.flow_model import flow_model
 from cyclemap.graph import JourneyGraph
-from tests.rules.helpers import detections, found, load_fixture, messages
+from cyclemap.graph.flow_model import flow_model
+from tests.support.rules import detections, found, load_fixture, messages
 
 RULE = "mixed-share-scales"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.rules.helpers import found, messages
+from tests.support.rules import found, messages
 
 RULE = "no-success-outcome"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cyclemap.graph import JourneyGraph
 from cyclemap.rules.peloteo_loop import witness
-from tests.rules.helpers import found, load_fixture, messages, run_rule
+from tests.support.rules import found, load_fixture, messages, run_rule
 
 RULE = "peloteo-loop"
 
@@ -111,8 +111,8 @@ def test_a_loop_the_customer_sees_stays_an_error_even_through_backstage_work() -
 
 
 def test_a_loop_behind_the_scenes_is_never_raised_above_a_warning_but_may_be_lowered() -> None:
-    from cyclemap.config import Settings
     from cyclemap.engine import audit_journey
+    from cyclemap.engine.config import Settings
     from cyclemap.findings import Severity
 
     journey = load_fixture(RULE, "loop-behind-the-scenes")

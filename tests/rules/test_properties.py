@@ -21,8 +21,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
+from cyclemap.engine.config import Settings
 from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.loading import LoadedJourney, load_journey
@@ -272,19 +272,13 @@ def test_most_likely_path_matches_every_simple_path(folder: Path, nodes: list[No
     graph = JourneyGraph(load_journey(path))
     successes = set(graph.successes)
     positive = nx.DiGraph(
-        (source, target)
-        for source, target, probability in graph.graph.edges(data="probability")
-        if probability > 0
+        (edge.source, edge.target) for edge in graph.transitions() if edge.probability > 0
     )
-    positive.add_nodes_from(graph.graph)
+    positive.add_nodes_from(graph.step_ids)
 
     def probability_of(walk: list[str]) -> float:
-        return float(
-            math.prod(
-                graph.graph.edges[source, target]["probability"]
-                for source, target in itertools.pairwise(walk)
-            )
-        )
+        moves = [graph.transition(source, target) for source, target in itertools.pairwise(walk)]
+        return float(math.prod(move.probability for move in moves if move is not None))
 
     for entry in graph.entries:
         walks = [[entry]] if entry in successes else []
@@ -303,3 +297,37 @@ def test_most_likely_path_matches_every_simple_path(folder: Path, nodes: list[No
         assert not set(best[:-1]) & successes, "the path goes on past a success"
         assert probability == pytest.approx(probability_of(best))
         assert probability == pytest.approx(max(map(probability_of, walks)))
+
+
+@SETTINGS
+@given(nodes=journeys(), removed=st.sets(st.sampled_from([f"s{index}" for index in range(8)])))
+def test_components_and_region_starts_match_networkx(
+    folder: Path, nodes: list[Node], removed: set[str]
+) -> None:
+    """The typed graph finds strongly connected components itself (no networkx inside);
+    compare them, and where a region starts, with networkx's answers."""
+    path = folder / "random.journey.yaml"
+    path.write_text(as_yaml(nodes), encoding="utf-8")
+    graph = JourneyGraph(load_journey(path))
+    order = [node.id for node in nodes]
+    reference = nx.DiGraph((edge.source, edge.target) for edge in graph.transitions())
+    reference.add_nodes_from(order)
+    kept = reference.subgraph(node for node in order if node not in removed)
+    components = nx.strongly_connected_components(kept)
+    expected = sorted(
+        (sorted(component, key=order.index) for component in components),
+        key=lambda component: order.index(component[0]),
+    )
+    assert graph.strongly_connected_components(without=removed) == expected
+    region = [node for node in order if node not in removed]
+    if region:
+        condensed = nx.condensation(reference.subgraph(region))
+        starts = sorted(
+            (
+                min(condensed.nodes[component]["members"], key=order.index)
+                for component in condensed
+                if condensed.in_degree(component) == 0
+            ),
+            key=order.index,
+        )
+        assert graph.first_steps(region) == starts

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cyclemap.config import Settings
 from cyclemap.engine import audit_journey
+from cyclemap.engine.config import Settings
 from cyclemap.loading import load_journey
-from tests.rules.helpers import detections, found, messages
+from tests.support.rules import detections, found, messages
 
 RULE = "unreachable-step"
 

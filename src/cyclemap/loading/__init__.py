@@ -1,14 +1,17 @@
 """Journey files -> validated journeys that remember where every value came from.
 
-`load_journey` is the one way in: read and parse safely, validate the structure with the models,
-resolve `imports`, then check references; every problem of the file is collected and raised
-together in a `LoadError`, each with file, line, column, field path and a hint.
+`load_journey` is the one way in: read and parse safely (`reading`, `yaml_nodes`: YAML with
+positions and limits), validate the structure with the models (`model_errors` says what is
+wrong in the user's words), resolve `imports` (catalogs), then check references
+(`references`); every problem of the file is collected and raised together in a `LoadError`,
+each with file, line, column, field path (`source_map`) and a hint. `discovery` finds the
+journey files under the paths given.
 """
 
 from __future__ import annotations
 
 import typing
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,21 +20,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cyclemap.errors import LoadError, PicklableError, Problem
-from cyclemap.gcpause import collector_paused
-from cyclemap.loading.imports import (
-    JOURNEY_KEYS,
-    Catalog,
-    Definition,
-    Definitions,
-    ImportResolver,
-    display_path,
-    repository_root,
-)
-from cyclemap.loading.model_errors import translate
-from cyclemap.loading.reading import read_document
-from cyclemap.loading.source_map import position
-from cyclemap.loading.yaml_nodes import MappingNode, Node, to_data
-from cyclemap.model import (
+from cyclemap.format.model import (
     CatalogFile,
     Channel,
     Channels,
@@ -42,13 +31,26 @@ from cyclemap.model import (
     Teams,
     _as_text,
 )
-from cyclemap.validation import KnownIds, check_document
+from cyclemap.loading.imports import (
+    JOURNEY_KEYS,
+    Catalog,
+    Definition,
+    Definitions,
+    ImportResolver,
+    repository_root,
+)
+from cyclemap.loading.model_errors import translate
+from cyclemap.loading.reading import read_document
+from cyclemap.loading.references import KnownIds, check_document
+from cyclemap.loading.source_map import position
+from cyclemap.loading.yaml_nodes import MappingNode, Node, to_data
+from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.paths import display_path
 
 __all__ = [
     "Definition",
     "LoadedJourney",
     "NotAJourney",
-    "display_path",
     "load_catalog",
     "load_journey",
     "read_document",
@@ -221,17 +223,20 @@ def _salvage(data: dict[str, Any]) -> _Parts:
     return _Parts(imports, channels, teams, _valid_items(Stage, data.get("stages")), steps, known)
 
 
-def load_journey(path: Path, display: str | None = None) -> LoadedJourney:
-    """Load and fully validate one journey file.
+def load_journey(
+    path: Path, display: str | None = None, *, rule_names: Collection[str] | None = None
+) -> LoadedJourney:
+    """Load and fully validate one journey file; `allow:` keys are checked against
+    `rule_names` when given (`cyclemap.load` and the engine give the rule catalog's names).
 
     Raises `NotAJourney` for YAML without a top-level `cyclemap:` key, `LoadError` with every
     problem found, or `InputOutputError` when the file cannot be read.
     """
     with collector_paused():
-        return _load_journey(path, display or display_path(path))
+        return _load_journey(path, display or display_path(path), rule_names)
 
 
-def _load_journey(path: Path, display: str) -> LoadedJourney:
+def _load_journey(path: Path, display: str, rule_names: Collection[str] | None) -> LoadedJourney:
     root = read_document(path, display)
     kind = classify(root)
     if kind != "journey":
@@ -276,6 +281,7 @@ def _load_journey(path: Path, display: str) -> LoadedJourney:
             file=display,
             root=root,
             known=known,
+            rule_names=rule_names,
         )
     )
     if problems or document is None:

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from cyclemap.errors import InputOutputError
-from cyclemap.loading.imports import display_path
+from cyclemap.util.paths import display_path
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})

@@ -16,11 +16,13 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
-from cyclemap.loading.model_errors import did_you_mean, translate
+from cyclemap.format.model import CatalogFile, Channel, Team
+from cyclemap.loading.model_errors import translate
 from cyclemap.loading.reading import read_document
 from cyclemap.loading.source_map import key_position, position
 from cyclemap.loading.yaml_nodes import MappingNode, Node, to_data
-from cyclemap.model import CatalogFile, Channel, Team
+from cyclemap.util.paths import display_path
+from cyclemap.util.text import did_you_mean
 
 ROOT_MARKERS = (".git", "cyclemap.toml")
 MAX_IMPORT_DEPTH = 32
@@ -38,23 +40,6 @@ def repository_root(file: Path) -> Path:
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
     return folder
-
-
-def display_path(path: Path) -> str:
-    """How a path is shown to the user: relative to the working folder when inside it.
-
-    Bytes of a file name that are not UTF-8 are shown as U+FFFD, so reports stay valid text.
-    """
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        relative = ".." + os.sep
-    shown = (
-        Path(os.path.abspath(path)).as_posix()
-        if relative.startswith("..")
-        else Path(relative).as_posix()
-    )
-    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 @dataclass(frozen=True)

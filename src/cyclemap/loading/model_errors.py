@@ -6,10 +6,9 @@ needs `journey.yaml:41:9: `shar` is not a field of a transition; did you mean `s
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -18,12 +17,7 @@ from pydantic_core import ErrorDetails
 from cyclemap.errors import Problem
 from cyclemap.loading.source_map import find_node, format_path, key_position
 from cyclemap.loading.yaml_nodes import MappingNode, Node, ScalarNode
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """The closest of `choices` to a misspelt `word`, if any is close enough."""
-    matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+from cyclemap.util.text import did_you_mean
 
 
 def _strip_annotation(annotation: Any) -> list[Any]:

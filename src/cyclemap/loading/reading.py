@@ -10,9 +10,9 @@ from pathlib import Path
 import yaml
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
-from cyclemap.files import remember_input
 from cyclemap.loading.yaml_nodes import C_PARSER as _C_PARSER
 from cyclemap.loading.yaml_nodes import Node, NodeError, compose, problem_at
+from cyclemap.util.files import remember_input
 
 MAX_BYTES = 32 * 1024 * 1024
 """Largest file read; a journey is kilobytes, a 100,000-step benchmark journey ~20 MB."""

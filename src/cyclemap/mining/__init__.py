@@ -5,7 +5,9 @@ journey), a timestamp, and optionally the team that served it. The figures (tran
 and shares, per-step abandonment, time between steps, volumes per first step, and observed
 peloteo: cases back at a team they had left, directly or after other teams) are computed by
 one set of SQL queries (`queries`) on DuckDB, embedded, or on Spark when one machine is not
-enough; the events never become Python objects.
+enough (`duckdb_engine`, `spark_engine`); the events never become Python objects. `figures`
+holds what a log shows as frozen records, `settings` the configuration's `[mine]` table, and
+`calibrate` writes the observed figures back into the journey (`mine --write`).
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ from cyclemap.mining.figures import (
     ObservedStep,
     ObservedTransition,
 )
+from cyclemap.util.files import remember_input
 
 if TYPE_CHECKING:
     from cyclemap.mining.queries import Engine
-    from cyclemap.render.view import Observed
 
 EngineName = Literal["duckdb", "spark"]
 
@@ -57,7 +59,6 @@ def mine(
         log = Path(log)
         if not log.is_file():
             raise LogError(f"{log}: no such file")
-        from cyclemap.files import remember_input
 
         remember_input(log)
         if log.stat().st_size == 0:
@@ -117,16 +118,6 @@ def _reason(error: BaseException, log: Path | str) -> str:
     return printable(text.splitlines()[0]) if text else type(error).__name__
 
 
-def observed_overlay(report: MiningReport) -> Observed:
-    """What `render --log` draws: traffic per transition and the team pairs bounced on."""
-    from cyclemap.render.view import Observed
-
-    return Observed(
-        counts={(item.source, item.target): item.count for item in report.transitions},
-        bounced_teams=frozenset(frozenset({bounce.team, bounce.via}) for bounce in report.bounces),
-    )
-
-
 def bounce_rates(report: MiningReport) -> dict[tuple[str, str], float]:
     """Direct ping-pong ratio per (team, via) pair, for tests and callers."""
     return {(b.team, b.via): b.ratio for b in report.bounces if b.direct}
@@ -142,5 +133,4 @@ __all__: Sequence[str] = (
     "ObservedTransition",
     "bounce_rates",
     "mine",
-    "observed_overlay",
 )

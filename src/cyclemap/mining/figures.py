@@ -6,13 +6,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cyclemap.errors import CyclemapError
+from cyclemap.graph.observed import ObservedLog
 
 if TYPE_CHECKING:
-    from cyclemap.config import MineFile
+    from cyclemap.mining.settings import MineFile
 
 
 class LogError(CyclemapError):
-    """The log cannot be read or does not fit the journey; the message says how to fix it."""
+    """The log cannot be read or does not fit the journey; the message says how to fix it.
+    Exit 1 in every command, as for a journey that is not valid: the input is wrong."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,14 @@ class MiningReport:
     notes: tuple[str, ...] = field(default=())
     channels: tuple[ObservedChannel, ...] = field(default=())
     """Events per step and channel, when the log has a channel column."""
+
+    def observed(self) -> ObservedLog:
+        """What the log rules compare with the map: moves, visited steps, where cases start."""
+        return ObservedLog(
+            transitions={(item.source, item.target): item.count for item in self.transitions},
+            visits={item.step: item.visits for item in self.steps if item.visits},
+            starts=dict(self.entries),
+        )
 
     def abandonment(self) -> tuple[ObservedStep, ...]:
         """The steps that are not outcomes where the log or the map has customers leave."""

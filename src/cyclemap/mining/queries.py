@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from cyclemap.format.model import normalise, normalised_shares
 from cyclemap.loading import LoadedJourney
-from cyclemap.loading.model_errors import did_you_mean
 from cyclemap.mining.figures import (
     Columns,
     LogError,
@@ -35,7 +35,7 @@ from cyclemap.mining.figures import (
     ObservedStep,
     ObservedTransition,
 )
-from cyclemap.safe_text import one_line
+from cyclemap.util.text import did_you_mean, one_line
 
 Row = tuple[Any, ...]
 ISO_8601 = (
@@ -327,8 +327,6 @@ def _shortened(steps: list[str]) -> str:
 def _links(journey: LoadedJourney) -> dict[str, list[tuple[str, float]]]:
     """Steps that lead into other journeys: each `journey-id:step-id` with its share among
     the step's links."""
-    from cyclemap.model import normalise
-
     found: dict[str, list[tuple[str, float | None]]] = {}
     for step in journey.document.steps:
         for transition in step.next:
@@ -357,8 +355,6 @@ def _split(count: int, links: list[tuple[str, float]]) -> list[tuple[str, int]]:
 
 def _mapped_shares(journey: LoadedJourney) -> dict[tuple[str, str], float]:
     """Each mapped transition's share among its step's, normalised as the flow figures do."""
-    from cyclemap.model import normalised_shares
-
     shares: dict[tuple[str, str], float] = {}
     for step in journey.document.steps:
         for transition, share in zip(step.next, normalised_shares(step), strict=True):

@@ -1,20 +1,26 @@
-"""Drawing journeys: one module per target (dot, mermaid, mermaid_journey, html).
+"""Drawing journeys: the service blueprint's layout (`blueprint`, `grid`, `routing`,
+`text_metrics`), one module per target (`blueprint_dot`, `dot`, `mermaid`, `mermaid_journey`,
+`html`), Graphviz itself (`layout`), the overviews' view (`view`) and where maps go (`output`).
 
 `render_journey` is the entry point: it audits the journey for highlights, builds the view,
-and returns the bytes of the requested format; nothing is written here (the command line
-writes atomically, once everything rendered).
+and returns the bytes of the requested format; nothing is written here (`output` plans and
+writes the files, atomically, once everything rendered). The drawing modules are imported
+when a map is drawn, so the command line starts fast.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from cyclemap.findings import Finding
-from cyclemap.graph import JourneyGraph
-from cyclemap.loading import LoadedJourney
-from cyclemap.render.blueprint import Lanes
-from cyclemap.render.layout import RenderError
-from cyclemap.render.view import Collapse, GroupBy, Observed
+from cyclemap.render.layout import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT, RenderError
+
+if TYPE_CHECKING:
+    from cyclemap.findings import Finding
+    from cyclemap.graph import JourneyGraph
+    from cyclemap.loading import LoadedJourney
+    from cyclemap.render.blueprint import Lanes
+    from cyclemap.render.view import Collapse, GroupBy, Observed
 
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "mermaid-journey", "html")
 SUFFIXES = {
@@ -27,10 +33,16 @@ SUFFIXES = {
     "html": ".html",
 }
 TEXT_FORMATS = frozenset({"svg", "dot", "mermaid", "mermaid-journey", "html"})
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_MEMORY_MIB = 2048
 
-__all__ = ["FORMATS", "RenderError", "RenderOptions", "Rendered", "render_journey"]
+__all__ = [
+    "DEFAULT_MEMORY_MIB",
+    "DEFAULT_TIMEOUT",
+    "FORMATS",
+    "RenderError",
+    "RenderOptions",
+    "Rendered",
+    "render_journey",
+]
 
 
 @dataclass(frozen=True)
@@ -63,18 +75,20 @@ def render_journey(
     observed: Observed | None = None,
 ) -> Rendered:
     """The map of one valid journey in `output_format` (one of `FORMATS`); `observed` (from
-    `cyclemap.mining.observed_overlay`) draws what a log saw over it."""
+    `Observed.of` a mined log) draws what a log saw over it."""
     options = options or RenderOptions()
     if output_format not in FORMATS:
         raise RenderError(
             f"unknown map format `{output_format}`; choose one of {', '.join(FORMATS)}"
         )
+    from cyclemap.graph import JourneyGraph
+
     graph = JourneyGraph(journey)
     if output_format == "mermaid-journey":
         from cyclemap.render.mermaid_journey import left_out, to_mermaid_journey
 
         missing = left_out(graph)
-        if len(missing) == len(graph.graph):
+        if len(missing) == len(graph):
             raise RenderError(  # the command line names the file, once
                 "no step has a `score`, so there is no journey diagram to draw; add "
                 "`score: 1..5` to the steps customers feel strongly about"
@@ -146,7 +160,7 @@ def _flowchart(
 
 
 def _findings(journey: LoadedJourney) -> list[Finding]:
-    from cyclemap.config import load_settings
     from cyclemap.engine import audit_journey
+    from cyclemap.engine.config import load_settings
 
     return audit_journey(journey, load_settings(None, start=journey.path))

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cyclemap.findings import Finding
-from cyclemap.flow_model import FlowError, FlowModel, flow_model
-from cyclemap.graph import JourneyGraph
-from cyclemap.numbers import customers, percent
+from cyclemap.graph import JourneyGraph, TransitionEdge
+from cyclemap.graph.flow_model import FlowError, FlowModel, flow_model
 from cyclemap.render.grid import GridItem, place
 from cyclemap.render.routing import Arrow, Frame, RoutePlan
 from cyclemap.render.text_metrics import ellipsize, text_width, wrap
 from cyclemap.render.view import finding_marks
+from cyclemap.util.numbers import customers, percent
 
 Lanes = Literal["team", "channel"]
 Point = tuple[float, float]
@@ -227,7 +227,7 @@ def _model_of(graph: JourneyGraph) -> FlowModel | None:
 def flow_order(graph: JourneyGraph) -> dict[str, int]:
     """Breadth-first from the entries (steps no entry reaches follow in file order)."""
     order = graph.entry_order()
-    for node in graph.in_file_order(graph.graph):
+    for node in graph.in_file_order(graph.step_ids):
         order.setdefault(node, len(order))
     return order
 
@@ -294,9 +294,10 @@ class _Builder:
             position = self.order[step.id]
             first[key] = min(first.get(key, position), position)
         for node in self.graph.external:
-            source = self.graph.in_file_order(self.graph.graph.pred[node])[0]
-            data = self.graph.step(source)
-            first.setdefault((bool(data["backstage"]), data[self.lanes_by]), self.order[node])
+            source = self.graph.in_file_order(self.graph.predecessors(node))[0]
+            came_from = self.graph.step(source)
+            key = (came_from.backstage, getattr(came_from, self.lanes_by))
+            first.setdefault(key, self.order[node])
         ordered = sorted(first, key=lambda key: (key[0], first[key]))
         lanes = [
             _Lane(key, backstage, _lane_name(self.graph, self.lanes_by, key))
@@ -307,7 +308,7 @@ class _Builder:
         for step in self.steps:
             lane_of[step.id] = index[(step.backstage, getattr(step, self.lanes_by))]
         for node in self.graph.external:
-            source = self.graph.in_file_order(self.graph.graph.pred[node])[0]
+            source = self.graph.in_file_order(self.graph.predecessors(node))[0]
             lane_of[node] = lane_of[source]
         return lanes, lane_of
 
@@ -329,22 +330,21 @@ class _Builder:
             for i, node in enumerate(nodes)
         ]
         transitions = sorted(
-            graph.graph.edges(data=True),
-            key=lambda e: (position[e[0]], e[2]["position"]),
+            graph.transitions(), key=lambda edge: (position[edge.source], edge.position)
         )
-        pairs = [(position[source], position[target]) for source, target, _ in transitions]
+        pairs = [(position[edge.source], position[edge.target]) for edge in transitions]
         marks, loop_edges = finding_marks(self.findings)
         arrows = []
         labels = []
         busiest = 0
         if self.observed is not None:
             busiest = max(self.observed.counts.values(), default=0)
-        for source, target, data in transitions:
-            label = self._arrow_label(source, target, data)
+        for edge in transitions:
+            label = self._arrow_label(edge)
             labels.append(label)
             size = (text_width(label, LABEL_SIZE), LABEL_SIZE + 2) if label else None
-            moving = self._moving(source, data)
-            arrows.append(Arrow(position[source], position[target], size, moving))
+            moving = self._moving(edge)
+            arrows.append(Arrow(position[edge.source], position[edge.target], size, moving))
 
         fixed_height = self._header_height() + LEGEND_HEIGHT + 16 + self._notes_height() + MARGIN
 
@@ -383,14 +383,15 @@ class _Builder:
             boxes.append(self._box(node, i, rect, fills, marks, notes))
         hooks = {node: boxes[i].hook for i, node in enumerate(nodes)}
         lines = []
-        for (source, target, data), route, label in zip(transitions, routes, labels, strict=True):
+        for edge, route, label in zip(transitions, routes, labels, strict=True):
+            source, target = edge.source, edge.target
             weight: float | None = None
             bounced = False
             if self.observed is not None:
                 seen = self.observed.counts.get((source, target), 0)
                 weight = seen / busiest if busiest else 0.0
-                teams = frozenset({graph.step(source)["team"], graph.step(target)["team"]})
-                bounced = data["handoff"] and teams in self.observed.bounced_teams
+                teams = frozenset({graph.step(source).team, graph.step(target).team})
+                bounced = edge.handoff and teams in self.observed.bounced_teams
             lines.append(
                 Line(
                     hook=f"t-{position[source]}-{position[target]}",
@@ -399,10 +400,10 @@ class _Builder:
                     points=route.points,
                     label=label,
                     label_at=route.label_at,
-                    handoff=bool(data["handoff"]),
-                    context_lost=data["context"] == "lost",
+                    handoff=edge.handoff,
+                    context_lost=edge.context == "lost",
                     peloteo=(source, target) in loop_edges or bounced,
-                    tooltip=self._arrow_tooltip(source, target, data),
+                    tooltip=self._arrow_tooltip(edge),
                     weight=weight,
                 )
             )
@@ -540,8 +541,7 @@ class _Builder:
         notes: list[Note],
     ) -> Box:
         graph = self.graph
-        data = graph.step(node)
-        if data["external"]:
+        if graph.step(node).external:
             name = wrap("↪ " + node, BOX_WIDTH - 2 * PADDING, NAME_SIZE, bold=True, lines=2)
             return Box(
                 hook=f"link-{i - len(self.steps)}",
@@ -623,19 +623,19 @@ class _Builder:
             parts.append(f"⊘ {self._amount(flow.stuck)} stuck")
         return " · ".join(parts)
 
-    def _moving(self, source: str, data: dict[str, Any]) -> float:
+    def _moving(self, edge: TransitionEdge) -> float:
         """Customers taking a transition (a tiny weight without figures): heavier arrows are
         drawn straight first."""
-        probability = float(data["probability"])
+        probability = edge.probability
         if self.model is None:
             return probability * 1e-9
-        return self.model.arrivals[source] * probability or probability * 1e-9
+        return self.model.arrivals[edge.source] * probability or probability * 1e-9
 
-    def _arrow_label(self, source: str, target: str, data: dict[str, Any]) -> str:
-        following = self.graph.graph.succ[source]
-        label = percent(data["share"]) if len(following) > 1 or data["share_given"] else ""
+    def _arrow_label(self, edge: TransitionEdge) -> str:
+        following = self.graph.successors(edge.source)
+        label = percent(edge.share) if len(following) > 1 or edge.share_given else ""
         if self.observed is not None:
-            seen = self.observed.counts.get((source, target), 0)
+            seen = self.observed.counts.get((edge.source, edge.target), 0)
             label = f"{label} · {customers(seen)} seen".strip(" ·")
         return label
 
@@ -686,16 +686,17 @@ class _Builder:
         lines += [f"opportunity: {_flat(text)}" for text in step.opportunities]
         return "\n".join(lines)
 
-    def _arrow_tooltip(self, source: str, target: str, data: dict[str, Any]) -> str:
+    def _arrow_tooltip(self, edge: TransitionEdge) -> str:
         graph = self.graph
-        names = [_flat(graph.step(node)["label"]) for node in (source, target)]
-        lines = [f"{names[0]} → {names[1]}", f"share: {percent(data['share'])}"]
-        if data["handoff"]:
-            teams = [_lane_name(graph, "team", graph.step(n)["team"]) for n in (source, target)]
+        ends = (edge.source, edge.target)
+        names = [_flat(graph.step(node).label) for node in ends]
+        lines = [f"{names[0]} → {names[1]}", f"share: {percent(edge.share)}"]
+        if edge.handoff:
+            teams = [_lane_name(graph, "team", graph.step(node).team) for node in ends]
             lines.append(f"handoff: {teams[0]} → {teams[1]}")
-        if data["reason"]:
-            lines.append(f"reason: {_flat(data['reason'])}")
-        if data["context"] == "lost":
+        if edge.reason:
+            lines.append(f"reason: {_flat(edge.reason)}")
+        if edge.context == "lost":
             lines.append("context lost: the customer tells the story again")
         return "\n".join(lines)
 
@@ -808,14 +809,14 @@ class _Builder:
         queue = [node for node in before if node not in successes]
         while queue:
             node = queue.pop()
-            for following in graph.graph.succ[node]:
+            for following in graph.successors(node):
                 if following not in before:
                     before.add(following)
                     if following not in successes:
                         queue.append(following)
-        reached = {graph.step(node)["stage"] for node in graph.reachable}
-        counted = {graph.step(node)["stage"] for node in before}
-        return reached - counted
+        reached = {graph.step(node).stage for node in graph.reachable}
+        counted = {graph.step(node).stage for node in before}
+        return {stage for stage in reached - counted if stage is not None}
 
     def _emotion(
         self, boxes: list[Box], nodes: list[str], geometry: dict[str, float]
@@ -850,7 +851,7 @@ class _Builder:
         # stage that wraps, a loop) keeps its point but does not bend the line back.
         curve: list[Point] = []
         for node in path:
-            score = self.graph.step(node)["score"]
+            score = self.graph.step(node).score
             x = by_node[node].rect.centre[0]
             if score is not None and (not curve or x > curve[-1][0]):
                 curve.append((x, emotion.y_of(score)))

@@ -14,8 +14,8 @@ from dataclasses import replace
 
 import graphviz
 
-from cyclemap.numbers import customers, percent
 from cyclemap.render.view import MapEdge, MapNode, MapView
+from cyclemap.util.numbers import customers, percent
 
 FINDING_COLOUR = "#c62828"
 SUCCESS = ("#c8e6c9", "#2e7d32")

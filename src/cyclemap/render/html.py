@@ -21,11 +21,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from cyclemap.analysis.report import analyse
 from cyclemap.findings import Finding, Severity
-from cyclemap.flow_model import FlowError, flow_model
 from cyclemap.graph import JourneyGraph
-from cyclemap.numbers import customers, percent
+from cyclemap.graph.flow_model import FlowError, flow_model
 from cyclemap.render.blueprint import Blueprint
+from cyclemap.util.numbers import customers, percent
 
 _STYLE = """
 *{box-sizing:border-box}
@@ -265,8 +266,6 @@ def _findings_section(
 
 def _figures(graph: JourneyGraph, findings: Sequence[Finding] | None) -> Any:
     """The `stats` figures of the journey, or None when they do not exist."""
-    from cyclemap.flow import analyse
-
     try:
         return analyse(graph, findings or [], top=5, groups=False)
     except FlowError:
@@ -339,7 +338,7 @@ def _losses(graph: JourneyGraph) -> str:
         return customers(value) if model.by_volume else percent(value)
 
     rows = "".join(
-        f"<tr><td>{_e(' '.join(graph.step(flow.step)['label'].split()))}</td>"
+        f"<tr><td>{_e(' '.join(graph.step(flow.step).label.split()))}</td>"
         f"<td>{_e(flow.step)}</td><td>{_e(percent(flow.abandon))}</td>"
         f"<td>{_e(amount(flow.abandoned))}</td><td>{_e(amount(flow.stuck))}</td>"
         f"<td>{_e(amount(flow.lost))}</td></tr>"

@@ -9,6 +9,12 @@ from collections.abc import Callable
 
 from cyclemap.errors import CyclemapError
 
+DEFAULT_TIMEOUT = 60.0
+"""Seconds Graphviz may take to lay a map out (`render --timeout`)."""
+DEFAULT_MEMORY_MIB = 2048
+"""Address space `dot` may take (`render --memory`); the layouts of the largest example
+journeys take < 100 MiB."""
+
 INSTALL_HINT = (
     "install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` "
     "(macOS) or `choco install graphviz` (Windows); or ask for --format dot or mermaid, which "
@@ -53,7 +59,7 @@ def run_dot(
     output_format: str,
     *,
     timeout: float,
-    memory_mib: int = 2048,
+    memory_mib: int = DEFAULT_MEMORY_MIB,
     positioned: bool = False,
 ) -> bytes:
     """Lay out and draw DOT `source` as svg, png or pdf within `timeout` seconds and

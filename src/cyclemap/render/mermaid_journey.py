@@ -29,7 +29,7 @@ def _text(value: str) -> str:
 
 def left_out(graph: JourneyGraph) -> list[str]:
     """Steps without a score, in file order."""
-    return [node for node in graph.own_steps if graph.step(node)["score"] is None]
+    return [node for node in graph.own_steps if graph.step(node).score is None]
 
 
 def to_mermaid_journey(graph: JourneyGraph) -> str:

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cyclemap.findings import Finding
-from cyclemap.flow_model import LINKED, FlowError, FlowModel, flow_model, group_of
 from cyclemap.graph import JourneyGraph
-from cyclemap.numbers import customers, percent
+from cyclemap.graph.flow_model import LINKED, FlowError, FlowModel, flow_model, group_of
+from cyclemap.mining.figures import MiningReport
+from cyclemap.util.numbers import customers, percent
 
 GroupBy = Literal["stage", "team", "channel"]
 Collapse = Literal["stage", "team"]
@@ -124,8 +125,8 @@ def finding_marks(findings: Iterable[Finding]) -> tuple[dict[str, set[str]], set
 
 def _team_colours(graph: JourneyGraph) -> dict[str, str]:
     teams: dict[str, str] = {}
-    for node in graph.in_file_order(graph.graph):
-        team = graph.step(node)["team"]
+    for node in graph.in_file_order(graph.step_ids):
+        team = graph.step(node).team
         if team is not None and team not in teams:
             teams[team] = TEAM_COLOURS[len(teams) % len(TEAM_COLOURS)]
     return teams
@@ -159,7 +160,7 @@ def _group_order(graph: JourneyGraph, by: GroupBy) -> list[str | None]:
         return [stage.id for stage in graph.journey.document.stages]
     seen: dict[str | None, None] = {}
     for node in graph.own_steps:
-        seen.setdefault(graph.step(node)[by])
+        seen.setdefault(getattr(graph.step(node), by))
     return list(seen)
 
 
@@ -172,6 +173,17 @@ class Observed:
 
     counts: dict[tuple[str, str], int]
     bounced_teams: frozenset[frozenset[str]]
+
+    @classmethod
+    def of(cls, report: MiningReport) -> Observed:
+        """What `render --log` draws of a mined log: traffic per transition and the team pairs
+        bounced on."""
+        return cls(
+            counts={(item.source, item.target): item.count for item in report.transitions},
+            bounced_teams=frozenset(
+                frozenset({bounce.team, bounce.via}) for bounce in report.bounces
+            ),
+        )
 
 
 def build_view(
@@ -191,69 +203,70 @@ def build_view(
     colours = _team_colours(graph)
     model = _model(graph)
     by_volume = model is not None and model.by_volume
-    keys = {node: f"n{graph.step(node)['index']}" for node in graph.graph}
+    keys = {node: f"n{graph.step(node).index}" for node in graph.step_ids}
     nodes = []
-    for node in graph.in_file_order(graph.graph):
+    for node in graph.in_file_order(graph.step_ids):
         step = graph.step(node)
-        team, channel = step["team"], step["channel"]
+        team, channel = step.team, step.channel
         details = []
         if channel is not None:
             details.append(_channel_name(graph, channel))
         if by != "team" and team is not None:
             details.append(_team_name(graph, team))
-        kind = step["outcome"] or ("entry" if step["entry"] else "step")
-        if step["external"]:
+        kind = step.outcome or ("entry" if step.entry else "step")
+        if step.external:
             kind = "link"  # a step of another journey, where customers continue
         lost = stuck = None
         if model is not None and by_volume:
             figures = model.step(node)
-            lost = figures.abandoned if step["abandon"] > 0 else None
+            lost = figures.abandoned if step.abandon > 0 else None
             stuck = figures.stuck if figures.stuck > 0 else None
         nodes.append(
             MapNode(
                 key=keys[node],
-                label=shorten(step["label"]),
+                label=shorten(step.label),
                 detail=" · ".join(details),
                 team=team,
                 colour=colours.get(team, NO_TEAM_COLOUR) if team is not None else NO_TEAM_COLOUR,
                 kind=kind,
-                moment_of_truth=step["moment_of_truth"] is not None,
-                volume=step["volume"],
-                abandon=step["abandon"],
+                moment_of_truth=step.moment_of_truth is not None,
+                volume=step.volume,
+                abandon=step.abandon,
                 lost=lost,
                 stuck=stuck,
                 marks=frozenset(marks.get(node, ())),
             )
         )
     edges = []
-    for source in graph.in_file_order(graph.graph):
-        following = sorted(graph.graph.succ[source].items(), key=lambda item: item[1]["position"])
-        for target, data in following:
-            shares_shown = len(following) > 1 or data["share_given"]
-            label = percent(data["share"]) if shares_shown else ""
+    for source in graph.in_file_order(graph.step_ids):
+        following = graph.transitions_from(source)
+        for edge in following:
+            target = edge.target
+            shares_shown = len(following) > 1 or edge.share_given
+            label = percent(edge.share) if shares_shown else ""
             weight = None
             bounced = False
             if observed is not None:
                 seen = observed.counts.get((source, target), 0)
                 label = f"{label} · {customers(seen)} seen".strip(" ·")
                 weight = seen / busiest if busiest else 0.0
-                teams = frozenset({graph.step(source)["team"], graph.step(target)["team"]})
-                bounced = data["handoff"] and teams in observed.bounced_teams
+                teams = frozenset({graph.step(source).team, graph.step(target).team})
+                bounced = edge.handoff and teams in observed.bounced_teams
             edges.append(
                 MapEdge(
                     source=keys[source],
                     target=keys[target],
                     label=label,
-                    handoff=data["handoff"],
-                    context_lost=data["context"] == "lost",
-                    channel_switch=data["channel_switch"],
+                    handoff=edge.handoff,
+                    context_lost=edge.context == "lost",
+                    channel_switch=edge.channel_switch,
                     peloteo=(source, target) in loop_edges or bounced,
                     weight=weight,
                 )
             )
     members: dict[str | None, list[str]] = defaultdict(list)
-    for node in graph.in_file_order(graph.graph):
-        members[graph.step(node)[by]].append(keys[node])
+    for node in graph.in_file_order(graph.step_ids):
+        members[getattr(graph.step(node), by)].append(keys[node])
     groups = tuple(
         MapGroup(f"g{index}", _group_title(graph, by, value), tuple(members[value]))
         for index, value in enumerate(_group_order(graph, by))
@@ -287,7 +300,7 @@ def _collapsed_view(graph: JourneyGraph, collapse: Collapse) -> MapView:
     keys = {value: f"g{index}" for index, value in enumerate(order)}
     colours = _team_colours(graph)
     counts: dict[str | None, int] = defaultdict(int)
-    for node in graph.graph:
+    for node in graph.step_ids:
         counts[group_of(graph, node, collapse)] += 1
     groups = model.groups(collapse) if model is not None else {}
     by_volume = model is not None and model.by_volume
@@ -362,8 +375,8 @@ def _unweighted_moves(
 ) -> dict[tuple[str | None, str | None], float]:
     """Without flow figures: how many transitions join each pair of groups."""
     moving: dict[tuple[str | None, str | None], float] = {}
-    for source, target in graph.graph.edges:
-        pair = (group_of(graph, source, collapse), group_of(graph, target, collapse))
+    for edge in graph.transitions():
+        pair = (group_of(graph, edge.source, collapse), group_of(graph, edge.target, collapse))
         if pair[0] != pair[1]:
             moving[pair] = moving.get(pair, 0.0) + 1.0
     return moving

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
-from cyclemap.reporters import ReportOptions, source_path
-from cyclemap.safe_text import neutralise
+from cyclemap.reporters.common import ReportOptions, source_path
+from cyclemap.util.text import neutralise
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

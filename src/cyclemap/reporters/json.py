@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from cyclemap.findings import AuditResult
-from cyclemap.reporters import ReportOptions
+from cyclemap.reporters.common import ReportOptions
 
 
 def summary(result: AuditResult) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from collections import Counter
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding
-from cyclemap.reporters import ReportOptions
+from cyclemap.reporters.common import ReportOptions
 
 _FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 INVALID = "invalid-journey"

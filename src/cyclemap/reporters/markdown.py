@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
-from cyclemap.reporters import ReportOptions
+from cyclemap.reporters.common import ReportOptions
 
 SHOWN = 50
 """Rows shown before the rest folds into `<details>`."""

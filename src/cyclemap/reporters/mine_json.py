@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from cyclemap.mining.figures import MiningReport
-from cyclemap.numbers import json_text
+from cyclemap.util.numbers import json_text
 
 
 def render(report: MiningReport) -> str:

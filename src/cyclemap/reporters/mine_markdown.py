@@ -9,9 +9,9 @@ out (`--format json` has them all).
 from __future__ import annotations
 
 from cyclemap.mining.figures import MiningReport, disagrees
-from cyclemap.numbers import customers, percent
 from cyclemap.reporters.markdown import code, escape
 from cyclemap.reporters.stats_text import duration_text
+from cyclemap.util.numbers import customers, percent
 
 ROWS = 100
 """Rows shown per table."""

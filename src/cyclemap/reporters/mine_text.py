@@ -8,9 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from cyclemap.mining.figures import MiningReport, ObservedBounce, disagrees
-from cyclemap.numbers import customers, percent
 from cyclemap.reporters.stats_text import duration_text
 from cyclemap.reporters.text import clean, console_for
+from cyclemap.util.numbers import customers, percent
 
 BOUNCE_ROWS = 20
 """Team pairs shown, most returns first; `--format json` has them all."""

@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import cyclemap
+from cyclemap.about import HOMEPAGE, __version__
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
-from cyclemap.reporters import ReportOptions, source_path
+from cyclemap.reporters.common import ReportOptions, source_path
 from cyclemap.rules import registry
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -48,13 +48,22 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 _RANK = {"error": 0, "warning": 1, "note": 2}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-_INVALID_DOC = """\
+_INVALID_DESCRIPTION = (
+    "cyclemap reports every problem it finds while reading and validating a file (YAML syntax, "
+    "unknown fields, wrong types, ids that do not exist) at the line and column where it is, "
+    "with a hint."
+)
+_INVALID_DOC = f"""\
 invalid-journey: the file is not a valid cyclemap journey, or could not be read.
 
-cyclemap reports every problem it finds while reading and validating a file (YAML syntax,
-unknown fields, wrong types, ids that do not exist) at the line and column where it is, with a
-hint. The rules cannot run on an invalid journey, so fix these first: `cyclemap validate` lists
-them all."""
+## What it does
+
+{_INVALID_DESCRIPTION}
+
+## Why is this bad?
+
+The rules cannot run on an invalid journey, so fix these first: `cyclemap validate` lists them
+all."""
 
 
 def _clean(value: Any) -> Any:
@@ -68,19 +77,12 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _description(doc: str, fallback: str) -> str:
-    """The first paragraph of a rule's doc after its `name: title` line, on one line."""
-    paragraphs = [part.strip() for part in doc.split("\n\n")]
-    body = paragraphs[1] if len(paragraphs) > 1 else ""
-    return " ".join(body.split()) or fallback
-
-
-def _rule(rule_id: str, level: str, summary: str, doc: str) -> dict[str, Any]:
+def _rule(rule_id: str, level: str, summary: str, description: str, doc: str) -> dict[str, Any]:
     return {
         "id": rule_id,
         "name": "".join(part.capitalize() for part in rule_id.split("-")),
         "shortDescription": {"text": summary},
-        "fullDescription": {"text": _description(doc, summary)},
+        "fullDescription": {"text": description},
         "help": {"text": doc, "markdown": doc},
         "defaultConfiguration": {"level": level},
         "properties": {"tags": ["cyclemap", "customer-journey"]},
@@ -88,17 +90,13 @@ def _rule(rule_id: str, level: str, summary: str, doc: str) -> dict[str, Any]:
 
 
 def _rules() -> list[dict[str, Any]]:
+    """Every rule of the catalog (the log rules too), then the rule of invalid files."""
     rules = [
-        _rule(rule.name, _LEVELS[rule.severity], rule.summary, rule.doc)
+        _rule(rule.name, _LEVELS[rule.severity], rule.summary, rule.description, rule.doc)
         for rule in registry().values()
     ]
-    from cyclemap.conformance import LOG_RULES
-
-    rules += [
-        _rule(rule.name, _LEVELS[rule.severity], rule.summary, rule.doc) for rule in LOG_RULES
-    ]
     summary = "The file is not a valid journey: the rules cannot run on it."
-    rules.append(_rule(INVALID_RULE, "error", summary, _INVALID_DOC))
+    rules.append(_rule(INVALID_RULE, "error", summary, _INVALID_DESCRIPTION, _INVALID_DOC))
     return rules
 
 
@@ -254,9 +252,9 @@ def render(result: AuditResult, options: ReportOptions) -> str:
                 "tool": {
                     "driver": {
                         "name": "cyclemap",
-                        "informationUri": cyclemap.HOMEPAGE,
-                        "version": cyclemap.__version__,
-                        "semanticVersion": cyclemap.__version__,
+                        "informationUri": HOMEPAGE,
+                        "version": __version__,
+                        "semanticVersion": __version__,
                         "rules": rules,
                     }
                 },

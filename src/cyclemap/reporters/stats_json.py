@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from cyclemap.analysis.report import FlowReport
 from cyclemap.errors import Problem
-from cyclemap.flow import EntryFigures, FlowReport
-from cyclemap.flow_model import GroupFlow, StepFlow
-from cyclemap.numbers import json_text
+from cyclemap.graph.flow_model import EntryFigures, GroupFlow, StepFlow
+from cyclemap.util.numbers import json_text
 
 
 def _entry(figures: EntryFigures) -> dict[str, Any]:

@@ -7,9 +7,11 @@ import io
 from rich.table import Table
 from rich.text import Text
 
-from cyclemap.flow import EntryFigures, FlowReport, LoopFigures, QuickWin
-from cyclemap.numbers import customers, percent
+from cyclemap.analysis.quick_wins import QuickWin
+from cyclemap.analysis.report import FlowReport, LoopFigures
+from cyclemap.graph.flow_model import EntryFigures
 from cyclemap.reporters.text import clean, console_for
+from cyclemap.util.numbers import customers, percent
 
 STEP_ROWS = 10
 

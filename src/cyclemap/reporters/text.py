@@ -17,8 +17,8 @@ from rich.text import Text
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, FileReport, Finding, Severity
-from cyclemap.reporters import ReportOptions
-from cyclemap.safe_text import one_line
+from cyclemap.reporters.common import ReportOptions
+from cyclemap.util.text import one_line
 
 _STYLES = {
     Severity.ERROR: "bold red",

@@ -1,19 +1,26 @@
-"""The rule catalog: the explicit registry of every rule, one module each.
+"""The rule catalog: every module of this package but `base` is one rule, found, not listed.
 
-The names are part of the format (`allow:` keys, `select`/`ignore` in the configuration), so they
-are listed here without importing the rules; `registry()` imports the modules when an audit
-needs them (validation stays fast). A test checks both lists agree.
+A rule's name is its module's (`peloteo_loop` is `peloteo-loop`), so the names are known
+without importing the rules (validation checks `allow:` keys against them and stays fast);
+`registry()` imports the modules when an audit needs them. The log rules (compared with an
+event log by `audit --log`) are rules like the others. Adding a rule is adding its module and
+its fixtures (`tests/fixtures/<name>/`); the catalog test checks both, and the documentation.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from functools import cache
 from typing import TYPE_CHECKING
+
+from cyclemap.errors import UsageError
+from cyclemap.util.text import did_you_mean
 
 if TYPE_CHECKING:
     from cyclemap.rules.base import Rule
 
-RULE_NAMES: tuple[str, ...] = (
+LISTED_FIRST = (
     "peloteo-loop",
     "dead-end",
     "unreachable-step",
@@ -25,47 +32,48 @@ RULE_NAMES: tuple[str, ...] = (
     "no-success-outcome",
     "unused-definition",
     "mixed-share-scales",
-)
-LOG_RULE_NAMES: tuple[str, ...] = (
     "unmapped-transition",
     "unused-transition",
     "unvisited-step",
     "unexpected-entry",
 )
-"""Conformance findings of `audit --log` (`cyclemap.conformance`): selected, ignored, given a
-severity and allowed on a step like the rules."""
-ALL_RULE_NAMES = RULE_NAMES + LOG_RULE_NAMES
+"""The order rules are listed in (`cyclemap rules`, SARIF's rule table, configuration hints):
+the map rules from the most harmful to customers, then the log rules. It only orders: a rule
+whose module exists is in the catalog whether or not it is named here (after these, by name)."""
+
+NOT_RULES = frozenset({"base"})
+
+
+@cache
+def rule_names() -> tuple[str, ...]:
+    """Every rule's name, in catalog order, from the modules of this package (not imported)."""
+    found = {
+        module.name.replace("_", "-")
+        for module in pkgutil.iter_modules(__path__)
+        if module.name not in NOT_RULES and not module.name.startswith("_")
+    }
+    first = [name for name in LISTED_FIRST if name in found]
+    return (*first, *sorted(found - set(first)))
 
 
 @cache
 def registry() -> dict[str, Rule]:
-    """Every rule by name, in catalog order."""
-    from cyclemap.rules import (
-        context_lost_handoff,
-        dead_end,
-        drop_off_point,
-        handoff_chain,
-        mixed_share_scales,
-        no_success_outcome,
-        peloteo_loop,
-        unmeasured_moment_of_truth,
-        unowned_moment_of_truth,
-        unreachable_step,
-        unused_definition,
-    )
+    """Every rule by name, in catalog order (imports the rule modules)."""
     from cyclemap.rules.base import Rule
 
-    modules = (
-        peloteo_loop,
-        dead_end,
-        unreachable_step,
-        drop_off_point,
-        unowned_moment_of_truth,
-        unmeasured_moment_of_truth,
-        context_lost_handoff,
-        handoff_chain,
-        no_success_outcome,
-        unused_definition,
-        mixed_share_scales,
-    )
-    return {rule.name: rule for rule in map(Rule.from_module, modules)}
+    return {
+        name: Rule.from_module(importlib.import_module(f"{__name__}.{name.replace('-', '_')}"))
+        for name in rule_names()
+    }
+
+
+def find_rule(name: str) -> Rule:
+    """The rule called `name`; `UsageError` naming the nearest when there is none."""
+    found = registry().get(name)
+    if found is None:
+        guess = did_you_mean(name, rule_names())
+        raise UsageError(
+            f"`{name}` is not a rule"
+            + (f"; did you mean `{guess}`?" if guess else "; see `cyclemap rules`")
+        )
+    return found

@@ -1,14 +1,18 @@
 """What a rule is: a name, a default severity, options, documentation and a check.
 
 A rule module declares `NAME`, `SEVERITY`, `SUMMARY`, an `Options` model and a `check(graph,
-options)` generator of `Detection`s; its docstring is the documentation `cyclemap explain`
-prints. The engine, not the rule, adds the rule's name and configured severity, applies `allow`
-and turns locations into lines.
+options)` generator of `Detection`s; a log rule (`LOG_RULE = True`, run by `audit --log`)
+takes what the log observed too: `check(graph, options, log)`. The module's docstring is the
+rule's documentation, in the sections of `SECTIONS`; the Options section is written here from
+the options model's fields, so an option is documented once. The engine, not the rule, adds
+the rule's name and configured severity, applies `allow` and turns locations into lines.
 """
 
 from __future__ import annotations
 
 import inspect
+import re
+import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -17,11 +21,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from cyclemap.findings import Severity
+from cyclemap.format.model import MomentOfTruth
 from cyclemap.graph import JourneyGraph
-from cyclemap.numbers import customers, percent
+from cyclemap.graph.observed import ObservedLog
+from cyclemap.util.numbers import customers, percent
 
 __all__ = [
+    "SECTIONS",
     "Detection",
+    "ObservedLog",
     "Rule",
     "RuleOptions",
     "customers",
@@ -31,11 +39,29 @@ __all__ = [
     "step_at",
 ]
 
+SECTIONS = (
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "Use instead",
+    "Options",
+    "Known problems",
+)
+"""The sections of every rule's documentation, in order (those of ruff's rule pages). A rule's
+docstring has all but Options, which is written from its options model."""
+
+_HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
+WIDTH = 96
+"""Lines of the written Options section wrap here, like the docstrings."""
+
 
 class RuleOptions(BaseModel):
-    """Options a rule accepts in the configuration; none by default."""
+    """Options a rule accepts in the configuration; none by default. Each field's docstring is
+    its documentation (`cyclemap explain`, SARIF help)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True
+    )
 
 
 @dataclass(frozen=True)
@@ -60,7 +86,8 @@ class Detection:
         return configured
 
 
-Check = Callable[[JourneyGraph, Any], Iterable[Detection]]
+Check = Callable[..., Iterable[Detection]]
+"""`check(graph, options)`, or `check(graph, options, log)` for a log rule."""
 
 
 @dataclass(frozen=True)
@@ -68,31 +95,99 @@ class Rule:
     name: str
     severity: Severity
     summary: str
-    doc: str
+    title: str
+    """The docstring's first line after `name: `: what goes wrong, in a line."""
+    sections: dict[str, str]
+    """The docstring's sections by heading (see `SECTIONS`), each without its heading."""
     options: type[RuleOptions]
     check: Check
+    log: bool = False
+    """A log rule: it compares the journey with an event log (`audit --log`)."""
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
+        text = inspect.cleandoc(module.__doc__ or "")
+        first, _, body = text.partition("\n")
+        parts = _HEADING.split(body)
+        sections = {
+            heading.strip(): content.strip()
+            for heading, content in zip(parts[1::2], parts[2::2], strict=True)
+        }
         return cls(
             name=module.NAME,
             severity=module.SEVERITY,
             summary=module.SUMMARY,
-            doc=inspect.cleandoc(module.__doc__ or ""),
+            title=first.partition(": ")[2].strip(),
+            sections=sections,
             options=getattr(module, "Options", RuleOptions),
             check=module.check,
+            log=getattr(module, "LOG_RULE", False),
         )
 
     def option_defaults(self) -> dict[str, Any]:
         return self.options().model_dump()
 
+    @property
+    def options_text(self) -> str:
+        """The Options section, from the options model: each option with its default and its
+        docstring, `severity` first since every rule takes it."""
+        items = [
+            f'`severity` (default `"{self.severity.value}"`): `"error"`, `"warning"` or `"info"`.',
+            *(
+                f"`{name}` (default `{_toml(info.default)}`): {info.description or ''}"
+                for name, info in self.options.model_fields.items()
+            ),
+        ]
+        where = (
+            f"In `cyclemap.toml` (or under `[tool.cyclemap]` in `pyproject.toml`), in the table "
+            f"`[rules.{self.name}]`:"
+        )
+        bullets = (_wrap(" ".join(item.split()), "- ", "  ") for item in items)
+        return _wrap(where) + "\n\n" + "\n".join(bullets)
+
+    @property
+    def description(self) -> str:
+        """What the rule does, on one line (SARIF's `fullDescription`)."""
+        return " ".join(self.sections.get("What it does", self.summary).split())
+
+    @property
+    def doc(self) -> str:
+        """The whole documentation, as `cyclemap explain` prints it and SARIF's help carries
+        it: the title, then every section in order."""
+        sections = {**self.sections, "Options": self.options_text}
+        body = "\n\n".join(
+            f"## {heading}\n\n{sections[heading]}" for heading in SECTIONS if heading in sections
+        )
+        return f"{self.name}: {self.title}\n\n{body}"
+
+
+def _wrap(text: str, first: str = "", then: str = "") -> str:
+    """`text` in lines of `WIDTH`, never broken inside a name (`drop-off-point`)."""
+    return textwrap.fill(
+        text,
+        WIDTH,
+        initial_indent=first,
+        subsequent_indent=then,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _toml(value: object) -> str:
+    """A default as it is written in TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)
+
 
 def moments_lacking(
-    graph: JourneyGraph, missing: Callable[[Any], bool], what: str
+    graph: JourneyGraph, missing: Callable[[MomentOfTruth], bool], what: str
 ) -> Iterator[Detection]:
     """A finding at every moment of truth for which `missing(moment)` holds."""
     for node in graph.own_steps:
-        moment = graph.step(node)["moment_of_truth"]
+        moment = graph.step(node).moment_of_truth
         if moment is not None and missing(moment):
             yield Detection(
                 (*step_at(graph, node), "moment_of_truth"),
@@ -111,4 +206,4 @@ def listed(steps: list[str], shown: int = 3) -> str:
 
 def step_at(graph: JourneyGraph, step_id: str) -> tuple[int | str, ...]:
     """The location of a step in its file."""
-    return ("steps", graph.step(step_id)["index"])
+    return ("steps", graph.step(step_id).index)

@@ -1,23 +1,37 @@
 """context-lost-handoff: a handoff where the customer must tell the story again.
 
-When a case moves from one team to another and the history does not travel with it
-(`context: lost`), the customer repeats who they are and what happened: the most resented part
-of being passed around, and the reason service teams aim for one version of the truth that
-every team can see.
+## What it does
 
-Bad:
+Reports every transition marked `context: lost`: the case moves on and its history does not
+travel with it. The message names the two teams when the transition is a handoff.
+
+## Why is this bad?
+
+When the history stays behind, the customer repeats who they are and what happened: the most
+resented part of being passed around, and the reason service teams aim for one version of the
+truth that every team can see. `cyclemap stats` counts what it costs (`--context-cost`, the
+share of customers assumed to give up because of it) and ranks restoring it among the quick
+wins.
+
+## Example
 
 ```yaml
 next:
   - {to: billing-desk, context: lost, reason: Cobro duplicado}
 ```
 
-Good: the case record goes with the customer.
+## Use instead
+
+The case record goes with the customer.
 
 ```yaml
 next:
   - {to: billing-desk, context: kept, reason: Cobro duplicado}
 ```
+
+## Known problems
+
+Only what the map says is checked: a transition without `context` is taken to keep it.
 """
 
 from __future__ import annotations
@@ -38,17 +52,14 @@ class Options(RuleOptions):
 
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
-    edges = sorted(
-        graph.graph.edges(data=True),
-        key=lambda edge: (graph.step(edge[0])["index"], edge[2]["position"]),
-    )
-    for source, target, data in edges:
-        if data["context"] != "lost":
+    for edge in graph.transitions():
+        if edge.context != "lost":
             continue
-        teams = (graph.step(source)["team"], graph.step(target)["team"])
-        between = f" (from `{teams[0]}` to `{teams[1]}`)" if data["handoff"] else ""
+        source, target = edge.source, edge.target
+        teams = (graph.step(source).team, graph.step(target).team)
+        between = f" (from `{teams[0]}` to `{teams[1]}`)" if edge.handoff else ""
         yield Detection(
-            (*step_at(graph, source), "next", data["position"]),
+            (*step_at(graph, source), "next", edge.position),
             (source, target),
             f"context is lost from `{source}` to `{target}`{between}: the customer must tell the "
             "story again",

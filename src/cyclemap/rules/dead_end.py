@@ -1,15 +1,23 @@
 """dead-end: a step from which the customer can never reach a `success` step.
 
-Either a step that is not an outcome and has no `next` (the journey map simply stops: what
-happens to the customer?), or a step whose every way forward leads only to failure,
-abandonment, or a region the customer can never leave. `failure` and `abandoned` outcome steps
-themselves end the journey on purpose and are not dead ends. In a journey with no `success`
-at all only steps with no way forward are reported here; the rest is `no-success-outcome`.
-Steps that lead only to each other are one region and one finding, at the steps where
-customers come in, with how many customers per period reach it when every entry has a
-`volume` (as `cyclemap stats` counts them).
+## What it does
 
-Bad: after the visit nothing happens, and the map does not say so.
+Finds steps from which no `success` step can be reached: a step that is not an outcome and has
+no `next` (the map simply stops), or a step whose every way forward leads only to failure,
+abandonment, or a region the customer can never leave. `failure` and `abandoned` outcome steps
+end the journey on purpose and are not dead ends. Steps that lead only to each other are one
+region and one finding, at the steps where customers come in, with how many customers per
+period reach it when every entry has a `volume` (as `cyclemap stats` counts them).
+
+## Why is this bad?
+
+A customer who reaches a dead end has no way to get what they came for, and the map does not
+say what happens to them: either the service really abandons them, or the map is missing a
+step. A loop with no way out also leaves the flow figures undefined.
+
+## Example
+
+After the visit nothing happens, and the map does not say so.
 
 ```yaml
 steps:
@@ -17,7 +25,9 @@ steps:
   - {id: technician-visit, stage: contact}
 ```
 
-Good: the visit leads somewhere, ending in a success or an explicit outcome.
+## Use instead
+
+The visit leads somewhere, ending in a success or an explicit outcome.
 
 ```yaml
 steps:
@@ -25,6 +35,12 @@ steps:
   - {id: technician-visit, stage: contact, next: [{to: service-restored}]}
   - {id: service-restored, stage: contact, outcome: success}
 ```
+
+## Known problems
+
+In a journey with no `success` at all only the steps with no way forward are reported here;
+the missing success itself is `no-success-outcome`'s finding. A link to another journey
+(`journey-id:step-id`) counts as a way forward, since the journey goes on there.
 """
 
 from __future__ import annotations
@@ -33,8 +49,8 @@ import contextlib
 from collections.abc import Iterator
 
 from cyclemap.findings import Severity
-from cyclemap.flow_model import FlowError, flow_model
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import FlowError, flow_model
 from cyclemap.rules.base import Detection, RuleOptions, customers, listed, step_at
 
 NAME = "dead-end"
@@ -56,11 +72,11 @@ def dead_ends(graph: JourneyGraph) -> list[str]:
     found = [
         node
         for node in graph.own_steps
-        if node not in alive and graph.step(node)["outcome"] not in ("failure", "abandoned")
+        if node not in alive and graph.step(node).outcome not in ("failure", "abandoned")
     ]
     if graph.successes:
         return found
-    return [node for node in found if not graph.graph.succ[node]]
+    return [node for node in found if not graph.successors(node)]
 
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
@@ -76,7 +92,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         first = [
             node
             for node in region
-            if node in entries or any(other not in members for other in graph.graph.pred[node])
+            if node in entries or any(other not in members for other in graph.predecessors(node))
         ] or graph.first_steps(region)
         details: dict[str, object] = {"region": region, "size": len(region)}
         message = _message(graph, region, first)
@@ -89,11 +105,9 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
 
 def _message(graph: JourneyGraph, region: list[str], first: list[str]) -> str:
     members = set(region)
-    stopping = [node for node in region if not graph.graph.succ[node]]
-    leaving = [other for node in region for other in graph.graph.succ[node] if other not in members]
-    only_endings = all(
-        graph.step(other)["outcome"] in ("failure", "abandoned") for other in leaving
-    )
+    stopping = [node for node in region if not graph.successors(node)]
+    leaving = [other for node in region for other in graph.successors(node) if other not in members]
+    only_endings = all(graph.step(other).outcome in ("failure", "abandoned") for other in leaving)
     if len(region) == 1:
         (node,) = region
         if stopping:
@@ -101,7 +115,7 @@ def _message(graph: JourneyGraph, region: list[str], first: list[str]) -> str:
                 f"step `{node}` has no `next` and is not an outcome: customers who reach it "
                 "have no way forward"
             )
-        if only_endings and node not in graph.graph.succ[node]:
+        if only_endings and node not in graph.successors(node):
             return (
                 f"from step `{node}` customers can only end in failure or abandonment: no "
                 "success is reachable"

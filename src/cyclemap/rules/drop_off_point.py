@@ -1,20 +1,30 @@
 """drop-off-point: a step where many of the customers who reach it abandon.
 
-`abandon` is the share of the customers arriving at a step who leave the journey there: the
-call that waits too long, the form that asks for too much, the payment that fails. A step at or
-above the threshold (default 0.15) is where customers are lost. When every entry has a
-`volume`, the finding says how many customers abandon there per period (the same figure as
-`cyclemap stats`: a customer's path ends at their first success, and customers who come back
-through a loop can abandon on any visit) and ranks the drop-off points by it, so the team
-knows which one to fix first.
+## What it does
 
-Bad: almost one customer in three hangs up while waiting.
+Reports every step whose `abandon` (the share of the customers arriving there who leave the
+journey) is at or above `threshold`. When every entry has a `volume`, the finding says how many
+customers abandon there per period (the same figure as `cyclemap stats`: a customer's path
+ends at their first success, and customers who come back through a loop can abandon on any
+visit) and ranks the drop-off points by it, so the team knows which one to fix first.
+
+## Why is this bad?
+
+A drop-off point is where the service loses customers: the call that waits too long, the form
+that asks for too much, the payment that fails. Each is a customer who did not get what they
+came for, and often one who will not come back.
+
+## Example
+
+Almost one customer in three hangs up while waiting.
 
 ```yaml
 - {id: wait-in-queue, stage: contact, abandon: 0.3, next: [{to: agent}]}
 ```
 
-Good: a call-back offer keeps the abandonment low (or, if it is accepted for now, say why).
+## Use instead
+
+A call-back offer keeps the abandonment low (or, if it is accepted for now, say why).
 
 ```yaml
 - id: wait-in-queue
@@ -25,7 +35,10 @@ Good: a call-back offer keeps the abandonment low (or, if it is accepted for now
     drop-off-point: Campaña temporal; se revisa en enero
 ```
 
-Options: `threshold` (0..1, default 0.15).
+## Known problems
+
+`abandon` is taken as written: `cyclemap mine --write` replaces it with what an interaction
+log shows. Without volumes on every entry, the finding gives the rate but not the customers.
 """
 
 from __future__ import annotations
@@ -35,8 +48,8 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from cyclemap.findings import Severity
-from cyclemap.flow_model import FlowError, flow_model
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import FlowError, flow_model
 from cyclemap.rules.base import Detection, RuleOptions, customers, percent, step_at
 
 NAME = "drop-off-point"
@@ -53,7 +66,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     found = [
         node
         for node in graph.own_steps
-        if graph.step(node)["abandon"] >= options.threshold and graph.step(node)["abandon"] > 0
+        if graph.step(node).abandon >= options.threshold and graph.step(node).abandon > 0
     ]
     if not found:
         return
@@ -69,7 +82,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         for rank, node in enumerate(sorted(found, key=lambda node: -lost.get(node, 0.0)), start=1)
     }
     for node in found:
-        rate = graph.step(node)["abandon"]
+        rate = graph.step(node).abandon
         message = f"{percent(rate)} of the customers who reach step `{node}` abandon there"
         details: dict[str, object] = {"abandon": rate}
         if lost:

@@ -1,11 +1,24 @@
 """handoff-chain: the usual way to success passes the customer through too many teams.
 
-Each handoff is a queue, a re-explanation and a chance to drop the case. For each entry, the
-most likely path to a `success` step (the path whose transitions' probabilities multiply to the
-most) is followed and its handoffs counted; more than `max` (default 3) is reported with the
-path, so the team can see where the chain could be shortened.
+## What it does
 
-Bad: level 1, level 2, field operations and billing each take the case in turn.
+For each entry, follows the most likely path to a `success` step (the path whose transitions'
+probabilities multiply to the most) and counts its handoffs: the changes of the team the
+customer deals with. More than `max` is reported, with the path and the teams in turn, so the
+team can see where the chain could be shortened.
+
+Handoffs are counted as the customer lives them: steps marked `backstage: true` (work the
+customer does not see) are left out of the path, so a case passed to a back office and back is
+not a handoff; only changes between the frontstage teams count.
+
+## Why is this bad?
+
+Each handoff is a queue, a re-explanation and a chance to drop the case. A customer who deals
+with four teams to get one thing done has been handed around, even if nobody sent them back.
+
+## Example
+
+Level 1, level 2, field operations and billing each take the case in turn.
 
 ```yaml
 - {id: call, stage: contact, team: n1, entry: true, next: [{to: escalate}]}
@@ -15,7 +28,9 @@ Bad: level 1, level 2, field operations and billing each take the case in turn.
 - {id: confirm, stage: contact, team: n1, outcome: success}
 ```
 
-Good: a single owner coordinates the case and the customer deals with one or two teams:
+## Use instead
+
+A single owner coordinates the case, and the customer deals with one or two teams.
 
 ```yaml
 - {id: call, stage: contact, team: n1, entry: true, next: [{to: escalate}]}
@@ -23,10 +38,11 @@ Good: a single owner coordinates the case and the customer deals with one or two
 - {id: fixed, stage: contact, team: n2, outcome: success}
 ```
 
-Handoffs are counted as the customer lives them: steps marked `backstage: true` (work the
-customer does not see) are left out, so only changes of the team the customer deals with count.
+## Known problems
 
-Options: `max` (default 3), the most handoffs accepted on the most likely path.
+Only the most likely path of each entry is followed: a less likely path with more handoffs is
+not reported, however many customers take it. Steps without a team neither start nor end a
+handoff.
 """
 
 from __future__ import annotations
@@ -51,7 +67,7 @@ class Options(RuleOptions):
 
 
 def _changes_team(graph: JourneyGraph, source: str, target: str) -> bool:
-    before, after = graph.step(source)["team"], graph.step(target)["team"]
+    before, after = graph.step(source).team, graph.step(target).team
     return before is not None and after is not None and before != after
 
 
@@ -66,7 +82,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         path, probability = found
         # What the customer lives through: backstage work is left out, so a case passed to
         # a back office and back is not a handoff the customer feels.
-        seen = [node for node in path if not graph.step(node)["backstage"]] or path[:1]
+        seen = [node for node in path if not graph.step(node).backstage] or path[:1]
         handoffs = [
             (source, target)
             for source, target in itertools.pairwise(seen)
@@ -74,9 +90,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         ]
         if len(handoffs) <= options.max:
             continue
-        teams = [graph.step(seen[0])["team"]] + [
-            graph.step(target)["team"] for _, target in handoffs
-        ]
+        teams = [graph.step(seen[0]).team] + [graph.step(target).team for _, target in handoffs]
         yield Detection(
             step_at(graph, entry),
             tuple(path),

@@ -1,12 +1,20 @@
 """mixed-share-scales: one step's shares written on two scales, almost always a typo.
 
-Shares are relative weights, so `0.7/0.3` and `70/30` mean the same. A step whose shares mix
-both scales (some at most 1, some above 1) is accepted, but the weights then say something
-nobody meant: `share: 30` among siblings of 0.45, 0.1 and 0.15 sends 98% of the customers one
-way, and every figure downstream (customers lost, quick wins) moves with it. The finding points
-at the first share above 1 and says how the customers are split as written.
+## What it does
 
-Bad: one share was typed as a percentage.
+Reports a step whose `share`s mix both scales: some at most 1, some above 1. The finding
+points at the first share above 1 and says how the customers are split as written.
+
+## Why is this bad?
+
+Shares are relative weights, so `0.7/0.3` and `70/30` mean the same, and a mix is accepted;
+but the weights then say something nobody meant: `share: 30` among siblings of 0.45, 0.1 and
+0.15 sends 98% of the customers one way, and every figure downstream (customers lost, quick
+wins) moves with it.
+
+## Example
+
+One share was typed as a percentage.
 
 ```yaml
 next:
@@ -16,7 +24,9 @@ next:
   - {to: collections-call, share: 30}
 ```
 
-Good: every share on one scale.
+## Use instead
+
+Every share on one scale.
 
 ```yaml
 next:
@@ -25,6 +35,11 @@ next:
   - {to: overdue-reminder, share: 0.15}
   - {to: collections-call, share: 0.3}
 ```
+
+## Known problems
+
+A step whose weights are all above 1, or all at most 1, is never reported, even when one of
+them is a typo on the same scale (`share: 7` for `share: 70`).
 """
 
 from __future__ import annotations
@@ -46,20 +61,23 @@ class Options(RuleOptions):
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     for node in graph.own_steps:
-        following = sorted(graph.graph.succ[node].items(), key=lambda item: item[1]["position"])
-        given = [(target, data) for target, data in following if data["written_share"] is not None]
-        small = [target for target, data in given if data["written_share"] <= 1]
-        large = [(target, data) for target, data in given if data["written_share"] > 1]
+        given = [
+            (edge, edge.written_share)
+            for edge in graph.transitions_from(node)
+            if edge.written_share is not None
+        ]
+        small = [edge for edge, written in given if written <= 1]
+        large = [(edge, written) for edge, written in given if written > 1]
         if not small or not large:
             continue
-        target, data = large[0]
-        written = ", ".join(f"{data['written_share']:g}" for _, data in given)
+        first, share = large[0]
+        written = ", ".join(f"{value:g}" for _, value in given)
         yield Detection(
-            (*step_at(graph, node), "next", data["position"], "share"),
-            (node, target),
+            (*step_at(graph, node), "next", first.position, "share"),
+            (node, first.target),
             f"the shares of step `{node}` mix scales ({written}): as written, "
-            f"`share: {data['written_share']:g}` sends {percent(data['share'])} of the customers "
-            f"who go on from `{node}` to `{target}`; write every share on one scale (all "
+            f"`share: {share:g}` sends {percent(first.share)} of the customers "
+            f"who go on from `{node}` to `{first.target}`; write every share on one scale (all "
             "fractions or all weights)",
-            {"shares": {t: d["written_share"] for t, d in given}},
+            {"shares": {edge.target: value for edge, value in given}},
         )

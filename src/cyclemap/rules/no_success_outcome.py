@@ -1,11 +1,19 @@
 """no-success-outcome: customers can never reach their goal in this journey.
 
-A journey describes how customers reach what they came for: an appointment booked, a quote
-received, the service restored. That moment is a step with `outcome: success`. Without one that
-customers can reach from an entry, the map cannot say whether the cycle works at all, and every
-figure about success is meaningless.
+## What it does
 
-Bad: the journey only ever ends in failure.
+Reports a journey with no step marked `outcome: success`, or whose success steps no entry
+leads to.
+
+## Why is this bad?
+
+A journey describes how customers reach what they came for: an appointment booked, a quote
+received, the service restored. Without a reachable success the map cannot say whether the
+cycle works at all, and every figure about success is meaningless.
+
+## Example
+
+The journey only ever ends in failure.
 
 ```yaml
 steps:
@@ -13,7 +21,9 @@ steps:
   - {id: rejected, stage: contact, outcome: failure}
 ```
 
-Good: the goal is on the map and reachable.
+## Use instead
+
+The goal is on the map and reachable.
 
 ```yaml
 steps:
@@ -24,6 +34,11 @@ steps:
   - {id: approved, stage: contact, outcome: success}
   - {id: rejected, stage: contact, outcome: failure}
 ```
+
+## Known problems
+
+A journey whose customers go on to another journey (`journey-id:step-id`) is not reported:
+the success may be there.
 """
 
 from __future__ import annotations

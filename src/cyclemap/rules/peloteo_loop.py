@@ -1,23 +1,34 @@
 """peloteo-loop: the customer is bounced between areas and comes back to a team already left.
 
-"Peloteo" is what customers call being passed from one department to another and back: support
-sends them to billing, billing sends them back to support, and nobody owns the problem. In the
-journey it is a cycle of transitions that returns to a team the customer already left, without
-passing a `success` step (a cycle through a success is the intended lifecycle: renewal,
-after-sale). One finding is reported per tangle of such cycles, with a shortest example in the
-order customers meet it; when shares are known the message says how likely a customer who
-reaches the loop is to be sent round it at least once.
+## What it does
 
-What the figures mean (here and in `cyclemap stats`): the loop starts at the first step of the
-example, where customers first meet it. A customer is *sent round* when, after being at that
-step, they are passed to another team and come back to it; *sent round at least once* counts
-each such customer once. *Extra rounds* count every comeback, so a customer sent round three
-times adds three; the first pass through the loop is not a round. `stats` gives both per
-period (or per customer entering, without volumes), beside the customers who reach the start.
-A finding is the same problem as long as customers are bounced between the same teams in the
-same journey: re-routing the loop between those teams does not make it new (baselines, `--diff`).
+Finds cycles of transitions that bring the customer back to a team they already left, without
+passing a `success` step: support sends them to billing, billing sends them back to support.
+A cycle through a success is the intended lifecycle (renewal, after-sale) and is not reported.
+One finding is reported per tangle of such cycles, with a shortest example in the order
+customers meet it, starting at the first step where they meet the loop; when every share in
+the tangle is written, the message says how likely a customer who reaches that step is to be
+sent round it at least once.
 
-Bad: support and billing send the customer to each other.
+A loop the customer cannot see, where the case goes back and forth between teams but only
+steps marked `backstage: true` change hands (the customer deals with one team, or none, all
+along), is reported too, worded as such, and at most as a warning whatever the configured
+severity: the customer waits, but is not bounced.
+
+## Why is this bad?
+
+"Peloteo" is what customers call being passed from one department to another and back, with
+nobody owning the problem. Every round is another queue, another explanation and another
+chance to give up; it is the most resented part of a service cycle.
+
+What the figures mean (here and in `cyclemap stats`): a customer is *sent round* when, after
+being at the loop's first step, they are passed to another team and come back to it; *sent
+round at least once* counts each such customer once. *Extra rounds* count every comeback, so a
+customer sent round three times adds three; the first pass through the loop is not a round.
+
+## Example
+
+Support and billing send the customer to each other.
 
 ```yaml
 steps:
@@ -29,11 +40,9 @@ steps:
   - {id: refund, stage: contact, team: billing, outcome: success}
 ```
 
-A loop the customer cannot see, where the case goes back and forth between teams but only
-steps marked `backstage: true` change hands (the customer deals with one team, or none, all
-along), is reported as a warning: the customer waits, but is not bounced.
+## Use instead
 
-Good: the team that takes the case keeps it until it is solved.
+The team that takes the case keeps it until it is solved.
 
 ```yaml
 steps:
@@ -41,6 +50,15 @@ steps:
   - {id: billing-desk, stage: contact, team: billing, next: [{to: refund}]}
   - {id: refund, stage: contact, team: billing, outcome: success}
 ```
+
+## Known problems
+
+Steps without a team do not count as a team change, so a loop through team-less steps is
+reported only when two teams are in it. The chance of being sent round is given only when
+every share of the tangle is written (or a step has a single way on) and the tangle has at
+most 2,000 steps. A finding is the same problem as long as customers are bounced between the
+same teams in the same journey: re-routing the loop between those teams does not make it new
+for baselines and `--diff`.
 """
 
 from __future__ import annotations
@@ -49,8 +67,8 @@ from collections import deque
 from collections.abc import Iterator
 
 from cyclemap.findings import Severity
-from cyclemap.flow_model import LOOP_ROUNDS_UP_TO, round_probability
 from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import LOOP_ROUNDS_UP_TO, round_probability
 from cyclemap.rules.base import Detection, RuleOptions, percent, step_at
 
 NAME = "peloteo-loop"
@@ -66,13 +84,13 @@ def _distances(
     graph: JourneyGraph, source: str, members: set[str], *, reverse: bool
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Breadth-first distances inside the component, with parents to rebuild paths."""
-    neighbours = graph.graph.pred if reverse else graph.graph.succ
+    neighbours = graph.predecessors if reverse else graph.successors
     distance = {source: 0}
     parent: dict[str, str] = {}
     queue = deque([source])
     while queue:
         node = queue.popleft()
-        for following in graph.in_file_order(n for n in neighbours[node] if n in members):
+        for following in graph.in_file_order(n for n in neighbours(node) if n in members):
             if following not in distance:
                 distance[following] = distance[node] + 1
                 parent[following] = node
@@ -87,13 +105,13 @@ def witness(graph: JourneyGraph, component: list[str], start: str) -> list[str]:
     d(t, start); two breadth-first searches find it in linear time.
     """
     members = set(component)
-    team = graph.step(start)["team"]
+    team = graph.step(start).team
     forward, forward_parent = _distances(graph, start, members, reverse=False)
     backward, backward_parent = _distances(graph, start, members, reverse=True)
     others = [
         node
         for node in component
-        if graph.step(node)["team"] not in (None, team) and node in forward and node in backward
+        if graph.step(node).team not in (None, team) and node in forward and node in backward
     ]
     turn = min(others, key=lambda node: (forward[node] + backward[node], forward[node]))
     outward = [turn]
@@ -109,9 +127,9 @@ def witness(graph: JourneyGraph, component: list[str], start: str) -> list[str]:
 
 def _shares_known(graph: JourneyGraph, component: list[str]) -> bool:
     return all(
-        data["share_given"] or len(graph.graph.succ[node]) == 1
+        edge.share_given or len(graph.successors(node)) == 1
         for node in component
-        for data in graph.graph.succ[node].values()
+        for edge in graph.transitions_from(node)
     )
 
 
@@ -120,24 +138,23 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     order = graph.entry_order()
     unreached = len(order)
     for component in graph.strongly_connected_components(without=successes):
-        teams = {graph.step(node)["team"] for node in component} - {None}
+        teams = {graph.step(node).team for node in component} - {None}
         if len(teams) < 2:
             continue
         # Start where customers first meet the loop, at a step that belongs to a team.
-        candidates = [node for node in component if graph.step(node)["team"] is not None]
+        candidates = [node for node in component if graph.step(node).team is not None]
         start = min(
             candidates,
-            key=lambda node: (order.get(node, unreached), graph.step(node)["index"]),
+            key=lambda node: (order.get(node, unreached), graph.step(node).index),
         )
         walk = witness(graph, component, start)
-        team_path = [graph.step(node)["team"] for node in walk if graph.step(node)["team"]]
+        team_path = [team for node in walk if (team := graph.step(node).team)]
         team_order = [
             team for i, team in enumerate(team_path) if i == 0 or team != team_path[i - 1]
         ]
         drawn = " → ".join([*walk, walk[0]])
-        facing = {
-            graph.step(node)["team"] for node in component if not graph.step(node)["backstage"]
-        } - {None}
+        facing = {graph.step(node).team for node in component if not graph.step(node).backstage}
+        facing.discard(None)
         hidden = len(facing) < 2
         if hidden:
             message = (
@@ -152,7 +169,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         details: dict[str, object] = {
             "teams": team_order,
             "component": component,
-            "step_teams": {node: graph.step(node)["team"] for node in walk},
+            "step_teams": {node: graph.step(node).team for node in walk},
             "backstage": hidden,
         }
         if len(component) <= LOOP_ROUNDS_UP_TO and _shares_known(graph, component):

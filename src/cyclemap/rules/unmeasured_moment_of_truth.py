@@ -1,11 +1,17 @@
 """unmeasured-moment-of-truth: a moment of truth with no measure.
 
-A moment of truth that is not measured is one nobody will know is failing. The service cycle
-ends with satisfaction surveys for a reason: give each moment a `measure` with the `metric` (csat,
-nps, ces, waiting time, first-contact resolution), its `target`, and where the figure comes
-from (`survey`).
+## What it does
 
-Bad:
+Reports every `moment_of_truth` without a `measure`.
+
+## Why is this bad?
+
+A moment of truth that is not measured is one nobody will know is failing. The service cycle
+ends with satisfaction surveys for a reason: give each moment a `measure` with the `metric`
+(csat, nps, ces, waiting time, first-contact resolution), its `target`, and where the figure
+comes from (`survey`).
+
+## Example
 
 ```yaml
 moment_of_truth:
@@ -13,7 +19,7 @@ moment_of_truth:
   owner: field-ops-lead
 ```
 
-Good:
+## Use instead
 
 ```yaml
 moment_of_truth:
@@ -21,6 +27,10 @@ moment_of_truth:
   owner: field-ops-lead
   measure: {metric: on-time-arrival, target: 0.95, survey: post-visit}
 ```
+
+## Known problems
+
+Whether the measure is really collected is beyond the map.
 """
 
 from __future__ import annotations

@@ -1,17 +1,23 @@
 """unowned-moment-of-truth: a moment of truth nobody answers for.
 
+## What it does
+
+Reports every `moment_of_truth` without an `owner` (or with an empty one).
+
+## Why is this bad?
+
 Moments of truth ("momentos de la verdad") are the contacts that make or break the customer's
 opinion of the company. Each needs someone who answers for it; a critical moment without an
-`owner` is a moment nobody will fix when it goes wrong.
+owner is a moment nobody will fix when it goes wrong.
 
-Bad:
+## Example
 
 ```yaml
 moment_of_truth:
   requirement: Contestan en menos de 60 s
 ```
 
-Good:
+## Use instead
 
 ```yaml
 moment_of_truth:
@@ -19,6 +25,10 @@ moment_of_truth:
   owner: call-center-lead
   measure: {metric: csat, target: 4.5}
 ```
+
+## Known problems
+
+Any text counts as an owner: the name is not checked against the journey's teams.
 """
 
 from __future__ import annotations

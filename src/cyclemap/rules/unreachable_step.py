@@ -1,12 +1,21 @@
 """unreachable-step: a step that no entry leads to.
 
-Customers arrive only at entries (`entry: true` or `entry: {volume: N}`) and move along `next`.
-A step no path reaches is either a forgotten transition or a touchpoint customers never
-really live; either way the map and the service disagree. Steps that only unreachable steps
-lead to are one region and one finding, at the steps where the region starts (where the
-missing transition should lead): one broken link is one problem, however many steps follow.
+## What it does
 
-Bad: nobody is ever sent to the survey.
+Reports steps no path of `next` reaches from an entry (`entry: true` or `entry: {volume: N}`).
+Steps that only unreachable steps lead to are one region and one finding, at the steps where
+the region starts (where the missing transition should lead): one broken link is one problem,
+however many steps follow.
+
+## Why is this bad?
+
+Customers arrive only at entries and move along `next`. A step no path reaches is either a
+forgotten transition or a touchpoint customers never really live; either way the map and the
+service disagree, and the step's figures are zero.
+
+## Example
+
+Nobody is ever sent to the survey.
 
 ```yaml
 steps:
@@ -15,7 +24,9 @@ steps:
   - {id: survey, stage: contact, next: [{to: solved}]}
 ```
 
-Good: the survey is on the way.
+## Use instead
+
+The survey is on the way.
 
 ```yaml
 steps:
@@ -23,6 +34,11 @@ steps:
   - {id: survey, stage: contact, next: [{to: solved}]}
   - {id: solved, stage: contact, outcome: success}
 ```
+
+## Known problems
+
+A step another journey links to (`journey-id:step-id`) counts as reached only when the journey
+that links to it is audited in the same run.
 """
 
 from __future__ import annotations

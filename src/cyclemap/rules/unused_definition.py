@@ -1,12 +1,17 @@
 """unused-definition: a stage, channel or team that no step uses.
 
-Definitions nobody uses are usually leftovers of a redesign or a typo's twin (`billing` defined,
-`biling` used — which validation catches — or a stage renamed on the steps but not in the
-list). They make the map look bigger than the service. Only the journey's own definitions are
-checked: catalogs are shared, and each journey uses part of them. A team named as the
-journey's `owner` or a moment of truth's `owner` counts as used.
+## What it does
 
-Bad:
+Reports each of the journey's own stages, channels and teams that no step uses. A team named
+as the journey's `owner` or a moment of truth's `owner` counts as used.
+
+## Why is this bad?
+
+Definitions nobody uses are usually leftovers of a redesign or a typo's twin (`billing`
+defined, `biling` used, which validation catches, or a stage renamed on the steps but not in
+the list). They make the map look bigger than the service.
+
+## Example
 
 ```yaml
 stages:
@@ -14,7 +19,9 @@ stages:
   - {id: follow-up, name: Seguimiento}   # no step is in this stage
 ```
 
-Good: remove it, or add the steps that belong there.
+## Use instead
+
+Remove it, or add the steps that belong there.
 
 ```yaml
 stages:
@@ -24,6 +31,11 @@ steps:
   - {id: call, stage: contact, entry: true, next: [{to: satisfaction-call}]}
   - {id: satisfaction-call, stage: follow-up, outcome: success}
 ```
+
+## Known problems
+
+Only the journey's own definitions are checked: catalogs are shared, and each journey uses
+part of them.
 """
 
 from __future__ import annotations

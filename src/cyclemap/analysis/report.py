@@ -1,0 +1,214 @@
+"""How many customers each problem costs (`stats`): the flow model's figures gathered into a
+report per journey, with its ranked quick wins (`cyclemap.analysis.quick_wins`).
+
+Every figure comes from the journey's flow model (`cyclemap.graph.flow_model`, the absorbing
+chain the maps and the audit use too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cyclemap.analysis import DEFAULT_CONTEXT_COST
+from cyclemap.analysis.quick_wins import QuickWin, ranked_wins
+from cyclemap.findings import Finding
+from cyclemap.graph import JourneyGraph
+from cyclemap.graph.flow_model import (
+    EntryFigures,
+    FlowError,
+    FlowModel,
+    GroupFlow,
+    StepFlow,
+    flow_model,
+)
+from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.numbers import customers, percent
+
+__all__ = [
+    "DeadEndFigures",
+    "FlowReport",
+    "LoopFigures",
+    "analyse",
+]
+
+
+@dataclass(frozen=True)
+class LoopFigures:
+    """A peloteo loop and what it costs (see `cyclemap.graph.flow_model.LoopFlow`)."""
+
+    steps: tuple[str, ...]
+    teams: tuple[str, ...]
+    start: str
+    reached: float | None
+    """Customers who reach the step where the loop starts."""
+    round_probability: float | None
+    """Of those, the share sent round the loop at least once."""
+    sent_round: float | None
+    """Customers sent round at least once."""
+    extra_rounds: float | None
+    """Repeat passes: comebacks to the start through another team, summed over customers."""
+
+
+@dataclass(frozen=True)
+class DeadEndFigures:
+    """A region with no way to success (a `dead-end` finding) and the customers who reach it."""
+
+    steps: tuple[str, ...]
+    """Where customers come in."""
+    size: int
+    reached: float
+
+
+@dataclass(frozen=True)
+class FlowReport:
+    journey: str
+    by_volume: bool
+    weighting: str
+    """How entries are combined, said in words."""
+    overall: EntryFigures
+    entries: tuple[EntryFigures, ...]
+    steps: tuple[StepFlow, ...]
+    loops: tuple[LoopFigures, ...]
+    quick_wins: tuple[QuickWin, ...]
+    dead_ends: tuple[DeadEndFigures, ...] = ()
+    total_volume: float | None = None
+    context_cost: float = DEFAULT_CONTEXT_COST
+    stages: tuple[GroupFlow, ...] = ()
+    """Every stage in order, with the customers who reach it and the visits to its steps."""
+    teams: tuple[GroupFlow, ...] = ()
+    """Every team (None: steps without one) in order of first appearance."""
+    moves: dict[str, tuple[tuple[str | None, str | None, float], ...]] = field(default_factory=dict)
+    """By `stage` and by `team`: (from, to, moves) between groups, as the overview maps draw."""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def unit(self) -> str:
+        return "customers per period" if self.by_volume else "per customer entering"
+
+    def amount(self, value: float) -> str:
+        """A count in the report's unit: customers per period, or a share of those entering."""
+        return customers(value) if self.by_volume else percent(value)
+
+    def gain_text(self, win: QuickWin) -> str:
+        if self.by_volume:
+            return f"+{customers(win.gain)} successful customers per period"
+        return f"+{percent(win.gain)} success probability"
+
+    def win_note(self, win: QuickWin) -> str:
+        """What a quick win's estimate assumes, and how its rank moves with the assumption."""
+        if not win.ranks:
+            return win.assumption
+        ranks = {rank for _, rank in win.ranks}
+        low, high = win.ranks[0][0], win.ranks[-1][0]
+        if len(ranks) == 1 and None not in ranks:
+            only = ranks.pop()
+            return f"{win.assumption}; rank #{only} for any --context-cost from {low:g} to {high:g}"
+        moves = ", ".join(
+            f"#{rank} at {cost:g}" if rank is not None else f"no gain at {cost:g}"
+            for cost, rank in win.ranks
+        )
+        return f"{win.assumption}; rank {moves.replace(' at ', ' at --context-cost ', 1)}"
+
+    def win_text(self, win: QuickWin) -> str:
+        """One quick win as a sentence: the action, the gain, the assumption, the rank's range."""
+        return f"{win.description}: {self.gain_text(win)} ({self.win_note(win)})"
+
+
+def analyse(
+    graph: JourneyGraph,
+    findings: Iterable[Finding] = (),
+    *,
+    context_cost: float = DEFAULT_CONTEXT_COST,
+    top: int = 5,
+    groups: bool = True,
+) -> FlowReport:
+    """Every flow figure of a journey and its ranked quick wins; without `groups`, no figures
+    per stage and team (one solve each), for callers that only want the quick wins.
+
+    Raises `TrappedError` when customers can circulate forever.
+    """
+    with collector_paused():
+        return _analyse(graph, list(findings), context_cost=context_cost, top=top, groups=groups)
+
+
+def _analyse(
+    graph: JourneyGraph, findings: list[Finding], *, context_cost: float, top: int, groups: bool
+) -> FlowReport:
+    model = flow_model(graph)
+    steps = tuple(
+        model.step(node)
+        for node in graph.in_file_order(graph.reachable)
+        if graph.step(node).outcome is None and not graph.step(node).external
+    )
+    loops = tuple(
+        _loop_figures(model, finding) for finding in findings if finding.rule == "peloteo-loop"
+    )
+    wins = ranked_wins(model, findings, context_cost)
+    stages = model.groups("stage") if groups else {}
+    dead_ends = tuple(
+        DeadEndFigures(
+            finding.steps,
+            len(finding.details.get("region") or finding.steps),
+            model.reached_any(finding.details.get("region") or finding.steps),
+        )
+        for finding in findings
+        if finding.rule == "dead-end"
+    )
+    return FlowReport(
+        journey=graph.id,
+        by_volume=model.by_volume,
+        weighting=model.weighting,
+        overall=model.overall,
+        entries=model.entries,
+        steps=steps,
+        loops=loops,
+        quick_wins=tuple(wins[:top]),
+        dead_ends=dead_ends,
+        total_volume=model.total_volume,
+        context_cost=context_cost,
+        stages=tuple(
+            stages[stage.id] for stage in graph.journey.document.stages if stage.id in stages
+        ),
+        teams=tuple(model.groups("team").values()) if groups else (),
+        moves={
+            by: tuple(
+                (source, target, amount) for (source, target), amount in model.moves(by).items()
+            )
+            for by in (("stage", "team") if groups else ())
+        },
+    )
+
+
+def _loop_figures(model: FlowModel, finding: Finding) -> LoopFigures:
+    teams = tuple(str(team) for team in finding.details.get("teams", ()))
+    component = finding.details.get("component") or finding.steps
+    start = finding.steps[0]
+    flow = model.loop(component, start) if finding.steps else None
+    if flow is None:
+        return LoopFigures(finding.steps, teams, start, None, None, None, None)
+    return LoopFigures(
+        finding.steps,
+        teams,
+        start,
+        flow.reached,
+        flow.round_probability,
+        flow.sent_round,
+        flow.extra_rounds,
+    )
+
+
+QUICK_WINS_UP_TO = 20_000
+"""Steps up to which `audit` adds quick wins: beyond, solving the flow again for each candidate
+fix takes longer than the audit itself (100,000 steps: 11 s more); `stats` still gives them."""
+
+
+def quick_win_texts(graph: JourneyGraph, findings: list[Finding], count: int) -> tuple[str, ...]:
+    """The `count` fixes that save the most customers, in words; none if flow is undefined."""
+    if len(graph.own_steps) > QUICK_WINS_UP_TO:
+        return ()
+    try:
+        report = analyse(graph, findings, top=count, groups=False)
+    except FlowError:
+        return ()
+    return tuple(report.win_text(win) for win in report.quick_wins)

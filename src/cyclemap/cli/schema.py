@@ -1,0 +1,21 @@
+"""`cyclemap schema`: the JSON Schema of the journey format, for editors and other tools."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from cyclemap.cli.common import emit
+
+
+def schema(
+    output: Annotated[
+        Optional[str], typer.Option("--output", "-o", help="Write the schema to this file.")
+    ] = None,
+) -> int:
+    """Print the JSON Schema of the journey format (for editors and other tools)."""
+    from cyclemap.format.schema import schema_text
+
+    emit(schema_text(), output)
+    return 0

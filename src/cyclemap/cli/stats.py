@@ -1,0 +1,47 @@
+"""`cyclemap stats`: customers lost per step, and the fixes that pay back first."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cyclemap.analysis import DEFAULT_CONTEXT_COST
+from cyclemap.cli.common import OutputOption, color_for, emit, show_problems, tell
+
+
+class StatsFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+def stats(
+    paths: Annotated[list[Path], typer.Argument(help="Journey files or folders.")],
+    output_format: Annotated[
+        StatsFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = StatsFormat.text,
+    output: OutputOption = None,
+    context_cost: Annotated[
+        float,
+        typer.Option(
+            "--context-cost",
+            min=0,
+            max=1,
+            help="Abandonment caused by a `context: lost` handoff (0..1).",
+        ),
+    ] = DEFAULT_CONTEXT_COST,
+    top: Annotated[int, typer.Option("--top", min=0, help="How many quick wins to show.")] = 5,
+) -> int:
+    """Flow figures per entry and per step, peloteo bounces, and ranked quick wins."""
+    from cyclemap.engine.stats import stats as run_stats
+    from cyclemap.reporters import stats_report
+
+    run = run_stats(paths, context_cost=context_cost, top=top)
+    show_problems(run.checked)
+    tell(run.without_figures)
+    color = output is None and color_for(sys.stdout)
+    emit(stats_report(list(run.reports), run.problems, output_format.value, color=color), output)
+    return run.exit_code

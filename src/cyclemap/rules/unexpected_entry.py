@@ -1,0 +1,77 @@
+"""unexpected-entry: cases start at a step that is not an entry of the map.
+
+## What it does
+
+Compares the journey with an event log (`cyclemap audit FILE --log LOG`) and reports every step
+without `entry:` where some cases of the log start, with how many.
+
+## Why is this bad?
+
+Customers reach the company there: a contact point the map does not know as one, so its
+volume and everything downstream of it is missing from the figures. Or the log was cut in the
+middle of cases, and its first events are not where customers came in.
+
+## Example
+
+Some customers write straight to diagnosis, and the map only knows the call.
+
+```yaml
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
+  - {id: diagnose, stage: contact, next: [{to: fixed}]}
+  - {id: fixed, stage: contact, outcome: success}
+```
+
+```csv
+case_id,activity,timestamp
+c1,call,2024-01-08 10:00:00
+c1,diagnose,2024-01-08 10:05:00
+c1,fixed,2024-01-08 10:40:00
+c2,diagnose,2024-01-08 11:00:00
+c2,fixed,2024-01-08 11:30:00
+```
+
+## Use instead
+
+Diagnosis is an entry too (with the same log).
+
+```yaml
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
+  - {id: diagnose, stage: contact, entry: true, next: [{to: fixed}]}
+  - {id: fixed, stage: contact, outcome: success}
+```
+
+## Known problems
+
+A log that starts in the middle of cases (cut by date) makes their first events look like
+entries: cut logs by case, not by date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cyclemap.findings import Severity
+from cyclemap.graph import JourneyGraph
+from cyclemap.rules.base import Detection, ObservedLog, RuleOptions, customers, step_at
+
+NAME = "unexpected-entry"
+SEVERITY = Severity.WARNING
+SUMMARY = "Cases start at a step that is not an entry of the map."
+LOG_RULE = True
+
+
+class Options(RuleOptions):
+    pass
+
+
+def check(graph: JourneyGraph, options: Options, log: ObservedLog) -> Iterator[Detection]:
+    for node in graph.own_steps:
+        started = log.starts.get(node, 0)
+        if not graph.step(node).entry and started:
+            yield Detection(
+                step_at(graph, node),
+                (node,),
+                f"{customers(started)} cases start at `{node}`, which is not an entry",
+            )

@@ -1,0 +1,79 @@
+"""unused-transition: a transition of the map that no customer in the log takes.
+
+## What it does
+
+Compares the journey with an event log (`cyclemap audit FILE --log LOG`) and reports every
+`next` of a step customers visit that nobody in the log follows. Transitions of steps nobody
+visits are left to `unvisited-step`.
+
+## Why is this bad?
+
+A path on the map that nobody takes makes the map promise something the service does not do:
+its share moves every figure computed from the map. The path may be obsolete, or the log may
+cover too short a period.
+
+## Example
+
+Customers are diagnosed and fixed; nobody is sent to the expert the map shows.
+
+```yaml
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
+  - {id: diagnose, stage: contact, next: [{to: fixed, share: 0.9}, {to: expert, share: 0.1}]}
+  - {id: expert, stage: contact, next: [{to: fixed}]}
+  - {id: fixed, stage: contact, outcome: success}
+```
+
+```csv
+case_id,activity,timestamp
+c1,call,2024-01-08 10:00:00
+c1,diagnose,2024-01-08 10:05:00
+c1,fixed,2024-01-08 10:40:00
+```
+
+## Use instead
+
+The map shows the paths customers take (with the same log).
+
+```yaml
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
+  - {id: diagnose, stage: contact, next: [{to: fixed}]}
+  - {id: fixed, stage: contact, outcome: success}
+```
+
+## Known problems
+
+A rare path may simply not be in a short log: read the finding with the log's period in mind
+(`allow:` on the step says why a path stays on the map).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cyclemap.findings import Severity
+from cyclemap.graph import JourneyGraph
+from cyclemap.rules.base import Detection, ObservedLog, RuleOptions, step_at
+
+NAME = "unused-transition"
+SEVERITY = Severity.INFO
+SUMMARY = "A transition of the map that no customer in the log takes."
+LOG_RULE = True
+
+
+class Options(RuleOptions):
+    pass
+
+
+def check(graph: JourneyGraph, options: Options, log: ObservedLog) -> Iterator[Detection]:
+    for node in graph.own_steps:
+        if node not in log.visits:
+            continue
+        for edge in graph.transitions_from(node):
+            if (node, edge.target) not in log.transitions:
+                yield Detection(
+                    (*step_at(graph, node), "next", edge.position),
+                    (node, edge.target),
+                    f"no customer in the log goes from `{node}` to `{edge.target}`",
+                )

@@ -1,0 +1,1 @@
+"""Tests of the engine (`cyclemap.engine`): configuration, runs, links, baselines, --log."""

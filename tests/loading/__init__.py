@@ -1,0 +1,1 @@
+"""Tests of loading (`cyclemap.loading`): reading, YAML nodes, imports, references, discovery."""

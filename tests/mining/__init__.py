@@ -1,0 +1,1 @@
+"""Tests of event logs (`cyclemap.mining`): mining, calibration, both engines."""
