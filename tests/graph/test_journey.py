@@ -162,6 +162,24 @@ def test_neighbours_in_both_directions(write: Write) -> None:
     assert list(graph.successors("done")) == [] and list(graph.predecessors("call")) == []
 
 
+def test_a_networkx_copy_for_analyses_of_ones_own(write: Write) -> None:
+    """The same steps, transitions and fields as the typed graph, in networkx's terms."""
+    import networkx as nx
+
+    graph = graph_of(write, CHAIN)
+    copy = graph.to_networkx()
+    assert isinstance(copy, nx.DiGraph)
+    assert list(copy.nodes) == list(graph.step_ids)
+    assert list(copy.edges) == [(edge.source, edge.target) for edge in graph.transitions()]
+    assert copy.nodes["call"]["team"] == "support" and copy.nodes["call"]["volume"] == 1000
+    assert copy.edges["call", "bill"]["context"] == "lost"
+    assert copy.edges["call", "chat"]["probability"] == pytest.approx(0.8 * 0.75)
+    assert copy.graph["journey"] == "graph"
+    assert sorted(map(sorted, nx.weakly_connected_components(copy))) == [
+        ["bill", "call", "chat", "done", "orphan"]
+    ]
+
+
 def test_shared_queries(write: Write) -> None:
     graph = graph_of(write, CHAIN)
     assert graph.entries == ["call"]
