@@ -10,7 +10,7 @@ RULE = "unexpected-entry"
 def test_cases_starting_elsewhere_than_an_entry_are_counted() -> None:
     assert found(RULE, "cases-start-at-diagnosis") == [(RULE, ("diagnose",), 8)]
     assert messages(RULE, "cases-start-at-diagnosis") == [
-        "1 cases start at `diagnose`, which is not an entry"
+        "1 case starts at `diagnose`, which is not an entry"
     ]
 
 

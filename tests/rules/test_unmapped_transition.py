@@ -10,7 +10,7 @@ RULE = "unmapped-transition"
 def test_a_move_the_map_lacks_is_reported_at_its_source_step() -> None:
     assert found(RULE, "customers-sent-back-to-the-call") == [(RULE, ("diagnose", "call"), 8)]
     assert messages(RULE, "customers-sent-back-to-the-call") == [
-        "1 times customers go from `diagnose` to `call`, a transition the map does not have"
+        "customers go from `diagnose` to `call` 1 time, a transition the map does not have"
     ]
 
 

@@ -73,5 +73,6 @@ def check(graph: JourneyGraph, options: Options, log: ObservedLog) -> Iterator[D
             yield Detection(
                 step_at(graph, node),
                 (node,),
-                f"{customers(started)} cases start at `{node}`, which is not an entry",
+                f"{customers(started)} case{' starts' if started == 1 else 's start'} at `{node}`, "
+                "which is not an entry",
             )

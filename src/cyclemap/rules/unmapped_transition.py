@@ -75,6 +75,6 @@ def check(graph: JourneyGraph, options: Options, log: ObservedLog) -> Iterator[D
             yield Detection(
                 step_at(graph, source),
                 (source, target),
-                f"{customers(count)} times customers go from `{source}` to `{target}`, a "
-                "transition the map does not have",
+                f"customers go from `{source}` to `{target}` {customers(count)} "
+                f"time{'' if count == 1 else 's'}, a transition the map does not have",
             )
