@@ -32,6 +32,14 @@ BROKEN_JOURNEY = MINIMAL_JOURNEY.replace("next: [{to: done}]", "next: [{to: done
 """A journey with one validation problem, at line 9, column 23."""
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests read English messages: the language is pinned, whatever the machine's locale
+    (a Spanish one would otherwise make cyclemap speak Spanish). Tests of other languages set
+    `CYCLEMAP_LANG`, `--lang` or the locale themselves."""
+    monkeypatch.setenv("CYCLEMAP_LANG", "en")
+
+
 @pytest.fixture
 def write(tmp_path: Path) -> Callable[..., Path]:
     """Write dedented YAML text to a file under a temporary repository root."""

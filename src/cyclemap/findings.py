@@ -7,12 +7,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cyclemap.errors import Problem
+from cyclemap.util.i18n import _, ngettext, pgettext
 
 
 class Severity(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+
+    @property
+    def label(self) -> str:
+        """The severity for people, in the current language (the value stays for machines)."""
+        words = {
+            "error": pgettext("severity", "error"),
+            "warning": pgettext("severity", "warning"),
+            "info": pgettext("severity", "info"),
+        }
+        return words[self.value]
 
     @property
     def rank(self) -> int:
@@ -49,6 +60,9 @@ class Finding:
     steps: tuple[str, ...]
     message: str
     details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    subject: str = field(default="", compare=False, hash=False)
+    """What a finding without steps is about, in words that do not change with the language
+    (the English message): its identity. Empty: the message is."""
 
     @property
     def sort_key(self) -> tuple[str, int, str, int, tuple[str, ...], str]:
@@ -62,7 +76,8 @@ class Finding:
         lines or counts: for a peloteo loop the set of teams customers are bounced between (a
         loop re-routed between the same teams is the same problem; a new pair of teams is a
         new one); for the others the steps as a set (or, for findings about definitions, the
-        message with its figures left out).
+        subject with its figures left out: the message in English, so that the fingerprint is
+        the same in every language).
         """
         import hashlib  # here: the command line imports this module at start-up
         import json
@@ -73,8 +88,9 @@ class Finding:
         if teams:
             identity = ["teams", *sorted({str(team) for team in teams})]
         else:
-            # Without steps (definitions, the journey as a whole): the message without figures.
-            identity = sorted(self.steps) or [re.sub(r"\d[\d,.%]*", "#", self.message)]
+            # Without steps (definitions, the journey as a whole): the subject without figures.
+            subject = self.subject or self.message
+            identity = sorted(self.steps) or [re.sub(r"\d[\d,.%]*", "#", subject)]
         text = json.dumps([self.rule, self.journey, identity], ensure_ascii=True)
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
@@ -138,16 +154,23 @@ class Comparison:
 
     def summary(self) -> str:
         """`N known findings left out, M fixed[, K not checked (...)]`, for every report."""
-        known = f"{self.known} known finding{'' if self.known == 1 else 's'}"
-        text = f"{known} left out, {len(self.fixed)} fixed"
+        text = ngettext(
+            "{known} known finding left out, {fixed} fixed",
+            "{known} known findings left out, {fixed} fixed",
+            self.known,
+        ).format(known=self.known, fixed=len(self.fixed))
         if self.not_checked or self.invalid_files:
             files = len(self.invalid_files)
             why = (
-                f"{files} file{' does' if files == 1 else 's do'} not validate"
+                ngettext(
+                    "{count} file does not validate", "{count} files do not validate", files
+                ).format(count=files)
                 if files
-                else "their journeys were not audited"
+                else _("their journeys were not audited")
             )
-            text += f", {len(self.not_checked)} not checked ({why})"
+            text += _(", {count} not checked ({why})").format(
+                count=len(self.not_checked), why=why
+            )
         return text
 
 

@@ -1,5 +1,6 @@
 """The command line: one module per command, each `options -> one library call -> a reporter ->
-an exit code`; `common` turns every error into a message and an exit code the same way.
+an exit code`; `common` turns every error into a message and an exit code the same way, and
+`localized` speaks the reader's language (`--lang`, `CYCLEMAP_LANG`, the locale).
 
 Commands import the library when they run, so `cyclemap --help` and `--version` start fast.
 """
@@ -12,12 +13,17 @@ import typer
 
 from cyclemap.about import __version__
 from cyclemap.cli import audit, explain, init, mine, render, rules, schema, stats, validate
-from cyclemap.cli.common import command
+from cyclemap.cli.common import LanguageOption, command
+from cyclemap.cli.localized import LocalizedCommand, LocalizedGroup
+from cyclemap.util.i18n import N_
 
 app = typer.Typer(
     name="cyclemap",
-    help="Find where customers get hurt in the service cycle: validate, audit and draw "
-    "journey maps kept as YAML.",
+    cls=LocalizedGroup,
+    help=N_(
+        "Find where customers get hurt in the service cycle: validate, audit and draw "
+        "journey maps kept as YAML."
+    ),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -26,18 +32,54 @@ app = typer.Typer(
 )
 
 COMMANDS = (
-    (validate.validate, "Check journeys against the format (file:line:col errors)."),
-    (audit.audit, "Find where customers get hurt: run the rules, gate CI."),
-    (render.render, "Draw the journey map: svg, png, pdf, dot, mermaid, html."),
-    (stats.stats, "Customers lost per step and the fixes that pay back first."),
-    (mine.mine, "Read interaction logs: the map against what customers did."),
-    (rules.rules, "List the rules: name, severity and summary."),
-    (explain.explain, "Explain one rule, with a bad and a good example."),
-    (schema.schema, "Print the JSON Schema of the journey format."),
-    (init.init, "Write a commented starter journey."),
+    (
+        validate.validate,
+        N_("Check journeys against the format (file:line:col errors)."),
+        N_("Check journey files against the format: exact errors with file:line:col and a hint."),
+    ),
+    (
+        audit.audit,
+        N_("Find where customers get hurt: run the rules, gate CI."),
+        N_("Validate, then run the rules: peloteo loops, dead ends, drop-off points and more."),
+    ),
+    (
+        render.render,
+        N_("Draw the journey map: svg, png, pdf, dot, mermaid, html."),
+        N_("Draw each journey's map, highlighting peloteo loops, dead ends and drop-off points."),
+    ),
+    (
+        stats.stats,
+        N_("Customers lost per step and the fixes that pay back first."),
+        N_("Flow figures per entry and per step, peloteo bounces, and ranked quick wins."),
+    ),
+    (
+        mine.mine,
+        N_("Read interaction logs: the map against what customers did."),
+        N_("Observed transitions, abandonment, times between steps and peloteo, from a log."),
+    ),
+    (
+        rules.rules,
+        N_("List the rules: name, severity and summary."),
+        N_("List every rule with its default severity and a one-line summary."),
+    ),
+    (
+        explain.explain,
+        N_("Explain one rule, with a bad and a good example."),
+        N_("Print a rule's full documentation: the customer problem, examples and options."),
+    ),
+    (
+        schema.schema,
+        N_("Print the JSON Schema of the journey format."),
+        N_("Print the JSON Schema of the journey format (for editors and other tools)."),
+    ),
+    (
+        init.init,
+        N_("Write a commented starter journey."),
+        N_("Write a commented starter journey that validates."),
+    ),
 )
-for function, summary in COMMANDS:
-    app.command(short_help=summary)(command(function))
+for function, summary, description in COMMANDS:
+    app.command(short_help=summary, help=description, cls=LocalizedCommand)(command(function))
 
 
 def _version(value: bool) -> None:
@@ -50,10 +92,11 @@ def _version(value: bool) -> None:
 def main_options(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version.")),
     ] = False,
+    lang: LanguageOption = None,
 ) -> None:
-    """Find where customers get hurt in the service cycle."""
+    """The options of `cyclemap` itself; `--lang` was read before parsing (`localized`)."""
 
 
 def _stop_on_sigterm() -> None:

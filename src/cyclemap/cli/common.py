@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from cyclemap.errors import CyclemapError, Problem
+from cyclemap.util.i18n import N_, _, chosen_language
 
 if TYPE_CHECKING:
     from cyclemap.findings import AuditResult
@@ -33,33 +35,63 @@ class ReportFormat(str, enum.Enum):
     markdown = "markdown"
 
 
+class Language(str, enum.Enum):
+    en = "en"
+    es = "es"
+
+
 FormatOption = Annotated[
-    ReportFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
+    ReportFormat, typer.Option("--format", "-f", help=N_("Report format."), case_sensitive=False)
 ]
 OutputOption = Annotated[
-    Optional[str], typer.Option("--output", "-o", help="Write the report to this file.")
+    Optional[str], typer.Option("--output", "-o", help=N_("Write the report to this file."))
 ]
 VerboseOption = Annotated[
-    bool, typer.Option("--verbose", "-v", help="Also list clean and skipped files.")
+    bool, typer.Option("--verbose", "-v", help=N_("Also list clean and skipped files."))
+]
+LanguageOption = Annotated[
+    Optional[Language],
+    typer.Option(
+        "--lang",
+        help=N_(
+            "Language of the messages, reports and maps: es or en (default: CYCLEMAP_LANG, "
+            "else the locale; a map follows its journey's `language:`)."
+        ),
+        case_sensitive=False,
+        show_default=False,
+    ),
 ]
 
 
 def command(function: Callable[..., int]) -> Callable[..., None]:
-    """A command function (options in, exit code out) as typer runs it: every error it raises
-    told the same way and exiting with its code."""
+    """A command function (options in, exit code out) as typer runs it: `--lang` added to its
+    options, every error it raises told the same way, exiting with its code."""
 
     @functools.wraps(function)
-    def run(*arguments: Any, **options: Any) -> None:
+    def run(*arguments: Any, lang: Language | None = None, **options: Any) -> None:
         from cyclemap.util.files import forget_inputs
 
         forget_inputs()  # one command, one run (tests run many in one process)
-        try:
-            code = function(*arguments, **options)
-        except CyclemapError as error:
-            tell_error(error)
-            raise typer.Exit(error.exit_code) from None
+        with chosen_language(lang.value if lang is not None else None):
+            try:
+                code = function(*arguments, **options)
+            except CyclemapError as error:
+                tell_error(error)
+                raise typer.Exit(error.exit_code) from None
         raise typer.Exit(code)
 
+    signature = inspect.signature(function, eval_str=True)
+    language = inspect.Parameter(
+        "lang", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=LanguageOption
+    )
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), language]
+    )
+    run.__annotations__ = {
+        **{name: parameter.annotation for name, parameter in signature.parameters.items()},
+        "lang": LanguageOption,
+        "return": None,
+    }
     return run
 
 
@@ -67,16 +99,16 @@ def tell_error(error: CyclemapError) -> None:
     if error.problems:
         tell_problems(error.problems)
     else:
-        say(f"cyclemap: error: {error}")
+        say(_("cyclemap: error: {error}").format(error=error))
 
 
 def tell_problems(problems: Iterable[Problem]) -> None:
     """Configuration and load problems as `file:line:col: error: ...` lines with their hints."""
     for problem in problems:
         where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
-        say(f"{where}: error: {problem.message}")
+        say(_("{where}: error: {message}").format(where=where, message=problem.message))
         if problem.hint:
-            say(f"    hint: {problem.hint}")
+            say("    " + _("hint: {hint}").format(hint=problem.hint))
 
 
 def say(message: str) -> None:
@@ -150,7 +182,7 @@ class ProgressBar:
         if self._bar is None:
             bar = Progress(console=Console(stderr=True), transient=True)
             bar.start()
-            self._bar, self._task = bar, bar.add_task("auditing journeys", total=total)
+            self._bar, self._task = bar, bar.add_task(_("auditing journeys"), total=total)
         assert isinstance(self._bar, Progress)
         self._bar.update(self._task, completed=done)  # type: ignore[arg-type]
         if done >= total:

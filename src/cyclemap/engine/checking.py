@@ -24,6 +24,7 @@ from cyclemap.loading.discovery import Candidate, Selection, discover, looks_lik
 from cyclemap.rules import rule_names
 from cyclemap.util.files import inputs_read, inputs_since, remember_input
 from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.i18n import N_, _, choose, language
 from cyclemap.util.paths import display_path
 from cyclemap.util.signals import sigterm_held, worker_started
 from cyclemap.util.text import did_you_mean
@@ -255,7 +256,7 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
                 places.setdefault(definition.where, (definition, []))[1].append(position)
         for key, places in definitions.items():
             entry_id = key.rsplit(":", 1)[1]
-            first, _ = next(iter(places.values()))
+            first, _users = next(iter(places.values()))
             for definition, users in places.values():
                 if definition.value == first.value:
                     continue
@@ -329,7 +330,7 @@ def _check_links(results: list[FileResult], extra: dict[int, list[Problem]]) -> 
 def _repository_journeys(root: str) -> dict[str, frozenset[str]]:
     """Journey id -> step ids of every valid journey under a repository root."""
     found: dict[str, frozenset[str]] = {}
-    candidates, _ = discover([Path(root)])
+    candidates, _failures = discover([Path(root)])
     for candidate in candidates:
         try:
             journey = load_journey(candidate.path, candidate.display, rule_names=rule_names())
@@ -366,7 +367,9 @@ def map_files(
 
     chunk = max(1, total // (workers * 8))
     results = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=worker_started) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_worker_started, initargs=(language(),)
+    ) as pool:
         with sigterm_held():  # while the workers are forked
             mapped = pool.map(work, candidates, chunksize=chunk)
         for done, result in enumerate(mapped, start=1):
@@ -376,6 +379,13 @@ def map_files(
             if progress is not None:
                 progress(done, total)
     return results
+
+
+def _worker_started(speaking: str) -> None:
+    """A worker writes its messages in the run's language, however it was started (a
+    forked worker inherits it, one spawned afresh would read the locale instead)."""
+    worker_started()
+    choose(speaking)
 
 
 def validate(

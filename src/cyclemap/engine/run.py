@@ -18,6 +18,7 @@ from cyclemap.loading import LoadedJourney
 from cyclemap.rules import registry
 from cyclemap.rules.base import Detection, Rule
 from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.i18n import N_, _
 
 
 def findings_of(
@@ -31,6 +32,10 @@ def findings_of(
             rule.check(graph, options, log) if rule.log else rule.check(graph, options)
         )
     except Exception as error:  # a bug in a rule must not hide the other rules' findings
+        failed = N_(
+            "the rule `{rule}` failed on this journey ({kind}: {error}); please report this"
+        )
+        values = {"rule": rule.name, "kind": type(error).__name__, "error": error}
         return [
             Finding(
                 rule.name,
@@ -40,8 +45,8 @@ def findings_of(
                 1,
                 graph.id,
                 (),
-                f"the rule `{rule.name}` failed on this journey ({type(error).__name__}: "
-                f"{error}); please report this",
+                _(failed).format(**values),
+                subject=failed.format(**values),
             )
         ]
     findings = []
@@ -60,6 +65,7 @@ def findings_of(
                 detection.steps,
                 detection.message,
                 detection.details,
+                detection.subject,
             )
         )
     return findings

@@ -6,6 +6,14 @@ takes what the log observed too: `check(graph, options, log)`. The module's docs
 rule's documentation, in the sections of `SECTIONS`; the Options section is written here from
 the options model's fields, so an option is documented once. The engine, not the rule, adds
 the rule's name and configured severity, applies `allow` and turns locations into lines.
+
+Rules speak the reader's language: messages and `SUMMARY` go through gettext (`_`, `N_`,
+`ngettext`, exported here, since a rule imports nothing else of cyclemap), an option's
+`description` is marked `N_`. The documentation is a page, not a list of sentences, so each
+language has its own: the docstring in English and `DOC_ES` in Spanish, with the same sections
+(headings in Spanish) and the same examples; a test holds them together. A finding without
+steps carries a `subject` in English (the message's msgid, formatted), its identity in every
+language.
 """
 
 from __future__ import annotations
@@ -24,31 +32,37 @@ from cyclemap.findings import Severity
 from cyclemap.format.model import MomentOfTruth
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.observed import ObservedLog
-from cyclemap.util.numbers import customers, percent
+from cyclemap.util.i18n import N_, SOURCE, _, language, ngettext, translated
+from cyclemap.util.numbers import customers, number, percent
 
 __all__ = [
+    "N_",
     "SECTIONS",
     "Detection",
     "ObservedLog",
     "Rule",
     "RuleOptions",
+    "_",
     "customers",
     "listed",
     "moments_lacking",
+    "ngettext",
+    "number",
     "percent",
     "step_at",
 ]
 
 SECTIONS = (
-    "What it does",
-    "Why is this bad?",
-    "Example",
-    "Use instead",
-    "Options",
-    "Known problems",
+    N_("What it does"),
+    N_("Why is this bad?"),
+    N_("Example"),
+    N_("Use instead"),
+    N_("Options"),
+    N_("Known problems"),
 )
 """The sections of every rule's documentation, in order (those of ruff's rule pages). A rule's
-docstring has all but Options, which is written from its options model."""
+docstring has all but Options, which is written from its options model; a page in another
+language has them under their translated headings."""
 
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
 WIDTH = 96
@@ -56,8 +70,9 @@ WIDTH = 96
 
 
 class RuleOptions(BaseModel):
-    """Options a rule accepts in the configuration; none by default. Each field's docstring is
-    its documentation (`cyclemap explain`, SARIF help)."""
+    """Options a rule accepts in the configuration; none by default. Each field's
+    `description` (marked `N_`, translated where it is shown) is its documentation (`cyclemap
+    explain`, SARIF help)."""
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True
@@ -79,6 +94,9 @@ class Detection:
     at_most: Severity | None = None
     """The finding is never more severe than this, whatever the configuration says (a
     peloteo loop the customer does not see is at most a warning)."""
+    subject: str = ""
+    """For a finding without steps: what it is about, in English whatever the language (its
+    identity across runs and languages; see `Finding.fingerprint`)."""
 
     def severity(self, configured: Severity) -> Severity:
         if self.at_most is not None and self.at_most.rank < configured.rank:
@@ -94,11 +112,10 @@ Check = Callable[..., Iterable[Detection]]
 class Rule:
     name: str
     severity: Severity
-    summary: str
-    title: str
-    """The docstring's first line after `name: `: what goes wrong, in a line."""
-    sections: dict[str, str]
-    """The docstring's sections by heading (see `SECTIONS`), each without its heading."""
+    english_summary: str
+    """`SUMMARY` as written (the msgid); `summary` is it in the current language."""
+    pages: dict[str, str]
+    """The documentation by language: the docstring (`en`), `DOC_ES` (`es`)."""
     options: type[RuleOptions]
     check: Check
     log: bool = False
@@ -106,23 +123,49 @@ class Rule:
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
-        text = inspect.cleandoc(module.__doc__ or "")
-        first, _, body = text.partition("\n")
-        parts = _HEADING.split(body)
-        sections = {
-            heading.strip(): content.strip()
-            for heading, content in zip(parts[1::2], parts[2::2], strict=True)
-        }
+        pages = {SOURCE: inspect.cleandoc(module.__doc__ or "")}
+        spanish = getattr(module, "DOC_ES", None)
+        if spanish:
+            pages["es"] = inspect.cleandoc(spanish)
         return cls(
             name=module.NAME,
             severity=module.SEVERITY,
-            summary=module.SUMMARY,
-            title=first.partition(": ")[2].strip(),
-            sections=sections,
+            english_summary=module.SUMMARY,
+            pages=pages,
             options=getattr(module, "Options", RuleOptions),
             check=module.check,
             log=getattr(module, "LOG_RULE", False),
         )
+
+    def page(self, code: str) -> tuple[str, dict[str, str]]:
+        """(title, sections) of the documentation in the language `code` (English when it
+        has none): the first line after `name: `, and each section by its English heading."""
+        if code not in self.pages:
+            code = SOURCE
+        first, _newline, body = self.pages[code].partition("\n")
+        headings = {translated(heading, code): heading for heading in SECTIONS}
+        parts = _HEADING.split(body)
+        sections = {
+            headings.get(heading.strip(), heading.strip()): content.strip()
+            for heading, content in zip(parts[1::2], parts[2::2], strict=True)
+        }
+        return first.partition(": ")[2].strip(), sections
+
+    @property
+    def summary(self) -> str:
+        """What goes wrong, in a sentence, in the current language."""
+        return _(self.english_summary)
+
+    @property
+    def title(self) -> str:
+        """The documentation's first line after `name: `: what goes wrong, in a line."""
+        return self.page(language())[0]
+
+    @property
+    def sections(self) -> dict[str, str]:
+        """The documentation's sections by (English) heading (see `SECTIONS`), each without
+        its heading, in the current language."""
+        return self.page(language())[1]
 
     def option_defaults(self) -> dict[str, Any]:
         return self.options().model_dump()
@@ -130,18 +173,24 @@ class Rule:
     @property
     def options_text(self) -> str:
         """The Options section, from the options model: each option with its default and its
-        docstring, `severity` first since every rule takes it."""
+        description, `severity` first since every rule takes it."""
         items = [
-            f'`severity` (default `"{self.severity.value}"`): `"error"`, `"warning"` or `"info"`.',
+            _('`severity` (default `"{severity}"`): `"error"`, `"warning"` or `"info"`.').format(
+                severity=self.severity.value
+            ),
             *(
-                f"`{name}` (default `{_toml(info.default)}`): {info.description or ''}"
+                _("`{name}` (default `{default}`): {description}").format(
+                    name=name,
+                    default=_toml(info.default),
+                    description=_(info.description) if info.description else "",
+                )
                 for name, info in self.options.model_fields.items()
             ),
         ]
-        where = (
-            f"In `cyclemap.toml` (or under `[tool.cyclemap]` in `pyproject.toml`), in the table "
-            f"`[rules.{self.name}]`:"
-        )
+        where = _(
+            "In `cyclemap.toml` (or under `[tool.cyclemap]` in `pyproject.toml`), in the table "
+            "`[rules.{name}]`:"
+        ).format(name=self.name)
         bullets = (_wrap(" ".join(item.split()), "- ", "  ") for item in items)
         return _wrap(where) + "\n\n" + "\n".join(bullets)
 
@@ -153,12 +202,13 @@ class Rule:
     @property
     def doc(self) -> str:
         """The whole documentation, as `cyclemap explain` prints it and SARIF's help carries
-        it: the title, then every section in order."""
-        sections = {**self.sections, "Options": self.options_text}
+        it: the title, then every section in order, in the current language."""
+        title, sections = self.page(language())
+        sections = {**sections, "Options": self.options_text}
         body = "\n\n".join(
-            f"## {heading}\n\n{sections[heading]}" for heading in SECTIONS if heading in sections
+            f"## {_(heading)}\n\n{sections[heading]}" for heading in SECTIONS if heading in sections
         )
-        return f"{self.name}: {self.title}\n\n{body}"
+        return f"{self.name}: {title}\n\n{body}"
 
 
 def _wrap(text: str, first: str = "", then: str = "") -> str:
@@ -183,16 +233,17 @@ def _toml(value: object) -> str:
 
 
 def moments_lacking(
-    graph: JourneyGraph, missing: Callable[[MomentOfTruth], bool], what: str
+    graph: JourneyGraph, missing: Callable[[MomentOfTruth], bool], message: str
 ) -> Iterator[Detection]:
-    """A finding at every moment of truth for which `missing(moment)` holds."""
+    """A finding at every moment of truth for which `missing(moment)` holds; `message` (in the
+    current language) names the step as `{step}`."""
     for node in graph.own_steps:
         moment = graph.step(node).moment_of_truth
         if moment is not None and missing(moment):
             yield Detection(
                 (*step_at(graph, node), "moment_of_truth"),
                 (node,),
-                f"the moment of truth at step `{node}` has no {what}",
+                message.format(step=node),
             )
 
 
@@ -200,8 +251,12 @@ def listed(steps: list[str], shown: int = 3) -> str:
     """`a`, `a` and `b`, or `a`, `b`, `c` and 7 more: steps named in a message."""
     quoted = [f"`{step}`" for step in steps[:shown]]
     if len(steps) > shown:
-        return ", ".join(quoted) + f" and {len(steps) - shown} more"
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        return _("{named} and {count} more").format(
+            named=", ".join(quoted), count=len(steps) - shown
+        )
+    if len(quoted) == 1:
+        return quoted[0]
+    return _("{first} and {last}").format(first=", ".join(quoted[:-1]), last=quoted[-1])
 
 
 def step_at(graph: JourneyGraph, step_id: str) -> tuple[int | str, ...]:

@@ -40,11 +40,11 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, RuleOptions, step_at
+from cyclemap.rules.base import N_, Detection, RuleOptions, _, step_at
 
 NAME = "context-lost-handoff"
 SEVERITY = Severity.WARNING
-SUMMARY = "A handoff with `context: lost`: the customer tells the story again."
+SUMMARY = N_("A handoff with `context: lost`: the customer tells the story again.")
 
 
 class Options(RuleOptions):
@@ -57,10 +57,19 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
             continue
         source, target = edge.source, edge.target
         teams = (graph.step(source).team, graph.step(target).team)
-        between = f" (from `{teams[0]}` to `{teams[1]}`)" if edge.handoff else ""
+        message = (
+            _(
+                "context is lost from `{source}` to `{target}` (from `{team}` to `{other}`): "
+                "the customer must tell the story again"
+            )
+            if edge.handoff
+            else _(
+                "context is lost from `{source}` to `{target}`: the customer must tell the story "
+                "again"
+            )
+        )
         yield Detection(
             (*step_at(graph, source), "next", edge.position),
             (source, target),
-            f"context is lost from `{source}` to `{target}`{between}: the customer must tell the "
-            "story again",
+            message.format(source=source, target=target, team=teams[0], other=teams[1]),
         )

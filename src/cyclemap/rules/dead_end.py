@@ -51,11 +51,21 @@ from collections.abc import Iterator
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import FlowError, flow_model
-from cyclemap.rules.base import Detection, RuleOptions, customers, listed, step_at
+from cyclemap.rules.base import (
+    N_,
+    Detection,
+    RuleOptions,
+    _,
+    customers,
+    listed,
+    ngettext,
+    number,
+    step_at,
+)
 
 NAME = "dead-end"
 SEVERITY = Severity.ERROR
-SUMMARY = "A step from which no success can be reached: the customer has no way forward."
+SUMMARY = N_("A step from which no success can be reached: the customer has no way forward.")
 
 
 class Options(RuleOptions):
@@ -99,7 +109,9 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         if model is not None and model.by_volume:
             reached = model.reached_any(region)
             details["customers"] = reached
-            message += f"; about {customers(reached)} customers per period reach it"
+            message += _("; about {customers} customers per period reach it").format(
+                customers=customers(reached)
+            )
         yield Detection(step_at(graph, first[0]), tuple(first), message, details)
 
 
@@ -111,24 +123,32 @@ def _message(graph: JourneyGraph, region: list[str], first: list[str]) -> str:
     if len(region) == 1:
         (node,) = region
         if stopping:
-            return (
-                f"step `{node}` has no `next` and is not an outcome: customers who reach it "
+            message = _(
+                "step `{step}` has no `next` and is not an outcome: customers who reach it "
                 "have no way forward"
             )
-        if only_endings and node not in graph.successors(node):
-            return (
-                f"from step `{node}` customers can only end in failure or abandonment: no "
+        elif only_endings and node not in graph.successors(node):
+            message = _(
+                "from step `{step}` customers can only end in failure or abandonment: no "
                 "success is reachable"
             )
-        return (
-            f"from step `{node}` no success step can be reached: customers end in failure, "
-            "abandonment or a loop they cannot leave"
-        )
-    start = f"from step {listed(first)} no success step can be reached ({len(region):,} steps)"
+        else:
+            message = _(
+                "from step `{step}` no success step can be reached: customers end in failure, "
+                "abandonment or a loop they cannot leave"
+            )
+        return message.format(step=node)
+    values = {"first": listed(first), "size": number(len(region))}
     if stopping:
-        verbs = ("has", "is") if len(stopping) == 1 else ("have", "are")
-        return (
-            f"{start}: {listed(stopping)} {verbs[0]} no `next` and {verbs[1]} not an outcome, "
-            "so customers have no way forward"
-        )
-    return f"{start}: customers end in failure, abandonment or a loop they cannot leave"
+        values["stopping"] = listed(stopping)
+        return ngettext(
+            "from step {first} no success step can be reached ({size} steps): {stopping} has "
+            "no `next` and is not an outcome, so customers have no way forward",
+            "from step {first} no success step can be reached ({size} steps): {stopping} have "
+            "no `next` and are not outcomes, so customers have no way forward",
+            len(stopping),
+        ).format(**values)
+    return _(
+        "from step {first} no success step can be reached ({size} steps): customers end in "
+        "failure, abandonment or a loop they cannot leave"
+    ).format(**values)

@@ -50,16 +50,20 @@ from pydantic import Field
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import FlowError, flow_model
-from cyclemap.rules.base import Detection, RuleOptions, customers, percent, step_at
+from cyclemap.rules.base import N_, Detection, RuleOptions, _, customers, percent, step_at
 
 NAME = "drop-off-point"
 SEVERITY = Severity.WARNING
-SUMMARY = "A step whose abandonment is at or above the threshold (default 15%)."
+SUMMARY = N_("A step whose abandonment is at or above the threshold (default 15%).")
 
 
 class Options(RuleOptions):
-    threshold: float = Field(0.15, ge=0, le=1)
-    """Abandonment rate (0..1) at or above which a step is reported."""
+    threshold: float = Field(
+        0.15,
+        ge=0,
+        le=1,
+        description=N_("Abandonment rate (0..1) at or above which a step is reported."),
+    )
 
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
@@ -83,12 +87,15 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     }
     for node in found:
         rate = graph.step(node).abandon
-        message = f"{percent(rate)} of the customers who reach step `{node}` abandon there"
+        values: dict[str, object] = {"rate": percent(rate), "step": node}
+        message = _("{rate} of the customers who reach step `{step}` abandon there")
         details: dict[str, object] = {"abandon": rate}
         if lost:
             details.update(customers_lost=lost[node], rank=ranking[node])
-            message += (
-                f": about {customers(lost[node])} customers per period "
-                f"(#{ranking[node]} of {len(found)} drop-off points)"
+            message = _(
+                "{rate} of the customers who reach step `{step}` abandon there: about "
+                "{customers} customers per period (#{rank} of {count} drop-off points)"
             )
+            values.update(customers=customers(lost[node]), rank=ranking[node], count=len(found))
+        message = message.format(**values)
         yield Detection(step_at(graph, node), (node,), message, details)

@@ -54,16 +54,23 @@ from pydantic import Field
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, RuleOptions, percent, step_at
+from cyclemap.rules.base import N_, Detection, RuleOptions, _, percent, step_at
 
 NAME = "handoff-chain"
 SEVERITY = Severity.WARNING
-SUMMARY = "The most likely path from an entry to a success crosses more than N handoffs (3)."
+SUMMARY = N_(
+    "The most likely path from an entry to a success crosses more than N handoffs (3)."
+)
 
 
 class Options(RuleOptions):
-    max: int = Field(3, ge=0)
-    """The most handoffs accepted on the most likely path from an entry to a success."""
+    max: int = Field(
+        3,
+        ge=0,
+        description=N_(
+            "The most handoffs accepted on the most likely path from an entry to a success."
+        ),
+    )
 
 
 def _changes_team(graph: JourneyGraph, source: str, target: str) -> bool:
@@ -94,8 +101,15 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         yield Detection(
             step_at(graph, entry),
             tuple(path),
-            f"the most likely way from entry `{entry}` to success crosses {len(handoffs)} "
-            f"handoffs (more than {options.max}): {' → '.join(f'`{team}`' for team in teams)}; "
-            f"{percent(probability)} of the customers take exactly this path",
+            _(
+                "the most likely way from entry `{entry}` to success crosses {count} handoffs "
+                "(more than {max}): {teams}; {share} of the customers take exactly this path"
+            ).format(
+                entry=entry,
+                count=len(handoffs),
+                max=options.max,
+                teams=" → ".join(f"`{team}`" for team in teams),
+                share=percent(probability),
+            ),
             {"handoffs": len(handoffs), "teams": teams, "probability": probability},
         )

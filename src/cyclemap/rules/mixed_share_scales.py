@@ -48,11 +48,11 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, RuleOptions, percent, step_at
+from cyclemap.rules.base import N_, Detection, RuleOptions, _, percent, step_at
 
 NAME = "mixed-share-scales"
 SEVERITY = Severity.WARNING
-SUMMARY = "A step's shares mix scales (some at most 1, some above): almost always a typo."
+SUMMARY = N_("A step's shares mix scales (some at most 1, some above): almost always a typo.")
 
 
 class Options(RuleOptions):
@@ -75,9 +75,16 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         yield Detection(
             (*step_at(graph, node), "next", first.position, "share"),
             (node, first.target),
-            f"the shares of step `{node}` mix scales ({written}): as written, "
-            f"`share: {share:g}` sends {percent(first.share)} of the customers "
-            f"who go on from `{node}` to `{first.target}`; write every share on one scale (all "
-            "fractions or all weights)",
+            _(
+                "the shares of step `{step}` mix scales ({written}): as written, "
+                "`share: {share}` sends {percent} of the customers who go on from `{step}` to "
+                "`{target}`; write every share on one scale (all fractions or all weights)"
+            ).format(
+                step=node,
+                written=written,
+                share=f"{share:g}",
+                percent=percent(first.share),
+                target=first.target,
+            ),
             {"shares": {edge.target: value for edge, value in given}},
         )

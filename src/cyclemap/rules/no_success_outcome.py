@@ -47,11 +47,11 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, RuleOptions
+from cyclemap.rules.base import N_, Detection, RuleOptions, _
 
 NAME = "no-success-outcome"
 SEVERITY = Severity.ERROR
-SUMMARY = "The journey has no reachable success step."
+SUMMARY = N_("The journey has no reachable success step.")
 
 
 class Options(RuleOptions):
@@ -63,11 +63,15 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     if graph.reachable & set(graph.external):
         return  # customers continue in another journey, which may hold the success
     if not successes:
+        message = N_(
+            "journey `{journey}` has no step with `outcome: success`: customers can never reach "
+            "their goal"
+        )
         yield Detection(
             ("journey",),
             (),
-            f"journey `{graph.id}` has no step with `outcome: success`: customers can never "
-            "reach their goal",
+            _(message).format(journey=graph.id),
+            subject=message.format(journey=graph.id),
         )
         return
     if not graph.reachable & set(successes):
@@ -75,5 +79,7 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         yield Detection(
             ("journey",),
             tuple(successes),
-            f"journey `{graph.id}` has success steps ({names}) but no entry leads to any of them",
+            _(
+                "journey `{journey}` has success steps ({names}) but no entry leads to any of them"
+            ).format(journey=graph.id, names=names),
         )

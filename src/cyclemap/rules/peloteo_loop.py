@@ -69,11 +69,13 @@ from collections.abc import Iterator
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import LOOP_ROUNDS_UP_TO, round_probability
-from cyclemap.rules.base import Detection, RuleOptions, percent, step_at
+from cyclemap.rules.base import N_, Detection, RuleOptions, _, listed, percent, step_at
 
 NAME = "peloteo-loop"
 SEVERITY = Severity.ERROR
-SUMMARY = "A cycle brings the customer back to a team already left (bounced between areas)."
+SUMMARY = N_(
+    "A cycle brings the customer back to a team already left (bounced between areas)."
+)
 
 
 class Options(RuleOptions):
@@ -156,15 +158,16 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         facing = {graph.step(node).team for node in component if not graph.step(node).backstage}
         facing.discard(None)
         hidden = len(facing) < 2
+        values = {"teams": _teams_phrase(team_order), "drawn": drawn, "start": start}
         if hidden:
-            message = (
-                f"peloteo behind the scenes: the case goes back and forth between "
-                f"{_teams_phrase(team_order)}: {drawn}; the customer waits but is not bounced, "
-                "since the steps that change hands are backstage"
-            )
+            message = _(
+                "peloteo behind the scenes: the case goes back and forth between {teams}: "
+                "{drawn}; the customer waits but is not bounced, since the steps that change "
+                "hands are backstage"
+            ).format(**values)
         else:
-            message = (
-                f"peloteo: customers are bounced between {_teams_phrase(team_order)}: {drawn}"
+            message = _("peloteo: customers are bounced between {teams}: {drawn}").format(
+                **values
             )
         details: dict[str, object] = {
             "teams": team_order,
@@ -176,10 +179,9 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
             chance = round_probability(graph, component, start)
             if chance is not None:
                 details["probability"] = chance
-                message += (
-                    f"; {percent(chance)} of the customers who reach `{start}` are sent round "
-                    "at least once"
-                )
+                message += _(
+                    "; {share} of the customers who reach `{start}` are sent round at least once"
+                ).format(share=percent(chance), **values)
         yield Detection(
             step_at(graph, start),
             tuple(walk),
@@ -191,5 +193,4 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
 
 def _teams_phrase(teams: list[str]) -> str:
     unique = list(dict.fromkeys(teams))
-    quoted = [f"`{team}`" for team in unique]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return listed(unique, shown=len(unique))

@@ -54,11 +54,19 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, ObservedLog, RuleOptions, customers, step_at
+from cyclemap.rules.base import (
+    N_,
+    Detection,
+    ObservedLog,
+    RuleOptions,
+    customers,
+    ngettext,
+    step_at,
+)
 
 NAME = "unexpected-entry"
 SEVERITY = Severity.WARNING
-SUMMARY = "Cases start at a step that is not an entry of the map."
+SUMMARY = N_("Cases start at a step that is not an entry of the map.")
 LOG_RULE = True
 
 
@@ -73,6 +81,9 @@ def check(graph: JourneyGraph, options: Options, log: ObservedLog) -> Iterator[D
             yield Detection(
                 step_at(graph, node),
                 (node,),
-                f"{customers(started)} case{' starts' if started == 1 else 's start'} at `{node}`, "
-                "which is not an entry",
+                ngettext(
+                    "{count} case starts at `{step}`, which is not an entry",
+                    "{count} cases start at `{step}`, which is not an entry",
+                    started,
+                ).format(count=customers(started), step=node),
             )

@@ -56,11 +56,19 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, ObservedLog, RuleOptions, customers, step_at
+from cyclemap.rules.base import (
+    N_,
+    Detection,
+    ObservedLog,
+    RuleOptions,
+    customers,
+    ngettext,
+    step_at,
+)
 
 NAME = "unmapped-transition"
 SEVERITY = Severity.WARNING
-SUMMARY = "Customers move between two steps, and the map has no such transition."
+SUMMARY = N_("Customers move between two steps, and the map has no such transition.")
 LOG_RULE = True
 
 
@@ -75,6 +83,11 @@ def check(graph: JourneyGraph, options: Options, log: ObservedLog) -> Iterator[D
             yield Detection(
                 step_at(graph, source),
                 (source, target),
-                f"customers go from `{source}` to `{target}` {customers(count)} "
-                f"time{'' if count == 1 else 's'}, a transition the map does not have",
+                ngettext(
+                    "customers go from `{source}` to `{target}` {count} time, a transition the "
+                    "map does not have",
+                    "customers go from `{source}` to `{target}` {count} times, a transition the "
+                    "map does not have",
+                    count,
+                ).format(source=source, target=target, count=customers(count)),
             )

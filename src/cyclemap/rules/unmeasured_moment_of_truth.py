@@ -39,11 +39,11 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, RuleOptions, moments_lacking
+from cyclemap.rules.base import N_, Detection, RuleOptions, _, moments_lacking
 
 NAME = "unmeasured-moment-of-truth"
 SEVERITY = Severity.WARNING
-SUMMARY = "A moment of truth with no measure: nobody will know how it goes."
+SUMMARY = N_("A moment of truth with no measure: nobody will know how it goes.")
 
 
 class Options(RuleOptions):
@@ -52,5 +52,7 @@ class Options(RuleOptions):
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     yield from moments_lacking(
-        graph, lambda moment: moment.measure is None, "`measure`: nobody will know how it goes"
+        graph,
+        lambda moment: moment.measure is None,
+        _("the moment of truth at step `{step}` has no `measure`: nobody will know how it goes"),
     )

@@ -37,11 +37,11 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, RuleOptions, moments_lacking
+from cyclemap.rules.base import N_, Detection, RuleOptions, _, moments_lacking
 
 NAME = "unowned-moment-of-truth"
 SEVERITY = Severity.WARNING
-SUMMARY = "A moment of truth with no owner."
+SUMMARY = N_("A moment of truth with no owner.")
 
 
 class Options(RuleOptions):
@@ -50,5 +50,7 @@ class Options(RuleOptions):
 
 def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     yield from moments_lacking(
-        graph, lambda moment: not (moment.owner or "").strip(), "`owner`: nobody answers for it"
+        graph,
+        lambda moment: not (moment.owner or "").strip(),
+        _("the moment of truth at step `{step}` has no `owner`: nobody answers for it"),
     )

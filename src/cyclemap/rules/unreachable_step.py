@@ -47,11 +47,11 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, RuleOptions, listed, step_at
+from cyclemap.rules.base import N_, Detection, RuleOptions, _, listed, number, step_at
 
 NAME = "unreachable-step"
 SEVERITY = Severity.ERROR
-SUMMARY = "A step no entry leads to."
+SUMMARY = N_("A step no entry leads to.")
 
 
 class Options(RuleOptions):
@@ -65,14 +65,14 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         first = graph.first_steps(region)
         named = listed(first)
         if len(region) == 1:
-            message = (
-                f"step {named} cannot be reached from any entry: no path of `next` leads to it"
-            )
+            message = _(
+                "step {named} cannot be reached from any entry: no path of `next` leads to it"
+            ).format(named=named)
         else:
-            message = (
-                f"{len(region):,} steps cannot be reached from any entry: no path of `next` "
-                f"leads to {named}, where they start"
-            )
+            message = _(
+                "{count} steps cannot be reached from any entry: no path of `next` leads to "
+                "{named}, where they start"
+            ).format(count=number(len(region)), named=named)
         yield Detection(
             step_at(graph, first[0]), tuple(first), message, {"region": region, "size": len(region)}
         )

@@ -44,11 +44,11 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, RuleOptions
+from cyclemap.rules.base import N_, Detection, RuleOptions, _
 
 NAME = "unused-definition"
 SEVERITY = Severity.INFO
-SUMMARY = "A stage, channel or team that no step uses."
+SUMMARY = N_("A stage, channel or team that no step uses.")
 
 
 class Options(RuleOptions):
@@ -64,19 +64,31 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
     used_stages = {step.stage for step in steps}
     for index, stage in enumerate(document.stages):
         if stage.id not in used_stages:
-            yield Detection(
-                ("stages", index),
-                (),
-                f"stage `{stage.id}` is defined but no step is in it",
+            yield _unused(
+                ("stages", index), stage.id, N_("stage `{id}` is defined but no step is in it")
             )
-    for kind, used in (
-        ("channels", {step.channel for step in steps}),
-        ("teams", {step.team for step in steps} | owners),
+    for kind, used, message in (
+        (
+            "channels",
+            {step.channel for step in steps},
+            N_("channel `{id}` is defined but no step uses it"),
+        ),
+        (
+            "teams",
+            {step.team for step in steps} | owners,
+            N_("team `{id}` is defined but no step uses it"),
+        ),
     ):
         for definition_id in getattr(document, kind):
             if definition_id not in used:
-                yield Detection(
-                    (kind, definition_id),
-                    (),
-                    f"{kind[:-1]} `{definition_id}` is defined but no step uses it",
-                )
+                yield _unused((kind, definition_id), definition_id, message)
+
+
+def _unused(at: tuple[int | str, ...], definition_id: str, message: str) -> Detection:
+    """A finding without steps: its subject, the English message, is its identity."""
+    return Detection(
+        at,
+        (),
+        _(message).format(id=definition_id),
+        subject=message.format(id=definition_id),
+    )

@@ -54,11 +54,11 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, ObservedLog, RuleOptions, step_at
+from cyclemap.rules.base import N_, Detection, ObservedLog, RuleOptions, _, step_at
 
 NAME = "unused-transition"
 SEVERITY = Severity.INFO
-SUMMARY = "A transition of the map that no customer in the log takes."
+SUMMARY = N_("A transition of the map that no customer in the log takes.")
 LOG_RULE = True
 
 
@@ -75,5 +75,7 @@ def check(graph: JourneyGraph, options: Options, log: ObservedLog) -> Iterator[D
                 yield Detection(
                     (*step_at(graph, node), "next", edge.position),
                     (node, edge.target),
-                    f"no customer in the log goes from `{node}` to `{edge.target}`",
+                    _("no customer in the log goes from `{source}` to `{target}`").format(
+                        source=node, target=edge.target
+                    ),
                 )

@@ -52,11 +52,11 @@ from collections.abc import Iterator
 
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
-from cyclemap.rules.base import Detection, ObservedLog, RuleOptions, step_at
+from cyclemap.rules.base import N_, Detection, ObservedLog, RuleOptions, _, step_at
 
 NAME = "unvisited-step"
 SEVERITY = Severity.INFO
-SUMMARY = "A step of the map that no customer in the log reaches."
+SUMMARY = N_("A step of the map that no customer in the log reaches.")
 LOG_RULE = True
 
 
@@ -68,5 +68,7 @@ def check(graph: JourneyGraph, options: Options, log: ObservedLog) -> Iterator[D
     for node in graph.own_steps:
         if node not in log.visits:
             yield Detection(
-                step_at(graph, node), (node,), f"no customer in the log reaches step `{node}`"
+                step_at(graph, node),
+                (node,),
+                _("no customer in the log reaches step `{step}`").format(step=node),
             )

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from cyclemap.errors import InputOutputError
+from cyclemap.util.i18n import _
 from cyclemap.util.paths import display_path
 from cyclemap.util.text import one_line
 
@@ -86,26 +87,34 @@ def check_output(path: Path | str, *, allowed: Iterable[Path] = ()) -> None:
     that `--write-baseline` updates)."""
     text = str(path)
     if text == "":
-        raise InputOutputError("''", "the output path is empty; name a file")
+        raise InputOutputError("''", _("the output path is empty; name a file"))
     shown = _shown(path)
     if text.endswith(("/", os.sep)):
-        raise InputOutputError(shown, "names a folder; give the output a file name")
+        raise InputOutputError(shown, _("names a folder; give the output a file name"))
     try:
         info = os.stat(path)
     except FileNotFoundError:
         return
     except OSError as error:
-        raise InputOutputError(shown, f"cannot write here ({error.strerror})") from None
+        raise InputOutputError(
+            shown, _("cannot write here ({reason})").format(reason=error.strerror)
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputOutputError(shown, "is a folder; give the output a file name")
+        raise InputOutputError(shown, _("is a folder; give the output a file name"))
     same = _input_matching(info, allowed)
     if same is not None:
-        how = "" if os.path.abspath(path) == same else " (the same file through a link)"
-        raise InputOutputError(
-            shown,
-            f"is {_shown(same)}, an input of this run{how}; cyclemap never writes over its "
-            "inputs: choose another output file",
+        message = (
+            _(
+                "is {input}, an input of this run; cyclemap never writes over its inputs: "
+                "choose another output file"
+            )
+            if os.path.abspath(path) == same
+            else _(
+                "is {input}, an input of this run (the same file through a link); cyclemap "
+                "never writes over its inputs: choose another output file"
+            )
         )
+        raise InputOutputError(shown, message.format(input=_shown(same)))
 
 
 def write_output(path: Path | str, data: bytes, *, allowed: Iterable[Path] = ()) -> None:
@@ -119,7 +128,9 @@ def write_output(path: Path | str, data: bytes, *, allowed: Iterable[Path] = ())
     except FileNotFoundError:
         info = None
     except OSError as error:
-        raise InputOutputError(shown, f"cannot write here ({error.strerror})") from None
+        raise InputOutputError(
+            shown, _("cannot write here ({reason})").format(reason=error.strerror)
+        ) from None
     if (info is not None and not stat.S_ISREG(info.st_mode)) or _names_a_descriptor(target):
         _write_directly(target, data, shown)
     elif info is not None and info.st_nlink > 1:
@@ -132,7 +143,7 @@ def _names_a_descriptor(path: Path) -> bool:
     """Whether `path`, or a link on the way to what it names, is under /dev or /proc (an open
     descriptor's name: replacing what it resolves to would cut the descriptor off)."""
     current = os.path.abspath(path)
-    for _ in range(40):
+    for _attempt in range(40):
         if current.startswith(("/dev/", "/proc/")):
             return True
         if not os.path.islink(current):
@@ -149,8 +160,10 @@ def _write_directly(path: Path, data: bytes, shown: str) -> None:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | no_wait, 0o666)
     except OSError as error:
         if error.errno == errno.ENXIO:
-            raise InputOutputError(shown, "is a FIFO that no program is reading") from None
-        raise InputOutputError(shown, f"cannot write here ({error.strerror})") from None
+            raise InputOutputError(shown, _("is a FIFO that no program is reading")) from None
+        raise InputOutputError(
+            shown, _("cannot write here ({reason})").format(reason=error.strerror)
+        ) from None
     try:
         if no_wait:
             os.set_blocking(descriptor, True)  # writes wait for a slow reader, as usual
@@ -160,7 +173,9 @@ def _write_directly(path: Path, data: bytes, shown: str) -> None:
         while view:
             view = view[os.write(descriptor, view) :]
     except OSError as error:
-        raise InputOutputError(shown, f"cannot write the file ({error.strerror})") from None
+        raise InputOutputError(
+            shown, _("cannot write the file ({reason})").format(reason=error.strerror)
+        ) from None
     finally:
         os.close(descriptor)
 
@@ -173,7 +188,9 @@ def _rewrite_in_place(path: Path, data: bytes, shown: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
     except OSError as error:
-        raise InputOutputError(shown, f"cannot write the file ({error.strerror})") from None
+        raise InputOutputError(
+            shown, _("cannot write the file ({reason})").format(reason=error.strerror)
+        ) from None
 
 
 def _replace(path: Path, data: bytes, shown: str, existing: os.stat_result | None) -> None:
@@ -181,7 +198,9 @@ def _replace(path: Path, data: bytes, shown: str, existing: os.stat_result | Non
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
-        raise InputOutputError(shown, f"cannot write here ({error.strerror})") from None
+        raise InputOutputError(
+            shown, _("cannot write here ({reason})").format(reason=error.strerror)
+        ) from None
     try:
         if existing is not None:
             os.chmod(temporary, stat.S_IMODE(existing.st_mode))
@@ -196,7 +215,9 @@ def _replace(path: Path, data: bytes, shown: str, existing: os.stat_result | Non
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise InputOutputError(shown, f"cannot write the file ({error.strerror})") from None
+        raise InputOutputError(
+            shown, _("cannot write the file ({reason})").format(reason=error.strerror)
+        ) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -1,10 +1,45 @@
-"""How figures are written for people, the same in messages, maps and tables."""
+"""How figures are written for people, the same in messages, maps and tables: the one place.
+
+Digits are rounded here, the way Python rounds, and then written the current language's way
+with Babel (CLDR's symbols): `1,234.5` and `18%` in English, `1.234,5` and `18%` in Spanish.
+Babel is imported on the first figure written, so commands that write none start without it.
+Values a person typed and would type again (an option's `0.05`, a YAML `share: 0.3`) are code,
+not figures: they are shown as written, never through these.
+"""
 
 from __future__ import annotations
 
 import json
 import math
+from decimal import Decimal
+from functools import cache
 from typing import Any
+
+from cyclemap.util.i18n import language
+
+_BABEL_LOCALES = {"en": "en", "es": "es"}
+"""The CLDR locale whose symbols each language uses: one per language, so a map is the same
+bytes on every machine (`es`: `1.234,5`, as most of Latin America writes figures)."""
+
+
+@cache
+def _locale(code: str) -> Any:
+    from babel import Locale
+
+    return Locale.parse(_BABEL_LOCALES.get(code, "en"))
+
+
+def number(value: float, digits: int = 0, *, trim: bool = False, grouped: bool = True) -> str:
+    """`value` rounded to `digits` decimals (`trim`: only those that are not 0), grouped by
+    thousands: `1,234.5` / `1.234,5`; `?` when it is not finite."""
+    if not math.isfinite(value):
+        return "?"
+    from babel.numbers import format_decimal
+
+    rounded = Decimal(f"{value:.{digits}f}")
+    whole = "#,##0" if grouped else "0"
+    pattern = whole + ("." + ("#" if trim else "0") * digits if digits else "")
+    return str(format_decimal(rounded, format=pattern, locale=_locale(language())))
 
 
 def percent(value: float) -> str:
@@ -13,17 +48,17 @@ def percent(value: float) -> str:
         return "?%"
     shown = value * 100
     if 0 < shown < 0.05:
-        return "<0.1%"
+        return "<" + number(0.1, 1) + "%"
     if 0 < shown < 10 and round(shown, 1) != round(shown):
-        return f"{shown:.1f}%"
-    return f"{shown:.0f}%"
+        return number(shown, 1) + "%"
+    return number(shown) + "%"
 
 
 def customers(value: float) -> str:
-    """A count of customers: `1,234`."""
+    """A count of customers: `1,234` / `1.234`."""
     if not math.isfinite(value):
         return "?"
-    return f"{round(value):,}"
+    return number(round(value))
 
 
 def json_text(document: Any) -> str:
