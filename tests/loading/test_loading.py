@@ -308,7 +308,7 @@ def test_missing_required_field(tmp_path: Path, text: str, expected: tuple[int, 
 
 def test_empty_stages(tmp_path: Path) -> None:
     assert problems(tmp_path, MINIMAL.replace("  - {id: access, name: Acceso}\n", "  []\n")) == [
-        (6, 3, "`stages` must have at least 1 item(s)"),
+        (6, 3, "`stages` must have at least 1 item"),
         (9, 12, "unknown stage `access`"),
     ]
 

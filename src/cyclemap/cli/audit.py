@@ -19,6 +19,7 @@ from cyclemap.cli.common import (
     tell,
 )
 from cyclemap.findings import FailOn
+from cyclemap.util.i18n import N_
 
 QUICK_WINS = 3
 """Quick wins the text report shows per journey (the other formats have none)."""
@@ -27,48 +28,56 @@ QUICK_WINS = 3
 def audit(
     paths: Annotated[
         Optional[list[Path]],
-        typer.Argument(help="Journey files or folders (default: the whole repository)."),
+        typer.Argument(help=N_("Journey files or folders (default: the whole repository).")),
     ] = None,
     output_format: FormatOption = ReportFormat.text,
     output: OutputOption = None,
     select: Annotated[
         Optional[list[str]],
-        typer.Option("--select", help="Run only these rules (comma-separated or repeated)."),
+        typer.Option("--select", help=N_("Run only these rules (comma-separated or repeated).")),
     ] = None,
     ignore: Annotated[
         Optional[list[str]],
-        typer.Option("--ignore", help="Skip these rules (comma-separated or repeated)."),
+        typer.Option("--ignore", help=N_("Skip these rules (comma-separated or repeated).")),
     ] = None,
     fail_on: Annotated[
         Optional[FailOn],
-        typer.Option("--fail-on", help="Least severity that fails the run (default: error)."),
+        typer.Option("--fail-on", help=N_("Least severity that fails the run (default: error).")),
     ] = None,
     config: Annotated[
         Optional[Path],
-        typer.Option("--config", help="Configuration file (default: found upward)."),
+        typer.Option("--config", help=N_("Configuration file (default: found upward).")),
     ] = None,
     baseline: Annotated[
         Optional[Path],
-        typer.Option("--baseline", help="Report only findings this baseline file does not hold."),
+        typer.Option(
+            "--baseline", help=N_("Report only findings this baseline file does not hold.")
+        ),
     ] = None,
     write_baseline: Annotated[
         Optional[Path],
-        typer.Option("--write-baseline", help="Record the current findings as the baseline."),
+        typer.Option("--write-baseline", help=N_("Record the current findings as the baseline.")),
     ] = None,
     diff: Annotated[
         Optional[str],
-        typer.Option("--diff", help="Report only findings that are new since this git revision."),
+        typer.Option(
+            "--diff", help=N_("Report only findings that are new since this git revision.")
+        ),
     ] = None,
     log: Annotated[
         Optional[Path],
-        typer.Option("--log", help="Also compare the journey with this event log (csv/parquet)."),
+        typer.Option(
+            "--log", help=N_("Also compare the journey with this event log (csv/parquet).")
+        ),
     ] = None,
     allow_empty: Annotated[
         bool,
         typer.Option(
             "--allow-empty",
-            help="Succeed when no journey is found (default: exit 2, a gate "
-            "that checks nothing is a mistake).",
+            help=N_(
+                "Succeed when no journey is found (default: exit 2, a gate "
+                "that checks nothing is a mistake)."
+            ),
         ),
     ] = False,
     verbose: VerboseOption = False,

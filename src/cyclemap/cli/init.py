@@ -8,17 +8,18 @@ from typing import Annotated
 import typer
 
 from cyclemap.cli.common import say
+from cyclemap.util.i18n import N_, _
 
 
 def init(
     path: Annotated[
-        Path, typer.Argument(help="File to create, or a folder to create it in.")
+        Path, typer.Argument(help=N_("File to create, or a folder to create it in."))
     ] = Path("journey.yaml"),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=N_("Overwrite an existing file."))] = False,
 ) -> int:
     """Write a commented starter journey that validates."""
     from cyclemap.format.starter import write_starter
 
     target = write_starter(path, force=force)
-    say(f"wrote {target}; check it with: cyclemap validate {target}")
+    say(_("wrote {path}; check it with: cyclemap validate {path}").format(path=target))
     return 0

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from cyclemap.cli.common import OutputOption, color_for, emit, tell
+from cyclemap.util.i18n import N_
 
 
 class MineFormat(str, enum.Enum):
@@ -27,54 +28,61 @@ def mine(
     log: Annotated[
         str,
         typer.Argument(
-            help="Event log: .csv or .parquet; with --engine spark also a URI (hdfs://, s3a://).",
+            help=N_(
+                "Event log: .csv or .parquet; with --engine spark also a URI (hdfs://, s3a://)."
+            ),
             show_default=False,
         ),
     ],
-    journey: Annotated[Path, typer.Option("--journey", "-j", help="The journey file.")],
+    journey: Annotated[Path, typer.Option("--journey", "-j", help=N_("The journey file."))],
     output_format: Annotated[
         MineFormat,
         typer.Option(
             "--format",
             "-f",
-            help="text (tables), json, or markdown (a job summary or a pull-request comment).",
+            help=N_("text (tables), json, or markdown (a job summary or a pull-request comment)."),
             case_sensitive=False,
         ),
     ] = MineFormat.text,
     output: OutputOption = None,
     case_column: Annotated[
-        Optional[str], typer.Option("--case", help="Case id column (default: case_id).")
+        Optional[str], typer.Option("--case", help=N_("Case id column (default: case_id)."))
     ] = None,
     activity_column: Annotated[
         Optional[str],
         typer.Option(
-            "--activity", help="Activity column, values are step ids (default: activity)."
+            "--activity", help=N_("Activity column, values are step ids (default: activity).")
         ),
     ] = None,
     timestamp_column: Annotated[
-        Optional[str], typer.Option("--timestamp", help="Timestamp column (default: timestamp).")
+        Optional[str],
+        typer.Option("--timestamp", help=N_("Timestamp column (default: timestamp).")),
     ] = None,
     team_column: Annotated[
-        Optional[str], typer.Option("--team", help="Team column (default: the steps' teams).")
+        Optional[str], typer.Option("--team", help=N_("Team column (default: the steps' teams)."))
     ] = None,
     channel_column: Annotated[
         Optional[str],
-        typer.Option("--channel", help="Channel column, compared with the steps' channels."),
+        typer.Option("--channel", help=N_("Channel column, compared with the steps' channels.")),
     ] = None,
     write: Annotated[
         bool,
         typer.Option(
             "--write",
-            help="Write the observed shares, abandonment and volumes "
-            "into the journey, keeping its comments and layout.",
+            help=N_(
+                "Write the observed shares, abandonment and volumes "
+                "into the journey, keeping its comments and layout."
+            ),
         ),
     ] = False,
     engine: Annotated[
         Optional[MineEngine],
         typer.Option(
             "--engine",
-            help="duckdb (embedded, the default) or spark (pip install 'cyclemap[spark]'; "
-            "local unless CYCLEMAP_SPARK_MASTER names a cluster); also `engine` under [mine].",
+            help=N_(
+                "duckdb (embedded, the default) or spark (pip install 'cyclemap[spark]'; "
+                "local unless CYCLEMAP_SPARK_MASTER names a cluster); also `engine` under [mine]."
+            ),
             case_sensitive=False,
         ),
     ] = None,

@@ -11,6 +11,7 @@ import typer
 
 from cyclemap.cli.common import say, show_problems, tell
 from cyclemap.render import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT, RenderOptions
+from cyclemap.util.i18n import N_, _
 
 MAX_TIMEOUT = 86_400.0
 """A day: any longer is a mistake (and `inf` would overflow the timer)."""
@@ -43,27 +44,29 @@ class CollapseChoice(str, enum.Enum):
 
 
 def render(
-    paths: Annotated[list[Path], typer.Argument(help="Journey files or folders.")],
+    paths: Annotated[list[Path], typer.Argument(help=N_("Journey files or folders."))],
     output_format: Annotated[
-        MapFormat, typer.Option("--format", "-f", help="Map format.", case_sensitive=False)
+        MapFormat, typer.Option("--format", "-f", help=N_("Map format."), case_sensitive=False)
     ] = MapFormat.svg,
     output: Annotated[
         Optional[str],
         typer.Option(
             "--output",
             "-o",
-            help="Output file, or folder (ending in `/`, or existing; created when missing) for "
-            "several journeys; `-` for standard output. Default: beside each journey, with "
-            "the format's suffix.",
+            help=N_(
+                "Output file, or folder (ending in `/`, or existing; created when missing) for "
+                "several journeys; `-` for standard output. Default: beside each journey, with "
+                "the format's suffix."
+            ),
         ),
     ] = None,
     lanes: Annotated[
         LaneChoice,
-        typer.Option("--lanes", help="Blueprint lanes: one per team or per channel."),
+        typer.Option("--lanes", help=N_("Blueprint lanes: one per team or per channel.")),
     ] = LaneChoice.team,
     by: Annotated[
         Optional[GroupChoice],
-        typer.Option("--by", hidden=True, help="Replaced by --lanes (team or channel)."),
+        typer.Option("--by", hidden=True, help=N_("Replaced by --lanes (team or channel).")),
     ] = None,
     width: Annotated[
         Optional[int],
@@ -71,20 +74,22 @@ def render(
             "--width",
             min=200,
             max=20000,
-            help="Width in pixels for png (svg and pdf: at 96 pixels to the inch), e.g. 1920 "
-            "for a slide.",
+            help=N_(
+                "Width in pixels for png (svg and pdf: at 96 pixels to the inch), e.g. 1920 "
+                "for a slide."
+            ),
         ),
     ] = None,
     collapse: Annotated[
         Optional[CollapseChoice],
-        typer.Option("--collapse", help="Overview: one box per stage or team, arrows by flow."),
+        typer.Option("--collapse", help=N_("Overview: one box per stage or team, arrows by flow.")),
     ] = None,
     no_findings: Annotated[
-        bool, typer.Option("--no-findings", help="Do not highlight audit findings.")
+        bool, typer.Option("--no-findings", help=N_("Do not highlight audit findings."))
     ] = False,
     log: Annotated[
         Optional[Path],
-        typer.Option("--log", help="Overlay an event log: arrows as wide as the traffic seen."),
+        typer.Option("--log", help=N_("Overlay an event log: arrows as wide as the traffic seen.")),
     ] = None,
     timeout: Annotated[
         float,
@@ -92,7 +97,7 @@ def render(
             "--timeout",
             min=1,
             max=MAX_TIMEOUT,
-            help="Seconds the layout may take (svg/png/pdf/html).",
+            help=N_("Seconds the layout may take (svg/png/pdf/html)."),
         ),
     ] = DEFAULT_TIMEOUT,
     memory: Annotated[
@@ -101,7 +106,7 @@ def render(
             "--memory",
             min=64,
             max=1024 * 1024,
-            help="MiB of memory the layout may take (svg/png/pdf/html).",
+            help=N_("MiB of memory the layout may take (svg/png/pdf/html)."),
         ),
     ] = DEFAULT_MEMORY_MIB,
 ) -> int:
@@ -110,7 +115,7 @@ def render(
     from cyclemap.render.output import plan_maps, write_maps
 
     if timeout != timeout:  # NaN passes the range check
-        raise typer.BadParameter("not a number of seconds", param_hint="'--timeout'")
+        raise typer.BadParameter(_("not a number of seconds"), param_hint="'--timeout'")
     validation = validate(paths)
     checked = to_result(validation)
     show_problems(checked)
@@ -123,9 +128,9 @@ def render(
         memory_mib=memory,
     )
     plan = plan_maps(validation.journeys, output_format.value, options, output=output, log=log)
-    tell(plan.notes, "note: ")
+    tell(plan.notes, _("note: "))
     for written in write_maps(plan, sys.stdout.buffer):
-        say(f"wrote {written}")
+        say(_("wrote {path}").format(path=written))
     return checked.exit_code
 
 
@@ -134,7 +139,7 @@ def _lanes(lanes: LaneChoice, by: GroupChoice | None) -> LaneChoice:
     if by is None:
         return lanes
     if by is GroupChoice.stage:
-        say("note: --by is replaced by --lanes: stages are always the map's columns")
+        say(_("note: --by is replaced by --lanes: stages are always the map's columns"))
         return lanes
-    say(f"note: --by is replaced by --lanes; drawing --lanes {by.value}")
+    say(_("note: --by is replaced by --lanes; drawing --lanes {lanes}").format(lanes=by.value))
     return LaneChoice(by.value)

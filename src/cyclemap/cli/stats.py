@@ -11,6 +11,7 @@ import typer
 
 from cyclemap.analysis import DEFAULT_CONTEXT_COST
 from cyclemap.cli.common import OutputOption, color_for, emit, show_problems, tell
+from cyclemap.util.i18n import N_
 
 
 class StatsFormat(str, enum.Enum):
@@ -19,9 +20,9 @@ class StatsFormat(str, enum.Enum):
 
 
 def stats(
-    paths: Annotated[list[Path], typer.Argument(help="Journey files or folders.")],
+    paths: Annotated[list[Path], typer.Argument(help=N_("Journey files or folders."))],
     output_format: Annotated[
-        StatsFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+        StatsFormat, typer.Option("--format", "-f", help=N_("Output format."), case_sensitive=False)
     ] = StatsFormat.text,
     output: OutputOption = None,
     context_cost: Annotated[
@@ -30,10 +31,10 @@ def stats(
             "--context-cost",
             min=0,
             max=1,
-            help="Abandonment caused by a `context: lost` handoff (0..1).",
+            help=N_("Abandonment caused by a `context: lost` handoff (0..1)."),
         ),
     ] = DEFAULT_CONTEXT_COST,
-    top: Annotated[int, typer.Option("--top", min=0, help="How many quick wins to show.")] = 5,
+    top: Annotated[int, typer.Option("--top", min=0, help=N_("How many quick wins to show."))] = 5,
 ) -> int:
     """Flow figures per entry and per step, peloteo bounces, and ranked quick wins."""
     from cyclemap.engine.stats import stats as run_stats

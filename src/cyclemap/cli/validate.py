@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 
 from cyclemap.cli.common import FormatOption, OutputOption, ReportFormat, VerboseOption, report
+from cyclemap.util.i18n import N_
 
 
 def validate(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Journey files, or folders to search for them (recursively)."),
+        typer.Argument(help=N_("Journey files, or folders to search for them (recursively).")),
     ],
     output_format: FormatOption = ReportFormat.text,
     output: OutputOption = None,

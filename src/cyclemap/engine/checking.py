@@ -134,6 +134,9 @@ class ValidationReport:
         return 1 if any(result.status is Status.INVALID for result in self.files) else 0
 
 
+NOT_A_JOURNEY = N_("this file is not a cyclemap journey: it has no top-level `cyclemap:` key")
+
+
 def load_one(path: Path) -> LoadedJourney:
     """One journey file as the library and `mine` load it: every problem in a `LoadError`,
     including a file that is not a journey at all."""
@@ -144,8 +147,8 @@ def load_one(path: Path) -> LoadedJourney:
             display_path(path),
             1,
             1,
-            "this file is not a cyclemap journey: it has no top-level `cyclemap:` key",
-            "start the file with `cyclemap: 1`",
+            _(NOT_A_JOURNEY),
+            _("start the file with `cyclemap: 1`"),
         ) from None
 
 
@@ -160,8 +163,8 @@ def _not_a_journey(candidate: Candidate) -> FileResult:
                 1,
                 1,
                 "",
-                "this file is not a cyclemap journey: it has no top-level `cyclemap:` key",
-                "start the file with `cyclemap: 1`, or check that this is the right file",
+                _(NOT_A_JOURNEY),
+                _("start the file with `cyclemap: 1`, or check that this is the right file"),
             ),
         ),
     )
@@ -190,7 +193,7 @@ def _check(candidate: Candidate) -> FileResult:
         if candidate.explicit:
             return _not_a_journey(candidate)
         return FileResult(
-            candidate.display, Status.SKIPPED, "other", note="no top-level `cyclemap:` key"
+            candidate.display, Status.SKIPPED, "other", note=_("no top-level `cyclemap:` key")
         )
     except LoadError as error:
         if not candidate.explicit and not looks_like_journey(candidate.path):
@@ -198,13 +201,15 @@ def _check(candidate: Candidate) -> FileResult:
                 candidate.display,
                 Status.SKIPPED,
                 "other",
-                note="not readable as YAML and no top-level `cyclemap:` key",
+                note=_("not readable as YAML and no top-level `cyclemap:` key"),
             )
         return FileResult(candidate.display, Status.INVALID, problems=tuple(error.problems))
     except InputOutputError as error:
         return FileResult(candidate.display, Status.UNREADABLE, note=error.reason, failure=error)
     except OSError as error:  # the file system refused something on the way (name too long)
-        failure = InputOutputError(candidate.display, f"cannot read ({error.strerror or error})")
+        failure = InputOutputError(
+            candidate.display, _("cannot read ({reason})").format(reason=error.strerror or error)
+        )
         return FileResult(
             candidate.display, Status.UNREADABLE, note=failure.reason, failure=failure
         )
@@ -240,8 +245,10 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
                     reference.id_line,
                     reference.id_column,
                     "journey.id",
-                    f"journey id `{journey_id}` is also used at {others}",
-                    "give each journey its own id: one journey, one file",
+                    _("journey id `{id}` is also used at {others}").format(
+                        id=journey_id, others=others
+                    ),
+                    _("give each journey its own id: one journey, one file"),
                 )
             )
     for kind in ("channels", "teams"):
@@ -260,6 +267,11 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
             for definition, users in places.values():
                 if definition.value == first.value:
                     continue
+                message = (
+                    _("channel `{id}` is defined differently here and at {where}")
+                    if kind == "channels"
+                    else _("team `{id}` is defined differently here and at {where}")
+                )
                 for position in users:
                     extra.setdefault(position, []).append(
                         Problem(
@@ -267,10 +279,11 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
                             definition.line,
                             definition.column,
                             f"{kind}.{entry_id}",
-                            f"{kind[:-1]} `{entry_id}` is defined differently here and at "
-                            f"{first.where}",
-                            "keep one version of the truth: move it to a shared catalog, or make "
-                            "the definitions identical",
+                            message.format(id=entry_id, where=first.where),
+                            _(
+                                "keep one version of the truth: move it to a shared catalog, or "
+                                "make the definitions identical"
+                            ),
                         )
                     )
     _check_links(results, extra)
@@ -309,18 +322,27 @@ def _check_links(results: list[FileResult], extra: dict[int, list[Problem]]) -> 
             steps = journeys.get(journey_id)
             if steps is None:
                 guess = did_you_mean(journey_id, journeys)
-                message = f"unknown journey `{journey_id}` in `{journey_id}:{step_id}`" + (
-                    f"; did you mean `{guess}`?" if guess else ""
+                message = (
+                    _("unknown journey `{journey}` in `{journey}:{step}`; did you mean `{guess}`?")
+                    if guess
+                    else _("unknown journey `{journey}` in `{journey}:{step}`")
                 )
-                hint = "link to a journey of this repository as `journey-id:step-id`"
+                hint = _("link to a journey of this repository as `journey-id:step-id`")
             elif step_id not in steps:
                 guess = did_you_mean(step_id, steps)
-                message = f"journey `{journey_id}` has no step `{step_id}`" + (
-                    f"; did you mean `{guess}`?" if guess else ""
+                message = (
+                    _("journey `{journey}` has no step `{step}`; did you mean `{guess}`?")
+                    if guess
+                    else _("journey `{journey}` has no step `{step}`")
                 )
-                hint = f"write `{journey_id}:{guess}`" if guess else "check the step id"
+                hint = (
+                    _("write `{journey}:{guess}`").format(journey=journey_id, guess=guess)
+                    if guess
+                    else _("check the step id")
+                )
             else:
                 continue
+            message = message.format(journey=journey_id, step=step_id, guess=guess)
             extra.setdefault(position, []).append(
                 Problem(result.file, line, column, path, message, hint)
             )

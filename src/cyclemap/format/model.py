@@ -15,6 +15,8 @@ from typing import Annotated, Any, ClassVar, Literal, Optional, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from cyclemap.util.i18n import N_, _
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 FORMAT_VERSION = 1
 
@@ -47,9 +49,11 @@ def _slug(value: Any) -> Any:
     if isinstance(value, str) and not re.match(SLUG_PATTERN, value):
         raise PydanticCustomError(
             "cyclemap_slug",
-            "`{value}` is not a valid id: use lowercase letters, digits, `-`, `_` and `.`, "
-            "starting with a letter or digit",
-            {"value": value, "hint": f"write e.g. `{_suggest_slug(value)}`"},
+            _(
+                "`{value}` is not a valid id: use lowercase letters, digits, `-`, `_` and `.`, "
+                "starting with a letter or digit"
+            ),
+            {"value": value, "hint": _("write e.g. `{id}`").format(id=_suggest_slug(value))},
         )
     return value
 
@@ -63,8 +67,11 @@ def _target(value: Any) -> Any:
     if isinstance(value, str) and not re.match(LINK_PATTERN, value):
         raise PydanticCustomError(
             "cyclemap_slug",
-            "`{value}` is not a step id (or `journey-id:step-id` for another journey's step)",
-            {"value": value, "hint": f"write e.g. `{_suggest_slug(value.split(':')[-1])}`"},
+            _("`{value}` is not a step id (or `journey-id:step-id` for another journey's step)"),
+            {
+                "value": value,
+                "hint": _("write e.g. `{id}`").format(id=_suggest_slug(value.split(":")[-1])),
+            },
         )
     return value
 
@@ -74,22 +81,25 @@ def _reason(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
         raise PydanticCustomError(
             "cyclemap_reason",
-            "the reason must not be empty",
-            {"hint": "say why the finding is accepted, e.g. `Campaña temporal hasta enero`"},
+            _("the reason must not be empty"),
+            {"hint": _("say why the finding is accepted, e.g. `Campaña temporal hasta enero`")},
         )
     return value
 
 
 _DURATION_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*")
 _DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+DURATION_UNITS = N_("units: s (seconds), m (minutes), h (hours), d (days)")
 
 
 def _not_a_duration(value: Any) -> PydanticCustomError:
     return PydanticCustomError(
         "cyclemap_duration",
-        "`{value}` is not a duration: write a number with a unit, such as 30s, 4m, 2h, 3d or "
-        "1h 30m",
-        {"value": value, "hint": "units: s (seconds), m (minutes), h (hours), d (days)"},
+        _(
+            "`{value}` is not a duration: write a number with a unit, such as 30s, 4m, 2h, 3d or "
+            "1h 30m"
+        ),
+        {"value": value, "hint": _(DURATION_UNITS)},
     )
 
 
@@ -101,8 +111,8 @@ def parse_duration(value: Any) -> Any:
     if not text.strip():
         raise PydanticCustomError(
             "cyclemap_duration",
-            "the duration is empty: write e.g. 4m",
-            {"hint": "units: s (seconds), m (minutes), h (hours), d (days)"},
+            _("the duration is empty: write e.g. 4m"),
+            {"hint": _(DURATION_UNITS)},
         )
     position, seconds = 0, 0.0
     while position < len(text):
@@ -121,10 +131,10 @@ def _format_version(value: Any) -> Any:
             return value
         raise PydanticCustomError(
             "cyclemap_version",
-            "unsupported format version `{value}`; this cyclemap reads version 1",
+            _("unsupported format version `{value}`; this cyclemap reads version 1"),
             {
                 "value": getattr(value, "text", str(value)),
-                "hint": "write `cyclemap: 1`, or upgrade cyclemap",
+                "hint": _("write `cyclemap: 1`, or upgrade cyclemap"),
             },
         )
     shown = getattr(value, "text", None) or (
@@ -136,8 +146,8 @@ def _format_version(value: Any) -> Any:
     )
     raise PydanticCustomError(
         "cyclemap_version",
-        "the format version must be the number 1 (got {value})",
-        {"value": shown, "hint": "write `cyclemap: 1` without quotes"},
+        _("the format version must be the number 1 (got {value})"),
+        {"value": shown, "hint": _("write `cyclemap: 1` without quotes")},
     )
 
 
@@ -357,6 +367,9 @@ class JourneyInfo(_Strict):
     """Who answers for this journey (free text or a team id)."""
     persona: Optional[Text] = None
     """The kind of customer living it."""
+    language: Optional[Literal["en", "es"]] = None
+    """The language the journey is written in (`es` or `en`): its maps and HTML page speak it,
+    whatever the reader's locale, unless `--lang` says otherwise."""
 
 
 Channels = dict[Slug, Annotated[Channel, BeforeValidator(_empty_if_null)]]

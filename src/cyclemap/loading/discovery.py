@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from cyclemap.errors import InputOutputError
+from cyclemap.util.i18n import _
 from cyclemap.util.paths import display_path
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -140,7 +141,7 @@ def discover(
         elif path.exists() or path.is_symlink():
             found[shown] = Candidate(path, shown, explicit=True, origin=origin)
         else:
-            failures.append(InputOutputError(shown, "no such file or folder"))
+            failures.append(InputOutputError(shown, _("no such file or folder")))
     return sorted(found.values(), key=lambda c: c.display), failures
 
 
@@ -148,7 +149,8 @@ def _walk(folder: Path, failures: list[InputOutputError]) -> list[Path]:
     def on_error(error: OSError) -> None:
         failures.append(
             InputOutputError(
-                display_path(Path(error.filename)), f"cannot read the folder ({error.strerror})"
+                display_path(Path(error.filename)),
+                _("cannot read the folder ({reason})").format(reason=error.strerror),
             )
         )
 
@@ -200,7 +202,7 @@ def _git_listed(folder: Path) -> list[Path] | None:
 def _nested_repositories(folder: Path) -> list[Path]:
     """Work trees inside an untracked folder (git lists such a folder as one entry)."""
     found = []
-    for current, folders, _ in os.walk(folder):
+    for current, folders, _names in os.walk(folder):
         if ".git" in folders or Path(current, ".git").is_file():
             found.append(Path(current))
             folders.clear()

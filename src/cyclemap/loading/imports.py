@@ -21,6 +21,7 @@ from cyclemap.loading.model_errors import translate
 from cyclemap.loading.reading import read_document
 from cyclemap.loading.source_map import key_position, position
 from cyclemap.loading.yaml_nodes import MappingNode, Node, to_data
+from cyclemap.util.i18n import _
 from cyclemap.util.paths import display_path
 from cyclemap.util.text import did_you_mean
 
@@ -107,7 +108,9 @@ class ImportResolver:
         self, text: str, *, owner: Path, where: tuple[str, int, int, str], chain: tuple[Path, ...]
     ) -> Catalog | None:
         if not text.strip():
-            self._refuse(where, "an import path is empty", "write the catalog's path, or remove it")
+            self._refuse(
+                where, _("an import path is empty"), _("write the catalog's path, or remove it")
+            )
             return None
         if (
             PurePosixPath(text).is_absolute()
@@ -116,8 +119,10 @@ class ImportResolver:
         ):
             self._refuse(
                 where,
-                f"the import `{text}` is an absolute path; imports must be relative",
-                "write the path relative to this file, e.g. `../catalog/company.yaml`",
+                _("the import `{path}` is an absolute path; imports must be relative").format(
+                    path=text
+                ),
+                _("write the path relative to this file, e.g. `../catalog/company.yaml`"),
             )
             return None
         try:
@@ -125,8 +130,10 @@ class ImportResolver:
         except OSError as error:  # a name too long for the file system, a loop of links
             self._refuse(
                 where,
-                f"the import `{text}` cannot be read ({error.strerror or error})",
-                "check the path, relative to this file",
+                _("the import `{path}` cannot be read ({reason})").format(
+                    path=text, reason=error.strerror or error
+                ),
+                _("check the path, relative to this file"),
             )
             return None
 
@@ -137,20 +144,30 @@ class ImportResolver:
         if not target.is_relative_to(self.root):
             self._refuse(
                 where,
-                f"the import `{text}` points outside the repository root `{self.root}`",
-                "keep catalogs inside the repository (the folder holding `.git` or "
-                "`cyclemap.toml`)",
+                _("the import `{path}` points outside the repository root `{root}`").format(
+                    path=text, root=self.root
+                ),
+                _(
+                    "keep catalogs inside the repository (the folder holding `.git` or "
+                    "`cyclemap.toml`)"
+                ),
             )
             return None
         if target in chain:
             cycle = " -> ".join(display_path(step) for step in (*chain, target))
-            self._refuse(where, f"import cycle: {cycle}", "remove one of the imports in the cycle")
+            self._refuse(
+                where,
+                _("import cycle: {cycle}").format(cycle=cycle),
+                _("remove one of the imports in the cycle"),
+            )
             return None
         if len(chain) > MAX_IMPORT_DEPTH:
             self._refuse(
                 where,
-                f"imports are chained more than {MAX_IMPORT_DEPTH} catalogs deep",
-                "import the catalogs a journey needs from the journey itself",
+                _("imports are chained more than {depth} catalogs deep").format(
+                    depth=MAX_IMPORT_DEPTH
+                ),
+                _("import the catalogs a journey needs from the journey itself"),
             )
             return None
         if target in self._cache:
@@ -161,8 +178,10 @@ class ImportResolver:
         if target.is_dir():
             self._refuse(
                 where,
-                f"the import `{text}` is a folder; imports name catalog files",
-                "name the catalog file inside it, e.g. `" + text.rstrip("/") + "/company.yaml`",
+                _("the import `{path}` is a folder; imports name catalog files").format(path=text),
+                _("name the catalog file inside it, e.g. `{example}`").format(
+                    example=text.rstrip("/") + "/company.yaml"
+                ),
             )
             return None
         if not target.exists():
@@ -175,10 +194,10 @@ class ImportResolver:
             guess = did_you_mean(target.stem, siblings)
             self._refuse(
                 where,
-                f"the import `{text}` does not exist",
-                f"did you mean `{siblings[guess]}`?"
+                _("the import `{path}` does not exist").format(path=text),
+                _("did you mean `{guess}`?").format(guess=siblings[guess])
                 if guess
-                else "check the path, relative to this file",
+                else _("check the path, relative to this file"),
             )
             return None
         return self._load_catalog(target, where=where, chain=chain)
@@ -197,23 +216,27 @@ class ImportResolver:
         except InputOutputError as error:
             self._refuse(
                 where,
-                f"cannot read the import `{display}`: {error.reason}",
-                "check the file's permissions",
+                _("cannot read the import `{path}`: {reason}").format(
+                    path=display, reason=error.reason
+                ),
+                _("check the file's permissions"),
             )
             return None
         if not isinstance(root, MappingNode):
             self._refuse(
                 where,
-                f"the import `{display}` is not a catalog (it must be a mapping with "
-                "`channels:` and/or `teams:`)",
-                "import only catalog files",
+                _(
+                    "the import `{path}` is not a catalog (it must be a mapping with "
+                    "`channels:` and/or `teams:`)"
+                ).format(path=display),
+                _("import only catalog files"),
             )
             return None
         if JOURNEY_KEYS & root.entries.keys():
             self._refuse(
                 where,
-                f"the import `{display}` is a journey, not a catalog",
-                "imports take catalogs holding only `channels:` and `teams:`",
+                _("the import `{path}` is a journey, not a catalog").format(path=display),
+                _("imports take catalogs holding only `channels:` and `teams:`"),
             )
             return None
         document: CatalogFile | None
@@ -259,7 +282,17 @@ class Definitions:
 
     def add(self, kind: str, entries: dict[str, T], *, display: str, root: Node) -> None:
         table: dict[str, Definition[T]] = getattr(self, kind)
-        noun = kind[:-1]
+        twice, different = (
+            (
+                _("channel `{id}` is also defined in an imported catalog: {where}"),
+                _("channel `{id}` is defined differently here and at {where}"),
+            )
+            if kind == "channels"
+            else (
+                _("team `{id}` is also defined in an imported catalog: {where}"),
+                _("team `{id}` is defined differently here and at {where}"),
+            )
+        )
         for entry_id, value in entries.items():
             line, column = key_position(root, (kind, entry_id))
             here = Definition(entry_id, value, display, line, column)
@@ -273,8 +306,8 @@ class Definitions:
                         earlier.line,
                         earlier.column,
                         f"{kind}.{entry_id}",
-                        f"{noun} `{entry_id}` is also defined in an imported catalog: {here.where}",
-                        "define it in one place only: remove it here or rename it",
+                        twice.format(id=entry_id, where=here.where),
+                        _("define it in one place only: remove it here or rename it"),
                     )
                 )
             elif earlier.value != value:
@@ -284,8 +317,8 @@ class Definitions:
                         line,
                         column,
                         f"{kind}.{entry_id}",
-                        f"{noun} `{entry_id}` is defined differently here and at {earlier.where}",
-                        "keep one version of the truth: make them identical or remove one",
+                        different.format(id=entry_id, where=earlier.where),
+                        _("keep one version of the truth: make them identical or remove one"),
                     )
                 )
 

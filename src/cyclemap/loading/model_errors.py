@@ -17,7 +17,8 @@ from pydantic_core import ErrorDetails
 from cyclemap.errors import Problem
 from cyclemap.loading.source_map import find_node, format_path, key_position
 from cyclemap.loading.yaml_nodes import MappingNode, Node, ScalarNode
-from cyclemap.util.text import did_you_mean
+from cyclemap.util.i18n import N_, _, ngettext
+from cyclemap.util.text import did_you_mean, did_you_mean_text
 
 
 def _strip_annotation(annotation: Any) -> list[Any]:
@@ -58,39 +59,86 @@ def model_at(model: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel
     return None
 
 
+_NOT_A_FIELD = {
+    "this mapping": N_("{field} is not a field of this mapping"),
+    "a channel": N_("{field} is not a field of a channel"),
+    "a team": N_("{field} is not a field of a team"),
+    "a stage": N_("{field} is not a field of a stage"),
+    "a measure": N_("{field} is not a field of a measure"),
+    "a moment of truth": N_("{field} is not a field of a moment of truth"),
+    "an entry": N_("{field} is not a field of an entry"),
+    "a transition": N_("{field} is not a field of a transition"),
+    "a step": N_("{field} is not a field of a step"),
+    "`journey`": N_("{field} is not a field of `journey`"),
+    "the top level of a journey": N_("{field} is not a field of the top level of a journey"),
+    "a catalog": N_("{field} is not a field of a catalog"),
+}
+"""`field` is not a field of the mapping, by the mapping's noun (the model's `noun`)."""
+
+_REQUIRED = {
+    "this mapping": N_("{field} is required on this mapping"),
+    "a channel": N_("{field} is required on a channel"),
+    "a team": N_("{field} is required on a team"),
+    "a stage": N_("{field} is required on a stage"),
+    "a measure": N_("{field} is required on a measure"),
+    "a moment of truth": N_("{field} is required on a moment of truth"),
+    "an entry": N_("{field} is required on an entry"),
+    "a transition": N_("{field} is required on a transition"),
+    "a step": N_("{field} is required on a step"),
+    "`journey`": N_("{field} is required on `journey`"),
+    "the top level of a journey": N_("{field} is required on the top level of a journey"),
+    "a catalog": N_("{field} is required on a catalog"),
+}
+_REQUIRED_ON_NAMED = {
+    ("a stage", "id"): N_("{field} is required on stage `{name}`"),
+    ("a step", "id"): N_("{field} is required on step `{name}`"),
+    ("a transition", "to"): N_("{field} is required on the transition to `{name}`"),
+}
+"""`field` is required on a mapping named by its `id` (or, a transition, by its `to`)."""
+
+
 def _shown(value: Any) -> str:
     text = getattr(value, "text", None)
     if text is None:
         if isinstance(value, dict):
-            return "a mapping"
+            return _("a mapping")
         if isinstance(value, list):
-            return "a list"
+            return _("a list")
         if value is None:
-            return "nothing"
+            return _("nothing")
         text = str(value).lower() if isinstance(value, bool) else str(value)
     return f"`{text[:40]}{'...' if len(text) > 40 else ''}`"
 
 
-def _noun(
-    model: type[BaseModel], loc: Sequence[int | str], root: Node, *, named: bool = True
-) -> str:
-    """What the mapping at `loc` is, named by its id when it has one (`step `call-line``)."""
+def _noun(model: type[BaseModel], loc: Sequence[int | str], root: Node) -> tuple[str, str, str]:
+    """What the mapping at `loc` is: (its noun, the field naming it, the name), the last two
+    empty when it is not named by an `id` (or, a transition, a `to`)."""
     found = model_at(model, loc)
     noun = getattr(found, "noun", None)
-    if not isinstance(noun, str):
-        return "this mapping"
+    if not isinstance(noun, str) or noun not in _NOT_A_FIELD:
+        return "this mapping", "", ""
     node, walked = find_node(root, loc)
-    if (
-        named
-        and noun.startswith(("a ", "an "))
-        and walked == tuple(loc)
-        and isinstance(node, MappingNode)
-    ):
-        for field, template in (("id", "{kind} `{value}`"), ("to", "the {kind} to `{value}`")):
+    if walked == tuple(loc) and isinstance(node, MappingNode):
+        for field in ("id", "to"):
             entry = node.entries.get(field)
-            if entry is not None and isinstance(entry[1], ScalarNode) and entry[1].text:
-                return template.format(kind=noun.split(" ", 1)[-1], value=entry[1].text[:60])
-    return noun
+            if (
+                (noun, field) in _REQUIRED_ON_NAMED
+                and entry is not None
+                and isinstance(entry[1], ScalarNode)
+                and entry[1].text
+            ):
+                return noun, field, entry[1].text[:60]
+    return noun, "", ""
+
+
+def _compared(kind: str) -> str:
+    """`{field} must be greater than {limit} (got {value})` and the like."""
+    return {
+        "greater_than": _("{field} must be greater than {limit} (got {value})"),
+        "greater_than_equal": _("{field} must be at least {limit} (got {value})"),
+        "less_than": _("{field} must be less than {limit} (got {value})"),
+        "less_than_equal": _("{field} must be at most {limit} (got {value})"),
+    }[kind]
 
 
 def _describe(
@@ -103,59 +151,96 @@ def _describe(
     last = path[-1] if path else ""
     field = f"`{last}`" if isinstance(last, str) and last else f"`{format_path(path)}`"
     if kind == "missing":
-        noun = _noun(model, path[:-1], root)
-        return f"{field} is required on {noun}", f"add `{last}:` to it"
+        noun, by, name = _noun(model, path[:-1], root)
+        template = _REQUIRED_ON_NAMED[(noun, by)] if by else _REQUIRED[noun]
+        return (
+            _(template).format(field=field, name=name),
+            _("add `{field}:` to it").format(field=last),
+        )
     if kind == "extra_forbidden":
         parent = model_at(model, path[:-1])
         known = sorted(parent.model_fields) if parent is not None else []
-        noun = _noun(model, path[:-1], root, named=False)
+        noun, _by, _name = _noun(model, path[:-1], root)
         guess = did_you_mean(str(last), known)
-        message = f"{field} is not a field of {noun}"
+        message = _(_NOT_A_FIELD[noun]).format(field=field)
         if guess:
-            return f"{message}; did you mean `{guess}`?", f"rename it to `{guess}`"
-        return message, "known fields: " + ", ".join(known)
+            return did_you_mean_text(message, guess), _("rename it to `{guess}`").format(
+                guess=guess
+            )
+        return message, _("known fields: {fields}").format(fields=", ".join(known))
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
         options = [option.strip() for option in expected.replace(" or ", ", ").split(",")]
-        message = f"{field} must be one of {', '.join(options)} (got {_shown(value)})"
+        message = _("{field} must be one of {options} (got {value})").format(
+            field=field, options=", ".join(options), value=_shown(value)
+        )
         guess = did_you_mean(str(value), options) if isinstance(value, str) else None
         if guess:
-            return f"{message}; did you mean `{guess}`?", f"write `{last}: {guess}`"
-        return message, f"write one of: {', '.join(options)}"
+            return did_you_mean_text(message, guess), _("write `{field}: {guess}`").format(
+                field=last, guess=guess
+            )
+        return message, _("write one of: {options}").format(options=", ".join(options))
+    values = {"field": field, "value": _shown(value)}
     if kind in ("float_type", "float_parsing"):
         if isinstance(value, int) and not isinstance(value, bool):
-            return f"{field} is too large a number", "write a number of reasonable size"
+            return (
+                _("{field} is too large a number").format(**values),
+                _("write a number of reasonable size"),
+            )
         if not isinstance(value, str):
-            return f"{field} must be a number (got {_shown(value)})", "write a number, e.g. `0.5`"
-        return f"{field} must be a number (got {_shown(value)})", "write it without quotes"
+            return (
+                _("{field} must be a number (got {value})").format(**values),
+                _("write a number, e.g. `0.5`"),
+            )
+        return (
+            _("{field} must be a number (got {value})").format(**values),
+            _("write it without quotes"),
+        )
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"{field} must be a whole number (got {_shown(value)})", "write e.g. `3`"
+        return (
+            _("{field} must be a whole number (got {value})").format(**values),
+            _("write e.g. `3`"),
+        )
     if kind == "finite_number":
-        return f"{field} must be a finite number, not NaN or infinity", "write an ordinary number"
+        return (
+            _("{field} must be a finite number, not NaN or infinity").format(**values),
+            _("write an ordinary number"),
+        )
     if kind == "string_type":
-        return f"{field} must be text (got {_shown(value)})", "quote it if it is meant as text"
+        return (
+            _("{field} must be text (got {value})").format(**values),
+            _("quote it if it is meant as text"),
+        )
     if kind == "bool_type":
-        return f"{field} must be true or false (got {_shown(value)})", "write `true` or `false`"
+        return (
+            _("{field} must be true or false (got {value})").format(**values),
+            _("write `true` or `false`"),
+        )
     if kind in ("list_type", "tuple_type"):
-        return f"{field} must be a list (got {_shown(value)})", "start each item with `- `"
+        return (
+            _("{field} must be a list (got {value})").format(**values),
+            _("start each item with `- `"),
+        )
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return (
-            f"{field} must be a mapping of fields (got {_shown(value)})",
-            "write `key: value` pairs indented under it",
+            _("{field} must be a mapping of fields (got {value})").format(**values),
+            _("write `key: value` pairs indented under it"),
         )
     if kind == "too_short":
-        return f"{field} must have at least {ctx.get('min_length', 1)} item(s)", "add one"
+        least = int(ctx.get("min_length", 1))
+        return (
+            ngettext(
+                "{field} must have at least {count} item",
+                "{field} must have at least {count} items",
+                least,
+            ).format(field=field, count=least),
+            _("add one"),
+        )
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        words = {
-            "greater_than": "greater than",
-            "greater_than_equal": "at least",
-            "less_than": "less than",
-            "less_than_equal": "at most",
-        }
         limit = next(iter(ctx.values()), "")
         if isinstance(limit, float) and limit.is_integer() and abs(limit) >= 1e6:
             limit = f"{limit:g}"
-        return f"{field} must be {words[kind]} {limit} (got {_shown(value)})", "fix the value"
+        return _compared(kind).format(limit=limit, **values), _("fix the value")
     if kind.startswith("cyclemap_"):
         return error["msg"], str(ctx.get("hint", ""))
     return f"{field}: {error['msg']}", ""

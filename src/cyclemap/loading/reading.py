@@ -13,6 +13,7 @@ from cyclemap.errors import InputOutputError, LoadError, Problem
 from cyclemap.loading.yaml_nodes import C_PARSER as _C_PARSER
 from cyclemap.loading.yaml_nodes import Node, NodeError, compose, problem_at
 from cyclemap.util.files import remember_input
+from cyclemap.util.i18n import N_, _
 
 MAX_BYTES = 32 * 1024 * 1024
 """Largest file read; a journey is kilobytes, a 100,000-step benchmark journey ~20 MB."""
@@ -25,14 +26,47 @@ _FOREIGN_BOMS = (
 )
 
 _SYNTAX_HINTS = (
-    ("tab", "indent with spaces: YAML does not allow tabs for indentation"),
-    ("mapping values are not allowed", "check the indentation, or quote a value containing `: `"),
-    ("could not find expected ':'", "each field is `key: value`; check the line above"),
-    ("found undefined alias", "aliases are not allowed; write the value out in full"),
-    ("did not find expected key", "check the indentation of this block"),
-    ("found unexpected end of stream", "a quote or bracket is not closed"),
-    ("found character that cannot start any token", "quote values starting with @ or `"),
+    ("tab", N_("indent with spaces: YAML does not allow tabs for indentation")),
+    (
+        "mapping values are not allowed",
+        N_("check the indentation, or quote a value containing `: `"),
+    ),
+    ("could not find expected ':'", N_("each field is `key: value`; check the line above")),
+    ("found undefined alias", N_("aliases are not allowed; write the value out in full")),
+    ("did not find expected key", N_("check the indentation of this block")),
+    ("found unexpected end of stream", N_("a quote or bracket is not closed")),
+    ("found character that cannot start any token", N_("quote values starting with @ or `")),
 )
+
+YAML_WORDS = (
+    N_("mapping values are not allowed here"),
+    N_("could not find expected ':'"),
+    N_("found undefined alias"),
+    N_("did not find expected key"),
+    N_("found unexpected end of stream"),
+    N_("found character that cannot start any token"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected node content"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}'"),
+    N_("found a tab character that violates indentation"),
+    N_("found a tab character where an indentation space is expected"),
+    N_("found unknown escape character"),
+    N_("while scanning a simple key"),
+    N_("while scanning a quoted scalar"),
+    N_("while scanning a plain scalar"),
+    N_("while scanning a block scalar"),
+    N_("while parsing a block mapping"),
+    N_("while parsing a block collection"),
+    N_("while parsing a flow sequence"),
+    N_("while parsing a flow mapping"),
+    N_("while parsing a flow node"),
+    N_("while parsing a block node"),
+    N_("while scanning an alias"),
+    N_("while scanning an anchor"),
+)
+"""What the YAML parser says most often, translated when it says exactly this; anything else
+it says is shown as it says it."""
 
 
 def read_bytes(path: Path, display: str) -> bytes:
@@ -40,25 +74,29 @@ def read_bytes(path: Path, display: str) -> bytes:
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
-            raise InputOutputError(display, "is a folder, not a file")
+            raise InputOutputError(display, _("is a folder, not a file"))
         if not stat.S_ISREG(info.st_mode):  # a FIFO or a device could block or never end
-            raise InputOutputError(display, "is not a regular file")
+            raise InputOutputError(display, _("is not a regular file"))
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
         remember_input(path)
     except FileNotFoundError:
-        raise InputOutputError(display, "no such file") from None
+        raise InputOutputError(display, _("no such file")) from None
     except PermissionError:
-        raise InputOutputError(display, "permission denied (cannot read the file)") from None
+        raise InputOutputError(display, _("permission denied (cannot read the file)")) from None
     except OSError as error:
-        raise InputOutputError(display, f"cannot read the file ({error.strerror})") from None
+        raise InputOutputError(
+            display, _("cannot read the file ({reason})").format(reason=error.strerror)
+        ) from None
     if len(data) > MAX_BYTES:
         raise LoadError.at(
             display,
             1,
             1,
-            f"the file is larger than {MAX_BYTES // 2**20} MiB, far more than a journey",
-            "split it into several journeys, or check that this is the right file",
+            _("the file is larger than {size} MiB, far more than a journey").format(
+                size=MAX_BYTES // 2**20
+            ),
+            _("split it into several journeys, or check that this is the right file"),
         )
     return data
 
@@ -77,8 +115,10 @@ def decode(data: bytes, display: str) -> str:
                 display,
                 1,
                 1,
-                f"the file is encoded as {name}; journeys must be UTF-8",
-                "save the file as UTF-8 in your editor",
+                _("the file is encoded as {encoding}; journeys must be UTF-8").format(
+                    encoding=name
+                ),
+                _("save the file as UTF-8 in your editor"),
             )
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
@@ -89,8 +129,8 @@ def decode(data: bytes, display: str) -> str:
             display,
             line,
             column,
-            "the file contains a NUL byte; it is not UTF-8 text",
-            "if it is UTF-16, save it as UTF-8; else check this is a journey file",
+            _("the file contains a NUL byte; it is not UTF-8 text"),
+            _("if it is UTF-16, save it as UTF-8; else check this is a journey file"),
         )
     try:
         return data.decode("utf-8")
@@ -100,8 +140,8 @@ def decode(data: bytes, display: str) -> str:
             display,
             line,
             column,
-            f"the file is not valid UTF-8 (byte 0x{data[error.start]:02X})",
-            "save the file as UTF-8 in your editor",
+            _("the file is not valid UTF-8 (byte 0x{byte:02X})").format(byte=data[error.start]),
+            _("save the file as UTF-8 in your editor"),
         ) from None
 
 
@@ -121,29 +161,32 @@ def _syntax_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
             line,
             column,
             "",
-            f"the file contains the character U+{code:04X}, which YAML does not allow",
-            "remove it; journeys are plain UTF-8 text",
+            _("the file contains the character U+{code:04X}, which YAML does not allow").format(
+                code=code
+            ),
+            _("remove it; journeys are plain UTF-8 text"),
         )
     problem = str(getattr(error, "problem", None) or error).strip()
     context = getattr(error, "context", None)
-    message = f"YAML syntax error: {problem}"
+    message = _("YAML syntax error: {problem}").format(problem=_(problem))
     if context:
-        message += f" ({context})"
-    hint = next(
-        (advice for needle, advice in _SYNTAX_HINTS if needle in problem),
-        "check the indentation and quoting here",
+        message += f" ({_(context)})"
+    hint = _(
+        next(
+            (advice for needle, advice in _SYNTAX_HINTS if needle in problem),
+            N_("check the indentation and quoting here"),
+        )
     )
     opened = getattr(error, "context_mark", None)
     if opened is not None and context and "flow" in context:
-        hint = (
-            f"the bracket opened at line {opened.line + 1}, column {opened.column + 1} is not "
-            "closed properly"
-        )
+        hint = _(
+            "the bracket opened at line {line}, column {column} is not closed properly"
+        ).format(line=opened.line + 1, column=opened.column + 1)
     line = mark.line + 1 if mark is not None else 1
     column = mark.column + 1 if mark is not None else 1
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
-        message = "YAML syntax error: a tab character where YAML expects spaces"
-        hint = "indent with spaces: YAML does not allow tabs for indentation"
+        message = _("YAML syntax error: a tab character where YAML expects spaces")
+        hint = _("indent with spaces: YAML does not allow tabs for indentation")
     return Problem(display, line, column, "", message, hint)
 
 
@@ -160,8 +203,8 @@ def parse(text: str, display: str) -> Node | None:
             display,
             1,
             1,
-            "the document is nested too deeply",
-            "check the indentation",
+            _("the document is nested too deeply"),
+            _("check the indentation"),
         ) from None
 
 

@@ -14,7 +14,8 @@ from cyclemap.errors import Problem
 from cyclemap.format.model import Stage, Step
 from cyclemap.loading.source_map import format_path, key_position, position
 from cyclemap.loading.yaml_nodes import Node
-from cyclemap.util.text import did_you_mean
+from cyclemap.util.i18n import _
+from cyclemap.util.text import did_you_mean, did_you_mean_text
 
 
 @dataclass
@@ -44,13 +45,18 @@ class _Checker:
 
     def unique(self, kind: str, ids: Iterable[tuple[int, str]]) -> None:
         first_seen: dict[str, int] = {}
+        twice = (
+            _("stage id `{id}` is used twice (first at line {line})")
+            if kind == "stages"
+            else _("step id `{id}` is used twice (first at line {line})")
+        )
         for index, item_id in ids:
             if item_id in first_seen:
-                first_line, _ = position(self.root, (kind, first_seen[item_id], "id"))
+                first_line, _column = position(self.root, (kind, first_seen[item_id], "id"))
                 self.report(
                     (kind, index, "id"),
-                    f"{kind[:-1]} id `{item_id}` is used twice (first at line {first_line})",
-                    "give each one its own id",
+                    twice.format(id=item_id, line=first_line),
+                    _("give each one its own id"),
                 )
             else:
                 first_seen[item_id] = index
@@ -66,15 +72,21 @@ class _Checker:
         if value is None or value in known:
             return
         guess = did_you_mean(value, known)
-        message = f"unknown {noun} `{value}`"
+        unknown = {
+            "stage": _("unknown stage `{value}`"),
+            "channel": _("unknown channel `{value}`"),
+            "team": _("unknown team `{value}`"),
+            "step": _("unknown step `{value}`"),
+        }
+        message = unknown[noun].format(value=value)
         if guess:
-            message += f"; did you mean `{guess}`?"
-        hint = (
-            f"define it under `{where}`"
-            + (", or import a catalog that does" if where in ("channels", "teams") else "")
-            if not guess
-            else f"write `{guess}`"
-        )
+            message = did_you_mean_text(message, guess)
+        if guess:
+            hint = _("write `{guess}`").format(guess=guess)
+        elif where in ("channels", "teams"):
+            hint = _("define it under `{where}`, or import a catalog that does").format(where=where)
+        else:
+            hint = _("define it under `{where}`").format(where=where)
         self.report(loc, message, hint)
 
 
@@ -107,12 +119,23 @@ def check_document(
             checker.reference((*at, "channel"), step.channel, known.channels, "channel", "channels")
             checker.reference((*at, "team"), step.team, known.teams, "team", "teams")
         if step.next and step.outcome in ("failure", "abandoned"):
+            ends = (
+                _(
+                    "step `{step}` is an `abandoned` outcome, which ends the journey, but it has "
+                    "`next`"
+                )
+                if step.outcome == "abandoned"
+                else _(
+                    "step `{step}` is a `failure` outcome, which ends the journey, but it has "
+                    "`next`"
+                )
+            )
             checker.report(
                 (*at, "next"),
-                f"step `{step.id}` is {'an' if step.outcome == 'abandoned' else 'a'} "
-                f"`{step.outcome}` outcome, which ends the journey, "
-                "but it has `next`",
-                f"remove `next`, or change `outcome` if customers go on from `{step.id}`",
+                ends.format(step=step.id),
+                _("remove `next`, or change `outcome` if customers go on from `{step}`").format(
+                    step=step.id
+                ),
                 key=True,
             )
         targets: dict[str, int] = {}
@@ -123,28 +146,33 @@ def check_document(
             if transition.to in targets:
                 checker.report(
                     loc,
-                    f"step `{step.id}` lists `{transition.to}` twice in `next` "
-                    f"(also next[{targets[transition.to]}])",
-                    "merge the two transitions into one and add up their shares",
+                    _("step `{step}` lists `{target}` twice in `next` (also next[{index}])").format(
+                        step=step.id, target=transition.to, index=targets[transition.to]
+                    ),
+                    _("merge the two transitions into one and add up their shares"),
                 )
             else:
                 targets[transition.to] = position_in_next
         for rule in step.allow:
             if rule_names is not None and rule not in rule_names:
                 guess = did_you_mean(rule, rule_names)
+                message = _("`{rule}` in `allow` is not a rule name").format(rule=rule)
                 checker.report(
                     (*at, "allow", rule),
-                    f"`{rule}` in `allow` is not a rule name"
-                    + (f"; did you mean `{guess}`?" if guess else ""),
-                    f"write `{guess}`" if guess else "rule names: " + ", ".join(rule_names),
+                    did_you_mean_text(message, guess) if guess else message,
+                    _("write `{guess}`").format(guess=guess)
+                    if guess
+                    else _("rule names: {names}").format(names=", ".join(rule_names)),
                     key=True,
                 )
     if steps and not entries and not known.entry_written:
         checker.report(
             ("steps",),
-            "no step is an entry: the journey needs at least one first contact point",
-            "mark the step where customers first reach the company with `entry: true` "
-            "(or `entry: {volume: N}`)",
+            _("no step is an entry: the journey needs at least one first contact point"),
+            _(
+                "mark the step where customers first reach the company with `entry: true` "
+                "(or `entry: {volume: N}`)"
+            ),
             key=True,
         )
     return checker.problems

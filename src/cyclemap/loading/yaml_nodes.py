@@ -20,6 +20,8 @@ from typing import Any, Union
 import yaml
 
 from cyclemap.errors import PicklableError, Problem
+from cyclemap.util.i18n import _
+from cyclemap.util.numbers import number
 
 try:  # libyaml's C parser when PyYAML was built with it; the pure-Python parser otherwise
     from yaml import CSafeLoader as _EventLoader
@@ -129,8 +131,8 @@ def resolve_plain(text: str, line: int, column: int) -> object:
         raise NodeError(
             line,
             column,
-            f"the number `{text[:20]}...` is too large",
-            "write a number of reasonable size",
+            _("the number `{number}...` is too large").format(number=text[:20]),
+            _("write a number of reasonable size"),
         ) from None
     number.text = text
     return number
@@ -143,8 +145,8 @@ def _check_text(text: str, line: int, column: int) -> None:
         raise NodeError(
             line,
             column,
-            f"the text contains the control character U+{code:04X}",
-            "remove the escape sequence that produces it",
+            _("the text contains the control character U+{code:04X}").format(code=code),
+            _("remove the escape sequence that produces it"),
         )
 
 
@@ -154,15 +156,15 @@ def _refuse_node_event(event: yaml.NodeEvent, line: int, column: int) -> None:
         raise NodeError(
             line,
             column,
-            f"aliases (`*{event.anchor}`) are not allowed in journeys",
-            "write the value out in full instead of referring to an anchor",
+            _("aliases (`*{anchor}`) are not allowed in journeys").format(anchor=event.anchor),
+            _("write the value out in full instead of referring to an anchor"),
         )
     if event.anchor is not None:
         raise NodeError(
             line,
             column,
-            f"anchors (`&{event.anchor}`) are not allowed in journeys",
-            "remove the anchor and write each value out in full",
+            _("anchors (`&{anchor}`) are not allowed in journeys").format(anchor=event.anchor),
+            _("remove the anchor and write each value out in full"),
         )
     tag = getattr(event, "tag", None)
     if tag is not None:
@@ -170,8 +172,8 @@ def _refuse_node_event(event: yaml.NodeEvent, line: int, column: int) -> None:
         raise NodeError(
             line,
             column,
-            f"YAML tags (`{shown}`) are not allowed in journeys",
-            "remove the tag; quote the value if it must be text",
+            _("YAML tags (`{tag}`) are not allowed in journeys").format(tag=shown),
+            _("remove the tag; quote the value if it must be text"),
         )
 
 
@@ -180,16 +182,18 @@ def _check_key(parent: MappingNode, key: ScalarNode) -> None:
         raise NodeError(
             key.line,
             key.column,
-            "merge keys (`<<`) are not allowed in journeys",
-            "write the fields out in full",
+            _("merge keys (`<<`) are not allowed in journeys"),
+            _("write the fields out in full"),
         )
     if key.text in parent.entries:
         first = parent.entries[key.text][0]
         raise NodeError(
             key.line,
             key.column,
-            f"duplicate key `{key.text}` (first written at line {first.line + 1})",
-            "keep only one of them",
+            _("duplicate key `{key}` (first written at line {line})").format(
+                key=key.text, line=first.line + 1
+            ),
+            _("keep only one of them"),
         )
 
 
@@ -236,8 +240,10 @@ def _compose(text: str, loader_class: type[Any]) -> Node | None:
                 raise NodeError(
                     mark.line,
                     mark.column,
-                    f"the file holds more than {MAX_EVENTS:,} values; far more than a journey",
-                    "split it into several journeys, or check that this is the right file",
+                    _("the file holds more than {count} values; far more than a journey").format(
+                        count=number(MAX_EVENTS)
+                    ),
+                    _("split it into several journeys, or check that this is the right file"),
                 )
             kind = type(event)
             if (
@@ -268,8 +274,10 @@ def _compose(text: str, loader_class: type[Any]) -> Node | None:
                         raise NodeError(
                             line,
                             column,
-                            f"the document is nested more than {MAX_DEPTH} levels deep",
-                            "a journey needs only a few levels; check the indentation",
+                            _("the document is nested more than {depth} levels deep").format(
+                                depth=MAX_DEPTH
+                            ),
+                            _("a journey needs only a few levels; check the indentation"),
                         )
                     collection: MappingNode | SequenceNode = (
                         MappingNode(line, column)
@@ -289,8 +297,8 @@ def _compose(text: str, loader_class: type[Any]) -> Node | None:
                     raise NodeError(
                         mark.line,
                         mark.column,
-                        "the file holds more than one YAML document",
-                        "keep one journey per file and remove the extra `---` document",
+                        _("the file holds more than one YAML document"),
+                        _("keep one journey per file and remove the extra `---` document"),
                     )
                 continue
             else:  # stream start and end, document end
@@ -309,8 +317,8 @@ def _compose(text: str, loader_class: type[Any]) -> Node | None:
                 raise NodeError(
                     node.line,
                     node.column,
-                    "a mapping key must be a plain value",
-                    "use a simple name as the key",
+                    _("a mapping key must be a plain value"),
+                    _("use a simple name as the key"),
                 )
             parent.entries[key_node.text] = (key_node, node)
             pending[-1] = None

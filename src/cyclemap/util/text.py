@@ -14,6 +14,8 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from cyclemap.util.i18n import _
+
 REPLACEMENT = "\ufffd"
 
 _UNSAFE = re.compile(
@@ -51,3 +53,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The closest of `choices` to a misspelt `word`, if any is close enough."""
     matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def did_you_mean_text(message: str, guess: str) -> str:
+    """`message` followed by the suggestion of `guess`, in the current language."""
+    return _("{message}; did you mean `{guess}`?").format(message=message, guess=guess)
