@@ -185,13 +185,13 @@ def test_event_without_case_id_raises_log_error(tmp_path: Path, blank: str) -> N
     )
     with pytest.raises(LogError) as caught:
         mine(log, _support(tmp_path))
-    assert "1 events have no case id" in str(caught.value)
+    assert "1 event has no case id" in str(caught.value)
 
 
 def test_cli_event_without_case_id_fails_cleanly(tmp_path: Path) -> None:
     journey = _journey(tmp_path)
     log = _write(tmp_path, HEADER + "c1,call,2024-01-01 10:00:00\n,call,2024-01-01 10:01:00\n")
-    assert "events have no case id" in _cli_error(log, journey)
+    assert "1 event has no case id" in _cli_error(log, journey)
 
 
 # 5. Timestamps ----------------------------------------------------------------------------

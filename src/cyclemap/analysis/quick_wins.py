@@ -19,6 +19,7 @@ from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import Chain, FlowError, FlowModel, endings_of
 from cyclemap.graph.solver import solve_absorbing
+from cyclemap.util.i18n import _
 from cyclemap.util.numbers import percent
 
 EXACT_CANDIDATES = 6
@@ -128,10 +129,15 @@ def _fixed_candidates(
                     reach=float(visits[chain.index[node]]) * rate,
                     kind="halve-abandon",
                     steps=(node,),
-                    description=f"halve abandonment at {step_title(graph, node)}, "
-                    f"{percent(rate)} → {percent(rate / 2)}",
-                    assumption="assumes half of those who abandon there today can be kept, "
-                    "everything else unchanged",
+                    description=_("halve abandonment at {step}, {rate} → {halved}").format(
+                        step=step_title(graph, node),
+                        rate=percent(rate),
+                        halved=percent(rate / 2),
+                    ),
+                    assumption=_(
+                        "assumes half of those who abandon there today can be kept, everything "
+                        "else unchanged"
+                    ),
                     abandon={node: rate / 2},
                 )
             )
@@ -145,10 +151,16 @@ def _fixed_candidates(
                         reach=float("inf"),
                         kind="break-loop",
                         steps=(source, target),
-                        description=f"stop sending customers from {step_title(graph, source)} "
-                        f"back to {step_title(graph, target)}, which breaks the peloteo loop",
-                        assumption="assumes those sent back today take the step's other ways "
-                        "forward instead, in their shares",
+                        description=_(
+                            "stop sending customers from {source} back to {target}, which "
+                            "breaks the peloteo loop"
+                        ).format(
+                            source=step_title(graph, source), target=step_title(graph, target)
+                        ),
+                        assumption=_(
+                            "assumes those sent back today take the step's other ways forward "
+                            "instead, in their shares"
+                        ),
                         removed=frozenset({(source, target)}),
                     )
                 )
@@ -178,11 +190,14 @@ def _context_candidates(
                 reach=through * context_cost,
                 kind="restore-context",
                 steps=(source, target),
-                description=f"keep the customer's story from {step_title(graph, source)} to "
-                f"{step_title(graph, target)}, so nobody has to tell it again",
-                assumption=f"assumes {percent(context_cost)} of the customers crossing this "
-                f"handoff abandon because they must repeat their story (--context-cost "
-                f"{context_cost:g})",
+                description=_(
+                    "keep the customer's story from {source} to {target}, so nobody has to "
+                    "tell it again"
+                ).format(source=step_title(graph, source), target=step_title(graph, target)),
+                assumption=_(
+                    "assumes {share} of the customers crossing this handoff abandon because "
+                    "they must repeat their story (--context-cost {cost})"
+                ).format(share=percent(context_cost), cost=f"{context_cost:g}"),
                 abandon={target: new_rate},
             )
         )

@@ -23,6 +23,7 @@ from cyclemap.graph.flow_model import (
     flow_model,
 )
 from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.i18n import N_, _
 from cyclemap.util.numbers import customers, percent
 
 __all__ = [
@@ -84,7 +85,8 @@ class FlowReport:
 
     @property
     def unit(self) -> str:
-        return "customers per period" if self.by_volume else "per customer entering"
+        """What a figure counts, in English (a key for machines; `_()` shows it to people)."""
+        return N_("customers per period") if self.by_volume else N_("per customer entering")
 
     def amount(self, value: float) -> str:
         """A count in the report's unit: customers per period, or a share of those entering."""
@@ -92,27 +94,38 @@ class FlowReport:
 
     def gain_text(self, win: QuickWin) -> str:
         if self.by_volume:
-            return f"+{customers(win.gain)} successful customers per period"
-        return f"+{percent(win.gain)} success probability"
+            return _("+{count} successful customers per period").format(
+                count=customers(win.gain)
+            )
+        return _("+{share} success probability").format(share=percent(win.gain))
 
     def win_note(self, win: QuickWin) -> str:
         """What a quick win's estimate assumes, and how its rank moves with the assumption."""
         if not win.ranks:
             return win.assumption
-        ranks = {rank for _, rank in win.ranks}
+        ranks = {rank for _cost, rank in win.ranks}
         low, high = win.ranks[0][0], win.ranks[-1][0]
         if len(ranks) == 1 and None not in ranks:
-            only = ranks.pop()
-            return f"{win.assumption}; rank #{only} for any --context-cost from {low:g} to {high:g}"
-        moves = ", ".join(
-            f"#{rank} at {cost:g}" if rank is not None else f"no gain at {cost:g}"
-            for cost, rank in win.ranks
-        )
-        return f"{win.assumption}; rank {moves.replace(' at ', ' at --context-cost ', 1)}"
+            only = _("{assumption}; rank #{rank} for any --context-cost from {low} to {high}")
+            return only.format(
+                assumption=win.assumption, rank=ranks.pop(), low=f"{low:g}", high=f"{high:g}"
+            )
+        moves = []
+        for position, (cost, rank) in enumerate(win.ranks):
+            where = f"--context-cost {cost:g}" if position == 0 else f"{cost:g}"
+            moves.append(
+                _("#{rank} at {cost}").format(rank=rank, cost=where)
+                if rank is not None
+                else _("no gain at {cost}").format(cost=where)
+            )
+        shown = ", ".join(moves)
+        return _("{assumption}; rank {moves}").format(assumption=win.assumption, moves=shown)
 
     def win_text(self, win: QuickWin) -> str:
         """One quick win as a sentence: the action, the gain, the assumption, the rank's range."""
-        return f"{win.description}: {self.gain_text(win)} ({self.win_note(win)})"
+        return _("{description}: {gain} ({note})").format(
+            description=win.description, gain=self.gain_text(win), note=self.win_note(win)
+        )
 
 
 def analyse(

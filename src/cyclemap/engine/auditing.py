@@ -36,6 +36,7 @@ from cyclemap.loading.discovery import Candidate
 from cyclemap.mining import Columns, mine
 from cyclemap.util.files import check_output, write_output
 from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.i18n import N_, _, ngettext
 from cyclemap.util.paths import display_path
 
 
@@ -55,7 +56,9 @@ def _with_conformance(
     if len(valid) != 1:
         if not strict:
             return result
-        raise UsageError("--log compares one journey with its log: audit a single journey file")
+        raise UsageError(
+            _("--log compares one journey with its log: audit a single journey file")
+        )
     # By its path, not its display name: a name that is not UTF-8 is shown with U+FFFD.
     journey = load_one(paths.get(valid[0].file, Path(valid[0].file)))
     observed = mine(log, journey, columns, engine=settings.mine.engine).observed()
@@ -93,7 +96,7 @@ def repository_here() -> Path:
     return repository_root(Path.cwd() / "cyclemap.toml")
 
 
-NOTHING_CHECKED = (
+NOTHING_CHECKED = N_(
     "cyclemap: error: no journey was checked: the paths hold no YAML file that the "
     "configuration's include/exclude select; check them, or pass --allow-empty"
 )
@@ -127,14 +130,14 @@ def audit(
     """
     if baseline is not None and diff is not None:
         raise UsageError(
-            "--baseline and --diff both choose what counts as new; give one of them"
+            _("--baseline and --diff both choose what counts as new; give one of them")
         )
     if (
         report_file not in (None, "-")
         and write_baseline is not None
         and os.path.abspath(str(report_file)) == os.path.abspath(write_baseline)
     ):
-        raise UsageError("the report and the baseline would be the same file")
+        raise UsageError(_("the report and the baseline would be the same file"))
     result = _audited(
         [Path(path) for path in paths] or [Path(".")],
         config=config,
@@ -162,12 +165,15 @@ def audit(
         result = replace(result, fail_on=FailOn.NEVER)
         recorded = len(baseline_findings(result))
         notes.append(
-            f"wrote the baseline {write_baseline} ({recorded} "
-            f"finding{'' if recorded == 1 else 's'})"
+            ngettext(
+                "wrote the baseline {path} ({count} finding)",
+                "wrote the baseline {path} ({count} findings)",
+                recorded,
+            ).format(path=write_baseline, count=recorded)
         )
     result = replace(result, require_journeys=not allow_empty)
     if result.require_journeys and result.checked_nothing:
-        notes.append(NOTHING_CHECKED)
+        notes.append(_(NOTHING_CHECKED))
     return replace(result, notes=tuple(notes))
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import AuditResult, Comparison, Finding
 from cyclemap.util.files import remember_input
+from cyclemap.util.i18n import _
 from cyclemap.util.paths import display_path
 from cyclemap.util.signals import sigterm_held
 
@@ -70,7 +71,7 @@ def read_baseline(path: Path) -> list[dict[str, Any]]:
                     0,
                     "",
                     message,
-                    "write it again with `cyclemap audit --write-baseline`",
+                    _("write it again with `cyclemap audit --write-baseline`"),
                 )
             ]
         )
@@ -80,14 +81,14 @@ def read_baseline(path: Path) -> list[dict[str, Any]]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise refuse("the baseline file does not exist") from None
+        raise refuse(_("the baseline file does not exist")) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise refuse(f"the baseline file cannot be read: {error}") from None
+        raise refuse(_("the baseline file cannot be read: {error}").format(error=error)) from None
     if not isinstance(document, dict):
-        raise refuse("this is not a cyclemap baseline (version 1)")
+        raise refuse(_("this is not a cyclemap baseline (version 1)"))
     entries = document.get("findings")
     if document.get("cyclemap-baseline") != BASELINE_VERSION or not isinstance(entries, list):
-        raise refuse("this is not a cyclemap baseline (version 1)")
+        raise refuse(_("this is not a cyclemap baseline (version 1)"))
     for index, entry in enumerate(entries):
         wrong = _entry_problem(entry)
         if wrong is not None:
@@ -98,15 +99,13 @@ def read_baseline(path: Path) -> list[dict[str, Any]]:
 def _entry_problem(entry: object) -> str | None:
     """What is wrong with one baseline entry (a committed file a pull request can edit)."""
     if not isinstance(entry, dict):
-        return "each entry must be an object"
-    if not isinstance(entry.get("fingerprint"), str):
-        return "`fingerprint` must be text"
-    for key in ("rule", "journey", "message"):
-        if key in entry and not isinstance(entry[key], str):
-            return f"`{key}` must be text"
+        return _("each entry must be an object")
+    for key in ("fingerprint", "rule", "journey", "message"):
+        if (key in entry or key == "fingerprint") and not isinstance(entry.get(key), str):
+            return _("`{key}` must be text").format(key=key)
     steps = entry.get("steps", [])
     if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
-        return "`steps` must be a list of step ids"
+        return _("`steps` must be a list of step ids")
     return None
 
 
@@ -172,12 +171,15 @@ def _git(root: Path, *arguments: str, hint: str = "") -> bytes:
             ["git", "-C", str(root), *arguments], capture_output=True, check=False, timeout=120
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise _diff_problem(f"cannot run git: {error}", "check that git is installed") from None
+        raise _diff_problem(
+            _("cannot run git: {error}").format(error=error), _("check that git is installed")
+        ) from None
     if completed.returncode != 0:
         detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()
         raise _diff_problem(
-            "git failed" + (f": {detail[-1]}" if detail else ""),
-            hint or "check the revision exists (`git fetch` it first in a shallow CI checkout)",
+            _("git failed: {detail}").format(detail=detail[-1]) if detail else _("git failed"),
+            hint
+            or _("check the revision exists (`git fetch` it first in a shallow CI checkout)"),
         )
     return completed.stdout
 
@@ -209,8 +211,10 @@ def _inside(path: Path, top: Path) -> Path:
         except ValueError:
             continue
     raise _diff_problem(
-        f"{display_path(path)} is outside the git repository {display_path(top)}",
-        "--diff compares journeys of one repository: audit the others in a separate run",
+        _("{path} is outside the git repository {top}").format(
+            path=display_path(path), top=display_path(top)
+        ),
+        _("--diff compares journeys of one repository: audit the others in a separate run"),
     )
 
 
@@ -226,7 +230,9 @@ def findings_at_revision(
         folder,
         "rev-parse",
         "--show-toplevel",
-        hint=f"--diff needs a git repository, and {display_path(folder)} is not inside one",
+        hint=_("--diff needs a git repository, and {folder} is not inside one").format(
+            folder=display_path(folder)
+        ),
     )
     top = Path(os.fsdecode(shown.rstrip(b"\n"))).resolve()
     relative = [_inside(path, top) for path in paths]
@@ -242,8 +248,11 @@ def findings_at_revision(
                     0,
                     0,
                     "",
-                    f"git does not know the revision `{revision}`",
-                    "check the name; in a shallow CI checkout, `git fetch` the base branch first",
+                    _("git does not know the revision `{revision}`").format(revision=revision),
+                    _(
+                        "check the name; in a shallow CI checkout, `git fetch` the base branch "
+                        "first"
+                    ),
                 )
             ]
         ) from None

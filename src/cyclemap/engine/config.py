@@ -33,8 +33,9 @@ from cyclemap.loading.discovery import Selection
 from cyclemap.mining.settings import MineFile
 from cyclemap.rules import registry, rule_names
 from cyclemap.util.files import remember_input
+from cyclemap.util.i18n import _
 from cyclemap.util.paths import display_path
-from cyclemap.util.text import did_you_mean
+from cyclemap.util.text import did_you_mean, did_you_mean_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -142,7 +143,7 @@ def _read(path: Path) -> tuple[dict[str, Any], str]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(
-            [_problem(shown, "", f"cannot read the configuration: {error}")]
+            [_problem(shown, "", _("cannot read the configuration: {error}").format(error=error))]
         ) from None
     try:
         data = tomllib.loads(text)
@@ -160,8 +161,8 @@ def _read(path: Path) -> tuple[dict[str, Any], str]:
                     line,
                     column,
                     "",
-                    f"invalid TOML: {message}",
-                    "check the quoting and brackets on this line",
+                    _("invalid TOML: {message}").format(message=message),
+                    _("check the quoting and brackets on this line"),
                 )
             ]
         ) from None
@@ -172,18 +173,18 @@ def _read(path: Path) -> tuple[dict[str, Any], str]:
     return dict(data), text
 
 
+def _not_a_rule(name: object) -> tuple[str, str]:
+    """(message, hint) for a rule name that is not one."""
+    guess = did_you_mean(str(name), rule_names())
+    message = _("`{name}` is not a rule name").format(name=name)
+    hint = _("rule names: {names}").format(names=", ".join(rule_names()))
+    return (did_you_mean_text(message, guess) if guess else message), hint
+
+
 def _check_rule_name(name: object, file: str, path: str, problems: list[Problem]) -> bool:
     if name in rule_names():
         return True
-    guess = did_you_mean(str(name), rule_names())
-    problems.append(
-        _problem(
-            file,
-            path,
-            f"`{name}` is not a rule name" + (f"; did you mean `{guess}`?" if guess else ""),
-            "rule names: " + ", ".join(rule_names()),
-        )
-    )
+    problems.append(_problem(file, path, *_not_a_rule(name)))
     return False
 
 
@@ -199,15 +200,13 @@ def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> 
                 guess = did_you_mean(
                     path, ["select", "ignore", "include", "exclude", "fail-on", "rules"]
                 )
-                message = f"`{path}` is not a configuration key" + (
-                    f"; did you mean `{guess}`?" if guess else ""
-                )
+                message = _("`{key}` is not a configuration key").format(key=path)
                 problems.append(
                     _problem(
                         file,
                         path,
-                        message,
-                        "keys: select, ignore, include, exclude, fail-on, [rules.<name>]",
+                        did_you_mean_text(message, guess) if guess else message,
+                        _("keys: select, ignore, include, exclude, fail-on, [rules.<name>]"),
                     )
                 )
             else:
@@ -232,8 +231,8 @@ def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> 
                     _problem(
                         file,
                         f"rules.{name}.severity",
-                        f"`{severity}` is not a severity",
-                        "write error, warning or info",
+                        _("`{severity}` is not a severity").format(severity=severity),
+                        _("write error, warning or info"),
                     )
                 )
         try:
@@ -244,10 +243,10 @@ def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> 
                 key = ".".join(str(part) for part in detail["loc"])
                 if detail["type"] == "extra_forbidden":
                     guess = did_you_mean(key, known)
-                    message = f"`{key}` is not an option of `{name}`" + (
-                        f"; did you mean `{guess}`?" if guess else ""
-                    )
-                    hint = "options: " + (", ".join(["severity", *known]))
+                    message = _("`{key}` is not an option of `{rule}`").format(key=key, rule=name)
+                    if guess:
+                        message = did_you_mean_text(message, guess)
+                    hint = _("options: {names}").format(names=", ".join(["severity", *known]))
                 else:
                     message, hint = f"`{key}` of `{name}`: {detail['msg']}", ""
                 problems.append(_problem(file, f"rules.{name}.{key}", message, hint))
@@ -276,7 +275,7 @@ def load_settings(path: Path | None, *, start: Path) -> Settings:
         return Settings()
     if path is not None and not path.is_file():
         raise ConfigError(
-            [_problem(display_path(path), "", "the configuration file does not exist")]
+            [_problem(display_path(path), "", _("the configuration file does not exist"))]
         )
     data, text = _read(found)
     try:
@@ -290,20 +289,7 @@ def _rule_list(values: Iterable[str], option: str) -> list[str]:
     names = [name.strip() for value in values for name in value.split(",") if name.strip()]
     for name in names:
         if name not in rule_names():
-            guess = did_you_mean(name, rule_names())
-            raise ConfigError(
-                [
-                    Problem(
-                        option,
-                        0,
-                        0,
-                        "",
-                        f"`{name}` is not a rule name"
-                        + (f"; did you mean `{guess}`?" if guess else ""),
-                        "rule names: " + ", ".join(rule_names()),
-                    )
-                ]
-            )
+            raise ConfigError([Problem(option, 0, 0, "", *_not_a_rule(name))])
     return names
 
 

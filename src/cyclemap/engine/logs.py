@@ -11,6 +11,7 @@ from cyclemap.engine.config import load_settings
 from cyclemap.loading import LoadedJourney
 from cyclemap.mining import Columns, EngineName, MiningReport, mine
 from cyclemap.util.files import check_output
+from cyclemap.util.i18n import _
 
 
 def mine_configured(log: Path | str, journey: LoadedJourney) -> MiningReport:
@@ -62,11 +63,18 @@ def mine_log(
     from cyclemap.mining.calibrate import calibrate
 
     unseen = calibrate(loaded, report)
-    notes = [f"wrote the observed figures into {journey}; review them with git diff"]
+    notes = [
+        _("wrote the observed figures into {path}; review them with git diff").format(
+            path=journey
+        )
+    ]
     if unseen:
         notes.append(
-            "never taken in the log, now at the smallest share: "
-            + ", ".join(f"{source} → {target}" for source, target in unseen)
-            + "; remove them if customers no longer go that way"
+            _(
+                "never taken in the log, now at the smallest share: {transitions}; remove them "
+                "if customers no longer go that way"
+            ).format(
+                transitions=", ".join(f"{source} → {target}" for source, target in unseen)
+            )
         )
     return MineRun(report, tuple(notes))

@@ -18,6 +18,7 @@ from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import FlowError
 from cyclemap.loading import LoadedJourney
 from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.i18n import _
 
 
 def journey_stats(
@@ -65,5 +66,7 @@ def stats(
         try:
             reports.append(journey_stats(journey, context_cost=context_cost, top=top))
         except FlowError as error:
-            without.append(f"{journey.display}: error: {error}")
+            without.append(
+                _("{where}: error: {message}").format(where=journey.display, message=error)
+            )
     return StatsRun(to_result(validation), tuple(reports), tuple(without))

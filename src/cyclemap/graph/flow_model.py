@@ -37,6 +37,7 @@ from cyclemap.format.model import normalise
 from cyclemap.graph.journey import JourneyGraph, TransitionEdge, reachable_from
 from cyclemap.graph.solver import AbsorbingSolver, solve_absorbing
 from cyclemap.util.gcpause import collector_paused
+from cyclemap.util.i18n import N_, _
 
 ENDINGS = ("success", "failure", "abandoned", "stuck")
 ALL_ENDINGS = (*ENDINGS, "elsewhere")
@@ -77,9 +78,11 @@ class TrappedError(FlowError):
         self.steps = steps
         shown = ", ".join(f"`{step}`" for step in steps[:8]) + (" ..." if len(steps) > 8 else "")
         super().__init__(
-            f"customers can be trapped forever among steps {shown}: no transition leads out "
-            "and nobody abandons there, so the flow figures do not exist; see the `dead-end` "
-            "finding and give the loop a way out (or an `abandon` rate)"
+            _(
+                "customers can be trapped forever among steps {steps}: no transition leads out "
+                "and nobody abandons there, so the flow figures do not exist; see the "
+                "`dead-end` finding and give the loop a way out (or an `abandon` rate)"
+            ).format(steps=shown)
         )
 
 
@@ -361,8 +364,10 @@ class Chain:
             if trapped:
                 raise TrappedError(trapped)
             raise FlowError(
-                "the flow figures could not be computed: customers circulate so long in this "
-                "journey's loops that the solution is numerically unreliable"
+                _(
+                    "the flow figures could not be computed: customers circulate so long in "
+                    "this journey's loops that the solution is numerically unreliable"
+                )
             )
         return solution
 
@@ -400,12 +405,12 @@ def entry_weights(graph: JourneyGraph) -> tuple[dict[str, float], bool, str]:
             return (
                 {node: volumes[node] / total for node in entries},
                 True,
-                "entries weighted by their `volume`",
+                N_("entries weighted by their `volume`"),
             )
     if len(entries) > 1:
-        how = "entries weighted equally (not every entry has a `volume`)"
+        how = N_("entries weighted equally (not every entry has a `volume`)")
     else:
-        how = "one entry"
+        how = N_("one entry")
     return {node: 1.0 / len(entries) for node in entries}, False, how
 
 
@@ -443,7 +448,8 @@ class FlowModel:
 
     @property
     def unit(self) -> str:
-        return "customers per period" if self.by_volume else "per customer entering"
+        """What a figure counts, in English (a key for machines; `_()` shows it to people)."""
+        return N_("customers per period") if self.by_volume else N_("per customer entering")
 
     def customers(self, probability: float) -> float:
         """A probability per customer entering, in the model's unit."""
@@ -681,7 +687,7 @@ class FlowModel:
         moving: dict[tuple[str | None, str | None], float] = {}
         for node, i in chain.index.items():
             group = self.group_of(node, by)
-            for target, probability, _ in chain.edges(node):
+            for target, probability, _kind in chain.edges(node):
                 other = self.group_of(target, by)
                 if other != group and probability > 0:
                     key = (group, other)

@@ -28,6 +28,7 @@ from cyclemap.mining.figures import (
     ObservedTransition,
 )
 from cyclemap.util.files import remember_input
+from cyclemap.util.i18n import _
 
 if TYPE_CHECKING:
     from cyclemap.mining.queries import Engine
@@ -54,15 +55,19 @@ def mine(
     columns = columns or Columns()
     if is_uri(log):
         if engine != "spark":
-            raise LogError(f"{log}: DuckDB reads local files; give --engine spark for a URI")
+            raise LogError(
+                _("{log}: DuckDB reads local files; give --engine spark for a URI").format(log=log)
+            )
     else:
         log = Path(log)
         if not log.is_file():
-            raise LogError(f"{log}: no such file")
+            raise LogError(_("{log}: no such file").format(log=log))
 
         remember_input(log)
         if log.stat().st_size == 0:
-            raise LogError(f"{log}: the log is empty; it needs a header row and events")
+            raise LogError(
+                _("{log}: the log is empty; it needs a header row and events").format(log=log)
+            )
     failures = _failures(engine)
     try:
         runner = _open(engine, log, columns, spark)
@@ -71,7 +76,9 @@ def mine(
         finally:
             runner.close()
     except failures as error:
-        raise LogError(f"{log}: cannot read the log: {_reason(error, log)}") from None
+        raise LogError(
+            _("{log}: cannot read the log: {reason}").format(log=log, reason=_reason(error, log))
+        ) from None
 
 
 def _failures(engine: EngineName) -> tuple[type[BaseException], ...]:
@@ -110,9 +117,9 @@ def _reason(error: BaseException, log: Path | str) -> str:
     text = str(error).strip()
     lowered = text.lower()
     if "invalid unicode" in lowered or "malformed input" in lowered:
-        return "the file is not UTF-8 text; save the log as UTF-8"
+        return _("the file is not UTF-8 text; save the log as UTF-8")
     if "sniffing" in lowered or "csv error" in lowered or "malformed csv" in lowered:
-        return csv_layout_problem(log) or (
+        return csv_layout_problem(log) or _(
             "its CSV layout cannot be worked out; check the separator and the quotes"
         )
     return printable(text.splitlines()[0]) if text else type(error).__name__

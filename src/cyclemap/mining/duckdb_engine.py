@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cyclemap.mining.figures import Columns, LogError
+from cyclemap.mining.figures import Columns, LogError, unknown_format
 from cyclemap.mining.queries import (
     ISO_8601,
     Dialect,
@@ -16,6 +16,7 @@ from cyclemap.mining.queries import (
     csv_layout_problem,
     missing_columns,
 )
+from cyclemap.util.i18n import _
 
 
 def _literal(text: str) -> str:
@@ -56,7 +57,7 @@ def _reader(path: Path) -> str:
         # Every column as text: DuckDB's sniffer would otherwise guess a date format
         # (`01/02/2024` read day-first without a word); times are read by one rule instead.
         return f"read_csv({literal}, header = true, auto_detect = true, all_varchar = true)"
-    raise LogError(f"{path}: unknown log format `{suffix}`; give a .csv or .parquet file")
+    raise unknown_format(path, suffix)
 
 
 def _identifier(name: str) -> str:
@@ -104,7 +105,9 @@ class DuckDBEngine:
             self.connection.close()
             layout = csv_layout_problem(log)
             if layout is not None:  # the sniffer misread the header around a ragged row
-                raise LogError(f"{log}: cannot read the log: {layout}") from None
+                raise LogError(
+                    _("{log}: cannot read the log: {reason}").format(log=log, reason=layout)
+                ) from None
             missing = missing_columns(str(log), columns, available)
             if missing is not None:
                 raise missing from None

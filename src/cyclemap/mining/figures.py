@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from cyclemap.errors import CyclemapError
 from cyclemap.graph.observed import ObservedLog
+from cyclemap.util.i18n import _
 
 if TYPE_CHECKING:
     from cyclemap.mining.settings import MineFile
@@ -17,6 +18,15 @@ class LogError(CyclemapError):
     Exit 1 in every command, as for a journey that is not valid: the input is wrong."""
 
     exit_code = 1
+
+
+def unknown_format(log: object, suffix: str) -> LogError:
+    """The error for a log that is neither CSV nor Parquet (both engines read only those)."""
+    return LogError(
+        _("{log}: unknown log format `{suffix}`; give a .csv or .parquet file").format(
+            log=log, suffix=suffix
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ from cyclemap.mining.figures import (
     ObservedStep,
     ObservedTransition,
 )
+from cyclemap.util.i18n import _, ngettext
+from cyclemap.util.numbers import number
 from cyclemap.util.text import did_you_mean, one_line
 
 Row = tuple[Any, ...]
@@ -279,9 +281,25 @@ def observe(
 def _notes(engine: Engine, journey: LoadedJourney, columns: Columns) -> tuple[str, ...]:
     """What the reader should know about the log's own team and channel columns."""
     notes = []
-    for kind, given, query, defined in (
-        ("team", columns.team, "SELECT DISTINCT team FROM ordered", journey.teams),
-        ("channel", columns.channel, "SELECT DISTINCT channel FROM ordered", journey.channels),
+    for given, query, defined, note in (
+        (
+            columns.team,
+            "SELECT DISTINCT team FROM ordered",
+            journey.teams,
+            _(
+                "the log's team column names teams journey `{journey}` does not define: "
+                "{names}; check the column, or define them under `teams`"
+            ),
+        ),
+        (
+            columns.channel,
+            "SELECT DISTINCT channel FROM ordered",
+            journey.channels,
+            _(
+                "the log's channel column names channels journey `{journey}` does not define: "
+                "{names}; check the column, or define them under `channels`"
+            ),
+        ),
     ):
         if not given:
             continue
@@ -289,11 +307,8 @@ def _notes(engine: Engine, journey: LoadedJourney, columns: Columns) -> tuple[st
         unknown = sorted(named - set(defined))
         if unknown:
             shown = ", ".join(f"`{printable(name)}`" for name in unknown[:5])
-            notes.append(
-                f"the log's {kind} column names {kind}s journey `{journey.id}` does not define: "
-                f"{shown}{', ...' if len(unknown) > 5 else ''}; check the column, or define "
-                f"them under `{kind}s`"
-            )
+            shown += ", ..." if len(unknown) > 5 else ""
+            notes.append(note.format(journey=journey.id, names=shown))
     return tuple(notes)
 
 
@@ -303,7 +318,7 @@ def _channels(
     mapped = {step.id: step.channel for step in journey.document.steps}
     counted = [(names[step], channel, int(count)) for step, channel, count in engine.rows(CHANNELS)]
     per_step: dict[str, int] = {}
-    for step, _, count in counted:
+    for step, _channel, count in counted:
         per_step[step] = per_step.get(step, 0) + count
     return tuple(
         ObservedChannel(
@@ -321,7 +336,9 @@ def _shortened(steps: list[str]) -> str:
     if len(steps) <= LONGEST_VARIANT:
         return " → ".join(steps)
     hidden = len(steps) - LONGEST_VARIANT
-    return " → ".join(steps[:LONGEST_VARIANT]) + f" → … ({hidden:,} more steps)"
+    return " → ".join(steps[:LONGEST_VARIANT]) + " → … " + _("({count} more steps)").format(
+        count=number(hidden)
+    )
 
 
 def _links(journey: LoadedJourney) -> dict[str, list[tuple[str, float]]]:
@@ -367,7 +384,7 @@ def _transitions(
     rows: list[Row], mapped: dict[tuple[str, str], float]
 ) -> tuple[ObservedTransition, ...]:
     leaving: dict[str, int] = {}
-    for source, _, count, _, _ in rows:
+    for source, _target, count, _median, _p90 in rows:
         leaving[source] = leaving.get(source, 0) + count
     return tuple(
         ObservedTransition(
@@ -404,9 +421,15 @@ def _check(engine: Engine, log: str, journey: LoadedJourney, source: str, column
     """Clear errors for logs that do not fit: empty, unreadable times, unknown activities."""
     events, untimed, unknown, anonymous = engine.rows(CHECKS)[0]
     if not events:
-        raise LogError(f"{log}: the log has no events")
+        raise LogError(_("{log}: the log has no events").format(log=log))
     if anonymous:
-        raise LogError(f"{log}: {anonymous} events have no case id; give every event its case")
+        raise LogError(
+            ngettext(
+                "{log}: {count} event has no case id; give every event its case",
+                "{log}: {count} events have no case id; give every event its case",
+                anonymous,
+            ).format(log=log, count=anonymous)
+        )
     if untimed:
         [(written,)] = engine.rows(
             f"SELECT r.ts FROM raw r WHERE {seconds_of(engine.dialect, columns, 'r.ts')} IS NULL "
@@ -414,21 +437,27 @@ def _check(engine: Engine, log: str, journey: LoadedJourney, source: str, column
         )
         if isinstance(written, (bytes, bytearray, memoryview)):
             raise LogError(
-                f"{log}: the timestamp column `{printable(columns.timestamp)}` holds binary "
-                "data, not times; export it as text (ISO 8601) or as a timestamp type"
+                _(
+                    "{log}: the timestamp column `{column}` holds binary data, not times; "
+                    "export it as text (ISO 8601) or as a timestamp type"
+                ).format(log=log, column=printable(columns.timestamp))
             )
         if written is None:
-            problem = "an event has no timestamp"
+            problem = _("an event has no timestamp")
         elif columns.timestamp_format is not None:
-            problem = (
-                f"the timestamp `{printable(written)}` does not match the timestamp-format "
-                f"`{printable(columns.timestamp_format)}` of [mine]"
-            )
+            problem = _(
+                "the timestamp `{written}` does not match the timestamp-format `{format}` of "
+                "[mine]"
+            ).format(written=printable(written), format=printable(columns.timestamp_format))
         else:
-            problem = f"the timestamp `{printable(written)}` cannot be read"
+            problem = _("the timestamp `{written}` cannot be read").format(
+                written=printable(written)
+            )
         raise LogError(
-            f"{log}: {problem}; write timestamps as ISO 8601 (2024-05-01 14:03:00), or give "
-            'their format as timestamp-format under [mine] (e.g. "%d/%m/%Y %H:%M:%S")'
+            _(
+                "{log}: {problem}; write timestamps as ISO 8601 (2024-05-01 14:03:00), or give "
+                'their format as timestamp-format under [mine] (e.g. "%d/%m/%Y %H:%M:%S")'
+            ).format(log=log, problem=problem)
         )
     if unknown:
         names = [
@@ -440,15 +469,18 @@ def _check(engine: Engine, log: str, journey: LoadedJourney, source: str, column
         ]
         steps = [step.id for step in journey.document.steps]
         shown = ", ".join(
-            "an empty activity"
+            _("an empty activity")
             if name is None
+            else _("`{name}` (did you mean `{guess}`?)").format(name=printable(name), guess=guess)
+            if (guess := did_you_mean(str(name), steps))
             else f"`{printable(name)}`"
-            + (f" (did you mean `{guess}`?)" if (guess := did_you_mean(str(name), steps)) else "")
             for name in names
         )
         raise LogError(
-            f"{log}: activities that are not steps of journey `{journey.id}`: {shown}; "
-            "use step ids, or map them under [mine.activities] in cyclemap.toml"
+            _(
+                "{log}: activities that are not steps of journey `{journey}`: {names}; use step "
+                "ids, or map them under [mine.activities] in cyclemap.toml"
+            ).format(log=log, journey=journey.id, names=shown)
         )
 
 
@@ -469,9 +501,11 @@ def csv_layout_problem(log: Path | str) -> str | None:
             width = len(next(rows, []))
             for row in rows:
                 if row and len(row) != width:
-                    return (
-                        f"line {rows.line_num} has {len(row)} fields where the header has "
-                        f"{width}; quote values that hold `{separator}`"
+                    return _(
+                        "line {line} has {count} fields where the header has {width}; quote "
+                        "values that hold `{separator}`"
+                    ).format(
+                        line=rows.line_num, count=len(row), width=width, separator=separator
                     )
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
@@ -491,11 +525,12 @@ def missing_columns(log: str, columns: Columns, available: Sequence[str]) -> Log
 def _missing_column(log: str, name: str, available: Sequence[str]) -> LogError:
     available = [printable(column) for column in available]
     guess = did_you_mean(name, available)
-    return LogError(
-        f"{log}: the log has no column `{name}`"
-        + (f"; did you mean `{guess}`?" if guess else "")
-        + f" (columns: {', '.join(available)})"
+    message = (
+        _("{log}: the log has no column `{name}`; did you mean `{guess}`? (columns: {columns})")
+        if guess
+        else _("{log}: the log has no column `{name}` (columns: {columns})")
     )
+    return LogError(message.format(log=log, name=name, guess=guess, columns=", ".join(available)))
 
 
 def wanted_columns(columns: Columns) -> list[str]:

@@ -11,8 +11,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from cyclemap.mining.figures import Columns, LogError
+from cyclemap.mining.figures import Columns, LogError, unknown_format
 from cyclemap.mining.queries import ISO_8601, Dialect, Row, missing_columns
+from cyclemap.util.i18n import N_, _
 
 _JAVA_CODES = {
     "Y": "yyyy", "y": "yy", "m": "MM", "d": "dd", "H": "HH", "I": "hh", "M": "mm", "S": "ss",
@@ -35,7 +36,11 @@ def java_format(strftime: str) -> str:
                 literal = []
             code = strftime[position + 1]
             if code not in _JAVA_CODES:
-                raise LogError(f"timestamp-format: `%{code}` is not a code cyclemap can read")
+                raise LogError(
+                    _("timestamp-format: `%{code}` is not a code cyclemap can read").format(
+                        code=code
+                    )
+                )
             pattern.append(_JAVA_CODES[code])
             position += 2
         else:
@@ -71,11 +76,13 @@ def session() -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise LogError(INSTALL) from None
+        raise LogError(_(INSTALL)) from None
     if os.environ.get("JAVA_HOME") is None and shutil.which("java") is None:
         raise LogError(
-            "the Spark engine needs Java 17 or newer and found none: install a JDK "
-            "(apt-get install openjdk-17-jre-headless, brew install openjdk@17) or set JAVA_HOME"
+            _(
+                "the Spark engine needs Java 17 or newer and found none: install a JDK (apt-get "
+                "install openjdk-17-jre-headless, brew install openjdk@17) or set JAVA_HOME"
+            )
         )
     builder = (
         SparkSession.builder.master(os.environ.get(MASTER, "local[*]"))
@@ -119,7 +126,9 @@ def _column(name: str) -> Any:
     return functions.col("`" + name.replace("`", "``") + "`")
 
 
-INSTALL = "the Spark engine needs pyspark and Java 17 or newer: pip install 'cyclemap[spark]'"
+INSTALL = N_(
+    "the Spark engine needs pyspark and Java 17 or newer: pip install 'cyclemap[spark]'"
+)
 
 
 def errors() -> tuple[type[BaseException], ...]:
@@ -128,7 +137,7 @@ def errors() -> tuple[type[BaseException], ...]:
         from py4j.protocol import Py4JError
         from pyspark.errors import PySparkException
     except ImportError:
-        raise LogError(INSTALL) from None
+        raise LogError(_(INSTALL)) from None
     return (PySparkException, Py4JError)
 
 
@@ -141,12 +150,16 @@ class SparkEngine:
         from pyspark.sql import functions
 
         if isinstance(log, Path) and ":" in str(log.resolve()):
-            raise LogError(f"{log}: Spark cannot read a file whose path holds `:`; rename it")
+            raise LogError(
+                _("{log}: Spark cannot read a file whose path holds `:`; rename it").format(
+                    log=log
+                )
+            )
         location = _location(log) if isinstance(log, Path) else log
         named = log if isinstance(log, Path) else PurePosixPath(urlsplit(log).path)
         suffix = named.suffix.lower()
         if suffix not in (".parquet", ".csv", ".tsv", ".txt"):
-            raise LogError(f"{log}: unknown log format `{suffix}`; give a .csv or .parquet file")
+            raise unknown_format(log, suffix)
         self.spark = spark if spark is not None else session()
         self.cached: dict[str, Any] = {}
         if suffix == ".parquet":

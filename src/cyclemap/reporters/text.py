@@ -18,6 +18,7 @@ from rich.text import Text
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, FileReport, Finding, Severity
 from cyclemap.reporters.common import ReportOptions
+from cyclemap.util.i18n import _, ngettext, pgettext
 from cyclemap.util.text import one_line
 
 _STYLES = {
@@ -48,12 +49,22 @@ def console_for(buffer: io.StringIO, *, color: bool, width: int = 200) -> Consol
     )
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def severity_count(count: int, severity: Severity) -> str:
+    """`1 error`, `2 warnings`, `3 info`, in the current language."""
+    words = {
+        Severity.ERROR: ngettext("{count} error", "{count} errors", count),
+        Severity.WARNING: ngettext("{count} warning", "{count} warnings", count),
+        Severity.INFO: ngettext("{count} info", "{count} info", count),
+    }
+    return words[severity].format(count=count)
 
 
-def _count(count: int, severity: Severity) -> str:
-    return f"{count} info" if severity is Severity.INFO else plural(count, severity.value)
+def files_count(count: int) -> str:
+    return ngettext("{count} file", "{count} files", count).format(count=count)
+
+
+def journeys_count(count: int) -> str:
+    return ngettext("{count} journey", "{count} journeys", count).format(count=count)
 
 
 def _location(file: str, line: int, column: int) -> tuple[str, str]:
@@ -67,13 +78,13 @@ def _problem_lines(problems: Iterable[Problem]) -> list[Text]:
             Text.assemble(
                 _location(problem.file, problem.line, problem.column),
                 ": ",
-                ("error", "bold red"),
+                (pgettext("severity", "error"), "bold red"),
                 ": ",
                 clean(problem.message),
             )
         )
         if problem.hint:
-            lines.append(Text.assemble("    ", ("hint", "cyan"), ": ", clean(problem.hint)))
+            lines.append(Text.assemble("    ", (_("hint"), "cyan"), ": ", clean(problem.hint)))
     return lines
 
 
@@ -99,7 +110,7 @@ def _finding_lines(report: FileReport) -> list[Text]:
             Text.assemble(
                 _location(finding.file, finding.line, finding.column),
                 ": ",
-                (finding.severity.value, _STYLES[finding.severity]),
+                (finding.severity.label, _STYLES[finding.severity]),
                 ": ",
                 clean(finding.message),
                 ("  [" + finding.rule + "]", "dim"),
@@ -122,12 +133,20 @@ def _file_header(report: FileReport) -> Text:
     for finding in report.findings:
         counts[finding.severity] += 1
     if report.problems:
-        header.append(f"  invalid ({plural(len(report.problems), 'error')})", style="bold red")
+        header.append(
+            "  "
+            + _("invalid ({errors})").format(
+                errors=severity_count(len(report.problems), Severity.ERROR)
+            ),
+            style="bold red",
+        )
     elif counts:
-        parts = [_count(counts[severity], severity) for severity in Severity if counts[severity]]
+        parts = [
+            severity_count(counts[severity], severity) for severity in Severity if counts[severity]
+        ]
         header.append("  " + ", ".join(parts))
     else:
-        header.append("  ✓ clean", style="green")
+        header.append("  ✓ " + _("clean"), style="green")
     return header
 
 
@@ -137,21 +156,27 @@ def _validation_summary(result: AuditResult) -> Text:
     if problems or result.failures:
         summary = Text.assemble(
             ("✗ ", "bold red"),
-            f"{plural(len(problems), 'error')} in {invalid} of "
-            f"{plural(len(result.reports), 'file')}",
+            _("{errors} in {invalid} of {files}").format(
+                errors=severity_count(len(problems), Severity.ERROR),
+                invalid=invalid,
+                files=files_count(len(result.reports)),
+            ),
         )
     elif not result.reports:
-        summary = Text.assemble(("! ", "bold yellow"), "no journey files found")
+        summary = Text.assemble(("! ", "bold yellow"), _("no journey files found"))
     else:
         journeys = sum(report.kind == "journey" for report in result.reports)
         catalogs = len(result.reports) - journeys
-        detail = ", ".join(
-            plural(count, word)
-            for count, word in ((journeys, "journey"), (catalogs, "catalog"))
-            if count
+        kinds = (
+            (journeys, journeys_count(journeys)),
+            (catalogs, ngettext("{count} catalog", "{count} catalogs", catalogs)),
         )
+        detail = ", ".join(text.format(count=count) for count, text in kinds if count)
         summary = Text.assemble(
-            ("✓ ", "bold green"), f"{plural(len(result.reports), 'file')} valid ({detail})"
+            ("✓ ", "bold green"),
+            ngettext(
+                "{files} valid ({detail})", "{files} valid ({detail})", len(result.reports)
+            ).format(files=files_count(len(result.reports)), detail=detail),
         )
     return summary
 
@@ -159,18 +184,36 @@ def _validation_summary(result: AuditResult) -> Text:
 def _audit_summary(result: AuditResult) -> Text:
     counts = result.counts()
     journeys = sum(report.kind == "journey" for report in result.reports)
-    parts = [_count(counts[severity.value], severity) for severity in Severity]
+    parts = [severity_count(counts[severity.value], severity) for severity in Severity]
     failing = result.exit_code != 0
     summary = Text.assemble(
         ("✗ " if failing else "✓ ", "bold red" if failing else "bold green"),
-        ", ".join(parts),
-        f" in {plural(journeys, 'journey')}",
+        _("{counts} in {journeys}").format(
+            counts=", ".join(parts), journeys=journeys_count(journeys)
+        ),
     )
     if counts["invalid"]:
-        summary.append(f"; {counts['invalid']} invalid", style="bold red")
+        summary.append(
+            ngettext("; {count} invalid", "; {count} invalid", counts["invalid"]).format(
+                count=counts["invalid"]
+            ),
+            style="bold red",
+        )
     if result.fail_on.value != "never":
-        summary.append(f" (fails on {result.fail_on.value})", style="dim")
+        summary.append(
+            " " + _("(fails on {severity})").format(severity=_fail_on(result)), style="dim"
+        )
     return summary
+
+
+def _fail_on(result: AuditResult) -> str:
+    """The severity that fails the run, in words (`never` does not fail)."""
+    return Severity(result.fail_on.value).label
+
+
+def _kind(kind: str) -> str:
+    """What a checked file is (`journey` or `catalog`), in words."""
+    return _("catalog") if kind == "catalog" else _("journey")
 
 
 def render(result: AuditResult, options: ReportOptions) -> str:
@@ -181,7 +224,7 @@ def render(result: AuditResult, options: ReportOptions) -> str:
             Text.assemble(
                 (clean(failure.file), "bold"),
                 ": ",
-                ("error", "bold red"),
+                (pgettext("severity", "error"), "bold red"),
                 ": ",
                 clean(failure.message),
             )
@@ -194,7 +237,7 @@ def render(result: AuditResult, options: ReportOptions) -> str:
             for line in _problem_lines(sorted(report.problems)) + _finding_lines(report):
                 console.print(line)
             if report.quick_wins:
-                console.print(Text("  quick wins:", style="bold green"))
+                console.print(Text("  " + _("quick wins:"), style="bold green"))
                 for rank, win in enumerate(report.quick_wins, start=1):
                     console.print(Text(f"    {rank}. {clean(win)}"))
             console.print()
@@ -206,46 +249,64 @@ def render(result: AuditResult, options: ReportOptions) -> str:
                 if report.valid:
                     console.print(
                         Text.assemble(
-                            (clean(report.file), "bold"), ": ", ("ok", "green"), f" ({report.kind})"
+                            (clean(report.file), "bold"),
+                            ": ",
+                            (_("ok"), "green"),
+                            f" ({_kind(report.kind)})",
                         )
                     )
     if options.verbose:
         for skipped in result.skipped:
             console.print(
                 Text.assemble(
-                    (clean(skipped.file), "bold"), ": ", ("skipped", "dim"), f" ({skipped.reason})"
+                    (clean(skipped.file), "bold"),
+                    ": ",
+                    (_("skipped"), "dim"),
+                    f" ({skipped.reason})",
                 )
             )
     comparison = result.comparison
     if comparison is not None:
         console.print(
             Text(
-                f"compared with {clean(comparison.against)}: {comparison.summary()}",
+                _("compared with {against}: {summary}").format(
+                    against=clean(comparison.against), summary=comparison.summary()
+                ),
                 style="bold",
             )
         )
         for entry in comparison.fixed:
             console.print(
                 Text.assemble(
-                    ("  fixed: ", "green"),
+                    ("  " + _("fixed: "), "green"),
                     clean(f"{entry['journey']}: {entry['message']}  [{entry['rule']}]"),
                 )
             )
         for file in comparison.invalid_files:
             console.print(
                 Text.assemble(
-                    ("  not checked: ", "bold red"),
-                    clean(file),
-                    " does not validate: nothing in it counts as fixed or new",
+                    ("  " + _("not checked: "), "bold red"),
+                    _("{file} does not validate: nothing in it counts as fixed or new").format(
+                        file=clean(file)
+                    ),
                 )
             )
     summary = _audit_summary(result) if result.audited else _validation_summary(result)
     if result.failures:
-        summary.append(f"; {plural(len(result.failures), 'path')} could not be read")
+        summary.append(
+            ngettext(
+                "; {count} path could not be read",
+                "; {count} paths could not be read",
+                len(result.failures),
+            ).format(count=len(result.failures))
+        )
     if result.skipped and not options.verbose:
         summary.append(
-            f"; {len(result.skipped)} other YAML file{'' if len(result.skipped) == 1 else 's'} "
-            "skipped (-v lists them)",
+            ngettext(
+                "; {count} other YAML file skipped (-v lists them)",
+                "; {count} other YAML files skipped (-v lists them)",
+                len(result.skipped),
+            ).format(count=len(result.skipped)),
             style="dim",
         )
     console.print(summary)

@@ -15,7 +15,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from cyclemap.errors import UsageError
-from cyclemap.util.text import did_you_mean
+from cyclemap.util.i18n import _
+from cyclemap.util.text import did_you_mean, did_you_mean_text
 
 if TYPE_CHECKING:
     from cyclemap.rules.base import Rule
@@ -72,8 +73,10 @@ def find_rule(name: str) -> Rule:
     found = registry().get(name)
     if found is None:
         guess = did_you_mean(name, rule_names())
+        message = _("`{name}` is not a rule").format(name=name)
         raise UsageError(
-            f"`{name}` is not a rule"
-            + (f"; did you mean `{guess}`?" if guess else "; see `cyclemap rules`")
+            did_you_mean_text(message, guess)
+            if guess
+            else _("{message}; see `cyclemap rules`").format(message=message)
         )
     return found
