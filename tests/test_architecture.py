@@ -38,12 +38,14 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cyclemap.engine",),
     ("cyclemap.render", "cyclemap.reporters"),
     ("cyclemap",),
+    ("cyclemap.serve",),
     ("cyclemap.cli",),
     ("cyclemap.__main__",),
 )
 """Lowest first. A module may import its own part (a package or a single module) and anything
 in a lower layer; the parts sharing a layer are independent of each other. `cyclemap` is the
-package root alone (the library API of `cyclemap.load`, `validate`, `audit`, `stats`)."""
+package root alone (the library API of `cyclemap.load`, `validate`, `audit`, `stats`);
+`cyclemap.serve`, the web preview, sits on the library and only the command line uses it."""
 
 RULE_IMPORTS = ("cyclemap.rules.base", "cyclemap.graph", "cyclemap.findings")
 """All a rule module may import: its base, the graph and findings."""

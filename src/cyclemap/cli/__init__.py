@@ -12,7 +12,18 @@ from typing import Annotated
 import typer
 
 from cyclemap.about import __version__
-from cyclemap.cli import audit, explain, init, mine, render, rules, schema, stats, validate
+from cyclemap.cli import (
+    audit,
+    explain,
+    init,
+    mine,
+    render,
+    rules,
+    schema,
+    serve,
+    stats,
+    validate,
+)
 from cyclemap.cli.common import LanguageOption, command
 from cyclemap.cli.localized import LocalizedCommand, LocalizedGroup
 from cyclemap.util.i18n import N_
@@ -56,6 +67,14 @@ COMMANDS = (
         mine.mine,
         N_("Read interaction logs: the map against what customers did."),
         N_("Observed transitions, abandonment, times between steps and peloteo, from a log."),
+    ),
+    (
+        serve.serve,
+        N_("Live preview in the browser: pages update as files are saved."),
+        N_(
+            "Show the journeys in the browser: an index with their status, and each journey's "
+            "page, updated as its file is saved. Needs the extra: pip install 'cyclemap[serve]'."
+        ),
     ),
     (
         rules.rules,
