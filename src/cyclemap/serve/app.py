@@ -217,8 +217,8 @@ def create_app(site: Site, *, host: str = "127.0.0.1", watch: bool = True) -> St
     )
     app.state.hub = hub
     app.state.site = site
-    app.add_middleware(HostCheck, names=allowed_hosts(host))  # type: ignore[arg-type]
-    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
+    app.add_middleware(HostCheck, names=allowed_hosts(host))
+    app.add_middleware(SecurityHeaders)
     return app
 
 
@@ -241,4 +241,3 @@ async def _watch(site: Site, stop: asyncio.Event, changed: Any) -> None:
         keys = await run_in_threadpool(site.refresh)
         if keys:
             await changed(keys)
-

@@ -70,7 +70,8 @@ STYLE = """
 .cm-stale>header,.cm-stale>.map,.cm-stale>main{opacity:.4;filter:grayscale(1)}
 """
 
-SCRIPT_LIVE = """
+SCRIPT_LIVE = (
+    """
 (function () {
   'use strict';
   function meta(name) {
@@ -85,7 +86,9 @@ SCRIPT_LIVE = """
     badge.textContent = badge.getAttribute('data-' + name);
     badge.className = 'cm-live ' + name;
   }
-  var events = new EventSource('""" + ASSETS + """/events');
+  var events = new EventSource('"""
+    + ASSETS
+    + """/events');
   function reload() { events.close(); window.location.reload(); }
   events.addEventListener('hello', function (event) {
     state('on');
@@ -99,6 +102,7 @@ SCRIPT_LIVE = """
   events.onerror = function () { state('off'); };
 })();
 """
+)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -154,7 +158,7 @@ def _standalone(site: Site, page: str, title: str, shown: str, body: str) -> str
     return (
         '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"{_head(site.version, page, title)}</head>\n<body class=\"cm-index\">\n"
+        f'{_head(site.version, page, title)}</head>\n<body class="cm-index">\n'
         f"{_bar(site, shown)}{body}{SCRIPT_TAG}</body>\n</html>\n"
     )
 
@@ -251,9 +255,7 @@ def _excerpt(site: Site, problem: Problem) -> str:
         shown.append(f"<span{marked}>{number:>{width}} │ {_e(text)}</span>")
         if number == problem.line and problem.column >= 1:
             column = min(problem.column, len(text) + 1)
-            shown.append(
-                f'<span class="cm-caret">{" " * width} │ {" " * (column - 1)}^</span>'
-            )
+            shown.append(f'<span class="cm-caret">{" " * width} │ {" " * (column - 1)}^</span>')
     return f"<pre>{''.join(shown)}</pre>"
 
 
@@ -336,4 +338,3 @@ def not_found_page(site: Site) -> str:
 def event(name: str, data: dict[str, object]) -> str:
     """One server-sent event."""
     return f"event: {name}\ndata: {json.dumps(data, sort_keys=True)}\n\n"
-

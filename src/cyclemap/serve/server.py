@@ -5,6 +5,7 @@ Ctrl-C or SIGTERM ends the event streams at once so that the server stops within
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -137,10 +138,8 @@ def run(
             import webbrowser
 
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-        try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C, once the server has stopped
             server.run(sockets=[sock])
-        except KeyboardInterrupt:
-            pass
     finally:
         sock.close()
         tell(_("server stopped"))
