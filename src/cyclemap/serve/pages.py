@@ -136,6 +136,7 @@ def _head(version: int, page: str, title: str) -> str:
         f'<meta name="cyclemap-version" content="{version}">\n'
         f'<meta name="cyclemap-page" content="{_e(page)}">\n'
         f'<link rel="stylesheet" href="{ASSETS}/live.css">\n'
+        '<link rel="icon" href="data:,">\n'  # no request for a /favicon.ico
         + (f"<title>{_e(title)}</title>\n" if title else "")
     )
 
