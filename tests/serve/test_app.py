@@ -381,3 +381,23 @@ def test_the_hostile_corpus_never_stops_the_server(
         markup_is_ours(parse(page.text))
         assert ("cm-errors" in page.text) is (code != 0)
         assert browser.get("/").status_code == 200  # still serving
+
+
+def test_the_pages_speak_the_chosen_language(tmp_path: Path) -> None:
+    from cyclemap.util.i18n import chosen_language
+
+    root = repository(tmp_path)
+    (root / "demo.journey.yaml").write_text(textwrap.dedent(BROKEN_JOURNEY), encoding="utf-8")
+    with chosen_language("es"):
+        browser = client(root)
+    with browser:
+        index = parse(browser.get("/").text)
+        assert index.text_of("h1") == ["Recorridos"]
+        assert [row[2] for row in index_rows(index)] == [
+            "inválido: 1 problema" + index_rows(index)[0][2].split("problema", 1)[1],
+            "válido",
+            "válido",
+        ]
+        broken = browser.get("/journey/demo.journey.yaml").text
+        assert "Esta versión no pasa la validación: 1 problema" in broken
+        assert "sugerencia: " in broken

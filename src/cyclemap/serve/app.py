@@ -27,12 +27,17 @@ from watchfiles import DefaultFilter, awatch
 
 from cyclemap.serve import pages
 from cyclemap.serve.site import Site
-from cyclemap.util.i18n import _
+from cyclemap.util.i18n import N_, _
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 HEARTBEAT = 15.0
 """Seconds between comments on an idle event stream, so proxies and browsers keep it open."""
 WATCHED_SUFFIXES = (".yaml", ".yml", ".toml")
+READ_ONLY = N_("This server is read-only: it answers GET and HEAD only.")
+OTHER_HOST = N_(
+    "This server answers only to its own address ({names}); open it by that address. (A page "
+    "elsewhere cannot reach it through another name.)"
+)
 HEADERS = {
     "Content-Security-Policy": pages.CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -101,18 +106,17 @@ def allowed_hosts(host: str) -> frozenset[str]:
 class HostCheck:
     """Refuses a request whose `Host` is not one of this server's names (DNS rebinding)."""
 
-    def __init__(self, app: ASGIApp, names: Iterable[str]) -> None:
+    def __init__(self, app: ASGIApp, names: Iterable[str], site: Site) -> None:
         self.app = app
         self.names = frozenset(names)
+        self.site = site
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             header = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
             if host_name(header) not in self.names:
-                message = _(
-                    "This server answers only to its own address ({names}); open it by that "
-                    "address. (A page elsewhere cannot reach it through another name.)"
-                ).format(names=", ".join(sorted(self.names)))
+                names = ", ".join(sorted(self.names))
+                message = self.site.in_language(_, OTHER_HOST).format(names=names)
                 await PlainTextResponse(message + "\n", status_code=400)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -153,13 +157,14 @@ def create_app(site: Site, *, host: str = "127.0.0.1", watch: bool = True) -> St
     site.refresh()
 
     async def index(request: Request) -> Response:
-        return HTMLResponse(await run_in_threadpool(pages.index_page, site))
+        return HTMLResponse(await run_in_threadpool(site.in_language, pages.index_page, site))
 
     async def journey(request: Request) -> Response:
         entry = site.entries.get(request.path_params["key"])
         if entry is None:
-            return HTMLResponse(pages.not_found_page(site), status_code=404)
-        return HTMLResponse(await run_in_threadpool(pages.journey_page, site, entry))
+            return await not_found(request, LookupError())
+        page = await run_in_threadpool(site.in_language, pages.journey_page, site, entry)
+        return HTMLResponse(page)
 
     async def style(request: Request) -> Response:
         return Response(pages.STYLE, media_type="text/css")
@@ -175,11 +180,11 @@ def create_app(site: Site, *, host: str = "127.0.0.1", watch: bool = True) -> St
         )
 
     async def not_found(request: Request, _error: Exception) -> Response:
-        return HTMLResponse(pages.not_found_page(site), status_code=404)
+        return HTMLResponse(site.in_language(pages.not_found_page, site), status_code=404)
 
     async def not_allowed(request: Request, _error: Exception) -> Response:
         return PlainTextResponse(
-            _("This server is read-only: it answers GET and HEAD only.") + "\n",
+            site.in_language(_, READ_ONLY) + "\n",
             status_code=405,
             headers={"Allow": "GET, HEAD"},
         )
@@ -217,7 +222,7 @@ def create_app(site: Site, *, host: str = "127.0.0.1", watch: bool = True) -> St
     )
     app.state.hub = hub
     app.state.site = site
-    app.add_middleware(HostCheck, names=allowed_hosts(host))
+    app.add_middleware(HostCheck, names=allowed_hosts(host), site=site)
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -142,12 +142,13 @@ def _head(version: int, page: str, title: str) -> str:
 
 
 def _bar(site: Site, shown: str) -> str:
+    home, live = _("all journeys"), _("live")
+    off, connecting = _("disconnected: is the server still running?"), _("connecting…")
     return (
-        f'<nav class="cm-bar"><a href="/">{_e(_("all journeys"))}</a>'
+        f'<nav class="cm-bar"><a href="/">{_e(home)}</a>'
         f'<span class="cm-file">{_e(one_line(shown))}</span>'
-        f'<span class="cm-live" id="cm-live" data-on="{_e(_("live"))}" '
-        f'data-off="{_e(_("disconnected: is the server still running?"))}">'
-        f"{_e(_('connecting…'))}</span></nav>\n"
+        f'<span class="cm-live" id="cm-live" data-on="{_e(live)}" data-off="{_e(off)}">'
+        f"{_e(connecting)}</span></nav>\n"
     )
 
 
@@ -171,7 +172,8 @@ def _findings_cell(entry: Entry) -> str:
     if entry.status is not Status.VALID:
         return ""
     if not entry.findings:
-        return f'<span class="cm-ok">{_e(_("none"))}</span>'
+        none = _("none")
+        return f'<span class="cm-ok">{_e(none)}</span>'
     names = {
         Severity.ERROR: lambda n: ngettext("{count} error", "{count} errors", n),
         Severity.WARNING: lambda n: ngettext("{count} warning", "{count} warnings", n),
@@ -186,9 +188,11 @@ def _findings_cell(entry: Entry) -> str:
 
 def _status_cell(entry: Entry) -> str:
     if entry.status is Status.VALID:
-        return f'<span class="cm-ok">{_e(_("valid"))}</span>'
+        valid = _("valid")
+        return f'<span class="cm-ok">{_e(valid)}</span>'
     if entry.status is Status.UNREADABLE:
-        return f'<span class="cm-bad">{_e(_("unreadable"))}</span>'
+        unreadable = _("unreadable")
+        return f'<span class="cm-bad">{_e(unreadable)}</span>'
     count = len(entry.problems)
     first = (
         f'<div class="cm-first">{_e(one_line(_where(entry.problems[0]), limit=80))}: '
@@ -218,16 +222,17 @@ def index_page(site: Site) -> str:
         f"<th>{_e(text)}</th>"
         for text in (_("file"), _("journey"), _("status"), _("findings"), _("reach success"))
     )
+    empty = _("No journey file here yet: write one (cyclemap init) and save it.")
     table = (
         f'<table class="cm-journeys"><tr>{head}</tr>{rows}</table>'
         if entries
-        else f"<p>{_e(_('No journey file here yet: write one (cyclemap init) and save it.'))}</p>"
+        else f"<p>{_e(empty)}</p>"
     )
     root = one_line(site.root)
+    heading, live = _("Journeys"), _("the page updates by itself when a file is saved")
     body = (
-        f'<main class="cm-main"><h1>{_e(_("Journeys"))}</h1>'
-        f'<p class="cm-sub">{_e(root)} · {_e(summary)} · '
-        f"{_e(_('the page updates by itself when a file is saved'))}</p>{table}</main>\n"
+        f'<main class="cm-main"><h1>{_e(heading)}</h1>'
+        f'<p class="cm-sub">{_e(root)} · {_e(summary)} · {_e(live)}</p>{table}</main>\n'
     )
     return _standalone(site, "", _("Journeys — cyclemap"), root, body)
 
@@ -274,12 +279,12 @@ def _problems(site: Site, entry: Entry, failure: str, has_map: bool) -> str:
             "This version does not validate: {count} problems",
             count,
         ).format(count=count)
+        error, hint = _("error"), _("hint: {hint}")
         items = "".join(
             f'<li><code>{_e(one_line(_where(problem)))}</code>: <b class="cm-error">'
-            f"{_e(_('error'))}</b>: {_e(one_line(problem.message))}"
+            f"{_e(error)}</b>: {_e(one_line(problem.message))}"
             + (
-                f'<div class="cm-hint">{_e(_("hint: {hint}").format(hint=one_line(problem.hint)))}'
-                "</div>"
+                f'<div class="cm-hint">{_e(hint.format(hint=one_line(problem.hint)))}</div>'
                 if problem.hint
                 else ""
             )
@@ -329,10 +334,8 @@ def _spliced(site: Site, entry: Entry, page: str, errors: str) -> str:
 
 
 def not_found_page(site: Site) -> str:
-    body = (
-        f'<main class="cm-main"><h1>{_e(_("Not found"))}</h1><p class="cm-sub">'
-        f"{_e(_('This server shows only the journeys listed on its index.'))}</p></main>\n"
-    )
+    heading, why = _("Not found"), _("This server shows only the journeys listed on its index.")
+    body = f'<main class="cm-main"><h1>{_e(heading)}</h1><p class="cm-sub">{_e(why)}</p></main>\n'
     return _standalone(site, "", _("Not found — cyclemap"), "", body)
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from cyclemap.engine.checking import FileResult, Status, check_file, one_version_of_truth
 from cyclemap.engine.config import Settings, load_settings
@@ -27,6 +28,8 @@ from cyclemap.loading import LoadedJourney
 from cyclemap.loading.discovery import Candidate, discover
 from cyclemap.util.files import forget_inputs
 from cyclemap.util.i18n import chosen, chosen_language
+
+T = TypeVar("T")
 
 SOURCE_LIMIT = 32 * 2**20
 """The largest file whose lines an error is shown with (the loader refuses larger ones)."""
@@ -76,6 +79,12 @@ class Site:
         """Key -> the last page drawn from a valid version of the file."""
         self._lock = threading.RLock()
         self._language = chosen()
+
+    def in_language(self, function: Callable[..., T], *arguments: Any) -> T:
+        """`function(*arguments)` in the language the server was started in, whichever thread
+        or task runs it."""
+        with chosen_language(self._language):
+            return function(*arguments)
 
     # -- checking -------------------------------------------------------------------------
 
