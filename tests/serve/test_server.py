@@ -8,6 +8,7 @@ import http.client
 import json
 import signal
 import socket
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -129,6 +130,24 @@ def test_the_default_address_is_loopback_and_says_nothing_alarming(tmp_path: Pat
     assert "warning" not in err
 
 
+@pytest.mark.slow  # starts the server
+def test_open_opens_the_index_in_the_browser(tmp_path: Path) -> None:
+    """`--open` goes through Python's `webbrowser`, which runs `$BROWSER` when it is set."""
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "browser.py"
+    script.write_text(
+        f"import sys, pathlib\npathlib.Path({str(opened)!r}).write_text(sys.argv[1])\n",
+        encoding="utf-8",
+    )
+    browser = f"{sys.executable} {script} %s"
+    with served(repository(tmp_path / "repo"), "--open", env={"BROWSER": browser}) as server:
+        deadline = time.monotonic() + 30
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        server.stop()
+    assert opened.read_text(encoding="utf-8") == server.url
+
+
 def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -150,7 +169,7 @@ def test_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
 def test_without_the_extra_the_message_names_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, module: str
 ) -> None:
-    monkeypatch.setitem(__import__("sys").modules, module, None)  # `import` fails
+    monkeypatch.setitem(sys.modules, module, None)  # `import` fails
     result = runner.invoke(app, ["serve", str(tmp_path), "--port", "0"])
     assert result.exit_code == 2
     assert f"needs {module}" in result.stderr

@@ -69,7 +69,9 @@ class Served:
 
 
 @contextmanager
-def served(root: Path, *arguments: str, timeout: float = 60) -> Iterator[Served]:
+def served(
+    root: Path, *arguments: str, timeout: float = 60, env: dict[str, str] | None = None
+) -> Iterator[Served]:
     """The real console script serving `root` on a free port of the loopback address."""
     process = subprocess.Popen(
         [sys.executable, "-m", "cyclemap", "serve", str(root), "--port", "0", *arguments],
@@ -78,7 +80,7 @@ def served(root: Path, *arguments: str, timeout: float = 60) -> Iterator[Served]
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         text=True,
-        env={**os.environ, "NO_COLOR": "1"},
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
     )
     try:
         yield Served(process, _printed_url(process, timeout))

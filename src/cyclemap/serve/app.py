@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -243,6 +244,9 @@ async def _watch(site: Site, stop: asyncio.Event, changed: Any) -> None:
     async for _changes in awatch(
         folder, watch_filter=JourneyFiles(), stop_event=stop, debounce=400, step=50
     ):
-        keys = await run_in_threadpool(site.refresh)
-        if keys:
-            await changed(keys)
+        try:
+            keys = await run_in_threadpool(site.refresh)
+            if keys:
+                await changed(keys)
+        except Exception:  # a bug must not end the watching: say it, and go on
+            logging.getLogger("cyclemap.serve").exception("re-checking the journeys failed")
