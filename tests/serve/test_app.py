@@ -193,6 +193,19 @@ def test_refresh_tells_only_the_files_that_changed(tmp_path: Path) -> None:
         assert browser.get("/journey/" + SERVED[1]).status_code == 404
 
 
+def test_catalogs_are_listed_only_when_broken(tmp_path: Path) -> None:
+    root = repository(tmp_path)
+    catalog = root / "catalog" / "teams.yaml"
+    catalog.write_text("cyclemap: 1\nteams: {x: {name: X}}\n", encoding="utf-8")
+    with client(root) as browser:
+        assert [row[0] for row in index_rows(parse(browser.get("/").text))] == sorted(SERVED)
+        catalog.write_text("cyclemap: 1\nteams: {x: {nam: X}}\n", encoding="utf-8")
+        assert site_of(browser).refresh() == ["catalog/teams.yaml"]
+        rows = index_rows(parse(browser.get("/").text))
+        assert rows[0][0] == "catalog/teams.yaml" and rows[0][2].startswith("invalid")
+        assert "catalog/teams.yaml:2:" in browser.get("/journey/catalog/teams.yaml").text
+
+
 def test_a_broken_configuration_is_shown_on_each_journey(tmp_path: Path) -> None:
     root = repository(tmp_path)
     (root / "cyclemap.toml").write_text("select = [\n", encoding="utf-8")

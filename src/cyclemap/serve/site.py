@@ -11,6 +11,7 @@ names a request can reach.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cyclemap.engine.checking import FileResult, Status, check_file, one_version_of_truth
-from cyclemap.engine.config import Settings, load_settings
+from cyclemap.engine.config import load_settings
 from cyclemap.engine.run import audit_journey
 from cyclemap.errors import CyclemapError, Problem
 from cyclemap.findings import Finding, Severity
@@ -116,10 +117,12 @@ class Site:
         candidates, _failures = discover([self.root], selection)
         inside = [candidate for candidate in candidates if self.key_of(candidate.path)]
         results = one_version_of_truth([check_file(candidate) for candidate in inside])
+        # Journeys, and whatever fails to be one; a valid catalog shows in the journeys it feeds.
         return [
             self._entry(candidate, result)
             for candidate, result in zip(inside, results, strict=True)
             if result.status is not Status.SKIPPED
+            and (result.kind == "journey" or result.status is not Status.VALID)
         ]
 
     def key_of(self, path: Path) -> str:
@@ -134,43 +137,37 @@ class Site:
         return key
 
     def _entry(self, candidate: Candidate, result: FileResult) -> Entry:
-        key = self.key_of(candidate.path)
         inputs = [Path(name) for name in result.inputs] or [candidate.path]
+        entry = functools.partial(
+            Entry, self.key_of(candidate.path), candidate.path, kind=result.kind
+        )
         if result.journey is None:
-            return Entry(
-                key,
-                candidate.path,
+            shown = repr((result.status, result.problems, result.note))
+            return entry(
                 result.status,
-                result.kind,
                 problems=result.problems,
                 note=result.note,
-                signature=_signature(inputs, repr((result.status, result.problems, result.note))),
+                signature=_signature(inputs, shown),
             )
         journey = result.journey
+        name = journey.document.journey.name
         try:
             settings = load_settings(None, start=journey.path or candidate.path)
         except CyclemapError as error:
-            return Entry(
-                key,
-                candidate.path,
+            return entry(
                 Status.INVALID,
-                result.kind,
-                journey.document.journey.name,
+                name=name,
                 problems=tuple(error.problems),
-                note=str(error) if not error.problems else "",
+                note="" if error.problems else str(error),
                 signature=_signature(inputs, repr(error.problems) + str(error)),
             )
-        findings = tuple(audit_journey(journey, settings))
-        return Entry(
-            key,
-            candidate.path,
+        return entry(
             Status.VALID,
-            result.kind,
-            journey.document.journey.name,
+            name=name,
             journey=journey,
-            findings=findings,
+            findings=tuple(audit_journey(journey, settings)),
             success=_success(journey),
-            signature=_signature(inputs, _settings_text(settings)),
+            signature=_signature(inputs, repr(settings)),
         )
 
     # -- pages ----------------------------------------------------------------------------
@@ -228,10 +225,6 @@ def _signature(inputs: list[Path], extra: str) -> str:
         except OSError:
             digest.update(b"\0unreadable")
     return digest.hexdigest()
-
-
-def _settings_text(settings: Settings) -> str:
-    return repr(settings)
 
 
 def _success(journey: LoadedJourney) -> float | None:
