@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import signal
 import socket
 import sys
@@ -62,11 +63,12 @@ def no_traceback(*texts: str) -> None:
 
 @pytest.mark.slow  # starts the server
 @pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz")
-def test_a_saved_change_reaches_an_open_event_stream(tmp_path: Path) -> None:
+@pytest.mark.parametrize("one_file", [False, True], ids=["folder", "one-file"])
+def test_a_saved_change_reaches_an_open_event_stream(tmp_path: Path, one_file: bool) -> None:
     (tmp_path / "cyclemap.toml").write_text("", encoding="utf-8")
     path = tmp_path / "demo.journey.yaml"
     path.write_text(textwrap.dedent(MINIMAL_JOURNEY), encoding="utf-8")
-    with served(tmp_path) as server:
+    with served(path if one_file else tmp_path) as server:
         assert server.url.startswith("http://127.0.0.1:")
         status, page = get(server.url, "/journey/demo.journey.yaml")
         assert status == 200 and "cm-errors" not in page
@@ -76,7 +78,10 @@ def test_a_saved_change_reaches_an_open_event_stream(tmp_path: Path) -> None:
         assert response.getheader("content-type", "").startswith("text/event-stream")
         name, hello = events(response)
         assert name == "hello"
-        path.write_text(textwrap.dedent(BROKEN_JOURNEY), encoding="utf-8")
+        # Saved as many editors do: a new file renamed over the old one.
+        fresh = tmp_path / ".demo.journey.yaml.tmp"
+        fresh.write_text(textwrap.dedent(BROKEN_JOURNEY), encoding="utf-8")
+        os.replace(fresh, path)
         name, change = events(response)
         assert name == "change"
         assert change["changed"] == ["demo.journey.yaml"]
@@ -100,14 +105,11 @@ def test_ctrl_c_and_sigterm_stop_it_cleanly(tmp_path: Path, number: int, code: i
         stream = connection(server.url)
         stream.request("GET", "/_cyclemap/events")
         events(stream.getresponse())
-        started = time.monotonic()
-        returned, out, err = server.stop(number, timeout=30)
-        stopping = time.monotonic() - started
+        returned, out, err = server.stop(number, timeout=30)  # a hang fails here
         stream.close()
     assert returned == code, err
     no_traceback(out, err)
     assert "server stopped" in err
-    assert stopping < 10, stopping  # a guard against a hang, not a measure
     with socket.socket() as probe:  # the port is free again
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", port or 0))
