@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -228,7 +228,7 @@ def create_app(site: Site, *, host: str = "127.0.0.1", watch: bool = True) -> St
     return app
 
 
-def _stopper(hub: Hub) -> Any:
+def _stopper(hub: Hub) -> Callable[[], None]:
     """A function any thread may call (a signal handler) to end every event stream."""
     loop = asyncio.get_running_loop()
 
@@ -238,7 +238,9 @@ def _stopper(hub: Hub) -> Any:
     return stop
 
 
-async def _watch(site: Site, stop: asyncio.Event, changed: Any) -> None:
+async def _watch(
+    site: Site, stop: asyncio.Event, changed: Callable[[list[str]], Awaitable[None]]
+) -> None:
     """Re-check the site whenever a watched file under it changes, until `stop` is set."""
     folder = site.folder
     async for _changes in awatch(

@@ -20,8 +20,8 @@ from cyclemap.errors import Problem
 from cyclemap.findings import Severity
 from cyclemap.render.html import SCRIPT
 from cyclemap.serve.site import Entry, Site
-from cyclemap.util.i18n import _, ngettext
-from cyclemap.util.numbers import percent
+from cyclemap.util.i18n import _, language, ngettext
+from cyclemap.util.numbers import number, percent
 from cyclemap.util.text import one_line
 
 ASSETS = "/_cyclemap"
@@ -158,7 +158,7 @@ SCRIPT_TAG = f'<script src="{ASSETS}/live.js"></script>\n'
 def _standalone(site: Site, page: str, title: str, shown: str, body: str) -> str:
     """A page of the server's own: the index, or a file with no valid version to show."""
     return (
-        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'{_head(site.version, page, title)}</head>\n<body class="cm-index">\n'
         f"{_bar(site, shown)}{body}{SCRIPT_TAG}</body>\n</html>\n"
@@ -174,16 +174,21 @@ def _findings_cell(entry: Entry) -> str:
     if not entry.findings:
         none = _("none")
         return f'<span class="cm-ok">{_e(none)}</span>'
-    names = {
-        Severity.ERROR: lambda n: ngettext("{count} error", "{count} errors", n),
-        Severity.WARNING: lambda n: ngettext("{count} warning", "{count} warnings", n),
-        Severity.INFO: lambda n: ngettext("{count} info", "{count} info", n),
-    }
     return " · ".join(
-        f'<span class="cm-{severity.value}">'
-        f"{_e(names[severity](entry.count(severity)).format(count=entry.count(severity)))}</span>"
+        f'<span class="cm-{severity.value}">{_e(_severity_count(severity, entry.count(severity)))}'
+        "</span>"
         for severity in Severity
     )
+
+
+def _severity_count(severity: Severity, count: int) -> str:
+    if severity is Severity.ERROR:
+        text = ngettext("{count} error", "{count} errors", count)
+    elif severity is Severity.WARNING:
+        text = ngettext("{count} warning", "{count} warnings", count)
+    else:
+        text = ngettext("{count} info", "{count} info", count)
+    return text.format(count=number(count))
 
 
 def _status_cell(entry: Entry) -> str:
@@ -201,7 +206,7 @@ def _status_cell(entry: Entry) -> str:
         else ""
     )
     label = ngettext("invalid: {count} problem", "invalid: {count} problems", count).format(
-        count=count
+        count=number(count)
     )
     return f'<span class="cm-bad">{_e(label)}</span>{first}'
 
@@ -217,7 +222,7 @@ def index_page(site: Site) -> str:
         for entry in entries
     )
     valid = sum(1 for entry in entries if entry.status is Status.VALID)
-    summary = _("{valid} of {total} valid").format(valid=valid, total=len(entries))
+    summary = _("{valid} of {total} valid").format(valid=number(valid), total=number(len(entries)))
     head = "".join(
         f"<th>{_e(text)}</th>"
         for text in (_("file"), _("journey"), _("status"), _("findings"), _("reach success"))
@@ -255,11 +260,11 @@ def _excerpt(site: Site, problem: Problem) -> str:
     last = min(len(lines), problem.line + CONTEXT_LINES)
     width = len(str(last))
     shown = []
-    for number in range(first, last + 1):
-        text = one_line(lines[number - 1], limit=LINE_LIMIT)
-        marked = ' class="cm-at"' if number == problem.line else ""
-        shown.append(f"<span{marked}>{number:>{width}} │ {_e(text)}</span>")
-        if number == problem.line and problem.column >= 1:
+    for line in range(first, last + 1):
+        text = one_line(lines[line - 1], limit=LINE_LIMIT)
+        marked = ' class="cm-at"' if line == problem.line else ""
+        shown.append(f"<span{marked}>{line:>{width}} │ {_e(text)}</span>")
+        if line == problem.line and problem.column >= 1:
             column = min(problem.column, len(text) + 1)
             shown.append(f'<span class="cm-caret">{" " * width} │ {" " * (column - 1)}^</span>')
     return f"<pre>{''.join(shown)}</pre>"
@@ -278,7 +283,7 @@ def _problems(site: Site, entry: Entry, failure: str, has_map: bool) -> str:
             "This version does not validate: {count} problem",
             "This version does not validate: {count} problems",
             count,
-        ).format(count=count)
+        ).format(count=number(count))
         error, hint = _("error"), _("hint: {hint}")
         items = "".join(
             f'<li><code>{_e(one_line(_where(problem)))}</code>: <b class="cm-error">'
