@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,25 @@ def test_catalogs_are_listed_only_when_broken(tmp_path: Path) -> None:
         rows = index_rows(parse(browser.get("/").text))
         assert rows[0][0] == "catalog/teams.yaml" and rows[0][2].startswith("invalid")
         assert "catalog/teams.yaml:2:" in browser.get("/journey/catalog/teams.yaml").text
+
+
+@pytest.mark.slow  # waits for the watcher
+def test_a_file_written_before_the_watcher_starts_is_seen(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from cyclemap.serve.app import create_app
+    from cyclemap.serve.site import Site
+
+    root = repository(tmp_path)
+    application = create_app(Site(root), watch=True)  # checked once, not watching yet
+    (root / "late.journey.yaml").write_text(textwrap.dedent(MINIMAL_JOURNEY), "utf-8")
+    with TestClient(application, base_url=LOCAL) as browser:  # the watcher starts
+        for _attempt in range(100):
+            if "late.journey.yaml" in browser.get("/").text:
+                break
+            time.sleep(0.1)
+        rows = index_rows(parse(browser.get("/").text))
+    assert "late.journey.yaml" in [row[0] for row in rows]
 
 
 def test_a_broken_configuration_is_shown_on_each_journey(tmp_path: Path) -> None:

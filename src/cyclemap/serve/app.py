@@ -34,6 +34,8 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 HEARTBEAT = 15.0
 """Seconds between comments on an idle event stream, so proxies and browsers keep it open."""
 WATCHED_SUFFIXES = (".yaml", ".yml", ".toml")
+CATCH_UP = 1.0
+"""Seconds after start when the site is checked once more, the watcher being set up by then."""
 READ_ONLY = N_("This server is read-only: it answers GET and HEAD only.")
 OTHER_HOST = N_(
     "This server answers only to its own address ({names}); open it by that address. (A page "
@@ -242,13 +244,25 @@ async def _watch(
     site: Site, stop: asyncio.Event, changed: Callable[[list[str]], Awaitable[None]]
 ) -> None:
     """Re-check the site whenever a watched file under it changes, until `stop` is set."""
-    folder = site.folder
-    async for _changes in awatch(
-        folder, watch_filter=JourneyFiles(), stop_event=stop, debounce=400, step=50
-    ):
+
+    async def recheck() -> None:
         try:
             keys = await run_in_threadpool(site.refresh)
             if keys:
                 await changed(keys)
         except Exception:  # a bug must not end the watching: say it, and go on
             logging.getLogger("cyclemap.serve").exception("re-checking the journeys failed")
+
+    async def catch_up() -> None:
+        """What changed between the first check and the watcher's start is seen once it runs."""
+        await asyncio.sleep(CATCH_UP)
+        await recheck()
+
+    late = asyncio.create_task(catch_up())
+    try:
+        async for _changes in awatch(
+            site.folder, watch_filter=JourneyFiles(), stop_event=stop, debounce=400, step=50
+        ):
+            await recheck()
+    finally:
+        late.cancel()

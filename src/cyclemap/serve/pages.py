@@ -52,6 +52,7 @@ STYLE = """
 .cm-journeys th{background:#eef0f3}
 .cm-journeys td.n{text-align:right;font-variant-numeric:tabular-nums}
 .cm-journeys a{font-family:monospace}
+.cm-journeys td>span{white-space:nowrap}
 .cm-ok{color:#2e7d32;font-weight:bold}.cm-bad{color:#c62828;font-weight:bold}
 .cm-journeys .cm-first{color:#52606d;font-size:12px;margin-top:3px}
 .cm-error{color:#c62828}.cm-warning{color:#a15c00}.cm-info{color:#1565c0}
