@@ -394,6 +394,34 @@ def _corpus_file(tmp_path: Path, write: Callable[[Path], None]) -> Path:
     return tmp_path / "case.journey.yaml"
 
 
+def test_a_fifo_or_a_huge_file_never_blocks_the_server(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    root = repository(tmp_path)
+    os.mkfifo(root / "pipe.journey.yaml")
+    with open(root / "huge.journey.yaml", "wb") as handle:  # sparse: takes no disk
+        handle.write(b"cyclemap: 1\n# ")
+        handle.seek(64 * 2**20)
+        handle.write(b"\n")
+    answers: list[int] = []
+    rows: dict[str, str] = {}
+
+    def visit() -> None:  # in a thread: a hang fails the test instead of stopping the suite
+        with client(root) as browser:
+            site_of(browser).refresh()
+            for path in ("/", "/journey/huge.journey.yaml", "/journey/pipe.journey.yaml"):
+                answers.append(browser.get(path).status_code)
+            rows.update((row[0], row[2]) for row in index_rows(parse(browser.get("/").text)))
+
+    worker = threading.Thread(target=visit, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the server hangs on a FIFO or a huge file"
+    assert answers[:2] == [200, 200]
+    assert rows["huge.journey.yaml"].startswith("invalid")
+
+
 @pytest.mark.slow  # a few big files
 @pytest.mark.parametrize(
     ("write", "code"), [case[1:3] for case in CASES], ids=[case[0] for case in CASES]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import stat
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -200,9 +201,11 @@ class Site:
         path = Path(file)
         try:
             path.resolve().relative_to(self._real_folder)
-            if not path.is_file() or path.stat().st_size > SOURCE_LIMIT:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > SOURCE_LIMIT:
                 return []
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                data = handle.read(SOURCE_LIMIT)
         except (OSError, ValueError, RuntimeError):
             return []
         text = data.decode("utf-8", "replace").removeprefix("\ufeff")
@@ -217,11 +220,18 @@ class Site:
 
 
 def _signature(inputs: list[Path], extra: str) -> str:
+    """A digest of `extra` and of what the files hold: their bytes when they are regular files
+    of at most `SOURCE_LIMIT` bytes, else their kind, size and time (a FIFO is never opened, a
+    huge file never read whole)."""
     digest = hashlib.sha256(extra.encode("utf-8", "replace"))
     for path in inputs:
         digest.update(str(path).encode("utf-8", "replace"))
         try:
-            digest.update(path.read_bytes()[:SOURCE_LIMIT])
+            info = path.stat()
+            digest.update(repr((info.st_mode, info.st_size, info.st_mtime_ns)).encode())
+            if stat.S_ISREG(info.st_mode) and info.st_size <= SOURCE_LIMIT:
+                with path.open("rb") as handle:
+                    digest.update(handle.read(SOURCE_LIMIT))
         except OSError:
             digest.update(b"\0unreadable")
     return digest.hexdigest()
