@@ -271,10 +271,10 @@ def _emotion_band(writer: _Writer) -> None:
         color='"#e0e3e8"',
         fillcolor='"#fbfbfd"',
     )
+    heading, scale = _("Customer feeling"), _("score 5 delighted … 1 awful")
     rows = [
-        f'<FONT POINT-SIZE="10"><B>{_text(_("Customer feeling"))}</B></FONT>',
-        f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="#555555">'
-        f"{_text(_('score 5 delighted … 1 awful'))}</FONT>",
+        f'<FONT POINT-SIZE="10"><B>{_text(heading)}</B></FONT>',
+        f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="#555555">{_text(scale)}</FONT>',
     ]
     axis = Rect(MARGIN + 4, band.y + band.height / 2 - 14, LANE_HEADER - 12, 28)
     _text_box(writer, "emotionaxis", axis, rows, **{"class": '"emotion"'})
@@ -570,7 +570,8 @@ def _notes(writer: _Writer) -> None:
     if not notes:
         return
     room = blueprint.width - 2 * MARGIN
-    rows = [f"<B>{_text(_('Pain points and opportunities'))}</B>"]
+    heading = _("Pain points and opportunities")
+    rows = [f"<B>{_text(heading)}</B>"]
     for note in notes[:NOTES_SHOWN]:
         colour = PAIN if note.kind == "pain" else OPPORTUNITY
         text = ellipsize(f"{note.step_name}: {note.text}", room - 30, SMALL_SIZE)

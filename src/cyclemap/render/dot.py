@@ -142,19 +142,26 @@ def _stuck(dot: graphviz.Digraph, node: MapNode) -> None:
 
 
 def _legend(dot: graphviz.Digraph, view: MapView) -> None:
-    rows = [f'<TR><TD COLSPAN="2"><B>{_text(_("Legend"))}</B></TD></TR>']
+    heading = _("Legend")
+    rows = [f'<TR><TD COLSPAN="2"><B>{_text(heading)}</B></TD></TR>']
     rows += [
         f'<TR><TD BGCOLOR="{colour}" WIDTH="18"> </TD><TD ALIGN="LEFT">{_text(name)}</TD></TR>'
         for name, colour in view.legend
     ]
+    samples = (
+        (f' BGCOLOR="{SUCCESS[0]}"', " ", _("success")),
+        (f' BGCOLOR="{FAILURE[0]}"', " ", _("failure / abandoned")),
+        ("", "★", _("moment of truth")),
+        ("", "- -", _("handoff between teams")),
+        (
+            "",
+            f'<FONT COLOR="{FINDING_COLOUR}">━</FONT>',
+            _("finding (peloteo, dead end, drop-off)"),
+        ),
+    )
     rows += [
-        f'<TR><TD BGCOLOR="{SUCCESS[0]}"> </TD><TD ALIGN="LEFT">{_text(_("success"))}</TD></TR>',
-        f'<TR><TD BGCOLOR="{FAILURE[0]}"> </TD>'
-        f'<TD ALIGN="LEFT">{_text(_("failure / abandoned"))}</TD></TR>',
-        f'<TR><TD>★</TD><TD ALIGN="LEFT">{_text(_("moment of truth"))}</TD></TR>',
-        f'<TR><TD>- -</TD><TD ALIGN="LEFT">{_text(_("handoff between teams"))}</TD></TR>',
-        f'<TR><TD><FONT COLOR="{FINDING_COLOUR}">━</FONT></TD>'
-        f'<TD ALIGN="LEFT">{_text(_("finding (peloteo, dead end, drop-off)"))}</TD></TR>',
+        f"<TR><TD{cell}>{sample}</TD>" f'<TD ALIGN="LEFT">{_text(words)}</TD></TR>'
+        for cell, sample, words in samples
     ]
     table = '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">'
     dot.node(

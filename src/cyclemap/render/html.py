@@ -246,11 +246,35 @@ def _severity_count(severity: Severity, count: int) -> str:
     return text.format(count=count)
 
 
+def _section(title: str, body: str) -> str:
+    return f"<section><h2>{_e(title)}</h2>{body}</section>"
+
+
+def _card(figure: str, words: str) -> str:
+    """A figure of the header and what it counts (`words` already escaped)."""
+    return f'<div class="card"><b>{_e(figure)}</b><span>{words}</span></div>'
+
+
+def _button(hook: str, title: str, text: str, classes: str = "") -> str:
+    shown = f' class="{classes}"' if classes else ""
+    return f'<button{shown} id="{hook}" type="button" title="{_e(title)}">{_e(text)}</button>'
+
+
+def _tools() -> str:
+    """The zoom buttons over the map."""
+    buttons = (
+        _button("zoom-fit", _("Fit the map"), pgettext("zoom", "Fit")),
+        _button("zoom-in", _("Zoom in"), "+"),
+        _button("zoom-out", _("Zoom out"), "\u2212"),
+    )
+    return f'<div class="tools">{"".join(buttons)}</div>'
+
+
 def _table_head(*names: str) -> str:
     return "<tr>" + "".join(f"<th>{_e(name)}</th>" for name in names) + "</tr>"
 
 
-def _FOOTER() -> str:
+def _footer() -> str:
     return _(
         "Made with cyclemap. Drag the map to move it; scroll or use + and \u2212 to zoom; "
         "click a step for its details."
@@ -261,15 +285,11 @@ def _findings_section(
     graph: JourneyGraph, blueprint: Blueprint, findings: Sequence[Finding] | None
 ) -> str:
     if findings is None:
-        return (
-            f"<section><h2>{_e(_('Findings'))}</h2>"
-            f"<p>{_e(_('Not shown (drawn with --no-findings).'))}</p></section>"
-        )
+        hidden = _("Not shown (drawn with --no-findings).")
+        return _section(_("Findings"), f"<p>{_e(hidden)}</p>")
     if not findings:
-        return (
-            f'<section><h2>{_e(_("Findings"))}</h2><p class="clean">'
-            f"{_e(_('No findings: the audit found nothing to fix.'))}</p></section>"
-        )
+        clean = _("No findings: the audit found nothing to fix.")
+        return _section(_("Findings"), f'<p class="clean">{_e(clean)}</p>')
     names = _step_names(graph, blueprint)
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.rule, f.line, f.column))
     items = []
@@ -283,10 +303,10 @@ def _findings_section(
             f'tabindex="0"><b class="sev-{_e(severity)}">{_e(finding.severity.label)}</b> '
             f"<code>{_e(finding.rule)}</code> — {_e(finding.message)}{steps}</li>"
         )
-    return (
-        f"<section><h2>{_e(_('Findings, most severe first'))}</h2>"
-        f'<p class="sub">{_e(_("Click a finding to see its steps on the map."))}</p>'
-        f'<ol class="findings">{"".join(items)}</ol></section>'
+    hint = _("Click a finding to see its steps on the map.")
+    return _section(
+        _("Findings, most severe first"),
+        f'<p class="sub">{_e(hint)}</p><ol class="findings">{"".join(items)}</ol>',
     )
 
 
@@ -305,22 +325,17 @@ def _header(
     if figures is not None:
         endings = figures.overall.endings
         lost = endings.lost
-        cards.append(
-            f'<div class="card"><b>{_e(percent(endings.success))}</b>'
-            f"<span>{_e(_('reach success'))}</span></div>"
-        )
+        cards.append(_card(percent(endings.success), _e(_("reach success"))))
         if figures.by_volume and figures.total_volume is not None:
             total = customers(figures.total_volume)
             cards.append(
-                f'<div class="card"><b>{_e(customers(figures.total_volume * lost))}</b>'
-                f"<span>{_e(_('customers lost per period, of {total}').format(total=total))}"
-                "</span></div>"
+                _card(
+                    customers(figures.total_volume * lost),
+                    _e(_("customers lost per period, of {total}").format(total=total)),
+                )
             )
         else:
-            cards.append(
-                f'<div class="card"><b>{_e(percent(lost))}</b>'
-                f"<span>{_e(_('of customers lost'))}</span></div>"
-            )
+            cards.append(_card(percent(lost), _e(_("of customers lost"))))
     if findings is not None:
         counts = {severity: 0 for severity in Severity}
         for finding in findings:
@@ -329,14 +344,15 @@ def _header(
             f'<span class="sev-{s.value}">{_e(_severity_count(s, counts[s]))}</span>'
             for s in Severity
         )
-        cards.append(f'<div class="card"><b>{len(findings)}</b><span>{parts}</span></div>')
+        cards.append(_card(str(len(findings)), parts))
     wins = ""
     if figures is not None and figures.quick_wins:
         items = "".join(
             f"<li>{_e(win.description)}: <b>{_e(figures.gain_text(win))}</b></li>"
             for win in figures.quick_wins[:3]
         )
-        wins = f'<ol class="wins" title="{_e(_("Quick wins"))}">{items}</ol>'
+        title = _("Quick wins")
+        wins = f'<ol class="wins" title="{_e(title)}">{items}</ol>'
     description = graph.journey.document.journey.description or ""
     return (
         f'<header><div class="who"><h1>{_e(blueprint.title)}</h1>'
@@ -379,8 +395,7 @@ def _losses(graph: JourneyGraph) -> str:
         _("no way forward"),
         _("lost ({unit})").format(unit=_(model.unit)),
     )
-    title = _e(_("Where customers are lost"))
-    return f"<section><h2>{title}</h2><table>{head}{rows}</table></section>"
+    return _section(_("Where customers are lost"), f"<table>{head}{rows}</table>")
 
 
 def _quick_wins(figures: Any) -> str:
@@ -392,7 +407,7 @@ def _quick_wins(figures: Any) -> str:
         for win in figures.quick_wins
     )
     head = _table_head(_("fix"), _("gain"), _("success after"), _("assumption"))
-    return f"<section><h2>{_e(_('Quick wins'))}</h2><table>{head}{rows}</table></section>"
+    return _section(_("Quick wins"), f"<table>{head}{rows}</table>")
 
 
 def _notes(blueprint: Blueprint) -> str:
@@ -406,8 +421,7 @@ def _notes(blueprint: Blueprint) -> str:
         for n in blueprint.notes
     )
     head = _table_head("#", _("kind"), _("step"), _("note"))
-    title = _e(_("Pain points and opportunities"))
-    return f"<section><h2>{title}</h2><table>{head}{rows}</table></section>"
+    return _section(_("Pain points and opportunities"), f"<table>{head}{rows}</table>")
 
 
 def _details(graph: JourneyGraph, blueprint: Blueprint) -> dict[str, Any]:
@@ -443,17 +457,15 @@ def to_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(blueprint.title)} — cyclemap</title>\n<style>{_STYLE}</style>\n</head>\n"
         f"<body>\n{_header(graph, blueprint, figures, findings)}\n"
-        '<div class="map" id="map"><div class="tools">'
-        f'<button id="zoom-fit" type="button" title="{_e(_("Fit the map"))}">'
-        f"{_e(pgettext('zoom', 'Fit'))}</button>"
-        f'<button id="zoom-in" type="button" title="{_e(_("Zoom in"))}">+</button>'
-        f'<button id="zoom-out" type="button" title="{_e(_("Zoom out"))}">\u2212</button></div>'
-        '<aside class="panel" id="details" hidden><button class="close" id="details-close" '
-        f'type="button" title="{_e(_("Close"))}">\u00d7</button><h3></h3><dl></dl></aside>'
+        '<div class="map" id="map">'
+        f"{_tools()}"
+        '<aside class="panel" id="details" hidden>'
+        + _button("details-close", _("Close"), "\u00d7", "close")
+        + "<h3></h3><dl></dl></aside>"
         f"{inline_svg(svg)}</div>\n<main>\n"
         f"{_findings_section(graph, blueprint, findings)}\n{_quick_wins(figures)}\n"
         f"{_losses(graph)}\n{_notes(blueprint)}\n</main>\n"
-        f"<footer>{_e(_FOOTER())}</footer>\n"
+        f"<footer>{_e(_footer())}</footer>\n"
         '<script type="application/json" id="cyclemap-data">'
         f"{_json_for_script(_details(graph, blueprint))}</script>\n"
         f"<script>{_SCRIPT}</script>\n</body>\n</html>\n"
