@@ -67,6 +67,57 @@ from cyclemap.rules.base import (
 NAME = "unexpected-entry"
 SEVERITY = Severity.WARNING
 SUMMARY = N_("Cases start at a step that is not an entry of the map.")
+
+DOC_ES = """unexpected-entry: hay casos que empiezan en un paso que no es una entrada del mapa.
+
+## Qué hace
+
+Compara el recorrido con un registro de eventos (`cyclemap audit FILE --log LOG`) y reporta cada
+paso sin `entry:` donde empiezan casos del registro, con cuántos.
+
+## ¿Por qué es un problema?
+
+Los clientes llegan a la empresa por ahí: un punto de contacto que el mapa no conoce como tal,
+así que su volumen y todo lo que sigue a partir de él falta en las cifras. O el registro se
+cortó a mitad de los casos, y sus primeros eventos no son por donde entraron los clientes.
+
+## Ejemplo
+
+Algunos clientes escriben directamente a diagnóstico, y el mapa solo conoce la llamada.
+
+```yaml
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
+  - {id: diagnose, stage: contact, next: [{to: fixed}]}
+  - {id: fixed, stage: contact, outcome: success}
+```
+
+```csv
+case_id,activity,timestamp
+c1,call,2024-01-08 10:00:00
+c1,diagnose,2024-01-08 10:05:00
+c1,fixed,2024-01-08 10:40:00
+c2,diagnose,2024-01-08 11:00:00
+c2,fixed,2024-01-08 11:30:00
+```
+
+## En su lugar
+
+El diagnóstico también es una entrada (con el mismo registro).
+
+```yaml
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
+  - {id: diagnose, stage: contact, entry: true, next: [{to: fixed}]}
+  - {id: fixed, stage: contact, outcome: success}
+```
+
+## Limitaciones conocidas
+
+Un registro que empieza a mitad de los casos (cortado por fecha) hace que sus primeros eventos
+parezcan entradas: corte los registros por caso, no por fecha.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
 LOG_RULE = True
 
 

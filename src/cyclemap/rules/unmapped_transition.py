@@ -69,6 +69,59 @@ from cyclemap.rules.base import (
 NAME = "unmapped-transition"
 SEVERITY = Severity.WARNING
 SUMMARY = N_("Customers move between two steps, and the map has no such transition.")
+
+DOC_ES = """unmapped-transition: los clientes pasan entre dos pasos que el mapa no une.
+
+## Qué hace
+
+Compara el recorrido con un registro de eventos (`cyclemap audit FILE --log LOG`) y reporta cada
+par de pasos entre los que los clientes se mueven, uno justo después del otro, que ningún `next`
+del mapa une, con cuántas veces lo muestra el registro.
+
+## ¿Por qué es un problema?
+
+El mapa es lo que el equipo cree; el registro es lo que hicieron los clientes. O al mapa le falta
+un camino real (agréguelo a `next`), o los clientes toman un desvío que el servicio no diseñó:
+conviene saber ambas cosas antes de usar el mapa para decidir algo.
+
+## Ejemplo
+
+El mapa manda a los clientes del diagnóstico solo al arreglo; en el registro, un caso vuelve del
+diagnóstico a la llamada.
+
+```yaml
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
+  - {id: diagnose, stage: contact, next: [{to: fixed}]}
+  - {id: fixed, stage: contact, outcome: success}
+```
+
+```csv
+case_id,activity,timestamp
+c1,call,2024-01-08 10:00:00
+c1,diagnose,2024-01-08 10:05:00
+c1,call,2024-01-08 10:20:00
+c1,diagnose,2024-01-08 10:25:00
+c1,fixed,2024-01-08 10:40:00
+```
+
+## En su lugar
+
+El mapa tiene el camino que toman los clientes (con el mismo registro).
+
+```yaml
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
+  - {id: diagnose, stage: contact, next: [{to: fixed}, {to: call, share: 0.2}]}
+  - {id: fixed, stage: contact, outcome: success}
+```
+
+## Limitaciones conocidas
+
+Solo cuenta el orden de los eventos de un caso: un movimiento registrado fuera de orden (dos
+eventos con la misma hora) puede parecer una transición que nadie hizo.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
 LOG_RULE = True
 
 

@@ -57,6 +57,55 @@ from cyclemap.rules.base import N_, Detection, ObservedLog, RuleOptions, _, step
 NAME = "unvisited-step"
 SEVERITY = Severity.INFO
 SUMMARY = N_("A step of the map that no customer in the log reaches.")
+
+DOC_ES = """unvisited-step: un paso del mapa al que no llega ningún cliente del registro.
+
+## Qué hace
+
+Compara el recorrido con un registro de eventos (`cyclemap audit FILE --log LOG`) y reporta cada
+paso del recorrido en el que no está ningún evento del registro.
+
+## ¿Por qué es un problema?
+
+Puede que el punto de contacto ya no exista, o que la actividad se registre con otro nombre
+(relaciónela con `[mine.activities]` en la configuración); en cualquier caso el mapa y el
+registro no describen el mismo servicio.
+
+## Ejemplo
+
+Nadie del registro llega al experto.
+
+```yaml
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
+  - {id: diagnose, stage: contact, next: [{to: fixed, share: 0.9}, {to: expert, share: 0.1}]}
+  - {id: expert, stage: contact, next: [{to: fixed}]}
+  - {id: fixed, stage: contact, outcome: success}
+```
+
+```csv
+case_id,activity,timestamp
+c1,call,2024-01-08 10:00:00
+c1,diagnose,2024-01-08 10:05:00
+c1,fixed,2024-01-08 10:40:00
+```
+
+## En su lugar
+
+El mapa tiene los pasos que viven los clientes (con el mismo registro).
+
+```yaml
+steps:
+  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
+  - {id: diagnose, stage: contact, next: [{to: fixed}]}
+  - {id: fixed, stage: contact, outcome: success}
+```
+
+## Limitaciones conocidas
+
+Un paso que solo ocurre en algunas temporadas no tiene visitas en un registro de otra temporada.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
 LOG_RULE = True
 
 
