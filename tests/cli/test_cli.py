@@ -49,8 +49,10 @@ def test_broken_file_gives_location_message_and_hint(write: Callable[..., Path])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     location = f"{path.as_posix()}:9:23: error: "
-    assert lines[0] == location + "`shar` is not a field of a transition; did you mean `share`?"
-    assert lines[1].strip() == "hint: rename it to `share`"
+    assert lines[0] == (
+        location + "`shar` is not a field of a transition; did you mean `share`?  [CM101]"
+    )
+    assert lines[1].strip() == "hint: rename it to `share`; see docs/format.md#next"
 
 
 def test_one_broken_file_does_not_stop_the_others(write: Callable[..., Path]) -> None:
@@ -82,8 +84,10 @@ def test_json_report_has_the_documented_keys_and_is_byte_stable(
     assert first.stdout == second.stdout
     report = json.loads(first.stdout)
     assert list(report) == ["files", "errors"]
-    assert list(report["errors"][0]) == ["file", "line", "column", "path", "message"]
-    assert report["errors"][0]["path"] == "steps[0].next[0].shar"
+    [error] = report["errors"]
+    assert list(error) == ["file", "line", "column", "path", "message", "code", "see"]
+    assert error["path"] == "steps[0].next[0].shar"
+    assert (error["code"], error["see"]) == ("CM101", "docs/format.md#next")
 
 
 def test_missing_path_is_exit_2_and_others_are_still_checked(

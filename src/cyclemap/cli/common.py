@@ -74,9 +74,11 @@ def tell_problems(problems: Iterable[Problem]) -> None:
     """Configuration and load problems as `file:line:col: error: ...` lines with their hints."""
     for problem in problems:
         where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
-        say(f"{where}: error: {problem.message}")
+        say(f"{where}: error: {problem.message}" + (f"  [{problem.code}]" if problem.code else ""))
         if problem.hint:
-            say(f"    hint: {problem.hint}")
+            say(f"    hint: {problem.advice}")
+        elif problem.see:
+            say(f"    see {problem.see}")
 
 
 def say(message: str) -> None:

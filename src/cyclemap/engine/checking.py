@@ -12,6 +12,7 @@ from typing import Any
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
 from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, SkippedFile
+from cyclemap.format.codes import DEFINED_TWICE, JOURNEY_ID_TWICE, NOT_A_JOURNEY, UNKNOWN_LINK
 from cyclemap.loading import (
     Definition,
     LoadedJourney,
@@ -139,12 +140,17 @@ def load_one(path: Path) -> LoadedJourney:
     try:
         return load_journey(path, rule_names=rule_names())
     except NotAJourney:
-        raise LoadError.at(
-            display_path(path),
-            1,
-            1,
-            "this file is not a cyclemap journey: it has no top-level `cyclemap:` key",
-            "start the file with `cyclemap: 1`",
+        raise LoadError(
+            [
+                NOT_A_JOURNEY.problem(
+                    display_path(path),
+                    1,
+                    1,
+                    "",
+                    "this file is not a cyclemap journey: it has no top-level `cyclemap:` key",
+                    "start the file with `cyclemap: 1`",
+                )
+            ]
         ) from None
 
 
@@ -154,7 +160,7 @@ def _not_a_journey(candidate: Candidate) -> FileResult:
         Status.INVALID,
         "other",
         (
-            Problem(
+            NOT_A_JOURNEY.problem(
                 candidate.display,
                 1,
                 1,
@@ -234,7 +240,7 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
             assert reference is not None
             others = ", ".join(where for other, where in where_of.items() if other != position)
             extra.setdefault(position, []).append(
-                Problem(
+                JOURNEY_ID_TWICE.problem(
                     results[position].file,
                     reference.id_line,
                     reference.id_column,
@@ -261,7 +267,7 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
                     continue
                 for position in users:
                     extra.setdefault(position, []).append(
-                        Problem(
+                        DEFINED_TWICE.problem(
                             definition.file,
                             definition.line,
                             definition.column,
@@ -321,7 +327,7 @@ def _check_links(results: list[FileResult], extra: dict[int, list[Problem]]) -> 
             else:
                 continue
             extra.setdefault(position, []).append(
-                Problem(result.file, line, column, path, message, hint)
+                UNKNOWN_LINK.problem(result.file, line, column, path, message, hint)
             )
 
 

@@ -16,6 +16,13 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
+from cyclemap.format.codes import (
+    DEFINED_TWICE,
+    IMPORT_CYCLE,
+    IMPORT_NOT_FOUND,
+    NOT_A_CATALOG,
+    Code,
+)
 from cyclemap.format.model import CatalogFile, Channel, Team
 from cyclemap.loading.model_errors import translate
 from cyclemap.loading.reading import read_document
@@ -99,15 +106,22 @@ class ImportResolver:
         resolved = Path(os.path.realpath(path))
         return self._load_catalog(resolved, where=(display_path(path), 1, 1, ""), chain=())
 
-    def _refuse(self, where: tuple[str, int, int, str], message: str, hint: str) -> None:
-        self.problems.append(Problem(*where, message, hint))
+    def _refuse(
+        self, where: tuple[str, int, int, str], message: str, hint: str, code: Code
+    ) -> None:
+        self.problems.append(code.problem(*where, message, hint))
         self.failed = True
 
     def _resolve_one(
         self, text: str, *, owner: Path, where: tuple[str, int, int, str], chain: tuple[Path, ...]
     ) -> Catalog | None:
         if not text.strip():
-            self._refuse(where, "an import path is empty", "write the catalog's path, or remove it")
+            self._refuse(
+                where,
+                "an import path is empty",
+                "write the catalog's path, or remove it",
+                IMPORT_NOT_FOUND,
+            )
             return None
         if (
             PurePosixPath(text).is_absolute()
@@ -118,6 +132,7 @@ class ImportResolver:
                 where,
                 f"the import `{text}` is an absolute path; imports must be relative",
                 "write the path relative to this file, e.g. `../catalog/company.yaml`",
+                IMPORT_NOT_FOUND,
             )
             return None
         try:
@@ -127,6 +142,7 @@ class ImportResolver:
                 where,
                 f"the import `{text}` cannot be read ({error.strerror or error})",
                 "check the path, relative to this file",
+                IMPORT_NOT_FOUND,
             )
             return None
 
@@ -140,17 +156,24 @@ class ImportResolver:
                 f"the import `{text}` points outside the repository root `{self.root}`",
                 "keep catalogs inside the repository (the folder holding `.git` or "
                 "`cyclemap.toml`)",
+                IMPORT_NOT_FOUND,
             )
             return None
         if target in chain:
             cycle = " -> ".join(display_path(step) for step in (*chain, target))
-            self._refuse(where, f"import cycle: {cycle}", "remove one of the imports in the cycle")
+            self._refuse(
+                where,
+                f"import cycle: {cycle}",
+                "remove one of the imports in the cycle",
+                IMPORT_CYCLE,
+            )
             return None
         if len(chain) > MAX_IMPORT_DEPTH:
             self._refuse(
                 where,
                 f"imports are chained more than {MAX_IMPORT_DEPTH} catalogs deep",
                 "import the catalogs a journey needs from the journey itself",
+                IMPORT_CYCLE,
             )
             return None
         if target in self._cache:
@@ -163,6 +186,7 @@ class ImportResolver:
                 where,
                 f"the import `{text}` is a folder; imports name catalog files",
                 "name the catalog file inside it, e.g. `" + text.rstrip("/") + "/company.yaml`",
+                IMPORT_NOT_FOUND,
             )
             return None
         if not target.exists():
@@ -179,6 +203,7 @@ class ImportResolver:
                 f"did you mean `{siblings[guess]}`?"
                 if guess
                 else "check the path, relative to this file",
+                IMPORT_NOT_FOUND,
             )
             return None
         return self._load_catalog(target, where=where, chain=chain)
@@ -199,6 +224,7 @@ class ImportResolver:
                 where,
                 f"cannot read the import `{display}`: {error.reason}",
                 "check the file's permissions",
+                IMPORT_NOT_FOUND,
             )
             return None
         if not isinstance(root, MappingNode):
@@ -207,6 +233,7 @@ class ImportResolver:
                 f"the import `{display}` is not a catalog (it must be a mapping with "
                 "`channels:` and/or `teams:`)",
                 "import only catalog files",
+                NOT_A_CATALOG,
             )
             return None
         if JOURNEY_KEYS & root.entries.keys():
@@ -214,6 +241,7 @@ class ImportResolver:
                 where,
                 f"the import `{display}` is a journey, not a catalog",
                 "imports take catalogs holding only `channels:` and `teams:`",
+                NOT_A_CATALOG,
             )
             return None
         document: CatalogFile | None
@@ -268,7 +296,7 @@ class Definitions:
                 continue
             if earlier.file == self.journey_file:
                 self.problems.append(
-                    Problem(
+                    DEFINED_TWICE.problem(
                         earlier.file,
                         earlier.line,
                         earlier.column,
@@ -279,7 +307,7 @@ class Definitions:
                 )
             elif earlier.value != value:
                 self.problems.append(
-                    Problem(
+                    DEFINED_TWICE.problem(
                         display,
                         line,
                         column,

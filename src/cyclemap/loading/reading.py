@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
+from cyclemap.format.codes import FILE_TOO_LARGE, FORBIDDEN_CHARACTER, NOT_UTF8, YAML_SYNTAX
 from cyclemap.loading.yaml_nodes import C_PARSER as _C_PARSER
 from cyclemap.loading.yaml_nodes import Node, NodeError, compose, problem_at
 from cyclemap.util.files import remember_input
@@ -53,12 +54,17 @@ def read_bytes(path: Path, display: str) -> bytes:
     except OSError as error:
         raise InputOutputError(display, f"cannot read the file ({error.strerror})") from None
     if len(data) > MAX_BYTES:
-        raise LoadError.at(
-            display,
-            1,
-            1,
-            f"the file is larger than {MAX_BYTES // 2**20} MiB, far more than a journey",
-            "split it into several journeys, or check that this is the right file",
+        raise LoadError(
+            [
+                FILE_TOO_LARGE.problem(
+                    display,
+                    1,
+                    1,
+                    "",
+                    f"the file is larger than {MAX_BYTES // 2**20} MiB, far more than a journey",
+                    "split it into several journeys, or check that this is the right file",
+                )
+            ]
         )
     return data
 
@@ -73,35 +79,50 @@ def decode(data: bytes, display: str) -> str:
     """UTF-8 text (a BOM is accepted); anything else is refused with the place it went wrong."""
     for bom, name in _FOREIGN_BOMS:
         if data.startswith(bom):
-            raise LoadError.at(
-                display,
-                1,
-                1,
-                f"the file is encoded as {name}; journeys must be UTF-8",
-                "save the file as UTF-8 in your editor",
+            raise LoadError(
+                [
+                    NOT_UTF8.problem(
+                        display,
+                        1,
+                        1,
+                        "",
+                        f"the file is encoded as {name}; journeys must be UTF-8",
+                        "save the file as UTF-8 in your editor",
+                    )
+                ]
             )
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     nul = data.find(b"\0")
     if nul >= 0:
         line, column = _line_and_column(data, nul)
-        raise LoadError.at(
-            display,
-            line,
-            column,
-            "the file contains a NUL byte; it is not UTF-8 text",
-            "if it is UTF-16, save it as UTF-8; else check this is a journey file",
+        raise LoadError(
+            [
+                NOT_UTF8.problem(
+                    display,
+                    line,
+                    column,
+                    "",
+                    "the file contains a NUL byte; it is not UTF-8 text",
+                    "if it is UTF-16, save it as UTF-8; else check this is a journey file",
+                )
+            ]
         )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _line_and_column(data, error.start)
-        raise LoadError.at(
-            display,
-            line,
-            column,
-            f"the file is not valid UTF-8 (byte 0x{data[error.start]:02X})",
-            "save the file as UTF-8 in your editor",
+        raise LoadError(
+            [
+                NOT_UTF8.problem(
+                    display,
+                    line,
+                    column,
+                    "",
+                    f"the file is not valid UTF-8 (byte 0x{data[error.start]:02X})",
+                    "save the file as UTF-8 in your editor",
+                )
+            ]
         ) from None
 
 
@@ -116,7 +137,7 @@ def _syntax_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
         before = text[:offset]
         line = before.count("\n") + 1
         column = offset - (before.rfind("\n") + 1) + 1
-        return Problem(
+        return FORBIDDEN_CHARACTER.problem(
             display,
             line,
             column,
@@ -144,7 +165,7 @@ def _syntax_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
         message = "YAML syntax error: a tab character where YAML expects spaces"
         hint = "indent with spaces: YAML does not allow tabs for indentation"
-    return Problem(display, line, column, "", message, hint)
+    return YAML_SYNTAX.problem(display, line, column, "", message, hint)
 
 
 def parse(text: str, display: str) -> Node | None:
@@ -156,12 +177,12 @@ def parse(text: str, display: str) -> Node | None:
     except yaml.YAMLError as error:
         raise LoadError([_syntax_problem(error, text, display)]) from None
     except RecursionError:  # pure-Python parser only; the depth check normally comes first
-        raise LoadError.at(
-            display,
-            1,
-            1,
-            "the document is nested too deeply",
-            "check the indentation",
+        raise LoadError(
+            [
+                FILE_TOO_LARGE.problem(
+                    display, 1, 1, "", "the document is nested too deeply", "check the indentation"
+                )
+            ]
         ) from None
 
 

@@ -11,6 +11,15 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from cyclemap.errors import Problem
+from cyclemap.format.codes import (
+    DUPLICATE_ID,
+    NO_ENTRY,
+    OUTCOME_WITH_NEXT,
+    TARGET_TWICE,
+    UNKNOWN_REFERENCE,
+    UNKNOWN_RULE,
+    Code,
+)
 from cyclemap.format.model import Stage, Step
 from cyclemap.loading.source_map import format_path, key_position, position
 from cyclemap.loading.yaml_nodes import Node
@@ -30,6 +39,15 @@ class KnownIds:
     """Some step that failed validation was meant as an entry (it has `entry:`)."""
 
 
+@dataclass(frozen=True)
+class _Unknown:
+    """A reference to an id that is not defined, held until duplicates are known."""
+
+    loc: tuple[int | str, ...]
+    value: str
+    guess: str | None
+
+
 @dataclass
 class _Checker:
     file: str
@@ -37,45 +55,102 @@ class _Checker:
     problems: list[Problem] = field(default_factory=list)
 
     def report(
-        self, loc: tuple[int | str, ...], message: str, hint: str, *, key: bool = False
-    ) -> None:
-        line, column = key_position(self.root, loc) if key else position(self.root, loc)
-        self.problems.append(Problem(self.file, line, column, format_path(loc), message, hint))
-
-    def unique(self, kind: str, ids: Iterable[tuple[int, str]]) -> None:
-        first_seen: dict[str, int] = {}
-        for index, item_id in ids:
-            if item_id in first_seen:
-                first_line, _ = position(self.root, (kind, first_seen[item_id], "id"))
-                self.report(
-                    (kind, index, "id"),
-                    f"{kind[:-1]} id `{item_id}` is used twice (first at line {first_line})",
-                    "give each one its own id",
-                )
-            else:
-                first_seen[item_id] = index
-
-    def reference(
         self,
         loc: tuple[int | str, ...],
-        value: str | None,
-        known: Collection[str],
-        noun: str,
-        where: str,
+        message: str,
+        hint: str,
+        code: Code,
+        *,
+        key: bool = False,
+        section: str = "",
     ) -> None:
+        line, column = key_position(self.root, loc) if key else position(self.root, loc)
+        self.problems.append(
+            code.problem(self.file, line, column, format_path(loc), message, hint, section=section)
+        )
+
+    def duplicates(self, kind: str, ids: Iterable[tuple[int, str]]) -> list[tuple[int, str, int]]:
+        """(index, id, index of the first) of every item that repeats an earlier one's id."""
+        first_seen: dict[str, int] = {}
+        repeated = []
+        for index, item_id in ids:
+            if item_id in first_seen:
+                repeated.append((index, item_id, first_seen[item_id]))
+            else:
+                first_seen[item_id] = index
+        return repeated
+
+    def unknown(
+        self, loc: tuple[int | str, ...], value: str | None, known: Collection[str]
+    ) -> _Unknown | None:
         if value is None or value in known:
+            return None
+        return _Unknown(loc, value, did_you_mean(value, known))
+
+    def reference(self, unknown: _Unknown | None, noun: str, where: str, section: str) -> None:
+        if unknown is None:
             return
-        guess = did_you_mean(value, known)
-        message = f"unknown {noun} `{value}`"
-        if guess:
-            message += f"; did you mean `{guess}`?"
+        message = f"unknown {noun} `{unknown.value}`"
+        if unknown.guess:
+            message += f"; did you mean `{unknown.guess}`?"
         hint = (
             f"define it under `{where}`"
             + (", or import a catalog that does" if where in ("channels", "teams") else "")
-            if not guess
-            else f"write `{guess}`"
+            if not unknown.guess
+            else f"write `{unknown.guess}`"
         )
-        self.report(loc, message, hint)
+        self.report(unknown.loc, message, hint, UNKNOWN_REFERENCE, section=section)
+
+    def settle(
+        self,
+        kind: str,
+        repeated: list[tuple[int, str, int]],
+        unknowns: list[_Unknown],
+        *,
+        noun: str,
+        named_in: str,
+        section: str,
+    ) -> None:
+        """Report the repeated ids, then the references to undefined ids that they explain.
+
+        A copied item whose id was not changed leaves the id it was meant to have undefined,
+        so the references to that id fail too; those are one mistake, reported once, at the
+        copy, naming the id it was probably meant to have. A reference with a close match
+        among the defined ids is a typo instead, and keeps its own error.
+        """
+        repeated_ids = {item_id for _, item_id, _ in repeated}
+        orphans = list(
+            dict.fromkeys(
+                unknown.value
+                for unknown in unknowns
+                if unknown.guess is None or unknown.guess in repeated_ids
+            )
+        )
+        explained = set(orphans) if repeated and len(orphans) <= len(repeated) else set()
+        for index, item_id, first in repeated:
+            first_line, _ = position(self.root, (kind, first, "id"))
+            if not explained:
+                hint = "give each one its own id"
+            elif len(explained) == 1:
+                hint = (
+                    f"if this {noun} is `{orphans[0]}`, which {named_in} names but no {noun} "
+                    f"defines, write `id: {orphans[0]}`, else give it an id of its own"
+                )
+            else:
+                listed = ", ".join(f"`{orphan}`" for orphan in orphans)
+                hint = (
+                    f"{listed} are named in {named_in} but defined nowhere: if this {noun} is "
+                    "one of them, write its id, else give it an id of its own"
+                )
+            self.report(
+                (kind, index, "id"),
+                f"{noun} id `{item_id}` is used twice (first at line {first_line})",
+                hint,
+                DUPLICATE_ID,
+            )
+        for unknown in unknowns:
+            if unknown.value not in explained:
+                self.reference(unknown, noun, kind, section)
 
 
 def check_document(
@@ -94,18 +169,26 @@ def check_document(
     them; None leaves `allow:` keys unchecked).
     """
     checker = _Checker(file, root)
-    checker.unique("stages", ((index, stage.id) for index, stage in stages))
-    checker.unique("steps", ((index, step.id) for index, step in steps))
     stage_ids = known.stages | {stage.id for _, stage in stages}
     step_ids = known.steps | {step.id for _, step in steps}
+    unknown_stages: list[_Unknown] = []
+    unknown_steps: list[_Unknown] = []
     entries = 0
     for index, step in steps:
         at: tuple[int | str, ...] = ("steps", index)
         entries += step.entry is not None
-        checker.reference((*at, "stage"), step.stage, stage_ids, "stage", "stages")
+        if found := checker.unknown((*at, "stage"), step.stage, stage_ids):
+            unknown_stages.append(found)
         if known.catalogs_complete:
-            checker.reference((*at, "channel"), step.channel, known.channels, "channel", "channels")
-            checker.reference((*at, "team"), step.team, known.teams, "team", "teams")
+            checker.reference(
+                checker.unknown((*at, "channel"), step.channel, known.channels),
+                "channel",
+                "channels",
+                "step-channel",
+            )
+            checker.reference(
+                checker.unknown((*at, "team"), step.team, known.teams), "team", "teams", "step-team"
+            )
         if step.next and step.outcome in ("failure", "abandoned"):
             checker.report(
                 (*at, "next"),
@@ -113,19 +196,22 @@ def check_document(
                 f"`{step.outcome}` outcome, which ends the journey, "
                 "but it has `next`",
                 f"remove `next`, or change `outcome` if customers go on from `{step.id}`",
+                OUTCOME_WITH_NEXT,
                 key=True,
             )
         targets: dict[str, int] = {}
         for position_in_next, transition in enumerate(step.next):
             loc = (*at, "next", position_in_next, "to")
-            if transition.link is None:  # links to other journeys are checked across files
-                checker.reference(loc, transition.to, step_ids, "step", "steps")
+            # Links to other journeys are checked across files.
+            if transition.link is None and (found := checker.unknown(loc, transition.to, step_ids)):
+                unknown_steps.append(found)
             if transition.to in targets:
                 checker.report(
                     loc,
                     f"step `{step.id}` lists `{transition.to}` twice in `next` "
                     f"(also next[{targets[transition.to]}])",
                     "merge the two transitions into one and add up their shares",
+                    TARGET_TWICE,
                 )
             else:
                 targets[transition.to] = position_in_next
@@ -137,14 +223,32 @@ def check_document(
                     f"`{rule}` in `allow` is not a rule name"
                     + (f"; did you mean `{guess}`?" if guess else ""),
                     f"write `{guess}`" if guess else "rule names: " + ", ".join(rule_names),
+                    UNKNOWN_RULE,
                     key=True,
                 )
+    checker.settle(
+        "stages",
+        checker.duplicates("stages", ((index, stage.id) for index, stage in stages)),
+        unknown_stages,
+        noun="stage",
+        named_in="a step's `stage`",
+        section="step-stage",
+    )
+    checker.settle(
+        "steps",
+        checker.duplicates("steps", ((index, step.id) for index, step in steps)),
+        unknown_steps,
+        noun="step",
+        named_in="`next`",
+        section="next-to",
+    )
     if steps and not entries and not known.entry_written:
         checker.report(
             ("steps",),
             "no step is an entry: the journey needs at least one first contact point",
             "mark the step where customers first reach the company with `entry: true` "
             "(or `entry: {volume: N}`)",
+            NO_ENTRY,
             key=True,
         )
     return checker.problems

@@ -173,7 +173,7 @@ def _finding(finding: Finding, index: dict[str, int], lines: _Lines) -> dict[str
 
 
 def _problem(problem: Problem, index: dict[str, int], lines: _Lines) -> dict[str, Any]:
-    text = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
+    text = problem.coded + (f" (hint: {problem.advice})" if problem.advice else "")
     identity = _fingerprint(INVALID_RULE, _identity(problem.file), problem.path, problem.message)
     return {
         "ruleId": INVALID_RULE,
@@ -182,7 +182,8 @@ def _problem(problem: Problem, index: dict[str, int], lines: _Lines) -> dict[str
         "message": {"text": text},
         "locations": [_location(problem.file, problem.line, problem.column, lines)],
         "partialFingerprints": {FINGERPRINT: identity},
-        "properties": {"path": problem.path},
+        "properties": {"path": problem.path}
+        | ({"code": problem.code, "see": problem.see} if problem.code else {}),
     }
 
 
