@@ -185,9 +185,42 @@ def test_init_writes_a_starter_that_validates(tmp_path: Path) -> None:
     again = runner.invoke(app, ["init", str(target)])
     assert again.exit_code == 2
     assert runner.invoke(app, ["init", str(target), "--force"]).exit_code == 0
-    into_folder = runner.invoke(app, ["init", str(tmp_path)])
+    into_folder = runner.invoke(app, ["init", str(tmp_path), "--name", "Atención al cliente"])
     assert into_folder.exit_code == 0
-    assert (tmp_path / "journey.yaml").is_file()
+    written = tmp_path / "atencion-al-cliente.journey.yaml"
+    assert "  id: atencion-al-cliente " in written.read_text(encoding="utf-8")
+    assert runner.invoke(app, ["validate", str(written)]).exit_code == 0
+
+
+def test_init_names_the_journey_after_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "Soporte Técnico"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.stderr
+    written = folder / "soporte-tecnico.journey.yaml"
+    assert f"wrote {written.name}" in result.stderr
+    assert runner.invoke(app, ["validate", str(written)]).exit_code == 0
+    assert "A starter journey" in written.read_text(encoding="utf-8")
+
+
+def test_init_in_spanish_writes_spanish_comments(tmp_path: Path) -> None:
+    target = tmp_path / "inicio.journey.yaml"
+    result = runner.invoke(app, ["init", str(target), "--lang", "es"])
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Un recorrido de ejemplo escrito por `cyclemap init`")
+    assert "  language: es " in text
+    assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
+
+
+def test_init_refuses_a_language_it_has_no_starter_in(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", str(tmp_path / "x.journey.yaml"), "--lang", "fr"])
+    assert result.exit_code == 2
+    assert "no starter in `fr`: choose one of en, es" in result.stderr
+    assert not (tmp_path / "x.journey.yaml").exists()
 
 
 def test_unknown_option_is_a_usage_error() -> None:

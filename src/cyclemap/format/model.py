@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from cyclemap.format.numbers import is_dotted_thousands, plain, read_written
+from cyclemap.util.text import slugify
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 FORMAT_VERSION = 1
@@ -146,8 +147,7 @@ def _format_version(value: Any) -> Any:
 
 
 def _suggest_slug(value: str) -> str:
-    slug = re.sub(r"[^a-z0-9_.-]+", "-", value.strip().lower()).strip("-_.")
-    return slug or "my-id"
+    return slugify(value) or "my-id"
 
 
 def _empty_if_null(value: Any) -> Any:

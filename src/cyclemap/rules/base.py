@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from cyclemap.errors import FORMAT_REFERENCE
 from cyclemap.findings import Severity
 from cyclemap.format.model import MomentOfTruth
 from cyclemap.graph import JourneyGraph
@@ -144,6 +145,11 @@ class Rule:
         )
         bullets = (_wrap(" ".join(item.split()), "- ", "  ") for item in items)
         return _wrap(where) + "\n\n" + "\n".join(bullets)
+
+    @property
+    def see(self) -> str:
+        """The rule's section of the format reference: its name is its code and its anchor."""
+        return f"{FORMAT_REFERENCE}#{self.name}"
 
     @property
     def description(self) -> str:
