@@ -46,7 +46,7 @@ def test_examples_satisfy_the_schema(path: Path) -> None:
 
 @pytest.mark.parametrize("language", sorted(STARTERS))
 def test_starter_satisfies_the_schema(language: str) -> None:
-    starter = files("cyclemap").joinpath("templates", STARTERS[language]).read_text("utf-8")
+    starter = files("cyclemap").joinpath(f"templates/{STARTERS[language]}").read_text("utf-8")
     jsonschema.validate(_data(starter), journey_schema())
 
 

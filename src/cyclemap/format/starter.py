@@ -26,7 +26,7 @@ def starter_text(journey_id: str, language: str = "en") -> str:
     """The starter journey, with `journey_id` as its id."""
     if language not in STARTERS:
         raise UsageError(f"no starter in `{language}`: choose one of {', '.join(STARTERS)}")
-    template = files("cyclemap").joinpath("templates", STARTERS[language]).read_text("utf-8")
+    template = files("cyclemap").joinpath(f"templates/{STARTERS[language]}").read_text("utf-8")
     written = re.search(rf"id: {TEMPLATE_ID}( *)(?=#)", template)
     assert written is not None, "the starter's journey id is followed by a comment"
     padding = " " * max(1, len(written.group(1)) + len(TEMPLATE_ID) - len(journey_id))
