@@ -58,7 +58,7 @@ def _finding(finding: Finding) -> str:
 
 
 def _problem(problem: Problem, title: str) -> str:
-    message = problem.message + (f"\nhint: {problem.hint}" if problem.hint else "")
+    message = problem.coded + (f"\nhint: {problem.advice}" if problem.advice else "")
     return command(
         "error",
         message,

@@ -64,8 +64,8 @@ def _finding_text(finding: Finding) -> str:
 
 
 def _problem_text(problem: Problem) -> str:
-    text = f"{_where(problem.file, problem.line, problem.column)}: error: {problem.message}"
-    return text + (f"\nhint: {problem.hint}" if problem.hint else "")
+    text = f"{_where(problem.file, problem.line, problem.column)}: error: {problem.coded}"
+    return text + (f"\nhint: {problem.advice}" if problem.advice else "")
 
 
 def _place(line: int, column: int) -> str:

@@ -110,8 +110,8 @@ def _verdict(result: AuditResult) -> str:
 
 
 def _problem_item(problem: Problem) -> str:
-    item = f"- {_where(problem.file, problem.line, problem.column)} {inline(problem.message)}"
-    return item + (f" — hint: {inline(problem.hint)}" if problem.hint else "")
+    item = f"- {_where(problem.file, problem.line, problem.column)} {inline(problem.coded)}"
+    return item + (f" — hint: {inline(problem.advice)}" if problem.advice else "")
 
 
 def _invalid_section(result: AuditResult) -> list[str]:

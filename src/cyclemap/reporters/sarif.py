@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import quote
 
 from cyclemap.about import HOMEPAGE, __version__
-from cyclemap.errors import Problem
+from cyclemap.errors import Problem, format_reference
 from cyclemap.findings import AuditResult, Finding, Severity
 from cyclemap.reporters.common import ReportOptions, source_path
 from cyclemap.rules import registry
@@ -53,6 +53,7 @@ _INVALID_DESCRIPTION = (
     "unknown fields, wrong types, ids that do not exist) at the line and column where it is, "
     "with a hint."
 )
+_CODES_SECTION = f"{format_reference()}#codes"
 _INVALID_DOC = f"""\
 invalid-journey: the file is not a valid cyclemap journey, or could not be read.
 
@@ -63,7 +64,8 @@ invalid-journey: the file is not a valid cyclemap journey, or could not be read.
 ## Why is this bad?
 
 The rules cannot run on an invalid journey, so fix these first: `cyclemap validate` lists them
-all."""
+all. Each problem has a code (`CM105`) and names the section of the format reference that says
+what to write instead; the codes are listed in {_CODES_SECTION}."""
 
 
 def _clean(value: Any) -> Any:
@@ -77,7 +79,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _rule(rule_id: str, level: str, summary: str, description: str, doc: str) -> dict[str, Any]:
+def _rule(
+    rule_id: str, level: str, summary: str, description: str, doc: str, see: str
+) -> dict[str, Any]:
     return {
         "id": rule_id,
         "name": "".join(part.capitalize() for part in rule_id.split("-")),
@@ -85,18 +89,20 @@ def _rule(rule_id: str, level: str, summary: str, description: str, doc: str) ->
         "fullDescription": {"text": description},
         "help": {"text": doc, "markdown": doc},
         "defaultConfiguration": {"level": level},
-        "properties": {"tags": ["cyclemap", "customer-journey"]},
+        "properties": {"tags": ["cyclemap", "customer-journey"], "see": see},
     }
 
 
 def _rules() -> list[dict[str, Any]]:
     """Every rule of the catalog (the log rules too), then the rule of invalid files."""
     rules = [
-        _rule(rule.name, _LEVELS[rule.severity], rule.summary, rule.description, rule.doc)
+        _rule(rule.name, _LEVELS[rule.severity], rule.summary, rule.description, rule.doc, rule.see)
         for rule in registry().values()
     ]
     summary = "The file is not a valid journey: the rules cannot run on it."
-    rules.append(_rule(INVALID_RULE, "error", summary, _INVALID_DESCRIPTION, _INVALID_DOC))
+    rules.append(
+        _rule(INVALID_RULE, "error", summary, _INVALID_DESCRIPTION, _INVALID_DOC, _CODES_SECTION)
+    )
     return rules
 
 
@@ -173,7 +179,7 @@ def _finding(finding: Finding, index: dict[str, int], lines: _Lines) -> dict[str
 
 
 def _problem(problem: Problem, index: dict[str, int], lines: _Lines) -> dict[str, Any]:
-    text = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
+    text = problem.coded + (f" (hint: {problem.advice})" if problem.advice else "")
     identity = _fingerprint(INVALID_RULE, _identity(problem.file), problem.path, problem.message)
     return {
         "ruleId": INVALID_RULE,
@@ -182,7 +188,8 @@ def _problem(problem: Problem, index: dict[str, int], lines: _Lines) -> dict[str
         "message": {"text": text},
         "locations": [_location(problem.file, problem.line, problem.column, lines)],
         "partialFingerprints": {FINGERPRINT: identity},
-        "properties": {"path": problem.path},
+        "properties": {"path": problem.path}
+        | ({"code": problem.code, "see": problem.see} if problem.code else {}),
     }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from cyclemap.util.i18n import _
@@ -47,6 +48,14 @@ def one_line(text: object, *, limit: int | None = None) -> str:
 def is_safe(text: str) -> bool:
     """Whether `text` holds nothing `one_line` would change (for tests and assertions)."""
     return _UNSAFE.search(text) is None and _BREAKS.search(text) is None
+
+
+def slugify(text: str) -> str:
+    """`text` as an id: lowercase ASCII letters and digits, `-`, `_` and `.`, accents dropped
+    (`Atención al cliente` -> `atencion-al-cliente`); empty when nothing is left."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9_.-]+", "-", ascii_text).strip("-_.")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
