@@ -67,3 +67,11 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 def did_you_mean_text(message: str, guess: str) -> str:
     """`message` followed by the suggestion of `guess`, in the current language."""
     return _("{message}; did you mean `{guess}`?").format(message=message, guess=guess)
+
+
+def listing(items: Iterable[str]) -> str:
+    """`a`, `a and b`, `a, b and c`, in the current language."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
