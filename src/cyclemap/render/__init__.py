@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cyclemap.render.layout import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT, RenderError
+from cyclemap.util.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from cyclemap.findings import Finding
@@ -79,7 +80,9 @@ def render_journey(
     options = options or RenderOptions()
     if output_format not in FORMATS:
         raise RenderError(
-            f"unknown map format `{output_format}`; choose one of {', '.join(FORMATS)}"
+            _("unknown map format `{format}`; choose one of {formats}").format(
+                format=output_format, formats=", ".join(FORMATS)
+            )
         )
     from cyclemap.graph import JourneyGraph
 
@@ -90,13 +93,18 @@ def render_journey(
         missing = left_out(graph)
         if len(missing) == len(graph):
             raise RenderError(  # the command line names the file, once
-                "no step has a `score`, so there is no journey diagram to draw; add "
-                "`score: 1..5` to the steps customers feel strongly about"
+                _(
+                    "no step has a `score`, so there is no journey diagram to draw; add "
+                    "`score: 1..5` to the steps customers feel strongly about"
+                )
             )
         notes = (
             (
-                f"{journey.display}: left out {len(missing)} step(s) with no score: "
-                + ", ".join(missing),
+                ngettext(
+                    "{file}: left out {count} step with no score: {steps}",
+                    "{file}: left out {count} steps with no score: {steps}",
+                    len(missing),
+                ).format(file=journey.display, count=len(missing), steps=", ".join(missing)),
             )
             if missing
             else ()
