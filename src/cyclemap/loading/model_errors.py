@@ -235,13 +235,13 @@ def _not_a_number(name: str, parent: type[BaseModel] | None, node: Node, value: 
                     "{field} must be a fraction from 0 to 1, and {value} is more than all "
                     "the customers"
                 ).format(**values),
-                _(_RANGE_HINTS["abandon"]),
+                _(_LEAVE_HINT),
                 PERCENTAGE,
             )
         return _Said(
             _("{field} must be a fraction, not a percentage (got {value})").format(**values),
-            _("write `{name}: {fraction}` ({percent}% is {fraction})").format(
-                name=name, fraction=plain(fraction), percent=plain(written.number)
+            _("write `{name}: {fraction}` ({percent} is {fraction})").format(
+                name=name, fraction=plain(fraction), percent=plain(written.number) + "%"
             ),
             PERCENTAGE,
         )
@@ -283,8 +283,9 @@ def _write_a_number(parent: type[BaseModel] | None, name: str) -> str:
     )
 
 
+_LEAVE_HINT = N_("write the share of the customers who leave here: 0 is nobody, 1 is everybody")
 _RANGE_HINTS = {
-    "abandon": N_("write the share of the customers who leave here: 0 is nobody, 1 is everybody"),
+    "abandon": _LEAVE_HINT,
     "score": N_("write a whole number from 1 (awful) to 5 (delighted)"),
     "volume": N_("write how many customers enter here in the period, 0 or more"),
     "share": N_("a share is a weight above 0; remove the transition if no customer takes it"),
@@ -307,8 +308,8 @@ def _out_of_range(
         percent = Decimal(getattr(value, "text", None) or str(value))
         return _Said(
             _("{message}: it is a fraction, not a percentage").format(message=message),
-            _("write `{name}: {fraction}` for {percent}%").format(
-                name=name, fraction=plain(percent / 100), percent=plain(percent)
+            _("write `{name}: {fraction}` for {percent}").format(
+                name=name, fraction=plain(percent / 100), percent=plain(percent) + "%"
             ),
             FRACTION_ABOVE_ONE,
         )
