@@ -10,6 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from cyclemap.util.i18n import _, language
+
+FORMAT_REFERENCES = {"en": "docs/format.md", "es": "docs/format.es.md"}
+"""The format reference, for people writing journeys, in each language: every problem of a
+journey points at a section of it (`see docs/format.md#numbers`); both versions have the same
+sections under the same anchors."""
+
+
+def format_reference() -> str:
+    """The format reference in the current language (`docs/format.md`)."""
+    return FORMAT_REFERENCES.get(language(), FORMAT_REFERENCES["en"])
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
@@ -17,6 +29,9 @@ class Problem:
 
     `line` and `column` are 1-based; `column` counts code points. `path` is the field path inside
     the document (`steps[2].next[0].share`), empty for problems of the file as a whole.
+    `code` is the stable code of the kind of problem (`CM105`, see `cyclemap.format.codes`)
+    and `section` the anchor of the format reference that says what to write instead; both
+    are empty for problems that are not about a journey's contents (an unreadable path).
     """
 
     file: str
@@ -25,6 +40,25 @@ class Problem:
     path: str = ""
     message: str = ""
     hint: str = field(default="", compare=False)
+    code: str = field(default="", compare=False)
+    section: str = field(default="", compare=False)
+
+    @property
+    def see(self) -> str:
+        """Where the format reference, in the current language, explains it:
+        `docs/format.md#numbers`, or empty."""
+        return f"{format_reference()}#{self.section}" if self.section else ""
+
+    @property
+    def advice(self) -> str:
+        """The hint and where the format reference explains it, on one line."""
+        see = self.see and _("see {where}").format(where=self.see)
+        return "; ".join(part for part in (self.hint, see) if part)
+
+    @property
+    def coded(self) -> str:
+        """The message with its code, for reports that show no code apart: `... [CM105]`."""
+        return f"{self.message} [{self.code}]" if self.code else self.message
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -33,6 +67,8 @@ class Problem:
             "column": self.column,
             "path": self.path,
             "message": self.message,
+            "code": self.code or None,
+            "see": self.see or None,
         }
 
 
@@ -105,11 +141,6 @@ class LoadError(CyclemapError):
         )
         super().__init__(summary)
         self.problems = ordered
-
-    @classmethod
-    def at(cls, file: str, line: int, column: int, message: str, hint: str) -> LoadError:
-        """A load error with a single problem of the file as a whole."""
-        return cls([Problem(file, line, column, "", message, hint)])
 
 
 class ConfigError(CyclemapError):

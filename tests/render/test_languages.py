@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from cyclemap.loading import LoadedJourney
 from cyclemap.render import RenderOptions, render_journey
+from cyclemap.rules import registry
 from cyclemap.util.i18n import LOCALE_DIR, chosen_language
 from tests.support.render import EXAMPLES, HAS_DOT, load
 
@@ -38,8 +39,13 @@ CUT = re.compile(r"[^\W\d_]+…")
 """A word shortened to fit its box (`gest…`): part of the author's words, whatever it was."""
 
 
+RULE_NAMES = re.compile("|".join(sorted(map(re.escape, registry()), key=len, reverse=True)))
+"""Rule names (`drop-off-point`) are identifiers, the same in every language."""
+
+
 def words(text: str) -> set[str]:
-    return {word.casefold() for word in WORD.findall(CUT.sub("…", text))}
+    text = RULE_NAMES.sub(" ", CUT.sub("…", text))
+    return {word.casefold() for word in WORD.findall(text)}
 
 
 def authored(value: Any) -> Iterator[str]:

@@ -107,9 +107,12 @@ def tell_problems(problems: Iterable[Problem]) -> None:
     """Configuration and load problems as `file:line:col: error: ...` lines with their hints."""
     for problem in problems:
         where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
-        say(_("{where}: error: {message}").format(where=where, message=problem.message))
+        message = _("{where}: error: {message}").format(where=where, message=problem.message)
+        say(message + (f"  [{problem.code}]" if problem.code else ""))
         if problem.hint:
-            say("    " + _("hint: {hint}").format(hint=problem.hint))
+            say("    " + _("hint: {hint}").format(hint=problem.advice))
+        elif problem.see:
+            say("    " + _("see {where}").format(where=problem.see))
 
 
 def say(message: str) -> None:

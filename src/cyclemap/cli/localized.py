@@ -31,7 +31,7 @@ LIBRARY_WORDS = (
     N_("[OPTIONS]"),
     N_("COMMAND [ARGS]..."),
     N_("[required]"),
-    N_("[default: "),
+    N_("[default:"),
     N_("<str>"),
     N_("<path>"),
     N_("<list[Path]>"),

@@ -105,10 +105,10 @@ def render_journey(
         notes = (
             (
                 ngettext(
-                    "{journey}: left out {count} step with no score: {steps}",
-                    "{journey}: left out {count} steps with no score: {steps}",
+                    "{file}: left out {count} step with no score: {steps}",
+                    "{file}: left out {count} steps with no score: {steps}",
                     len(missing),
-                ).format(journey=journey.display, count=len(missing), steps=", ".join(missing)),
+                ).format(file=journey.display, count=len(missing), steps=", ".join(missing)),
             )
             if missing
             else ()

@@ -81,10 +81,13 @@ def _problem_lines(problems: Iterable[Problem]) -> list[Text]:
                 (pgettext("severity", "error"), "bold red"),
                 ": ",
                 clean(problem.message),
+                ("  [" + problem.code + "]" if problem.code else "", "dim"),
             )
         )
         if problem.hint:
-            lines.append(Text.assemble("    ", (_("hint"), "cyan"), ": ", clean(problem.hint)))
+            lines.append(Text.assemble("    ", (_("hint"), "cyan"), ": ", clean(problem.advice)))
+        elif problem.see:
+            lines.append(Text.assemble("    ", (_("see"), "cyan"), " ", clean(problem.see)))
     return lines
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from cyclemap.errors import format_reference
 from cyclemap.findings import Severity
 from cyclemap.format.model import MomentOfTruth
 from cyclemap.graph import JourneyGraph
@@ -193,6 +194,11 @@ class Rule:
         ).format(name=self.name)
         bullets = (_wrap(" ".join(item.split()), "- ", "  ") for item in items)
         return _wrap(where) + "\n\n" + "\n".join(bullets)
+
+    @property
+    def see(self) -> str:
+        """The rule's section of the format reference: its name is its code and its anchor."""
+        return f"{format_reference()}#{self.name}"
 
     @property
     def description(self) -> str:
