@@ -178,3 +178,23 @@ def test_the_readme_links_both_languages() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "(docs/format.md)" in readme and "(docs/format.es.md)" in readme
     assert "(format.es.md)" in text("en") and "(format.md)" in text("es")
+
+
+@pytest.mark.parametrize("language", DOCUMENTS)
+def test_the_first_journeys_messages_are_what_cyclemap_prints(
+    language: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first journey validates as shown, and the `abandon: 18%` added under its `entry:
+    true` gives the problem shown, word for word, in the page's language."""
+    first = text(language).split('<a id="first-journey"></a>', 1)[1].split("\n## ", 1)[0]
+    blocks = BLOCK.findall(first)
+    journey = next(body for kind, body in blocks if kind == "yaml")
+    shown = [body for kind, body in blocks if kind == "console"]
+    broken = journey.replace("    entry: true\n", "    entry: true\n    abandon: 18%\n", 1)
+    monkeypatch.chdir(tmp_path)
+    for body, console in zip((journey, broken), shown, strict=True):
+        Path("internet-support.journey.yaml").write_text(body, encoding="utf-8")
+        command, *expected = console.strip().splitlines()
+        assert command == "$ cyclemap validate internet-support.journey.yaml"
+        result = CliRunner().invoke(app, ["validate", "--lang", language, command.split()[-1]])
+        assert result.output.strip().splitlines() == expected
