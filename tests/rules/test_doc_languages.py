@@ -1,7 +1,8 @@
 """Every rule's documentation in English and in Spanish, one page each, with the same shape.
 
-A rule's page is written once per language (its docstring, and `DOC_ES` beside it): these tests
-hold the two together, so a section or an example added to one and not the other is caught.
+A rule's page is written once per language (its docstring, and `DOC_ES` beside it) and its
+examples once, in the docstring: these tests hold the two together, so a section or an example
+added to one and not the other is caught.
 """
 
 from __future__ import annotations
@@ -13,19 +14,17 @@ from typer.testing import CliRunner
 
 from cyclemap.cli import app
 from cyclemap.rules import registry
-from cyclemap.rules.base import SECTIONS, Rule
+from cyclemap.rules.base import EXAMPLE, SECTIONS, Rule
 from cyclemap.util.i18n import chosen_language, translated
 
 RULES = list(registry().values())
 CODE = re.compile(r"```(\w+)\n(.*?)```", re.DOTALL)
-COMMENT = re.compile(r"\s+#.*$", re.MULTILINE)
 WRITTEN = tuple(section for section in SECTIONS if section != "Options")
 
 
 def examples(text: str) -> list[tuple[str, str]]:
-    """The code blocks of a section, comments left out (they are prose, in the page's
-    language)."""
-    return [(kind, COMMENT.sub("", body)) for kind, body in CODE.findall(text)]
+    """The code blocks of a section."""
+    return CODE.findall(text)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.name)
@@ -38,6 +37,8 @@ def test_every_rule_has_a_spanish_page_with_the_english_sections(rule: Rule) -> 
     )
     assert spanish_title and spanish_title != english_title
     assert rule.pages["es"].startswith(f"{rule.name}: ")
+    assert "```" not in rule.pages["es"], f"{rule.name}: DOC_ES writes an example of its own"
+    assert EXAMPLE not in "".join(spanish.values()), f"{rule.name}: an [example] with none"
     for heading in WRITTEN:
         assert spanish[heading].strip(), f"{rule.name}: the Spanish {heading} is empty"
         assert examples(spanish[heading]) == examples(english[heading]), (

@@ -63,19 +63,13 @@ restablecerlo entre las ganancias tempranas.
 
 ## Ejemplo
 
-```yaml
-next:
-  - {to: billing-desk, context: lost, reason: Cobro duplicado}
-```
+[example]
 
 ## En su lugar
 
 El registro del caso acompaña al cliente.
 
-```yaml
-next:
-  - {to: billing-desk, context: kept, reason: Cobro duplicado}
-```
+[example]
 
 ## Limitaciones conocidas
 

@@ -89,22 +89,13 @@ paso. Un ciclo sin salida además deja sin definir las cifras del flujo.
 
 Después de la visita no pasa nada, y el mapa no lo dice.
 
-```yaml
-steps:
-  - {id: request, stage: contact, entry: true, next: [{to: technician-visit}]}
-  - {id: technician-visit, stage: contact}
-```
+[example]
 
 ## En su lugar
 
 La visita lleva a alguna parte y termina en un éxito o en un desenlace explícito.
 
-```yaml
-steps:
-  - {id: request, stage: contact, entry: true, next: [{to: technician-visit}]}
-  - {id: technician-visit, stage: contact, next: [{to: service-restored}]}
-  - {id: service-restored, stage: contact, outcome: success}
-```
+[example]
 
 ## Limitaciones conocidas
 

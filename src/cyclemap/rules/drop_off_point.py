@@ -77,23 +77,14 @@ vino a buscar, y muchas veces uno que no volverá.
 
 Casi uno de cada tres clientes cuelga mientras espera.
 
-```yaml
-- {id: wait-in-queue, stage: contact, abandon: 0.3, next: [{to: agent}]}
-```
+[example]
 
 ## En su lugar
 
 Ofrecer devolver la llamada mantiene bajo el abandono (o, si por ahora se acepta, se dice por
 qué).
 
-```yaml
-- id: wait-in-queue
-  stage: contact
-  abandon: 0.08
-  next: [{to: agent}]
-  allow:
-    drop-off-point: Campaña temporal; se revisa en enero
-```
+[example]
 
 ## Limitaciones conocidas
 

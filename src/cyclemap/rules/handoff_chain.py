@@ -85,23 +85,13 @@ aunque nadie lo haya devuelto.
 
 Nivel 1, nivel 2, operaciones de campo y facturación toman el caso por turnos.
 
-```yaml
-- {id: call, stage: contact, team: n1, entry: true, next: [{to: escalate}]}
-- {id: escalate, stage: contact, team: n2, next: [{to: visit}]}
-- {id: visit, stage: contact, team: field-ops, next: [{to: adjust-bill}]}
-- {id: adjust-bill, stage: contact, team: billing, next: [{to: confirm}]}
-- {id: confirm, stage: contact, team: n1, outcome: success}
-```
+[example]
 
 ## En su lugar
 
 Un solo responsable coordina el caso, y el cliente trata con uno o dos equipos.
 
-```yaml
-- {id: call, stage: contact, team: n1, entry: true, next: [{to: escalate}]}
-- {id: escalate, stage: contact, team: n2, next: [{to: fixed}]}
-- {id: fixed, stage: contact, team: n2, outcome: success}
-```
+[example]
 
 ## Limitaciones conocidas
 

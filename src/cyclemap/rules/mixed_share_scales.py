@@ -73,25 +73,13 @@ que siguen (clientes perdidos, ganancias tempranas) se mueven con ella.
 
 Una proporción se escribió como porcentaje.
 
-```yaml
-next:
-  - {to: pay-online, share: 0.45}
-  - {to: pay-in-person, share: 0.1}
-  - {to: overdue-reminder, share: 0.15}
-  - {to: collections-call, share: 30}
-```
+[example]
 
 ## En su lugar
 
 Todas las proporciones en una sola escala.
 
-```yaml
-next:
-  - {to: pay-online, share: 0.45}
-  - {to: pay-in-person, share: 0.1}
-  - {to: overdue-reminder, share: 0.15}
-  - {to: collections-call, share: 0.3}
-```
+[example]
 
 ## Limitaciones conocidas
 

@@ -70,25 +70,13 @@ el ciclo funciona, y toda cifra sobre el éxito pierde sentido.
 
 El recorrido solo termina en fracaso.
 
-```yaml
-steps:
-  - {id: apply, stage: contact, entry: true, next: [{to: rejected}]}
-  - {id: rejected, stage: contact, outcome: failure}
-```
+[example]
 
 ## En su lugar
 
 El objetivo está en el mapa y se puede alcanzar.
 
-```yaml
-steps:
-  - id: apply
-    stage: contact
-    entry: true
-    next: [{to: approved, share: 0.8}, {to: rejected, share: 0.2}]
-  - {id: approved, stage: contact, outcome: success}
-  - {id: rejected, stage: contact, outcome: failure}
-```
+[example]
 
 ## Limitaciones conocidas
 

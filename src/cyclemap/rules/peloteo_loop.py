@@ -110,26 +110,13 @@ por el ciclo no es una vuelta.
 
 Soporte y facturación se mandan el cliente el uno al otro.
 
-```yaml
-steps:
-  - {id: call, stage: contact, team: support, entry: true, next: [{to: billing-desk}]}
-  - id: billing-desk
-    stage: contact
-    team: billing
-    next: [{to: call, share: 0.4}, {to: refund, share: 0.6}]
-  - {id: refund, stage: contact, team: billing, outcome: success}
-```
+[example]
 
 ## En su lugar
 
 El equipo que toma el caso lo conserva hasta resolverlo.
 
-```yaml
-steps:
-  - {id: call, stage: contact, team: support, entry: true, next: [{to: billing-desk}]}
-  - {id: billing-desk, stage: contact, team: billing, next: [{to: refund}]}
-  - {id: refund, stage: contact, team: billing, outcome: success}
-```
+[example]
 
 ## Limitaciones conocidas
 

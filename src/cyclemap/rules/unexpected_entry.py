@@ -72,7 +72,8 @@ DOC_ES = """unexpected-entry: hay casos que empiezan en un paso que no es una en
 
 ## Qué hace
 
-Compara el recorrido con un registro de eventos (`cyclemap audit FILE --log LOG`) y reporta cada
+Compara el recorrido con un registro de eventos (`cyclemap audit ARCHIVO --log REGISTRO`) y
+reporta cada
 paso sin `entry:` donde empiezan casos del registro, con cuántos.
 
 ## ¿Por qué es un problema?
@@ -85,32 +86,15 @@ cortó a mitad de los casos, y sus primeros eventos no son por donde entraron lo
 
 Algunos clientes escriben directamente a diagnóstico, y el mapa solo conoce la llamada.
 
-```yaml
-steps:
-  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
-  - {id: diagnose, stage: contact, next: [{to: fixed}]}
-  - {id: fixed, stage: contact, outcome: success}
-```
+[example]
 
-```csv
-case_id,activity,timestamp
-c1,call,2024-01-08 10:00:00
-c1,diagnose,2024-01-08 10:05:00
-c1,fixed,2024-01-08 10:40:00
-c2,diagnose,2024-01-08 11:00:00
-c2,fixed,2024-01-08 11:30:00
-```
+[example]
 
 ## En su lugar
 
 El diagnóstico también es una entrada (con el mismo registro).
 
-```yaml
-steps:
-  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
-  - {id: diagnose, stage: contact, entry: true, next: [{to: fixed}]}
-  - {id: fixed, stage: contact, outcome: success}
-```
+[example]
 
 ## Limitaciones conocidas
 

@@ -74,7 +74,8 @@ DOC_ES = """unmapped-transition: los clientes pasan entre dos pasos que el mapa 
 
 ## Qué hace
 
-Compara el recorrido con un registro de eventos (`cyclemap audit FILE --log LOG`) y reporta cada
+Compara el recorrido con un registro de eventos (`cyclemap audit ARCHIVO --log REGISTRO`) y
+reporta cada
 par de pasos entre los que los clientes se mueven, uno justo después del otro, que ningún `next`
 del mapa une, con cuántas veces lo muestra el registro.
 
@@ -89,32 +90,15 @@ conviene saber ambas cosas antes de usar el mapa para decidir algo.
 El mapa manda a los clientes del diagnóstico solo al arreglo; en el registro, un caso vuelve del
 diagnóstico a la llamada.
 
-```yaml
-steps:
-  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
-  - {id: diagnose, stage: contact, next: [{to: fixed}]}
-  - {id: fixed, stage: contact, outcome: success}
-```
+[example]
 
-```csv
-case_id,activity,timestamp
-c1,call,2024-01-08 10:00:00
-c1,diagnose,2024-01-08 10:05:00
-c1,call,2024-01-08 10:20:00
-c1,diagnose,2024-01-08 10:25:00
-c1,fixed,2024-01-08 10:40:00
-```
+[example]
 
 ## En su lugar
 
 El mapa tiene el camino que toman los clientes (con el mismo registro).
 
-```yaml
-steps:
-  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
-  - {id: diagnose, stage: contact, next: [{to: fixed}, {to: call, share: 0.2}]}
-  - {id: fixed, stage: contact, outcome: success}
-```
+[example]
 
 ## Limitaciones conocidas
 

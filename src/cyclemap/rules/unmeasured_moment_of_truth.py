@@ -60,20 +60,11 @@ de dónde sale la cifra (`survey`).
 
 ## Ejemplo
 
-```yaml
-moment_of_truth:
-  requirement: El técnico llega en la franja prometida
-  owner: field-ops-lead
-```
+[example]
 
 ## En su lugar
 
-```yaml
-moment_of_truth:
-  requirement: El técnico llega en la franja prometida
-  owner: field-ops-lead
-  measure: {metric: on-time-arrival, target: 0.95, survey: post-visit}
-```
+[example]
 
 ## Limitaciones conocidas
 

@@ -57,19 +57,11 @@ un momento que nadie arreglará cuando salga mal.
 
 ## Ejemplo
 
-```yaml
-moment_of_truth:
-  requirement: Contestan en menos de 60 s
-```
+[example]
 
 ## En su lugar
 
-```yaml
-moment_of_truth:
-  requirement: Contestan en menos de 60 s
-  owner: call-center-lead
-  measure: {metric: csat, target: 4.5}
-```
+[example]
 
 ## Limitaciones conocidas
 

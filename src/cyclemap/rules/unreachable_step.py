@@ -72,23 +72,13 @@ viven; en cualquier caso el mapa y el servicio no coinciden, y las cifras del pa
 
 Nunca se manda a nadie a la encuesta.
 
-```yaml
-steps:
-  - {id: call, stage: contact, entry: true, next: [{to: solved}]}
-  - {id: solved, stage: contact, outcome: success}
-  - {id: survey, stage: contact, next: [{to: solved}]}
-```
+[example]
 
 ## En su lugar
 
 La encuesta está en el camino.
 
-```yaml
-steps:
-  - {id: call, stage: contact, entry: true, next: [{to: survey}]}
-  - {id: survey, stage: contact, next: [{to: solved}]}
-  - {id: solved, stage: contact, outcome: success}
-```
+[example]
 
 ## Limitaciones conocidas
 

@@ -13,10 +13,12 @@ the list). They make the map look bigger than the service.
 
 ## Example
 
+No step is in the stage `follow-up`.
+
 ```yaml
 stages:
   - {id: contact, name: Contacto}
-  - {id: follow-up, name: Seguimiento}   # no step is in this stage
+  - {id: follow-up, name: Seguimiento}
 ```
 
 ## Use instead
@@ -66,24 +68,15 @@ servicio.
 
 ## Ejemplo
 
-```yaml
-stages:
-  - {id: contact, name: Contacto}
-  - {id: follow-up, name: Seguimiento}   # ningún paso está en esta etapa
-```
+Ningún paso está en la etapa `follow-up`.
+
+[example]
 
 ## En su lugar
 
 Quítela, o agregue los pasos que van ahí.
 
-```yaml
-stages:
-  - {id: contact, name: Contacto}
-  - {id: follow-up, name: Seguimiento}
-steps:
-  - {id: call, stage: contact, entry: true, next: [{to: satisfaction-call}]}
-  - {id: satisfaction-call, stage: follow-up, outcome: success}
-```
+[example]
 
 ## Limitaciones conocidas
 

@@ -64,7 +64,8 @@ DOC_ES = """unused-transition: una transición del mapa que ningún cliente del 
 
 ## Qué hace
 
-Compara el recorrido con un registro de eventos (`cyclemap audit FILE --log LOG`) y reporta cada
+Compara el recorrido con un registro de eventos (`cyclemap audit ARCHIVO --log REGISTRO`) y
+reporta cada
 `next` de un paso que los clientes visitan y que nadie del registro sigue. Las transiciones de
 los pasos que nadie visita quedan para `unvisited-step`.
 
@@ -79,31 +80,15 @@ registro puede cubrir un período demasiado corto.
 A los clientes los diagnostican y les arreglan el problema; a nadie lo mandan al experto que
 muestra el mapa.
 
-```yaml
-steps:
-  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
-  - {id: diagnose, stage: contact, next: [{to: fixed, share: 0.9}, {to: expert, share: 0.1}]}
-  - {id: expert, stage: contact, next: [{to: fixed}]}
-  - {id: fixed, stage: contact, outcome: success}
-```
+[example]
 
-```csv
-case_id,activity,timestamp
-c1,call,2024-01-08 10:00:00
-c1,diagnose,2024-01-08 10:05:00
-c1,fixed,2024-01-08 10:40:00
-```
+[example]
 
 ## En su lugar
 
 El mapa muestra los caminos que toman los clientes (con el mismo registro).
 
-```yaml
-steps:
-  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
-  - {id: diagnose, stage: contact, next: [{to: fixed}]}
-  - {id: fixed, stage: contact, outcome: success}
-```
+[example]
 
 ## Limitaciones conocidas
 

@@ -62,7 +62,8 @@ DOC_ES = """unvisited-step: un paso del mapa al que no llega ningún cliente del
 
 ## Qué hace
 
-Compara el recorrido con un registro de eventos (`cyclemap audit FILE --log LOG`) y reporta cada
+Compara el recorrido con un registro de eventos (`cyclemap audit ARCHIVO --log REGISTRO`) y
+reporta cada
 paso del recorrido en el que no está ningún evento del registro.
 
 ## ¿Por qué es un problema?
@@ -75,31 +76,15 @@ registro no describen el mismo servicio.
 
 Nadie del registro llega al experto.
 
-```yaml
-steps:
-  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
-  - {id: diagnose, stage: contact, next: [{to: fixed, share: 0.9}, {to: expert, share: 0.1}]}
-  - {id: expert, stage: contact, next: [{to: fixed}]}
-  - {id: fixed, stage: contact, outcome: success}
-```
+[example]
 
-```csv
-case_id,activity,timestamp
-c1,call,2024-01-08 10:00:00
-c1,diagnose,2024-01-08 10:05:00
-c1,fixed,2024-01-08 10:40:00
-```
+[example]
 
 ## En su lugar
 
 El mapa tiene los pasos que viven los clientes (con el mismo registro).
 
-```yaml
-steps:
-  - {id: call, stage: contact, entry: true, next: [{to: diagnose}]}
-  - {id: diagnose, stage: contact, next: [{to: fixed}]}
-  - {id: fixed, stage: contact, outcome: success}
-```
+[example]
 
 ## Limitaciones conocidas
 
