@@ -73,8 +73,7 @@ DOC_ES = """unexpected-entry: hay casos que empiezan en un paso que no es una en
 ## Qué hace
 
 Compara el recorrido con un registro de eventos (`cyclemap audit ARCHIVO --log REGISTRO`) y
-reporta cada
-paso sin `entry:` donde empiezan casos del registro, con cuántos.
+reporta cada paso sin `entry:` donde empiezan casos del registro, con cuántos.
 
 ## ¿Por qué es un problema?
 

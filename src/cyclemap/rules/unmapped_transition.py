@@ -75,9 +75,8 @@ DOC_ES = """unmapped-transition: los clientes pasan entre dos pasos que el mapa 
 ## Qué hace
 
 Compara el recorrido con un registro de eventos (`cyclemap audit ARCHIVO --log REGISTRO`) y
-reporta cada
-par de pasos entre los que los clientes se mueven, uno justo después del otro, que ningún `next`
-del mapa une, con cuántas veces lo muestra el registro.
+reporta cada par de pasos entre los que los clientes se mueven, uno justo después del otro, que
+ningún `next` del mapa une, con cuántas veces lo muestra el registro.
 
 ## ¿Por qué es un problema?
 

@@ -65,9 +65,8 @@ DOC_ES = """unused-transition: una transición del mapa que ningún cliente del 
 ## Qué hace
 
 Compara el recorrido con un registro de eventos (`cyclemap audit ARCHIVO --log REGISTRO`) y
-reporta cada
-`next` de un paso que los clientes visitan y que nadie del registro sigue. Las transiciones de
-los pasos que nadie visita quedan para `unvisited-step`.
+reporta cada `next` de un paso que los clientes visitan y que nadie del registro sigue. Las
+transiciones de los pasos que nadie visita quedan para `unvisited-step`.
 
 ## ¿Por qué es un problema?
 

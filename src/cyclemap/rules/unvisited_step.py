@@ -63,8 +63,7 @@ DOC_ES = """unvisited-step: un paso del mapa al que no llega ningún cliente del
 ## Qué hace
 
 Compara el recorrido con un registro de eventos (`cyclemap audit ARCHIVO --log REGISTRO`) y
-reporta cada
-paso del recorrido en el que no está ningún evento del registro.
+reporta cada paso del recorrido en el que no está ningún evento del registro.
 
 ## ¿Por qué es un problema?
 
