@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from cyclemap.errors import CyclemapError, Problem
-from cyclemap.util.i18n import N_, _, chosen_language
+from cyclemap.util.i18n import N_, _, chosen, chosen_language
 
 if TYPE_CHECKING:
     from cyclemap.findings import AuditResult
@@ -72,7 +72,8 @@ def command(function: Callable[..., int]) -> Callable[..., None]:
         from cyclemap.util.files import forget_inputs
 
         forget_inputs()  # one command, one run (tests run many in one process)
-        with chosen_language(lang.value if lang is not None else None):
+        # `cyclemap --lang es validate` chose it before the command: keep it unless overridden
+        with chosen_language(lang.value if lang is not None else chosen()):
             try:
                 code = function(*arguments, **options)
             except CyclemapError as error:
