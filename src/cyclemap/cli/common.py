@@ -72,7 +72,7 @@ def command(function: Callable[..., int]) -> Callable[..., None]:
         from cyclemap.util.files import forget_inputs
 
         forget_inputs()  # one command, one run (tests run many in one process)
-        # `cyclemap --lang es render` chose already: a command without its own keeps it.
+        # `cyclemap --lang es validate` chose it before the command: keep it unless overridden
         with chosen_language(lang.value if lang is not None else chosen()):
             try:
                 code = function(*arguments, **options)
