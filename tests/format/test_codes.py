@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from pydantic import BaseModel
 
 from cyclemap.errors import FORMAT_REFERENCES
 from cyclemap.format import model
 from cyclemap.format.codes import CODES
+from cyclemap.format.model import _Strict as Strict
 from cyclemap.rules import registry
 from tests.conftest import REPO
 
@@ -22,23 +22,20 @@ _ANCHOR = re.compile(r'<a id="([^"]+)"></a>')
 REFERENCES = [REPO / path for path in FORMAT_REFERENCES.values() if (REPO / path).exists()]
 
 
-def _models() -> list[type[BaseModel]]:
+def _models() -> list[type[Strict]]:
+    """The mappings of the format: every model with a section of the reference."""
     return [
         value
         for value in vars(model).values()
-        if isinstance(value, type)
-        and issubclass(value, BaseModel)
-        and value.__module__ == model.__name__
-        and getattr(value, "section", "")
+        if isinstance(value, type) and issubclass(value, Strict) and value.section
     ]
 
 
 def linked_sections() -> set[str]:
     sections = {code.section for code in CODES.values()}
     for journey_model in _models():
-        field_section = getattr(journey_model, "field_section")  # noqa: B009 (mypy: a class method)
-        sections.add(getattr(journey_model, "section"))  # noqa: B009
-        sections.update(map(field_section, journey_model.model_fields))
+        sections.add(journey_model.section)
+        sections.update(map(journey_model.field_section, journey_model.model_fields))
     return sections | set(registry())
 
 
