@@ -252,7 +252,9 @@ def test_configuration_mistakes_are_told_in_spanish(root: Path) -> None:
         [option] = problems_of("[rules.drop-off-point]\nthreshold = 1.5\n", folder=root)
     assert "debe ser uno de error, warning, info, never" in problem.message
     assert problem.hint == 'escriba `fail-on = "warning"`'
-    assert option.message == "`drop-off-point`: `threshold` debe ser como máximo 1 (se encontró `1.5`)"
+    assert option.message == (
+        "`drop-off-point`: `threshold` debe ser como máximo 1 (se encontró `1.5`)"
+    )
 
 
 def test_every_mistake_is_reported_at_once(root: Path) -> None:
