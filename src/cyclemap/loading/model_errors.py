@@ -330,14 +330,21 @@ def _out_of_range(
 
 
 def _describe(
-    error: ErrorDetails, model: type[BaseModel], path: tuple[int | str, ...], root: Node | None
+    error: ErrorDetails,
+    model: type[BaseModel],
+    path: tuple[int | str, ...],
+    root: Node | None,
+    *,
+    named: str = "",
 ) -> _Said:
-    """What to say about one pydantic error at a cleaned path."""
+    """What to say about one pydantic error at a cleaned path (`named`: the field as the
+    message names it, else by its key)."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
     last = path[-1] if path else ""
     field = f"`{last}`" if isinstance(last, str) and last else f"`{format_path(path)}`"
+    field = f"`{named}`" if named else field
     parent = model_at(model, path[:-1])
     values = {"field": field, "value": _shown(value)}
     if kind == "missing":
@@ -499,7 +506,8 @@ def _comma_split(root: Node, loc: tuple[int | str, ...]) -> CommaSplit | None:
 def describe_setting(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str]:
     """(message, hint) for a value of a configuration file, which has no YAML to point into
     (`fail-on = "warnings"`, a rule option out of its range), said as a journey's are."""
-    said = _describe(error, model, tuple(error["loc"]), None)
+    path = tuple(error["loc"])
+    said = _describe(error, model, path, None, named=".".join(map(str, path)))
     return said.message, _YAML_PAIR.sub(_as_toml, said.hint)
 
 
