@@ -19,8 +19,8 @@ def rule_table(rules: Iterable[Rule]) -> Table:
         header_style="bold",
         box=None,
         pad_edge=False,
-        caption=_("each rule's section of the format reference: {where}").format(
-            where=f"{reference()}#<rule>"
+        caption=_("each rule's section of the format reference: {reference}#<rule>").format(
+            reference=reference()
         ),
         caption_justify="left",
     )
