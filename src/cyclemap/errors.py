@@ -10,17 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from cyclemap.util.i18n import _, language
-
 FORMAT_REFERENCES = {"en": "docs/format.md", "es": "docs/format.es.md"}
 """The format reference, for people writing journeys, in each language: every problem of a
 journey points at a section of it (`see docs/format.md#numbers`); both versions have the same
 sections under the same anchors."""
 
 
-def format_reference() -> str:
-    """The format reference in the current language (`docs/format.md`)."""
-    return FORMAT_REFERENCES.get(language(), FORMAT_REFERENCES["en"])
+def format_reference(language: str = "en") -> str:
+    """The format reference in `language` (`docs/format.md` in English)."""
+    return FORMAT_REFERENCES.get(language, FORMAT_REFERENCES["en"])
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -45,15 +43,14 @@ class Problem:
 
     @property
     def see(self) -> str:
-        """Where the format reference, in the current language, explains it:
-        `docs/format.md#numbers`, or empty."""
-        return f"{format_reference()}#{self.section}" if self.section else ""
+        """The section of the format reference that explains it, `docs/format.md#numbers`
+        (or empty): the same in every language, for machines (JSON, SARIF); a report for
+        people links the reference in its reader's language (`see_in`)."""
+        return self.see_in("en")
 
-    @property
-    def advice(self) -> str:
-        """The hint and where the format reference explains it, on one line."""
-        see = self.see and _("see {where}").format(where=self.see)
-        return "; ".join(part for part in (self.hint, see) if part)
+    def see_in(self, language: str) -> str:
+        """The section that explains it in the format reference in `language`, or empty."""
+        return f"{format_reference(language)}#{self.section}" if self.section else ""
 
     @property
     def coded(self) -> str:

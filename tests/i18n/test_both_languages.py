@@ -113,3 +113,23 @@ def test_junit_test_cases_keep_their_names() -> None:
     english = cases("en")
     assert english
     assert cases("es") == english
+
+
+
+def test_quick_wins_that_tie_are_ordered_by_what_they_change_not_how_it_is_worded() -> None:
+    """Two wins gaining the same keep one order whatever their descriptions say, as the same
+    wins worded in Spanish and in English must (`halve ...` / `reducir ...`)."""
+    from cyclemap.analysis.quick_wins import QuickWin, _best_first
+
+    def wins(first: str, second: str) -> list[QuickWin]:
+        return [
+            QuickWin("restore-context", ("a", "b"), first, "", 0.1, 0.9),
+            QuickWin("halve-abandon", ("c",), second, "", 0.1, 0.9),
+        ]
+
+    def order(worded: list[QuickWin]) -> list[str]:
+        return [win.kind for win in sorted(worded, key=_best_first)]
+
+    assert order(wins("keep the story", "halve abandonment")) == order(
+        wins("conservar la historia", "reducir el abandono")
+    )

@@ -130,6 +130,29 @@ def test_the_spanish_output_holds_no_english_sentence(name: str) -> None:
     assert not left, "untranslated in Spanish:\n" + "\n".join(left)
 
 
+USAGE_ERRORS = {
+    "a value not among the choices": ["audit", "--format", "xml", str(EXAMPLES)],
+    "an unknown option": ["audit", "--nope", str(EXAMPLES)],
+    "a missing argument": ["explain"],
+    "a missing option": ["mine", str(LOG)],
+    "a value out of range": ["render", "--width", "5", str(JOURNEY)],
+    "not a number": ["stats", "--top", "x", str(JOURNEY)],
+    "an unknown command": ["nosuch"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(USAGE_ERRORS))
+def test_usage_errors_are_told_in_spanish(name: str) -> None:
+    told = {}
+    for language in ("es", "en"):
+        result = runner.invoke(app, [*USAGE_ERRORS[name], "--lang", language])
+        assert result.exit_code == 2
+        told[language] = result.stderr
+    assert "Error:" in told["en"] and "Try 'cyclemap" in told["en"]
+    assert suspects(told["en"], told["es"]), "the detector must see the English output as English"
+    assert not suspects(told["es"], told["en"]), told["es"]
+
+
 def test_the_detector_finds_english_left_in_spanish() -> None:
     english = "the step `call-line` is not reached\nÉxito 68%"
     assert suspects("el paso `call-line` no se alcanza", english) == []

@@ -6,6 +6,8 @@ needs `journey.yaml:41:9: `shar` is not a field of a transition; did you mean `s
 
 from __future__ import annotations
 
+import json
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -139,12 +141,14 @@ def _shown(value: Any) -> str:
     return f"`{text[:40]}{'...' if len(text) > 40 else ''}`"
 
 
-def _noun(model: type[BaseModel], loc: Sequence[int | str], root: Node) -> tuple[str, str, str]:
+def _noun(
+    model: type[BaseModel], loc: Sequence[int | str], root: Node | None
+) -> tuple[str, str, str]:
     """What the mapping at `loc` is: (its noun, the field naming it, the name), the last two
     empty when it is not named by an `id` (or, a transition, a `to`)."""
     found = model_at(model, loc)
     noun = getattr(found, "noun", None)
-    if not isinstance(noun, str) or noun not in _NOT_A_FIELD:
+    if not isinstance(noun, str) or noun not in _NOT_A_FIELD or root is None:
         return "this mapping", "", ""
     node, walked = find_node(root, loc)
     if walked == tuple(loc) and isinstance(node, MappingNode):
@@ -181,10 +185,13 @@ class _Said:
     section: str = ""
 
 
-def _written(node: Node) -> tuple[str, bool]:
-    """The scalar's text as written and whether it was quoted."""
+def _written(node: Node | None, value: object) -> tuple[str, bool]:
+    """The scalar's text as written and whether it was quoted (without a YAML node, as in a
+    TOML file, a text value was written in quotes)."""
     if isinstance(node, ScalarNode):
         return node.text, not node.plain
+    if node is None and isinstance(value, str):
+        return value, True
     return "", False
 
 
@@ -213,9 +220,11 @@ def _limit(value: object) -> str:
     return str(value)
 
 
-def _not_a_number(name: str, parent: type[BaseModel] | None, node: Node, value: object) -> _Said:
+def _not_a_number(
+    name: str, parent: type[BaseModel] | None, node: Node | None, value: object
+) -> _Said:
     """Text where a number belongs: what the person most likely meant, and how to write it."""
-    text, quoted = _written(node)
+    text, quoted = _written(node, value)
     values = {"field": f"`{name}`", "value": _shown(value), "name": name}
     written = read_written(text) if isinstance(value, str) else None
     if written is not None and written.kind == "percentage":
@@ -321,14 +330,21 @@ def _out_of_range(
 
 
 def _describe(
-    error: ErrorDetails, model: type[BaseModel], path: tuple[int | str, ...], root: Node
+    error: ErrorDetails,
+    model: type[BaseModel],
+    path: tuple[int | str, ...],
+    root: Node | None,
+    *,
+    named: str = "",
 ) -> _Said:
-    """What to say about one pydantic error at a cleaned path."""
+    """What to say about one pydantic error at a cleaned path (`named`: the field as the
+    message names it, else by its key)."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
     last = path[-1] if path else ""
     field = f"`{last}`" if isinstance(last, str) and last else f"`{format_path(path)}`"
+    field = f"`{named}`" if named else field
     parent = model_at(model, path[:-1])
     values = {"field": field, "value": _shown(value)}
     if kind == "missing":
@@ -354,7 +370,7 @@ def _describe(
             )
         hint = _("known fields: {fields}").format(fields=", ".join(known))
         return _Said(message, hint, UNKNOWN_FIELD, section)
-    if kind == "literal_error":
+    if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "")
         options = [option.strip() for option in expected.replace(" or ", ", ").split(",")]
         message = _("{field} must be one of {options} (got {value})").format(
@@ -382,7 +398,7 @@ def _describe(
                 _write_a_number(parent, str(last)),
                 NOT_A_NUMBER,
             )
-        node, _walked = find_node(root, path)
+        node = find_node(root, path)[0] if root is not None else None
         return _not_a_number(str(last), parent, node, value)
     if kind in ("int_type", "int_parsing", "int_from_float"):
         whole = _RANGE_HINTS.get(str(last))
@@ -485,6 +501,24 @@ def _comma_split(root: Node, loc: tuple[int | str, ...]) -> CommaSplit | None:
     entries = list(parent.entries.values())
     at = next((index for index, (key, _) in enumerate(entries) if key.text == loc[-1]), None)
     return None if at is None else find_comma_split(entries[: at + 1])
+
+
+def describe_setting(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str]:
+    """(message, hint) for a value of a configuration file, which has no YAML to point into
+    (`fail-on = "warnings"`, a rule option out of its range), said as a journey's are."""
+    path = tuple(error["loc"])
+    said = _describe(error, model, path, None, named=".".join(map(str, path)))
+    return said.message, _YAML_PAIR.sub(_as_toml, said.hint)
+
+
+_YAML_PAIR = re.compile(r"`([\w.-]+): ([^`]*)`")
+
+
+def _as_toml(pair: re.Match[str]) -> str:
+    """A hint's `key: value` as TOML writes it: `key = "value"` (numbers and true/false bare)."""
+    key, value = pair.group(1), pair.group(2)
+    bare = value in ("true", "false") or re.fullmatch(r"-?\d+(\.\d+)?", value) is not None
+    return f"`{key} = {value if bare else json.dumps(value)}`"
 
 
 def translate(

@@ -7,7 +7,7 @@ does not also produce "unknown step" errors wherever it is used.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from cyclemap.errors import Problem
@@ -23,7 +23,7 @@ from cyclemap.format.codes import (
 from cyclemap.format.model import Stage, Step
 from cyclemap.loading.source_map import format_path, key_position, position
 from cyclemap.loading.yaml_nodes import Node
-from cyclemap.util.i18n import _
+from cyclemap.util.i18n import N_, _
 from cyclemap.util.text import did_you_mean, did_you_mean_text
 
 
@@ -91,7 +91,7 @@ class _Checker:
     def reference(self, unknown: _Unknown | None, noun: str, where: str, section: str) -> None:
         if unknown is None:
             return
-        message = _UNKNOWN[noun]().format(value=unknown.value)
+        message = _(_UNKNOWN[noun]).format(value=unknown.value)
         if unknown.guess:
             message = did_you_mean_text(message, unknown.guess)
             hint = _("write `{guess}`").format(guess=unknown.guess)
@@ -126,13 +126,13 @@ class _Checker:
             if not explained:
                 hint = _("give each one its own id")
             elif len(explained) == 1:
-                hint = wording.meant_one().format(id=orphans[0])
+                hint = _(wording.meant_one).format(id=orphans[0])
             else:
                 listed = ", ".join(f"`{orphan}`" for orphan in orphans)
-                hint = wording.meant_many().format(ids=listed)
+                hint = _(wording.meant_many).format(ids=listed)
             self.report(
                 (kind, index, "id"),
-                wording.twice().format(id=item_id, line=first_line),
+                _(wording.twice).format(id=item_id, line=first_line),
                 hint,
                 DUPLICATE_ID,
             )
@@ -147,28 +147,28 @@ class _DuplicateWording:
 
     noun: str
     section: str
-    twice: Callable[[], str]
-    meant_one: Callable[[], str]
-    meant_many: Callable[[], str]
+    twice: str
+    meant_one: str
+    meant_many: str
 
 
-_UNKNOWN: dict[str, Callable[[], str]] = {
-    "stage": lambda: _("unknown stage `{value}`"),
-    "channel": lambda: _("unknown channel `{value}`"),
-    "team": lambda: _("unknown team `{value}`"),
-    "step": lambda: _("unknown step `{value}`"),
+_UNKNOWN = {
+    "stage": N_("unknown stage `{value}`"),
+    "channel": N_("unknown channel `{value}`"),
+    "team": N_("unknown team `{value}`"),
+    "step": N_("unknown step `{value}`"),
 }
 
 _DUPLICATES = {
     "stages": _DuplicateWording(
         "stage",
         "step-stage",
-        lambda: _("stage id `{id}` is used twice (first at line {line})"),
-        lambda: _(
+        N_("stage id `{id}` is used twice (first at line {line})"),
+        N_(
             "if this stage is `{id}`, which a step's `stage` names but no stage defines, "
             "write `id: {id}`, else give it an id of its own"
         ),
-        lambda: _(
+        N_(
             "{ids} are named in a step's `stage` but defined nowhere: if this stage is one of "
             "them, write its id, else give it an id of its own"
         ),
@@ -176,12 +176,12 @@ _DUPLICATES = {
     "steps": _DuplicateWording(
         "step",
         "next-to",
-        lambda: _("step id `{id}` is used twice (first at line {line})"),
-        lambda: _(
+        N_("step id `{id}` is used twice (first at line {line})"),
+        N_(
             "if this step is `{id}`, which `next` names but no step defines, "
             "write `id: {id}`, else give it an id of its own"
         ),
-        lambda: _(
+        N_(
             "{ids} are named in `next` but defined nowhere: if this step is one of "
             "them, write its id, else give it an id of its own"
         ),

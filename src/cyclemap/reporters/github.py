@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
-from cyclemap.reporters.common import ReportOptions, source_path
+from cyclemap.reporters.common import ReportOptions, advice, source_path
 from cyclemap.reporters.text import files_count, severity_count
 from cyclemap.util.i18n import _, ngettext
 from cyclemap.util.text import neutralise
@@ -61,8 +61,8 @@ def _finding(finding: Finding) -> str:
 
 def _problem(problem: Problem, title: str) -> str:
     message = problem.coded
-    if problem.advice:
-        message += "\n" + _("hint: {hint}").format(hint=problem.advice)
+    if advice(problem):
+        message += "\n" + _("hint: {hint}").format(hint=advice(problem))
     return command(
         "error",
         message,

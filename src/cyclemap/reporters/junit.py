@@ -33,7 +33,7 @@ from collections import Counter
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding
-from cyclemap.reporters.common import ReportOptions
+from cyclemap.reporters.common import ReportOptions, advice
 from cyclemap.util.i18n import _, pgettext
 
 _FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -69,7 +69,7 @@ def _finding_text(finding: Finding) -> str:
 def _problem_text(problem: Problem) -> str:
     where = _where(problem.file, problem.line, problem.column)
     text = f"{where}: {pgettext('severity', 'error')}: {problem.coded}"
-    return text + ("\n" + _("hint: {hint}").format(hint=problem.advice) if problem.advice else "")
+    return text + ("\n" + _("hint: {hint}").format(hint=advice(problem)) if advice(problem) else "")
 
 
 def _place(line: int, column: int) -> str:

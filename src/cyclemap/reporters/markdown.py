@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
-from cyclemap.reporters.common import ReportOptions
+from cyclemap.reporters.common import ReportOptions, advice
 from cyclemap.reporters.text import files_count, journeys_count, severity_count
 from cyclemap.util.i18n import _, ngettext
 from cyclemap.util.text import listing
@@ -125,9 +125,9 @@ def _verdict(result: AuditResult) -> str:
 
 def _problem_item(problem: Problem) -> str:
     item = f"- {_where(problem.file, problem.line, problem.column)} {inline(problem.coded)}"
-    if not problem.advice:
+    if not advice(problem):
         return item
-    return item + " — " + _("hint: {hint}").format(hint=inline(problem.advice))
+    return item + " — " + _("hint: {hint}").format(hint=inline(advice(problem)))
 
 
 def _invalid_section(result: AuditResult) -> list[str]:

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cyclemap.mining.figures import MiningReport, ObservedBounce, disagrees
-from cyclemap.reporters.stats_text import duration_text
+from cyclemap.reporters.stats_text import duration_text, figures_table
 from cyclemap.reporters.text import clean, console_for
 from cyclemap.util.i18n import _, ngettext
 from cyclemap.util.numbers import customers, percent
@@ -65,17 +65,11 @@ def _beside(observed: float, mapped: float | None) -> Text:
     return Text(percent(mapped), style="bold yellow" if disagrees(observed, mapped) else "")
 
 
-def _table(title: str, *columns: str, left: int = 2) -> Table:
-    """A table whose first `left` columns are text and the rest figures."""
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for number, column in enumerate(columns):
-        table.add_column(column, justify="left" if number < left else "right")
-    return table
-
-
 def _transitions(report: MiningReport) -> Table:
-    table = _table(
-        _("Transitions (share of the customers moving on from the step)"), *transition_columns()
+    table = figures_table(
+        _("Transitions (share of the customers moving on from the step)"),
+        *transition_columns(),
+        left=2,
     )
     for item in report.transitions:
         table.add_row(
@@ -94,10 +88,9 @@ def _abandonment(report: MiningReport) -> Table | None:
     rows = report.abandonment()
     if not rows:
         return None
-    table = _table(
+    table = figures_table(
         _("Abandonment (cases ending at a step that is not an outcome)"),
         *abandonment_columns(),
-        left=1,
     )
     for step in rows:
         table.add_row(
@@ -122,7 +115,7 @@ def _bounce_row(bounce: ObservedBounce) -> tuple[str, ...]:
 
 
 def _peloteo(report: MiningReport) -> Table:
-    table = _table(
+    table = figures_table(
         _("Peloteo observed (customers back at a team they had left)"), *bounce_columns(), left=3
     )
     for bounce in report.bounces[:BOUNCE_ROWS]:
@@ -143,7 +136,9 @@ def _channels(report: MiningReport) -> Table | None:
     rows = report.channel_differences()
     if not rows:
         return None
-    table = _table(_("Channels where the log differs from the map"), *channel_columns())
+    table = figures_table(
+        _("Channels where the log differs from the map"), *channel_columns(), left=2
+    )
     for item in rows:
         channel = Text(clean(item.channel), style="" if item.mapped else "bold yellow")
         table.add_row(clean(item.step), channel, percent(item.share))

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from rich.table import Table
 
-from cyclemap.errors import format_reference
+from cyclemap.reporters.common import reference
 from cyclemap.rules.base import Rule
 from cyclemap.util.i18n import _
 
@@ -19,8 +19,8 @@ def rule_table(rules: Iterable[Rule]) -> Table:
         header_style="bold",
         box=None,
         pad_edge=False,
-        caption=_("each rule's section of the format reference: {where}").format(
-            where=f"{format_reference()}#<rule>"
+        caption=_("each rule's section of the format reference: {reference}#<rule>").format(
+            reference=reference()
         ),
         caption_justify="left",
     )

@@ -35,9 +35,9 @@ from typing import Any
 from urllib.parse import quote
 
 from cyclemap.about import HOMEPAGE, __version__
-from cyclemap.errors import Problem, format_reference
+from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
-from cyclemap.reporters.common import ReportOptions, source_path
+from cyclemap.reporters.common import ReportOptions, advice, reference, source_path
 from cyclemap.rules import registry
 from cyclemap.util.i18n import _
 from cyclemap.util.numbers import number
@@ -62,7 +62,7 @@ def _invalid_rule() -> dict[str, Any]:
         "syntax, unknown fields, wrong types, ids that do not exist) at the line and column "
         "where it is, with a hint."
     )
-    codes = f"{format_reference()}#codes"
+    codes = f"{reference()}#codes"
     doc = "\n\n".join(
         (
             _("invalid-journey: the file is not a valid cyclemap journey, or could not be read."),
@@ -190,8 +190,8 @@ def _finding(finding: Finding, index: dict[str, int], lines: _Lines) -> dict[str
 
 def _problem(problem: Problem, index: dict[str, int], lines: _Lines) -> dict[str, Any]:
     text = problem.coded
-    if problem.advice:
-        text += " (" + _("hint: {hint}").format(hint=problem.advice) + ")"
+    if advice(problem):
+        text += " (" + _("hint: {hint}").format(hint=advice(problem)) + ")"
     # The code names the kind of problem in every language; the message is translated.
     kind = problem.code or UNREADABLE
     identity = _fingerprint(INVALID_RULE, _identity(problem.file), problem.path, kind)

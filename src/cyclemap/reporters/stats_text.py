@@ -26,8 +26,15 @@ def duration_text(seconds: float | None) -> str:
     return number(seconds) + "s"
 
 
+def figures_table(title: str, *columns: str, left: int = 1) -> Table:
+    """A table under `title` whose first `left` columns are text and the rest figures."""
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for position, column in enumerate(columns):
+        table.add_column(column, justify="left" if position < left else "right")
+    return table
+
+
 def _entries_table(report: FlowReport) -> Table:
-    table = Table(title=_("Per entry"), title_justify="left", header_style="bold")
     linked = report.overall.endings.elsewhere > 0
     endings_shown = ["success", "failure", "abandoned", "stuck"] + (["elsewhere"] if linked else [])
     headings = {
@@ -37,16 +44,16 @@ def _entries_table(report: FlowReport) -> Table:
         "stuck": _("stuck"),
         "elsewhere": _("elsewhere"),
     }
-    table.add_column(_("entry"), justify="left")
-    for column in (
+    table = figures_table(
+        _("Per entry"),
+        _("entry"),
         _("volume"),
         *(headings[ending] for ending in endings_shown),
         _("steps"),
         _("handoffs"),
         _("to success"),
         _("until lost"),
-    ):
-        table.add_column(column, justify="right")
+    )
 
     def row(figures: EntryFigures, name: str) -> None:
         endings = figures.endings.as_dict()
@@ -72,21 +79,16 @@ def _steps_table(report: FlowReport) -> Table | None:
     losing = sorted((step for step in report.steps if step.lost > 0), key=lambda s: -s.lost)
     if not losing:
         return None
-    table = Table(
-        title=_("Where customers are lost ({unit})").format(unit=_(report.unit)),
-        title_justify="left",
-        header_style="bold",
-    )
-    table.add_column(_("step"), justify="left")
-    for column in (
+    table = figures_table(
+        _("Where customers are lost ({unit})").format(unit=_(report.unit)),
+        _("step"),
         _("abandon rate"),
         _("reached"),
         _("visits"),
         _("abandon"),
         _("no way forward"),
         _("lost"),
-    ):
-        table.add_column(column, justify="right")
+    )
     for step in losing[:STEP_ROWS]:
         table.add_row(
             clean(step.step),
@@ -108,14 +110,13 @@ def visits_text(report: FlowReport, visits: float) -> str:
 def _stages_table(report: FlowReport) -> Table | None:
     if not report.stages:
         return None
-    table = Table(
-        title=_("Per stage ({unit})").format(unit=_(report.unit)),
-        title_justify="left",
-        header_style="bold",
+    table = figures_table(
+        _("Per stage ({unit})").format(unit=_(report.unit)),
+        _("stage"),
+        _("reached"),
+        _("visits"),
+        _("lost"),
     )
-    table.add_column(_("stage"), justify="left")
-    for column in (_("reached"), _("visits"), _("lost")):
-        table.add_column(column, justify="right")
     for stage in report.stages:
         table.add_row(
             clean(str(stage.group)),

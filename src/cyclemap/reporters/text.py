@@ -17,7 +17,7 @@ from rich.text import Text
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, FileReport, Finding, Severity
-from cyclemap.reporters.common import ReportOptions
+from cyclemap.reporters.common import ReportOptions, advice, see
 from cyclemap.util.i18n import _, ngettext, pgettext
 from cyclemap.util.text import one_line
 
@@ -85,9 +85,9 @@ def _problem_lines(problems: Iterable[Problem]) -> list[Text]:
             )
         )
         if problem.hint:
-            lines.append(Text.assemble("    ", (_("hint"), "cyan"), ": ", clean(problem.advice)))
-        elif problem.see:
-            lines.append(Text.assemble("    ", (_("see"), "cyan"), " ", clean(problem.see)))
+            lines.append(Text.assemble("    ", (_("hint"), "cyan"), ": ", clean(advice(problem))))
+        elif see(problem):
+            lines.append(Text.assemble("    ", (_("see"), "cyan"), " ", clean(see(problem))))
     return lines
 
 

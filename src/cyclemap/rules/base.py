@@ -204,7 +204,7 @@ class Rule:
     @property
     def see(self) -> str:
         """The rule's section of the format reference: its name is its code and its anchor."""
-        return f"{format_reference()}#{self.name}"
+        return f"{format_reference(language())}#{self.name}"
 
     @property
     def description(self) -> str:
