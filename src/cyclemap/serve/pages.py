@@ -173,7 +173,7 @@ def _findings_cell(entry: Entry) -> str:
     if entry.status is not Status.VALID:
         return ""
     if not entry.findings:
-        none = _("none")
+        none = _("no findings")
         return f'<span class="cm-ok">{_e(none)}</span>'
     return " · ".join(
         f'<span class="cm-{severity.value}">{_e(_severity_count(severity, entry.count(severity)))}'
