@@ -236,7 +236,7 @@ def _step_names(graph: JourneyGraph, blueprint: Blueprint) -> dict[str, tuple[st
     return names
 
 
-def _severity_count(severity: Severity, count: int) -> str:
+def severity_count(severity: Severity, count: int) -> str:
     """`2 errors`, `1 warning`, `0 info`."""
     if severity is Severity.ERROR:
         text = ngettext("{count} error", "{count} errors", count)
@@ -342,7 +342,7 @@ def _header(
         for finding in findings:
             counts[finding.severity] += 1
         parts = " · ".join(
-            f'<span class="sev-{s.value}">{_e(_severity_count(s, counts[s]))}</span>'
+            f'<span class="sev-{s.value}">{_e(severity_count(s, counts[s]))}</span>'
             for s in Severity
         )
         cards.append(_card(str(len(findings)), parts))

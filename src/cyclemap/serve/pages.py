@@ -18,7 +18,7 @@ from urllib.parse import quote
 from cyclemap.engine.checking import Status
 from cyclemap.errors import Problem
 from cyclemap.findings import Severity
-from cyclemap.render.html import SCRIPT
+from cyclemap.render.html import SCRIPT, severity_count
 from cyclemap.serve.site import Entry, Site
 from cyclemap.util.i18n import _, language, ngettext
 from cyclemap.util.numbers import number, percent
@@ -176,20 +176,10 @@ def _findings_cell(entry: Entry) -> str:
         none = _("no findings")
         return f'<span class="cm-ok">{_e(none)}</span>'
     return " · ".join(
-        f'<span class="cm-{severity.value}">{_e(_severity_count(severity, entry.count(severity)))}'
+        f'<span class="cm-{severity.value}">{_e(severity_count(severity, entry.count(severity)))}'
         "</span>"
         for severity in Severity
     )
-
-
-def _severity_count(severity: Severity, count: int) -> str:
-    if severity is Severity.ERROR:
-        text = ngettext("{count} error", "{count} errors", count)
-    elif severity is Severity.WARNING:
-        text = ngettext("{count} warning", "{count} warnings", count)
-    else:
-        text = ngettext("{count} info", "{count} info", count)
-    return text.format(count=number(count))
 
 
 def _status_cell(entry: Entry) -> str:
