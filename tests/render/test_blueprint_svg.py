@@ -341,7 +341,8 @@ def test_header_shows_the_persona_and_where_customers_enter() -> None:
     for step in data["steps"]:
         entry = step.get("entry")
         if isinstance(entry, dict):
-            assert re.search(rf"{re.escape(step['name'])} \({entry['volume']:,}\)(?:\D|$)", header), (
+            shown = rf"{re.escape(step['name'])} \({entry['volume']:,}\)(?:\D|$)"
+            assert re.search(shown, header), (
                 step["name"],
                 header,
             )
