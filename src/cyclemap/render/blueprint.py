@@ -709,7 +709,7 @@ class _Builder:
     def _summary(self) -> str:
         entries = [s for s in self.steps if s.entry is not None]
         named = [
-            f"{_flat(s.label)} {customers(s.entry.volume)}"
+            f"{_flat(s.label)} ({customers(s.entry.volume)})"
             if s.entry is not None and s.entry.volume is not None
             else _flat(s.label)
             for s in entries

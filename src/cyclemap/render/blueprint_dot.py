@@ -19,6 +19,7 @@ in the file) and class `step` (plus `backstage`); each transition `id="t-I-J"` a
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import itertools
 import math
@@ -148,6 +149,7 @@ def to_blueprint_dot(
 ) -> str:
     """Positioned DOT source of the blueprint; the same blueprint gives the same bytes.
     `width`: pixels across (at 96 to the inch) the drawing is scaled to."""
+    blueprint = _with_room_for_legend(blueprint)
     writer = _Writer(blueprint)
     out = writer.lines
     out.append(f"digraph {GRAPH_ID} {{")
@@ -423,6 +425,10 @@ def _box(writer: _Writer, box: Box, *, findings: bool) -> None:
         x += size + 2
 
 
+LEGEND_ROW = 20.0
+"""From one legend row's top to the next."""
+
+
 class _LegendRow:
     """Samples and their words, left to right, wrapping onto a new row when full."""
 
@@ -438,7 +444,7 @@ class _LegendRow:
 
     def newline(self) -> None:
         self.x = MARGIN
-        self.y += 20
+        self.y += LEGEND_ROW
 
     def words(self, text: str, colour: str = "#263238") -> None:
         width = text_width(text, SMALL_SIZE) + 6
@@ -521,8 +527,22 @@ class _LegendRow:
         self.words(text)
 
 
-def _legend(writer: _Writer) -> None:
-    """Every visual encoding of the map, each drawn as it appears there."""
+def _with_room_for_legend(blueprint: Blueprint) -> Blueprint:
+    """The legend wraps onto as many rows as the map's width and the language's words need:
+    drawn once on paper that is thrown away, then the notes and the drawing's foot move down
+    by what did not fit in the room the layout kept for it."""
+    bottom = _legend(_Writer(blueprint))
+    overflow = bottom - blueprint.notes_top
+    if overflow <= 0:
+        return blueprint
+    return dataclasses.replace(
+        blueprint, notes_top=blueprint.notes_top + overflow, height=blueprint.height + overflow
+    )
+
+
+def _legend(writer: _Writer) -> float:
+    """Every visual encoding of the map, each drawn as it appears there. Returns where the
+    legend's last row ends (with the gap the notes keep below it)."""
     blueprint = writer.blueprint
     row = _LegendRow(writer, blueprint.legend_top)
     row.words(_("Legend"))
@@ -562,6 +582,7 @@ def _legend(writer: _Writer) -> None:
         row.words(_("fill = team:") if blueprint.lanes_by == "team" else _("fill = channel:"))
         for name, colour in blueprint.legend_fills:
             row.swatch(ellipsize(name, 160, SMALL_SIZE), colour)
+    return row.y + LEGEND_ROW
 
 
 def _notes(writer: _Writer) -> None:
