@@ -44,6 +44,13 @@ class ComparisonRun:
         """The journeys the change touches: added, removed, or with anything that moved."""
         return tuple(change for change in self.changes if change.status != "unchanged")
 
+    def counts(self) -> dict[str, int]:
+        """Journeys per status: changed, unchanged, added, removed."""
+        statuses = ("changed", "unchanged", "added", "removed")
+        return {
+            status: sum(change.status == status for change in self.changes) for status in statuses
+        }
+
     @property
     def problems(self) -> list[Problem]:
         return [

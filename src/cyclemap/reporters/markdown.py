@@ -215,4 +215,8 @@ def render(result: AuditResult, options: ReportOptions) -> str:
         lines += _findings_section(result)
     elif not result.problems and not result.failures:
         lines += ["No errors: every file is a valid journey.", ""]
+    if options.customers is not None:
+        from cyclemap.reporters.compare_markdown import section
+
+        lines += section(options.customers)
     return "\n".join(lines).rstrip("\n") + "\n"
