@@ -21,7 +21,9 @@ stages: [{id: s, name: S}]
 steps:
 """
 
-LOOP = HEAD + """\
+LOOP = (
+    HEAD
+    + """\
   - id: call
     stage: s
     team: n1
@@ -34,31 +36,44 @@ LOOP = HEAD + """\
     next: [{to: call, share: 0.5}, {to: fixed, share: 0.5}]
   - {id: fixed, stage: s, outcome: success}
 """
+)
 """From `call`, success s = 0.8 (0.5 + 0.5 (0.5 + 0.5 s)), so s = 0.75; a customer at `call`
 is sent round (`call` -> `desk` -> `call`) with probability q = 0.8 * 0.5 * 0.5 = 0.2."""
 
-NO_LOOP = LOOP.replace("next: [{to: call, share: 0.5}, {to: fixed, share: 0.5}]", "next: [{to: fixed}]")
+NO_LOOP = LOOP.replace(
+    "next: [{to: call, share: 0.5}, {to: fixed, share: 0.5}]", "next: [{to: fixed}]"
+)
 """Success 0.8: every customer who does not abandon at `call` succeeds."""
 
-LINE = HEAD + """\
+LINE = (
+    HEAD
+    + """\
   - {id: a, stage: s, team: n1, entry: {volume: 1000}, abandon: 0.4, next: [{to: b}]}
   - {id: b, stage: s, team: n1, abandon: 0.2, next: [{to: done}]}
   - {id: done, stage: s, outcome: success}
 """
+)
 """Success 0.6 * 0.8 = 0.48."""
 
 HALVED = LINE.replace("abandon: 0.4", "abandon: 0.2")
 """Success 0.8 * 0.8 = 0.64."""
 
-DIRECT = HEAD + """\
+DIRECT = (
+    HEAD
+    + """\
   - {id: a, stage: s, team: n1, entry: {volume: 1000}, next: [{to: done}]}
   - {id: done, stage: s, outcome: success}
 """
-WITH_CHECK = HEAD + """\
+)
+WITH_CHECK = (
+    HEAD
+    + """\
   - {id: a, stage: s, team: n1, entry: {volume: 1000}, next: [{to: check}]}
-  - {id: check, name: Revisión de identidad, stage: s, team: billing, abandon: 0.1, next: [{to: done}]}
+  - {id: check, name: Revisión de identidad, stage: s, team: billing, abandon: 0.1,
+     next: [{to: done}]}
   - {id: done, stage: s, outcome: success}
 """
+)
 
 
 def pair(tmp_path: Path, before: str, after: str) -> tuple[Path, Path]:

@@ -71,7 +71,7 @@ def test_audit_diff_markdown_carries_the_customer_change(repo: Path) -> None:
     rows = [line for line in text.splitlines() if line.startswith("| <code>soporte</code>")]
     assert rows == [
         "| <code>soporte</code> changed | 77.3% → 80.0% (+2.7 points) | +27 (773 → 800) "
-        "| 22.7% → 20.0% (−2.7 points) | 1.27 → 1.00 (−0.27) | — → — | 120 → 0 (−120) |"
+        "| 22.7% → 20.0% (-2.7 points) | 1.27 → 1.00 (-0.27) | — → — | 120 → 0 (-120) |"
     ]
     # The audit's own part is still there, before it.
     assert text.index("## cyclemap audit") < text.index("What this change does to customers")
@@ -87,7 +87,7 @@ def test_compare_two_files(tmp_path: Path) -> None:
     after = write(tmp_path / "b.journey.yaml", support_without_loop())
     text = runner.invoke(app, ["compare", str(before), str(after)]).stdout
     assert SUCCESS in text
-    assert re.search(r"peloteo +120 → 0 \(−120\) customers sent round at least once", text)
+    assert re.search(r"peloteo +120 → 0 \(-120\) customers sent round at least once", text)
     markdown = runner.invoke(app, ["compare", str(before), str(after), "-f", "markdown"]).stdout
     assert markdown.startswith("## cyclemap compare\n")
     assert "| <code>soporte</code> changed |" in markdown
@@ -97,7 +97,9 @@ def test_compare_speaks_spanish(tmp_path: Path) -> None:
     before = write(tmp_path / "a.journey.yaml", SUPPORT)
     after = write(tmp_path / "b.journey.yaml", support_without_loop())
     text = runner.invoke(app, ["compare", str(before), str(after), "--lang", "es"]).stdout
-    assert "éxito 77,3 % → 80,0 % (+2,7 puntos)" in text or "éxito 77,3% → 80,0% (+2,7 puntos)" in text
+    assert (
+        "éxito 77,3 % → 80,0 % (+2,7 puntos)" in text or "éxito 77,3% → 80,0% (+2,7 puntos)" in text
+    )
 
 
 def test_stats_markdown_needs_diff(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from cyclemap.findings import Finding
 from cyclemap.util.i18n import N_, _, ngettext
 from cyclemap.util.numbers import customers, number
 
-MINUS = "\u2212"
+MINUS = "-"
 ARROW = "\u2192"
 NOT_THERE = "\u2014"
 """A figure that does not exist on one side."""
@@ -46,7 +46,7 @@ FIELDS = {
 
 
 def signed(value: float, shown: Callable[[float], str]) -> str:
-    """`+12` / `-12` (a minus sign) / `±0`: a change with its sign, the size written by `shown`."""
+    """`+12` / `-12` / `±0`: a change with its sign, the size written by `shown`."""
     text = shown(abs(value))
     if text.strip("0.,%<") == "":
         return "\u00b10"

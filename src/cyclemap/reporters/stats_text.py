@@ -11,6 +11,7 @@ from cyclemap.analysis.quick_wins import QuickWin
 from cyclemap.analysis.report import FlowReport, LoopFigures
 from cyclemap.graph.flow_model import EntryFigures
 from cyclemap.reporters.text import clean, console_for
+from cyclemap.util.i18n import _
 from cyclemap.util.numbers import customers, percent
 
 STEP_ROWS = 10
@@ -106,6 +107,35 @@ def _stages_table(report: FlowReport) -> Table | None:
     return table
 
 
+def _parts_table(report: FlowReport) -> Table | None:
+    """With `--follow-links`: each linked journey's part in the customer's whole cycle."""
+    if not report.parts:
+        return None
+    table = Table(
+        title=_("Each journey's part of the whole cycle ({unit})").format(unit=_(report.unit)),
+        title_justify="left",
+        header_style="bold",
+    )
+    headers = (
+        _("linked journey"),
+        _("reached"),
+        _("succeed there"),
+        _("lost there"),
+        _("sent to other journeys"),
+    )
+    for number, column in enumerate(headers):
+        table.add_column(column, justify="left" if number == 0 else "right")
+    for part in report.parts:
+        table.add_row(
+            clean(part.journey),
+            report.amount(part.reached),
+            report.amount(part.success),
+            report.amount(part.lost),
+            report.amount(part.elsewhere),
+        )
+    return table
+
+
 def loop_line(report: FlowReport, loop: LoopFigures) -> str:
     """What a peloteo loop costs, in words (the definitions are in `cyclemap explain`)."""
     teams = " ↔ ".join(clean(team) for team in loop.teams)
@@ -156,6 +186,9 @@ def render(reports: list[FlowReport], *, color: bool = False) -> str:
             + (f"; stuck {percent(overall.endings.stuck)}" if overall.endings.stuck else "")
         )
         console.print(_entries_table(report))
+        parts = _parts_table(report)
+        if parts is not None:
+            console.print(parts)
         steps = _steps_table(report)
         if steps is not None:
             console.print(steps)
