@@ -22,7 +22,10 @@ class StatsFormat(str, enum.Enum):
 
 
 def stats(
-    paths: Annotated[list[Path], typer.Argument(help=N_("Journey files or folders."))],
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help=N_("Journey files or folders (default: the whole repository).")),
+    ] = None,
     output_format: Annotated[
         StatsFormat, typer.Option("--format", "-f", help=N_("Output format."), case_sensitive=False)
     ] = StatsFormat.text,
@@ -50,9 +53,11 @@ def stats(
     follow_links: FollowLinksOption = False,
 ) -> int:
     """Flow figures per entry and per step, peloteo bounces, and ranked quick wins."""
+    from cyclemap.engine.auditing import repository_here
     from cyclemap.engine.stats import stats as run_stats
     from cyclemap.reporters import compare_report, stats_report
 
+    paths = paths or [repository_here()]
     if diff is not None:
         from cyclemap.engine.comparing import compare_with_revision
 

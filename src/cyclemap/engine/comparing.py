@@ -24,6 +24,7 @@ from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult
 from cyclemap.graph.flow_model import FlowError
 from cyclemap.loading import LoadedJourney
+from cyclemap.util.paths import display_path
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ def compare_with_revision(
 
 
 def _label(paths: Sequence[Path]) -> str:
-    return ", ".join(os.fsdecode(path) for path in paths)
+    return ", ".join(display_path(path) for path in paths)
 
 
 def _relabel(result: AuditResult, tree: Path) -> AuditResult:
