@@ -113,3 +113,18 @@ def test_compare_missing_file_exits_2(tmp_path: Path) -> None:
     journey = write(tmp_path / "a.journey.yaml", SUPPORT)
     result = runner.invoke(app, ["compare", str(journey), str(tmp_path / "missing.yaml")])
     assert result.exit_code == 2
+
+
+def test_change_map_colours_and_legend(tmp_path: Path) -> None:
+    before = write(tmp_path / "a.journey.yaml", SUPPORT)
+    after = write(tmp_path / "b.journey.yaml", support_without_loop())
+    out = tmp_path / "change.svg"
+    result = runner.invoke(app, ["compare", str(before), str(after), "-f", "svg", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    svg = out.read_text(encoding="utf-8")
+    for words in ("more customers pass", "fewer customers pass", "new step", "no change"):
+        assert words in svg
+    assert "removed: `billing&#45;desk` → `call`" in svg
+    # `fixed` gains customers (773 → 800): its box is filled with the "more" tint.
+    assert "773 → 800" in svg
+    assert "#cde3f3" in svg

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from cyclemap.analysis.report import FlowReport
@@ -124,6 +124,8 @@ class JourneyChange:
     new_findings: tuple[Finding, ...]
     fixed_findings: tuple[Finding, ...]
     notes: tuple[str, ...] = ()
+    before_graph: JourneyGraph | None = field(default=None, compare=False, repr=False)
+    after_graph: JourneyGraph | None = field(default=None, compare=False, repr=False)
 
     @property
     def unit(self) -> str:
@@ -204,6 +206,8 @@ def compare_versions(before: Version | None, after: Version | None) -> JourneyCh
         new_findings=new,
         fixed_findings=fixed,
         notes=tuple(version.problem for version in (before, after) if version and version.problem),
+        before_graph=before.graph if before else None,
+        after_graph=after.graph if after else None,
     )
     if change.status == "unchanged" and _changed(change):
         change = replace(change, status="changed")

@@ -556,7 +556,16 @@ def _legend(writer: _Writer) -> None:
         if emotion.unscored:
             text += f"; {emotion.unscored} step(s) without a score are not on the curve"
         row.arrow(text, head=False, color='"#5c6bc0"', penwidth="2.2")
-    if blueprint.legend_fills:
+    if blueprint.change_legend:
+        row.newline()
+        for kind, colour, text in blueprint.change_legend:
+            if kind == "fill":
+                row.swatch(text, colour)
+            elif kind == "arrow":
+                row.arrow(text, color=f'"{colour}"', penwidth="2.4")
+            else:
+                row.words(text, colour)
+    elif blueprint.legend_fills:
         row.newline()
         noun = "team" if blueprint.lanes_by == "team" else "channel"
         row.words(f"fill = {noun}:")
@@ -686,6 +695,8 @@ def _line(writer: _Writer, line: Line, *, findings: bool) -> None:
         attributes.update(color=f'"{FINDING}"', penwidth="3")
     if line.weight is not None:
         attributes["penwidth"] = _number(1 + 5 * line.weight)
+    if line.colour is not None:
+        attributes.update(color=f'"{line.colour}"', penwidth="2.4")
     if styles:
         attributes["style"] = ",".join(styles)
     if line.label and line.label_at is not None:
