@@ -104,13 +104,13 @@ def render_change_map(change: JourneyChange, output_format: str) -> bytes:
         for item in change.transitions
         if item.change == "removed"
     ]
-    unit = (
-        _("customers per period")
+    heading = (
+        _("change in customers per period (before → after):")
         if new is not None and new.by_volume
-        else _("visits per customer entering")
+        else _("change in visits per customer entering (before → after):")
     )
     legend: tuple[tuple[str, str, str], ...] = (
-        ("words", "#263238", _("change ({unit}, before → after):").format(unit=unit)),
+        ("words", "#263238", heading),
         ("fill", GAINED[1], _("more customers pass")),
         ("fill", LOST[1], _("fewer customers pass")),
         ("fill", NEW[1], _("new step")),
