@@ -128,3 +128,19 @@ def test_change_map_colours_and_legend(tmp_path: Path) -> None:
     # `fixed` gains customers (773 → 800): its box is filled with the "more" tint.
     assert "773 → 800" in svg
     assert "#cde3f3" in svg
+
+
+def test_render_compare_draws_the_change_map_beside_the_journey(repo: Path) -> None:
+    result = runner.invoke(app, ["render", "journeys", "--compare", "HEAD"])
+    assert result.exit_code == 0, result.output
+    drawn = repo / "journeys" / "soporte.journey.change.svg"
+    assert "wrote journeys/soporte.journey.change.svg" in result.stderr
+    assert "more customers pass" in drawn.read_text(encoding="utf-8")
+    # The unchanged journey gets no change map.
+    assert not (repo / "journeys" / "clean.journey.change.svg").exists()
+
+
+def test_render_compare_needs_a_drawing_format(repo: Path) -> None:
+    result = runner.invoke(app, ["render", "journeys", "--compare", "HEAD", "-f", "mermaid"])
+    assert result.exit_code == 2
+    assert "svg, png or html" in result.stderr

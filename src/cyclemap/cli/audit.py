@@ -108,5 +108,5 @@ def audit(
     if diff is not None and output_format is ReportFormat.markdown:
         from cyclemap.engine.comparing import compare_with_revision
 
-        customers = compare_with_revision(diff, targets)
+        customers = compare_with_revision(diff, targets, config=config)
     return report(result, output_format, output, verbose, customers)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cyclemap.analysis import DEFAULT_CONTEXT_COST
 from cyclemap.cli.common import OutputOption, emit, say, show_problems
 from cyclemap.util.i18n import N_, _
+
+if TYPE_CHECKING:
+    from cyclemap.engine.comparing import ComparisonRun
 
 
 class CompareFormat(str, enum.Enum):
@@ -81,25 +84,29 @@ def compare(
     return run.exit_code
 
 
-def _change_map(run: object, output_format: str, output: str | None) -> int:
-    from cyclemap.engine.comparing import ComparisonRun
-    from cyclemap.render.change_map import render_change_map
-    from cyclemap.util.files import write_output
+def _change_map(run: ComparisonRun, output_format: str, output: str | None) -> int:
+    """Draw the change map of the one journey compared."""
+    from cyclemap.render.change_map import planned_change_maps
 
-    assert isinstance(run, ComparisonRun)
-    drawn = [change for change in run.changes if change.after is not None]
-    if len(drawn) != 1:
+    if sum(change.after is not None for change in run.changes) != 1:
         raise typer.BadParameter(
             _("a change map draws one journey: compare two journey files"),
             param_hint="'--format'",
         )
-    data = render_change_map(drawn[0], output_format)
-    if output is None or output == "-":
-        import sys
-
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        write_output(output, data)
-        say(_("wrote {path}").format(path=output))
+    write_maps(planned_change_maps(run.changes, output_format, output or "-"))
     return run.exit_code
+
+
+def write_maps(planned: list[tuple[Path | None, bytes]]) -> None:
+    """Each map rendered beforehand to its file (atomically) or to standard output."""
+    import sys
+
+    from cyclemap.util.files import write_output
+
+    for target, data in planned:
+        if target is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            write_output(target, data)
+            say(_("wrote {path}").format(path=target))

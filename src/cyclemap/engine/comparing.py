@@ -10,6 +10,7 @@ does.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ from cyclemap.analysis import DEFAULT_CONTEXT_COST
 from cyclemap.analysis.compare import JourneyChange, Version, compare_versions
 from cyclemap.engine.baseline import revision_tree
 from cyclemap.engine.checking import to_result, validate
+from cyclemap.engine.config import load_settings
 from cyclemap.engine.stats import figured
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult
@@ -78,10 +80,17 @@ def _read(
     context_cost: float,
     follow_links: bool,
     top: Path | None = None,
+    configured: bool = False,
+    config: Path | None = None,
 ) -> _Side:
     """One version of the journeys under `paths`; `top`: the temporary checkout they are in,
-    whose files are shown by their path in the repository."""
-    validation = validate(paths)
+    whose files are shown by their path in the repository. `configured`: only the files the
+    configuration's include/exclude select in folders (`config`, or the one found above the
+    first path), as `audit` reads them."""
+    selection = None
+    if configured and paths:
+        selection = load_settings(config, start=paths[0]).selection
+    validation = validate(paths, selection)
     journeys = validation.journeys
     versions = {}
     for journey in journeys:
@@ -148,10 +157,10 @@ def compare(
     first = [Path(path) for path in before]
     last = [Path(path) for path in after]
     as_one = len(first) == 1 and len(last) == 1 and first[0].is_file() and last[0].is_file()
-    options = {"context_cost": context_cost, "follow_links": follow_links}
+    read = functools.partial(_read, context_cost=context_cost, follow_links=follow_links)
     return _compared(
-        _read(first, **options),  # type: ignore[arg-type]
-        _read(last, **options),  # type: ignore[arg-type]
+        read(first),
+        read(last),
         as_one=as_one,
         labels=(_label(first), _label(last)),
         follow_links=follow_links,
@@ -164,19 +173,23 @@ def compare_with_revision(
     *,
     context_cost: float = DEFAULT_CONTEXT_COST,
     follow_links: bool = False,
+    config: Path | None = None,
 ) -> ComparisonRun:
-    """The journeys under `paths` as they are now, against the same paths at git `revision`."""
+    """The journeys under `paths` as they are now, against the same paths at git `revision`;
+    in folders, the files the configuration selects (`config`, or the one found above the
+    paths, at each revision), as `audit --diff` reads them."""
     targets = [Path(path) for path in paths] or [Path(".")]
+    read = functools.partial(
+        _read, context_cost=context_cost, follow_links=follow_links, configured=True, config=config
+    )
     with revision_tree(revision, targets) as (tree, old_paths):
         if old_paths:
-            earlier = _read(
-                old_paths, context_cost=context_cost, follow_links=follow_links, top=tree
-            )
+            earlier = read(old_paths, top=tree)
             # Problems are named by the file's path in the repository, not the checkout's.
             earlier = replace(earlier, checked=_relabel(earlier.checked, tree))
         else:
             earlier = _Side({}, AuditResult(reports=()))
-    now = _read(targets, context_cost=context_cost, follow_links=follow_links)
+    now = read(targets)
     return _compared(
         earlier,
         now,

@@ -9,9 +9,12 @@ lines and pale tints of it for fills, so gained and lost never hinge on red agai
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 from cyclemap.analysis.compare import JourneyChange
+from cyclemap.errors import UsageError
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import FlowError, FlowModel, flow_model
 from cyclemap.util.i18n import _
@@ -148,3 +151,38 @@ def render_change_map(change: JourneyChange, output_format: str) -> bytes:
         )
         return page.encode("utf-8")
     return data
+
+
+CHANGE_FORMATS = ("svg", "png", "html")
+
+
+def planned_change_maps(
+    changes: Iterable[JourneyChange], output_format: str, output: str | None
+) -> list[tuple[Path | None, bytes]]:
+    """The change map of every journey that changed, rendered, with where it goes: beside the
+    journey (`NAME.change.svg`), into the file `output` (one journey), or standard output
+    (`-`). Nothing is written here."""
+    drawn = [
+        change
+        for change in changes
+        if change.after_graph is not None and change.status != "unchanged"
+    ]
+    if output is not None and len(drawn) > 1:
+        raise UsageError(
+            _("{count} journeys changed: leave out -o to draw each beside its journey").format(
+                count=len(drawn)
+            )
+        )
+    planned: list[tuple[Path | None, bytes]] = []
+    for change in drawn:
+        assert change.after_graph is not None
+        data = render_change_map(change, output_format)
+        if output == "-":
+            planned.append((None, data))
+        elif output is not None:
+            planned.append((Path(output), data))
+        else:
+            source = change.after_graph.journey.path
+            stem = source.name.rsplit(".", 1)[0]
+            planned.append((source.with_name(f"{stem}.change.{output_format}"), data))
+    return planned
