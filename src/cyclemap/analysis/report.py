@@ -179,7 +179,7 @@ def _analyse(
     loops = tuple(
         _loop_figures(model, finding) for finding in findings if finding.rule == "peloteo-loop"
     )
-    wins = ranked_wins(model, findings, context_cost)
+    wins = ranked_wins(model, findings, context_cost) if top > 0 else []
     stages = model.groups("stage") if groups else {}
     dead_ends = tuple(
         DeadEndFigures(

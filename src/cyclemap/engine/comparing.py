@@ -118,7 +118,9 @@ def _version(
 ) -> Version:
     linked = list(journeys) if follow_links else None
     try:
-        graph, findings, report = figured(journey, context_cost=context_cost, linked=linked)
+        # No quick wins: a comparison shows none, and ranking them solves the flow again
+        # for every candidate fix.
+        graph, findings, report = figured(journey, context_cost=context_cost, top=0, linked=linked)
     except FlowError as error:
         graph, findings, _ = figured(journey, context_cost=context_cost, solve=False)
         return Version(graph, None, tuple(findings), shown, str(error))

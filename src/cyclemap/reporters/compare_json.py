@@ -1,7 +1,8 @@
 """`compare --format json` and `stats --diff --format json`: every compared figure, for
 machines; byte-stable. Each figure is `{"before", "after", "change"}` (null where a version has
 no such figure); endings are probabilities, durations seconds, customer figures in the
-journey's `unit`."""
+journey's `unit`. `stats` holds each version's figures as `stats --format json` gives them
+(without quick wins, which a comparison does not rank)."""
 
 from __future__ import annotations
 
