@@ -25,7 +25,7 @@ from cyclemap.reporters.change_words import (
     summary_line,
     transition_line,
 )
-from cyclemap.reporters.markdown import code, escape, inline
+from cyclemap.reporters.markdown_text import code, escape, inline
 from cyclemap.util.i18n import _
 from cyclemap.util.numbers import customers, number
 
