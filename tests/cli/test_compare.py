@@ -11,15 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cyclemap.cli import app
-from tests.support.repo import (
-    SUPPORT,
-    clean_journey,
-    commit_all,
-    init_repo,
-    isolate_git,
-    support_without_loop,
-    write,
-)
+from tests.support.repo import SUPPORT, support_repo, support_without_loop, write
 
 runner = CliRunner()
 JOURNEY = Path("journeys") / "soporte.journey.yaml"
@@ -31,14 +23,8 @@ SUCCESS = "success 77.3% → 80.0% (+2.7 points), +27 successful customers per p
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A repository whose last commit has the loop, and whose working tree removes it."""
-    isolate_git(monkeypatch, tmp_path)
-    root = init_repo(tmp_path / "repo")
-    write(root / "cyclemap.toml", "")
-    write(root / "journeys" / "clean.journey.yaml", clean_journey("limpio"))
-    write(root / JOURNEY, SUPPORT)
-    commit_all(root)
+    root = support_repo(tmp_path, monkeypatch, SUPPORT)
     write(root / JOURNEY, support_without_loop())
-    monkeypatch.chdir(root)
     return root
 
 

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cyclemap.analysis import DEFAULT_CONTEXT_COST
-from cyclemap.cli.common import OutputOption, emit, say, show_problems
+from cyclemap.cli.common import (
+    ContextCostOption,
+    FollowLinksOption,
+    OutputOption,
+    emit,
+    say,
+    show_problems,
+)
 from cyclemap.util.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -26,26 +33,6 @@ class CompareFormat(str, enum.Enum):
 
 
 MAPS = frozenset({"svg", "png", "html"})
-
-FollowLinksOption = Annotated[
-    bool,
-    typer.Option(
-        "--follow-links",
-        help=N_(
-            "Follow customers into the journeys each one links to (`to: journey:step`): "
-            "figures over the whole cycle, with each journey's part."
-        ),
-    ),
-]
-ContextCostOption = Annotated[
-    float,
-    typer.Option(
-        "--context-cost",
-        min=0,
-        max=1,
-        help=N_("Abandonment caused by a `context: lost` handoff (0..1)."),
-    ),
-]
 
 
 def compare(

@@ -10,8 +10,15 @@ from typing import Annotated, Optional
 import typer
 
 from cyclemap.analysis import DEFAULT_CONTEXT_COST
-from cyclemap.cli.common import OutputOption, color_for, emit, show_problems, tell
-from cyclemap.cli.compare import FollowLinksOption
+from cyclemap.cli.common import (
+    ContextCostOption,
+    FollowLinksOption,
+    OutputOption,
+    color_for,
+    emit,
+    show_problems,
+    tell,
+)
 from cyclemap.util.i18n import N_, _
 
 
@@ -30,23 +37,14 @@ def stats(
         StatsFormat, typer.Option("--format", "-f", help=N_("Output format."), case_sensitive=False)
     ] = StatsFormat.text,
     output: OutputOption = None,
-    context_cost: Annotated[
-        float,
-        typer.Option(
-            "--context-cost",
-            min=0,
-            max=1,
-            help=N_("Abandonment caused by a `context: lost` handoff (0..1)."),
-        ),
-    ] = DEFAULT_CONTEXT_COST,
+    context_cost: ContextCostOption = DEFAULT_CONTEXT_COST,
     top: Annotated[int, typer.Option("--top", min=0, help=N_("How many quick wins to show."))] = 5,
     diff: Annotated[
         Optional[str],
         typer.Option(
             "--diff",
             help=N_(
-                "Compare with the journeys at this git revision: what the change does to "
-                "customers."
+                "Compare with the journeys at this git revision: what the change does to customers."
             ),
         ),
     ] = None,
