@@ -188,3 +188,40 @@ def test_folders_are_matched_by_journey_id(tmp_path: Path) -> None:
     text = compare_report(run, "text")
     assert "success 48.0% → 64.0% (+16 points), +160 successful customers per period" in text
     assert "ventas — Soporte: new journey" in text
+
+
+TRAPPED = (
+    HEAD
+    + """\
+  - {id: a, stage: s, team: n1, entry: {volume: 1000}, next: [{to: b}]}
+  - {id: b, stage: s, team: billing, next: [{to: a}]}
+  - {id: done, stage: s, outcome: success}
+"""
+)
+"""Customers go round `a` <-> `b` forever: no figures exist."""
+
+
+def test_a_version_without_figures_is_said_and_fails(tmp_path: Path) -> None:
+    run = compare(*([p] for p in pair(tmp_path, TRAPPED, DIRECT)))
+    (change,) = run.changes
+    assert change.status == "changed"
+    assert change.before is None and change.after is not None
+    assert len(change.notes) == 1 and "trapped forever" in change.notes[0]
+    assert change.endings["success"].before is None
+    assert change.endings["success"].after == pytest.approx(1.0)
+    assert run.exit_code == 1
+    text = compare_report(run, "text")
+    assert "note: customers can be trapped forever" in text
+    assert "success — → 100.0%" in text
+
+
+def test_an_invalid_version_is_reported_not_compared(tmp_path: Path) -> None:
+    first, last = pair(tmp_path, LINE, HALVED.replace("abandon: 0.2", "abandon: 2", 1))
+    run = compare([first], [last])
+    assert run.exit_code == 1
+    assert [problem.file for problem in run.problems] == [str(last)]
+    assert run.changes == ()  # neither removed nor compared: its problems are the report
+    assert run.not_compared == 1
+    assert "0 journeys compared; 1 not compared (a file does not validate)" in compare_report(
+        run, "text"
+    )

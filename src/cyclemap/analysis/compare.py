@@ -124,6 +124,7 @@ class JourneyChange:
     new_findings: tuple[Finding, ...]
     fixed_findings: tuple[Finding, ...]
     notes: tuple[str, ...] = ()
+    """Why a version has no figures (customers can be trapped in it), one per such version."""
     before_graph: JourneyGraph | None = field(default=None, compare=False, repr=False)
     after_graph: JourneyGraph | None = field(default=None, compare=False, repr=False)
 

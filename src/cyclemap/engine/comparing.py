@@ -41,6 +41,8 @@ class ComparisonRun:
     checked_before: AuditResult
     checked_after: AuditResult
     follow_links: bool = False
+    not_compared: int = 0
+    """Journeys only one side has where the other side has files that do not validate."""
 
     @property
     def changed(self) -> tuple[JourneyChange, ...]:
@@ -65,7 +67,9 @@ class ComparisonRun:
 
     @property
     def exit_code(self) -> int:
-        return max(self.checked_before.exit_code, self.checked_after.exit_code)
+        """As `stats`: 2 unreadable paths, 1 invalid files or a journey without figures."""
+        code = max(self.checked_before.exit_code, self.checked_after.exit_code)
+        return code or (1 if any(change.notes for change in self.changes) else 0)
 
 
 @dataclass(frozen=True)
@@ -138,12 +142,26 @@ def _pairs(before: _Side, after: _Side, *, as_one: bool) -> list[tuple[str, str]
 def _compared(
     before: _Side, after: _Side, *, as_one: bool, labels: tuple[str, str], follow_links: bool
 ) -> ComparisonRun:
-    changes = tuple(
-        compare_versions(before.versions.get(old), after.versions.get(new))
-        for old, new in _pairs(before, after, as_one=as_one)
-    )
+    # A journey missing on a side where some file does not validate may be in that file: it
+    # is neither added nor removed, only not compared (the file's problems are reported).
+    broken_before = any(not report.valid for report in before.checked.reports)
+    broken_after = any(not report.valid for report in after.checked.reports)
+    changes = []
+    not_compared = 0
+    for old, new in _pairs(before, after, as_one=as_one):
+        first, last = before.versions.get(old), after.versions.get(new)
+        if (first is None and broken_before) or (last is None and broken_after):
+            not_compared += 1
+            continue
+        changes.append(compare_versions(first, last))
     return ComparisonRun(
-        labels[0], labels[1], changes, before.checked, after.checked, follow_links=follow_links
+        labels[0],
+        labels[1],
+        tuple(changes),
+        before.checked,
+        after.checked,
+        follow_links=follow_links,
+        not_compared=not_compared,
     )
 
 

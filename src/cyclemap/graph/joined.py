@@ -32,7 +32,10 @@ class JoinedGraph(JourneyGraph):
                 name = f"{graph.id}:{node}"
                 index = step.index + number * JOURNEY_SPACING
                 if cycle and number:
-                    step = replace(step, entry=False, volume=None)
+                    # Customers enter at the first journey only; stages belong to their own
+                    # journey (teams are shared: a handoff between journeys is a handoff).
+                    stage = f"{graph.id}:{step.stage}" if step.stage is not None else None
+                    step = replace(step, entry=False, volume=None, stage=stage)
                 steps.append(replace(step, id=name, index=index))
                 self.owners[name] = (graph, node)
         elsewhere: dict[str, StepNode] = {}

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from cyclemap.analysis.compare import JourneyChange, Shift, StepChange, TransitionChange
 from cyclemap.findings import Finding
 from cyclemap.util.i18n import N_, _, ngettext
-from cyclemap.util.numbers import customers, number
+from cyclemap.util.numbers import customers, number, percent
 
 MINUS = "-"
 ARROW = "\u2192"
@@ -188,11 +188,37 @@ def finding_line(finding: Finding) -> str:
     return f"{finding.message}  [{finding.rule}]"
 
 
-def summary_line(counts: dict[str, int]) -> str:
+def summary_line(counts: dict[str, int], not_compared: int = 0) -> str:
     """`4 journeys compared: changed: 1, unchanged: 3`."""
     total = sum(counts.values())
     head = ngettext("{count} journey compared", "{count} journeys compared", total).format(
         count=total
     )
     parts = [f"{_(STATUS[status])}: {count}" for status, count in counts.items() if count]
-    return head + (": " + ", ".join(parts) if parts else "")
+    text = head + (": " + ", ".join(parts) if parts else "")
+    if not_compared:
+        text += "; " + ngettext(
+            "{count} not compared (a file does not validate)",
+            "{count} not compared (files do not validate)",
+            not_compared,
+        ).format(count=not_compared)
+    return text
+
+
+def parts_lines(change: JourneyChange) -> list[str]:
+    """With `--follow-links`: each journey's part, before → after."""
+    before = {part.journey: part for part in (change.before.parts if change.before else ())}
+    after = {part.journey: part for part in (change.after.parts if change.after else ())}
+    shown = customers if change.by_volume else percent
+    lines = []
+    for journey in [*after, *(key for key in before if key not in after)]:
+        cells = []
+        for name in ("reached", "success", "lost"):
+            old = getattr(before[journey], name) if journey in before else None
+            new = getattr(after[journey], name) if journey in after else None
+            cells.append(
+                f"{shown(old) if old is not None else NOT_THERE} {ARROW} "
+                f"{shown(new) if new is not None else NOT_THERE}"
+            )
+        lines.append(f"{journey}: " + "; ".join(cells))
+    return lines

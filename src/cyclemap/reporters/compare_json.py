@@ -76,6 +76,7 @@ def document(run: ComparisonRun) -> dict[str, Any]:
         "summary": {
             "journeys": len(run.changes),
             **run.counts(),
+            "not_compared": run.not_compared,
             "exit_code": run.exit_code,
         },
         "errors": [problem.as_dict() for problem in run.problems],

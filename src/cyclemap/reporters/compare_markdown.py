@@ -18,6 +18,7 @@ from cyclemap.reporters.change_words import (
     duration,
     figure_rows,
     finding_line,
+    parts_lines,
     share_shift,
     shift_text,
     signed,
@@ -31,6 +32,8 @@ from cyclemap.util.numbers import customers, number
 
 SHOWN = 30
 """Journeys in the table at most; the rest are counted (a comment has a size limit)."""
+DETAILS = 60
+"""Lines of one journey's details at most (a rewritten journey changes every step)."""
 
 
 def _row(change: JourneyChange) -> str:
@@ -76,6 +79,13 @@ def _details(change: JourneyChange) -> list[str]:
     items += [
         f"- {escape(_('new'))}: {inline(finding_line(finding))}" for finding in change.new_findings
     ]
+    parts = parts_lines(change)
+    if parts:
+        heading = _("each journey's part (reached, success, lost):")
+        items.append(f"- {escape(heading)} {escape(' · '.join(parts))}")
+    if len(items) > DETAILS:
+        more = len(items) - DETAILS
+        items = [*items[:DETAILS], "- " + escape(_("… and {count} more").format(count=more))]
     title = _("{journey}: steps, transitions and findings").format(journey=change.journey)
     return ["<details>", f"<summary>{escape(title)}</summary>", "", *items, "", "</details>", ""]
 
@@ -116,7 +126,7 @@ def section(run: ComparisonRun, *, level: int = 3) -> list[str]:
         lines += [escape(_("… and {count} more (see `cyclemap compare`)").format(count=more)), ""]
     for change in changed[:SHOWN]:
         lines += _details(change)
-    lines += [escape(summary_line(run.counts())), ""]
+    lines += [escape(summary_line(run.counts(), run.not_compared)), ""]
     return lines
 
 

@@ -11,13 +11,13 @@ from cyclemap.reporters.change_words import (
     figure_rows,
     finding_line,
     headline,
+    parts_lines,
     step_line,
     summary_line,
     transition_line,
 )
 from cyclemap.reporters.text import clean
 from cyclemap.util.i18n import _
-from cyclemap.util.numbers import customers, percent
 
 
 def journey_lines(change: JourneyChange) -> list[str]:
@@ -35,10 +35,10 @@ def journey_lines(change: JourneyChange) -> list[str]:
         lines.append(clean(f"    {label.ljust(width)}  {text}"))
     for note in change.notes:
         lines.append(clean("  " + _("note: {note}").format(note=note)))
-    parts = _parts_lines(change)
+    parts = parts_lines(change)
     if parts:
         lines.append("  " + _("each journey's part (reached, success, lost):"))
-        lines += parts
+        lines += [clean("    " + line) for line in parts]
     if change.steps:
         lines.append("  " + _("steps:"))
         lines += [clean("    " + step_line(change, step)) for step in change.steps]
@@ -52,25 +52,6 @@ def journey_lines(change: JourneyChange) -> list[str]:
         if findings:
             lines.append("  " + heading)
             lines += [clean("    " + finding_line(finding)) for finding in findings]
-    return lines
-
-
-def _parts_lines(change: JourneyChange) -> list[str]:
-    """With `--follow-links`: each journey's part, before → after."""
-    before = {part.journey: part for part in (change.before.parts if change.before else ())}
-    after = {part.journey: part for part in (change.after.parts if change.after else ())}
-    shown = customers if change.by_volume else percent
-    lines = []
-    for journey in [*after, *(key for key in before if key not in after)]:
-        cells = []
-        for name in ("reached", "success", "lost"):
-            old = getattr(before[journey], name) if journey in before else None
-            new = getattr(after[journey], name) if journey in after else None
-            cells.append(
-                f"{shown(old) if old is not None else '—'} {ARROW} "
-                f"{shown(new) if new is not None else '—'}"
-            )
-        lines.append(clean(f"    {journey}: " + "; ".join(cells)))
     return lines
 
 
@@ -90,5 +71,5 @@ def render(run: ComparisonRun, *, everything: bool = False) -> str:
         lines += [*journey_lines(change), ""]
     if not run.changed and run.changes:
         lines += [_("No journey changed for customers."), ""]
-    lines.append(summary_line(run.counts()))
+    lines.append(summary_line(run.counts(), run.not_compared))
     return "\n".join(lines) + "\n"
