@@ -50,6 +50,8 @@ def test_the_whole_cycle_follows_them_into_billing(tmp_path: Path) -> None:
     assert parts["billing"].reached == pytest.approx(300)
     assert parts["billing"].success == pytest.approx(270)
     assert parts["billing"].lost == pytest.approx(30)
+    # Both journeys call their stage `s`: support's stage is support's alone.
+    assert [(stage.group, stage.lost) for stage in report.stages] == [("s", 0)]
 
 
 def test_a_loop_across_journeys(tmp_path: Path) -> None:
