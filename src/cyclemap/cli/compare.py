@@ -80,7 +80,7 @@ def _change_map(run: ComparisonRun, output_format: str, output: str | None) -> i
             _("a change map draws one journey: compare two journey files"),
             param_hint="'--format'",
         )
-    write_maps(planned_change_maps(run.changes, output_format, output or "-"))
+    write_maps(planned_change_maps(run.changes, output_format, output or "-", run.before))
     return run.exit_code
 
 

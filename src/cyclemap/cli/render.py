@@ -170,7 +170,7 @@ def _change_maps(revision: str, paths: list[Path], output_format: str, output: s
     run = compare_with_revision(revision, paths)
     show_problems(run.checked_before)
     show_problems(run.checked_after)
-    planned = planned_change_maps(run.changes, output_format, output)
+    planned = planned_change_maps(run.changes, output_format, output, run.before)
     if not planned:
         say(_("note: no journey changed for customers since {revision}").format(revision=revision))
     write_maps(planned)

@@ -529,18 +529,23 @@ def _legend(writer: _Writer) -> None:
     row.box("✕ failure", peripheries="2", color=f'"{ENDED}"')
     dashed = '"rounded,filled,dashed"'
     row.box("\u2a2f abandoned", peripheries="2", color=f'"{ENDED}"', style=dashed)
-    row.box("finding of the audit", penwidth="3", color=f'"{FINDING}"')
+    changes = bool(blueprint.change_legend)  # a change map: colours tell the change only
+    if not changes:
+        row.box("finding of the audit", penwidth="3", color=f'"{FINDING}"')
     row.box("↪ step of another journey", style='"rounded,filled,dashed"')
     row.newline()
-    row.arrow("customers moving on (their share)", color=f'"{ARROW}"')
+    if not changes:
+        row.arrow("customers moving on (their share)", color=f'"{ARROW}"')
     row.arrow("handoff between teams", color=f'"{HANDOFF}"', style="dashed")
-    row.arrow("context lost: the story is told again", color=f'"{FINDING}"', style="dashed")
-    row.arrow("peloteo loop", color=f'"{FINDING}"', penwidth="3")
+    if not changes:
+        row.arrow("context lost: the story is told again", color=f'"{FINDING}"', style="dashed")
+        row.arrow("peloteo loop", color=f'"{FINDING}"', penwidth="3")
     if blueprint.observed:
         row.arrow("as wide as the traffic the log saw", color=f'"{ARROW}"', penwidth="4")
     row.words("★ moment of truth", MOMENT)
-    row.words("↘ customers who abandon at the step", FINDING)
-    row.words("⊘ customers stuck with no way forward", FINDING)
+    if not changes:
+        row.words("↘ customers who abandon at the step", FINDING)
+        row.words("⊘ customers stuck with no way forward", FINDING)
     row.newline()
     row.marker("1", PAIN, "pain point, listed below")
     row.marker("1", OPPORTUNITY, "opportunity, listed below")

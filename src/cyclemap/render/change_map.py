@@ -9,7 +9,7 @@ lines and pale tints of it for fills, so gained and lost never hinge on red agai
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +19,14 @@ from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import FlowError, FlowModel, flow_model
 from cyclemap.util.i18n import _
 from cyclemap.util.numbers import customers, number
+
+MINUS = "-"
+
+
+def signed(value: float, shown: Callable[[float], str]) -> str:
+    """A change with its sign (`+27`, `-120`)."""
+    return ("+" if value >= 0 else MINUS) + shown(abs(value))
+
 
 GAINED = ("#0077bb", "#cde3f3")
 LOST = ("#ee7733", "#fbdcc6")
@@ -55,8 +63,16 @@ def _kind(before: float | None, after: float, scale: float) -> tuple[str, str]:
     return SAME
 
 
-def render_change_map(change: JourneyChange, output_format: str) -> bytes:
-    """The change map of one journey as `svg`, `png` or `html`."""
+def _passing(model: FlowModel, node: str) -> float:
+    """Customers who pass a step, each counted once (its visits inside a loop tangle too
+    large to count them)."""
+    flow = model.steps[node]
+    return flow.reached if flow.reached is not None else flow.visits
+
+
+def render_change_map(change: JourneyChange, output_format: str, against: str = "") -> bytes:
+    """The change map of one journey as `svg`, `png` or `html`; `against`: what the earlier
+    version is, as the subtitle says it."""
     from cyclemap.render.blueprint import build_blueprint
     from cyclemap.render.blueprint_dot import add_titles, to_blueprint_dot
     from cyclemap.render.layout import DEFAULT_TIMEOUT, run_dot
@@ -79,9 +95,9 @@ def render_change_map(change: JourneyChange, output_format: str) -> bytes:
     boxes = []
     for box in blueprint.boxes:
         node = step_of(box.hook)
-        after = new.steps[node].visits if new is not None else 0.0
+        after = _passing(new, node) if new is not None else 0.0
         known = old is not None and node in old.graph
-        before = old.steps[node].visits if old is not None and known else None
+        before = _passing(old, node) if old is not None and known else None
         _line, fill = _kind(before, after, scale)
         figures = (
             _("new: {after}").format(after=amount(after))
@@ -99,7 +115,12 @@ def render_change_map(change: JourneyChange, output_format: str) -> bytes:
         )
         before = _moving(old, source, target) if existed else None
         colour, _fill = _kind(before, after, scale)
-        label = _("new") if before is None else f"{amount(before)} → {amount(after)}"
+        # Only the change, and only where there is one: arrows have little room for words.
+        label = ""
+        if before is None:
+            label = _("new")
+        elif colour != SAME[0]:
+            label = signed(after - before, amount)
         lines.append(replace(line, colour=colour, label=label))
     removed = [f"`{step.step}`" for step in change.steps if step.change == "removed"]
     removed += [
@@ -108,9 +129,11 @@ def render_change_map(change: JourneyChange, output_format: str) -> bytes:
         if item.change == "removed"
     ]
     heading = (
-        _("change in customers per period (before → after):")
+        _("customers per period, before → after (steps: each customer once; arrows: each move):")
         if new is not None and new.by_volume
-        else _("change in visits per customer entering (before → after):")
+        else _(
+            "per customer entering, before → after (steps: each customer once; arrows: each move):"
+        )
     )
     legend: tuple[tuple[str, str, str], ...] = (
         ("words", "#263238", heading),
@@ -130,8 +153,8 @@ def render_change_map(change: JourneyChange, output_format: str) -> bytes:
         boxes=tuple(boxes),
         lines=tuple(lines),
         change_legend=legend,
-        subtitle=_("change map: {before} → {after}").format(
-            before=change.before.journey if change.before else "—", after=graph.id
+        subtitle=_("change map against {against}: what the change does to the customers").format(
+            against=against or (change.before.journey if change.before else "—")
         ),
     )
     source = to_blueprint_dot(blueprint, findings=False)
@@ -157,7 +180,7 @@ CHANGE_FORMATS = ("svg", "png", "html")
 
 
 def planned_change_maps(
-    changes: Iterable[JourneyChange], output_format: str, output: str | None
+    changes: Iterable[JourneyChange], output_format: str, output: str | None, against: str = ""
 ) -> list[tuple[Path | None, bytes]]:
     """The change map of every journey that changed, rendered, with where it goes: beside the
     journey (`NAME.change.svg`), into the file `output` (one journey), or standard output
@@ -176,7 +199,7 @@ def planned_change_maps(
     planned: list[tuple[Path | None, bytes]] = []
     for change in drawn:
         assert change.after_graph is not None
-        data = render_change_map(change, output_format)
+        data = render_change_map(change, output_format, against)
         if output == "-":
             planned.append((None, data))
         elif output is not None:
