@@ -130,3 +130,15 @@ def test_render_compare_needs_a_drawing_format(repo: Path) -> None:
     result = runner.invoke(app, ["render", "journeys", "--compare", "HEAD", "-f", "mermaid"])
     assert result.exit_code == 2
     assert "svg, png or html" in result.stderr
+
+
+def test_a_png_change_map_needs_a_file(tmp_path: Path) -> None:
+    before = write(tmp_path / "a.journey.yaml", SUPPORT)
+    after = write(tmp_path / "b.journey.yaml", support_without_loop())
+    result = runner.invoke(app, ["compare", str(before), str(after), "-f", "png"])
+    assert result.exit_code == 2
+    assert "-o FILE.png" in result.stderr
+    out = tmp_path / "change.png"
+    drawn = runner.invoke(app, ["compare", str(before), str(after), "-f", "png", "-o", str(out)])
+    assert drawn.exit_code == 0, drawn.output
+    assert out.read_bytes().startswith(b"\x89PNG")

@@ -324,7 +324,7 @@ def _flows(version: Version | None) -> tuple[StepFlow, ...]:
 def _apart(shift: Shift) -> bool:
     """Two figures that differ by more than solver noise, relative to their size."""
     low, high = shift.before or 0.0, shift.after or 0.0
-    return abs(high - low) > 1e-9 * max(1.0, abs(low), abs(high))
+    return abs(high - low) > 1e-7 * max(1.0, abs(low), abs(high))
 
 
 def _transition_changes(

@@ -80,6 +80,10 @@ def _change_map(run: ComparisonRun, output_format: str, output: str | None) -> i
             _("a change map draws one journey: compare two journey files"),
             param_hint="'--format'",
         )
+    if output_format == "png" and output in (None, "-"):
+        raise typer.BadParameter(
+            _("a png change map goes to a file: give -o FILE.png"), param_hint="'--output'"
+        )
     write_maps(planned_change_maps(run.changes, output_format, output or "-", run.before))
     return run.exit_code
 
