@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from cyclemap.analysis.compare import JourneyChange, Shift, StepChange, TransitionChange
 from cyclemap.findings import Finding
-from cyclemap.util.i18n import N_, _, ngettext
+from cyclemap.util.i18n import N_, _, ngettext, pgettext
 from cyclemap.util.numbers import customers, number, percent
 
 MINUS = "-"
@@ -25,7 +25,22 @@ STATUS = {
     "added": N_("new journey"),
     "removed": N_("removed journey"),
 }
-CHANGE = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed")}
+
+
+def change_word(change: str, of: str) -> str:
+    """`added`, `removed`, `changed`, said of a step or of a transition (languages where the
+    word agrees with the noun need both)."""
+    words = {
+        ("step", "added"): pgettext("step", "added"),
+        ("step", "removed"): pgettext("step", "removed"),
+        ("step", "changed"): pgettext("step", "changed"),
+        ("transition", "added"): pgettext("transition", "added"),
+        ("transition", "removed"): pgettext("transition", "removed"),
+        ("transition", "changed"): pgettext("transition", "changed"),
+    }
+    return words[(of, change)]
+
+
 FIELDS = {
     "label": N_("name"),
     "stage": N_("stage"),
@@ -159,7 +174,7 @@ def headline(change: JourneyChange) -> str:
 
 def step_line(change: JourneyChange, step: StepChange) -> str:
     """`«name» (`id`): changed (abandon); customers lost 120 → 60 (-60)`."""
-    what = _(CHANGE[step.change]) if step.change is not None else _("same definition")
+    what = change_word(step.change, "step") if step.change is not None else _("same definition")
     if step.fields:
         what += " (" + ", ".join(_(FIELDS.get(name, name)) for name in step.fields) + ")"
     text = _("{step}: {what}").format(step=step_title(step.step, step.name), what=what)
@@ -173,7 +188,7 @@ def step_title(step: str, name: str) -> str:
 
 
 def transition_line(transition: TransitionChange) -> str:
-    what = _(CHANGE[transition.change])
+    what = change_word(transition.change, "transition")
     if transition.fields:
         what += " (" + ", ".join(_(FIELDS.get(name, name)) for name in transition.fields) + ")"
     text = _("`{source}` {arrow} `{target}`: {what}").format(
