@@ -71,6 +71,10 @@ def test_compare_with_follow_links(tmp_path: Path) -> None:
     assert change.endings["success"].before == pytest.approx(0.862 / 0.892)
     assert change.endings["success"].after == pytest.approx(0.97)
     assert change.before is not None and change.before.parts
+    # The loop across the two journeys is the support journey's finding, as `audit` says.
+    assert [(f.rule, f.steps) for f in change.fixed_findings] == [
+        ("peloteo-loop", ("support:diagnose", "billing:billing-desk"))
+    ]
     text = runner.invoke(app, ["compare", str(before), str(after), "--follow-links"]).stdout
     assert "each journey's part (reached, success, lost):" in text
     assert "    billing: " in text

@@ -19,8 +19,9 @@ from pathlib import Path
 from cyclemap.analysis import DEFAULT_CONTEXT_COST
 from cyclemap.analysis.compare import JourneyChange, Version, compare_versions
 from cyclemap.engine.baseline import revision_tree
-from cyclemap.engine.checking import to_result, validate
-from cyclemap.engine.config import load_settings
+from cyclemap.engine.checking import FileResult, to_result, validate
+from cyclemap.engine.config import Settings, load_settings
+from cyclemap.engine.links import audit_links
 from cyclemap.engine.stats import figured
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult
@@ -91,10 +92,8 @@ def _read(
     whose files are shown by their path in the repository. `configured`: only the files the
     configuration's include/exclude select in folders (`config`, or the one found above the
     first path), as `audit` reads them."""
-    selection = None
-    if configured and paths:
-        selection = load_settings(config, start=paths[0]).selection
-    validation = validate(paths, selection)
+    settings = load_settings(config, start=paths[0]) if paths else Settings()
+    validation = validate(paths, settings.selection if configured else None)
     journeys = validation.journeys
     versions = {}
     for journey in journeys:
@@ -102,7 +101,28 @@ def _read(
         versions[journey.id] = _version(
             journey, journeys, shown, context_cost=context_cost, follow_links=follow_links
         )
-    return _Side(versions, to_result(validation))
+    return _Side(_with_links(versions, validation.files, settings), to_result(validation))
+
+
+def _with_links(
+    versions: dict[str, Version], files: Sequence[FileResult], settings: Settings
+) -> dict[str, Version]:
+    """The versions with their findings corrected for links between journeys, as `audit`
+    corrects them: steps other journeys send customers to are reached, and a peloteo loop
+    across journeys is a finding of the journey where it starts."""
+    if not any(file.ref is not None and file.ref.links for file in files):
+        return versions
+    audited = tuple(
+        replace(file, findings=versions[file.ref.id].findings)
+        if file.ref is not None and file.ref.id in versions
+        else file
+        for file in files
+    )
+    corrected = dict(versions)
+    for file in audit_links(audited, settings):
+        if file.ref is not None and file.ref.id in versions and file.findings is not None:
+            corrected[file.ref.id] = replace(versions[file.ref.id], findings=file.findings)
+    return corrected
 
 
 def _in_repository(journey: LoadedJourney, top: Path) -> str:
