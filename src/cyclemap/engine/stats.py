@@ -47,9 +47,15 @@ def figured(
             return graph, findings, None
         if linked is None or not graph.external:
             return graph, findings, analyse(graph, findings, context_cost=context_cost, top=top)
-        cycle = whole_cycle(
-            graph, [JourneyGraph(other) for other in linked if other is not journey]
-        )
+        by_id: dict[str, LoadedJourney] = {}
+        for other in linked:
+            by_id.setdefault(other.id, other)
+
+        def graph_of(journey_id: str) -> JourneyGraph | None:
+            other = by_id.get(journey_id)
+            return JourneyGraph(other) if other is not None else None
+
+        cycle = whole_cycle(graph, graph_of)
         rules = registry()
         joined_findings = [
             finding

@@ -4,7 +4,7 @@ figures can follow a journey's customers into the journeys it links to (`whole_c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import replace
 
 from cyclemap.graph.journey import JourneyGraph, StepNode, TransitionEdge
@@ -60,20 +60,19 @@ class JoinedGraph(JourneyGraph):
         return super().locate(at)
 
 
-def whole_cycle(start: JourneyGraph, others: Iterable[JourneyGraph]) -> JoinedGraph:
+def whole_cycle(start: JourneyGraph, journey: Callable[[str], JourneyGraph | None]) -> JoinedGraph:
     """`start` and the journeys its customers reach through links (directly or through another
     linked journey), as one graph whose customers enter at `start`'s entries only: the
-    customer's whole cycle from there. A link to a journey not among `others` stays a step of
-    another journey."""
-    by_id: dict[str, JourneyGraph] = {}
-    for graph in others:
-        by_id.setdefault(graph.id, graph)
+    customer's whole cycle from there. `journey(id)` gives the graph of a journey (None: not
+    in view; a link to it stays a step of another journey), asked only for those reached."""
     chosen = [start]
     seen = {start.id}
     for graph in chosen:  # grows while it is walked: a breadth-first search over journeys
         for node in graph.external:
             journey_id = node.split(":", 1)[0]
-            if journey_id in by_id and journey_id not in seen:
+            if journey_id not in seen:
                 seen.add(journey_id)
-                chosen.append(by_id[journey_id])
+                found = journey(journey_id)
+                if found is not None:
+                    chosen.append(found)
     return JoinedGraph(chosen, cycle=True)
