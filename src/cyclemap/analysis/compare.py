@@ -21,6 +21,7 @@ from cyclemap.analysis.report import FlowReport
 from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import ENDINGS, StepFlow
+from cyclemap.util.gcpause import collector_paused
 from cyclemap.util.i18n import N_
 
 Status = Literal["changed", "unchanged", "added", "removed"]
@@ -150,6 +151,13 @@ class Version:
 def compare_versions(before: Version | None, after: Version | None) -> JourneyChange:
     """The change from `before` to `after` (one of them None: the journey was added or
     removed)."""
+    # Paused: the collector would rescan both loaded journeys for every few thousand tuples
+    # made here (10,000 steps: the transitions took 2.4 s, not 0.05 s).
+    with collector_paused():
+        return _compare_versions(before, after)
+
+
+def _compare_versions(before: Version | None, after: Version | None) -> JourneyChange:
     latest = after or before
     assert latest is not None
     first, last = (before.report if before else None), (after.report if after else None)
