@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cyclemap.analysis.report import FlowReport
 from cyclemap.cli import app
 from cyclemap.engine.comparing import compare
 from cyclemap.engine.stats import stats
@@ -26,7 +27,7 @@ def linked(folder: Path, *, back: bool) -> Path:
     return folder
 
 
-def support_report(folder: Path, *, follow: bool):  # type: ignore[no-untyped-def]
+def support_report(folder: Path, *, follow: bool) -> FlowReport:
     run = stats([folder], follow_links=follow)
     return next(report for report in run.reports if report.journey == "support")
 
@@ -89,3 +90,32 @@ def test_stats_follow_links_shows_each_part(tmp_path: Path) -> None:
     )
     support = next(j for j in document["journeys"] if j["journey"] == "support")
     assert [part["journey"] for part in support["parts"]] == ["support", "billing"]
+
+
+def test_stats_diff_names_the_linked_journey_whose_figures_move(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only billing's file changes (it stops sending customers back to support); with
+    --follow-links, support's whole cycle moves too, and `stats --diff` says so."""
+    from tests.support.repo import commit_all, init_repo, isolate_git
+
+    isolate_git(monkeypatch, tmp_path)
+    root = linked(init_repo(tmp_path / "repo"), back=True)
+    (root / "cyclemap.toml").write_text("", encoding="utf-8")
+    commit_all(root)
+    linked(root, back=False)
+    monkeypatch.chdir(root)
+    result = runner.invoke(app, ["stats", "--diff", "HEAD", "--follow-links", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    status = {journey["journey"]: journey["status"] for journey in document["journeys"]}
+    assert status == {"billing": "changed", "support": "changed"}
+    support = next(j for j in document["journeys"] if j["journey"] == "support")
+    assert support["endings"]["success"]["before"] == pytest.approx(0.862 / 0.892)
+    assert support["endings"]["success"]["after"] == pytest.approx(0.97)
+    # Without --follow-links support's own figures do not move, but the loop across the two
+    # journeys (its finding) is gone: it changed too.
+    alone = runner.invoke(app, ["stats", "--diff", "HEAD", "-f", "json"])
+    by_id = {j["journey"]: j for j in json.loads(alone.stdout)["journeys"]}
+    assert by_id["support"]["endings"]["success"]["change"] == pytest.approx(0)
+    assert [f["rule"] for f in by_id["support"]["findings"]["fixed"]] == ["peloteo-loop"]
