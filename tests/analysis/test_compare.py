@@ -76,6 +76,19 @@ WITH_CHECK = (
 )
 
 
+TIMED = {
+    "    abandon: 0.2\n": "    abandon: 0.2\n    duration: 10m\n",
+    "    team: billing\n": "    team: billing\n    duration: 30m\n",
+}
+
+
+def timed(text: str) -> str:
+    for old, new in TIMED.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
 def pair(tmp_path: Path, before: str, after: str) -> tuple[Path, Path]:
     first = tmp_path / "before" / "soporte.journey.yaml"
     last = tmp_path / "after" / "soporte.journey.yaml"
@@ -109,6 +122,15 @@ def test_removing_a_loop(tmp_path: Path) -> None:
     lost = {step.step: step.lost for step in change.steps}
     assert lost["call"].before == pytest.approx(250)
     assert lost["call"].after == pytest.approx(200)
+
+
+def test_time_to_success_without_the_loop(tmp_path: Path) -> None:
+    change = compare(*([p] for p in pair(tmp_path, timed(LOOP), timed(NO_LOOP)))).changes[0]
+    # After: half of those who succeed spend 10 minutes at `call`, the other half 10 + 30.
+    assert change.time_to_success.after == pytest.approx((600 + 2400) / 2)
+    # Before: k rounds (2,400 s each, P = 0.2^k), then straight to `fixed` (0.4, 600 s) or
+    # through `desk` (0.2, 2,400 s): E[T; success] = sum 0.2^k (1,440 k + 720) = 450 + 900.
+    assert change.time_to_success.before == pytest.approx((450 + 900) / 0.75)
 
 
 def test_halving_an_abandonment(tmp_path: Path) -> None:
@@ -147,7 +169,8 @@ def test_the_same_journey_is_unchanged(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("before", "after"), [(LOOP, NO_LOOP), (LINE, HALVED), (DIRECT, WITH_CHECK)]
+    ("before", "after"),
+    [(LOOP, NO_LOOP), (timed(LOOP), timed(NO_LOOP)), (LINE, HALVED), (DIRECT, WITH_CHECK)],
 )
 def test_every_figure_is_what_stats_says_of_each_version(
     tmp_path: Path, before: str, after: str
@@ -167,6 +190,9 @@ def test_every_figure_is_what_stats_says_of_each_version(
         assert journey["entering"][side] == volume
         assert journey["handoffs_to_success"][side] == report["handoffs_to_success"]
         assert journey["time_to_success"][side] == report["overall"]["duration_to_success"]
+        assert journey["extra_rounds"][side] == pytest.approx(
+            sum(loop["extra_rounds"] for loop in report["loops"])
+        )
         assert journey["sent_round"][side] == pytest.approx(
             sum(loop["sent_round"] for loop in report["loops"])
         )
