@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from cyclemap.errors import CyclemapError, Problem
-from cyclemap.util.i18n import N_, _, chosen_language
+from cyclemap.util.i18n import N_, _, chosen, chosen_language
 
 if TYPE_CHECKING:
     from cyclemap.engine.comparing import ComparisonRun
@@ -94,7 +94,8 @@ def command(function: Callable[..., int]) -> Callable[..., None]:
         from cyclemap.util.files import forget_inputs
 
         forget_inputs()  # one command, one run (tests run many in one process)
-        with chosen_language(lang.value if lang is not None else None):
+        # `cyclemap --lang es validate` chose it before the command: keep it unless overridden
+        with chosen_language(lang.value if lang is not None else chosen()):
             try:
                 code = function(*arguments, **options)
             except CyclemapError as error:
@@ -126,11 +127,16 @@ def tell_error(error: CyclemapError) -> None:
 
 def tell_problems(problems: Iterable[Problem]) -> None:
     """Configuration and load problems as `file:line:col: error: ...` lines with their hints."""
+    from cyclemap.reporters.common import advice, see
+
     for problem in problems:
         where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
-        say(_("{where}: error: {message}").format(where=where, message=problem.message))
+        message = _("{where}: error: {message}").format(where=where, message=problem.message)
+        say(message + (f"  [{problem.code}]" if problem.code else ""))
         if problem.hint:
-            say("    " + _("hint: {hint}").format(hint=problem.hint))
+            say("    " + _("hint: {hint}").format(hint=advice(problem)))
+        elif see(problem):
+            say("    " + _("see {where}").format(where=see(problem)))
 
 
 def say(message: str) -> None:

@@ -37,10 +37,14 @@ MAPS = frozenset({"svg", "png", "html"})
 
 def compare(
     before: Annotated[
-        Path, typer.Argument(help=N_("The journey file (or folder) before the change."))
+        Path,
+        typer.Argument(
+            metavar="BEFORE", help=N_("The journey file (or folder) before the change.")
+        ),
     ],
     after: Annotated[
-        Path, typer.Argument(help=N_("The journey file (or folder) after the change."))
+        Path,
+        typer.Argument(metavar="AFTER", help=N_("The journey file (or folder) after the change.")),
     ],
     output_format: Annotated[
         CompareFormat,

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from cyclemap.analysis.compare import JourneyChange, Shift, StepChange, TransitionChange
 from cyclemap.findings import Finding
+from cyclemap.reporters.stats_text import duration_text
 from cyclemap.util.i18n import N_, _, ngettext, pgettext
 from cyclemap.util.numbers import customers, number, percent
 
@@ -105,13 +106,6 @@ def amount_shift(change: JourneyChange, shift: Shift) -> str:
     return customers_shift(shift) if change.by_volume else share_shift(shift)
 
 
-def duration(seconds: float) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return number(seconds / size, 1) + unit
-    return number(seconds) + "s"
-
-
 def figure_rows(change: JourneyChange) -> list[tuple[str, str]]:
     """(what, before → after) for every figure of the journey, in the order people read."""
     rows = []
@@ -137,7 +131,7 @@ def figure_rows(change: JourneyChange) -> list[tuple[str, str]]:
         rows.append(
             (
                 _("time to success of the customers who succeed"),
-                shift_text(change.time_to_success, duration),
+                shift_text(change.time_to_success, duration_text),
             )
         )
     loops = _("{before} {arrow} {after} loops").format(

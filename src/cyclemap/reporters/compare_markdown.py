@@ -15,7 +15,6 @@ from cyclemap.reporters.change_words import (
     ARROW,
     STATUS,
     amount_shift,
-    duration,
     figure_rows,
     finding_line,
     parts_lines,
@@ -27,6 +26,7 @@ from cyclemap.reporters.change_words import (
     transition_line,
 )
 from cyclemap.reporters.markdown_text import code, escape, inline
+from cyclemap.reporters.stats_text import duration_text
 from cyclemap.util.i18n import _
 from cyclemap.util.numbers import customers, number
 
@@ -50,7 +50,7 @@ def _row(change: JourneyChange) -> str:
         escape(people),
         escape(share_shift(change.endings["abandoned"])),
         escape(shift_text(change.handoffs_to_success, lambda value: number(value, 2))),
-        escape(shift_text(change.time_to_success, duration)),
+        escape(shift_text(change.time_to_success, duration_text)),
         escape(amount_shift(change, change.sent_round))
         if change.sent_round.before is not None and change.sent_round.after is not None
         else "—",

@@ -2,20 +2,21 @@
 
 Digits are rounded here, the way Python rounds, and then written the current language's way
 with Babel (CLDR's symbols): `1,234.5` and `18%` in English, `1.234,5` and `18%` in Spanish.
-Babel is imported on the first figure written, so commands that write none start without it.
+Babel is imported on the first figure written in another language than English, so commands
+that write none, and English, start without it (English is written the same way by Python's own
+formatting, `_plain_english`).
 Values a person typed and would type again (an option's `0.05`, a YAML `share: 0.3`) are code,
 not figures: they are shown as written, never through these.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from cyclemap.util.i18n import language
+from cyclemap.util.i18n import SOURCE, language
 
 _BABEL_LOCALES = {"en": "en", "es": "es"}
 """The CLDR locale whose symbols each language uses: one per language, so a map is the same
@@ -34,12 +35,24 @@ def number(value: float, digits: int = 0, *, trim: bool = False, grouped: bool =
     thousands: `1,234.5` / `1.234,5`; `?` when it is not finite."""
     if not math.isfinite(value):
         return "?"
+    rounded = Decimal(f"{value:.{digits}f}")
+    code = language()
+    if code == SOURCE:
+        return _plain_english(rounded, digits, trim=trim, grouped=grouped)
     from babel.numbers import format_decimal
 
-    rounded = Decimal(f"{value:.{digits}f}")
     whole = "#,##0" if grouped else "0"
     pattern = whole + ("." + ("#" if trim else "0") * digits if digits else "")
-    return str(format_decimal(rounded, format=pattern, locale=_locale(language())))
+    return str(format_decimal(rounded, format=pattern, locale=_locale(code)))
+
+
+def _plain_english(rounded: Decimal, digits: int, *, trim: bool, grouped: bool) -> str:
+    """What Babel writes for English (`1,234.5`), without importing Babel: the English path
+    (the messages' own language) starts faster, and a test holds the two to the same text."""
+    text = format(rounded, f"{',' if grouped else ''}.{digits}f")
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def percent(value: float) -> str:
@@ -64,6 +77,8 @@ def customers(value: float) -> str:
 def json_text(document: Any) -> str:
     """`document` as JSON, indented: a number that is not finite becomes `null` (JSON has no
     `Infinity` or `NaN`, and parsers refuse them)."""
+    import json  # only the commands that write JSON need it
+
     return json.dumps(_finite(document), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
