@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cyclemap.render.layout import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT, RenderError
-from cyclemap.util.i18n import _, ngettext
+from cyclemap.util.i18n import _, document_language, ngettext
 
 if TYPE_CHECKING:
     from cyclemap.findings import Finding
@@ -76,7 +76,11 @@ def render_journey(
     observed: Observed | None = None,
 ) -> Rendered:
     """The map of one valid journey in `output_format` (one of `FORMATS`); `observed` (from
-    `Observed.of` a mined log) draws what a log saw over it."""
+    `Observed.of` a mined log) draws what a log saw over it.
+
+    The map speaks the journey's own `language:` when it has one (unless a language was chosen
+    explicitly, `--lang`): a Spanish journey draws a Spanish map on any machine. Errors and
+    notes are for the person running cyclemap, in their language."""
     options = options or RenderOptions()
     if output_format not in FORMATS:
         raise RenderError(
@@ -109,7 +113,22 @@ def render_journey(
             if missing
             else ()
         )
-        return Rendered(to_mermaid_journey(graph).encode("utf-8"), notes)
+        with document_language(journey.document.journey.language):
+            drawn = to_mermaid_journey(graph)
+        return Rendered(drawn.encode("utf-8"), notes)
+    with document_language(journey.document.journey.language):
+        return _drawn(graph, output_format, options, findings, observed)
+
+
+def _drawn(
+    graph: JourneyGraph,
+    output_format: str,
+    options: RenderOptions,
+    findings: list[Finding] | None,
+    observed: Observed | None,
+) -> Rendered:
+    """The map, in the language it is drawn in (see `render_journey`)."""
+    journey = graph.journey
     if findings is None:
         findings = _findings(journey) if options.findings else []
     if output_format == "mermaid" or options.collapse is not None:
