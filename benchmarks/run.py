@@ -43,6 +43,18 @@ STAGE_CODE = {
         START()
         report = analyse(JourneyGraph(journey), findings, top=3)
     """),
+    # Two versions: the first abandonment rate a tenth of what it was. Both are validated,
+    # audited and figured, then compared (what `compare` and `stats --diff` do).
+    "compare": textwrap.dedent("""
+        from pathlib import Path
+        from cyclemap.engine.comparing import compare
+        after = Path(PATH).with_name("after-" + Path(PATH).name)
+        text = Path(PATH).read_text(encoding="utf-8")
+        after.write_text(text.replace("abandon: 0.", "abandon: 0.0", 1), encoding="utf-8")
+        START()
+        run = compare([PATH], [after])
+        assert run.changes[0].status == "changed"
+    """),
 }
 
 RUNNER = """
@@ -153,6 +165,11 @@ def main() -> None:
                 figures = measure(stage, path)
                 cells += [f"{figures['seconds']:.2f}", f"{figures['peak_mb']:.0f}"]
             print("| " + " | ".join(cells) + " |")
+        print("\n| steps | compare s | compare MB |")
+        print("| ---: | ---: | ---: |")
+        for size in sizes:
+            figures = measure("compare", Path(folder, f"j{size}.journey.yaml"))
+            print(f"| {size:,} | {figures['seconds']:.2f} | {figures['peak_mb']:.0f} |")
         print("\n| journeys (40 steps each) | cyclemap audit (all cores) |")
         print("| ---: | ---: |")
         repo = Path(folder, "repo")

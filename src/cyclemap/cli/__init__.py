@@ -14,6 +14,7 @@ import typer
 from cyclemap.about import __version__
 from cyclemap.cli import (
     audit,
+    compare,
     explain,
     init,
     mine,
@@ -62,6 +63,11 @@ COMMANDS = (
         stats.stats,
         N_("Customers lost per step and the fixes that pay back first."),
         N_("Flow figures per entry and per step, peloteo bounces, and ranked quick wins."),
+    ),
+    (
+        compare.compare,
+        N_("What a change does to customers: before and after."),
+        N_("Success, losses, handoffs, peloteo and findings before and after a change."),
     ),
     (
         mine.mine,
