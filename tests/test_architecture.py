@@ -37,13 +37,16 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cyclemap.analysis", "cyclemap.mining"),
     ("cyclemap.engine",),
     ("cyclemap.render", "cyclemap.reporters"),
-    ("cyclemap",),
+    ("cyclemap", "cyclemap.terminal"),
     ("cyclemap.cli",),
+    ("cyclemap.launcher",),
     ("cyclemap.__main__",),
 )
 """Lowest first. A module may import its own part (a package or a single module) and anything
 in a lower layer; the parts sharing a layer are independent of each other. `cyclemap` is the
-package root alone (the library API of `cyclemap.load`, `validate`, `audit`, `stats`)."""
+package root alone (the library API of `cyclemap.load`, `validate`, `audit`, `stats`);
+`terminal` is what commands print and how they end, shared by the typer application (`cli`)
+and the `launcher` that runs the common command lines without it."""
 
 RULE_IMPORTS = ("cyclemap.rules.base", "cyclemap.graph", "cyclemap.findings")
 """All a rule module may import: its base, the graph and findings."""

@@ -189,7 +189,7 @@ class _Strict(BaseModel):
         strict=True,
         frozen=True,
         allow_inf_nan=False,
-        use_attribute_docstrings=True,
+        defer_build=True,
     )
     noun: ClassVar[str] = "this mapping"
 

@@ -31,6 +31,7 @@ from cyclemap.format.model import (
     Teams,
     _as_text,
 )
+from cyclemap.format.validators import validator
 from cyclemap.loading.imports import (
     JOURNEY_KEYS,
     Catalog,
@@ -247,7 +248,7 @@ def _load_journey(path: Path, display: str, rule_names: Collection[str] | None) 
     problems: list[Problem] = []
     document: JourneyFile | None = None
     try:
-        document = JourneyFile.model_validate(data)
+        document = validator(JourneyFile).validate_python(data)
         parts = _parts_of_valid(document)
     except ValidationError as error:
         problems.extend(translate(error, model=JourneyFile, root=root, file=display))
