@@ -133,7 +133,21 @@ def main() -> None:
             raise
         _quiet_stdout()
         code = 1
-    sys.exit(code)
+    _exit(code)
+
+
+def _exit(code: int) -> None:
+    """Ends the process. A run that started no worker processes ends at once, once its output
+    is flushed, as mypy does: taking the interpreter apart object by object would add a
+    sixth to a small validation's time, and frees nothing the system does not."""
+    if "multiprocessing" in sys.modules:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        code = code or 1
+    os._exit(code)
 
 
 def _quiet_stdout() -> None:

@@ -10,7 +10,6 @@ workflow commands), so those characters become U+FFFD: visible, and inert.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
@@ -51,6 +50,8 @@ def is_safe(text: str) -> bool:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The closest of `choices` to a misspelt `word`, if any is close enough."""
+    import difflib  # here: only a misspelling needs it
+
     matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
