@@ -178,7 +178,8 @@ def machine() -> str:
 
 def header(*columns: str) -> None:
     print("\n| " + " | ".join(columns) + " |")
-    print("| " + " | ".join("---" if index == 0 else "---:" for index in range(len(columns))) + " |")
+    rule = ["---" if index == 0 else "---:" for index in range(len(columns))]
+    print("| " + " | ".join(rule) + " |")
 
 
 def compare_with_yamllint(files: Sequence[tuple[str, Path]], repeat: int) -> None:
@@ -234,9 +235,7 @@ def stages(folder: Path, sizes: Sequence[int]) -> None:
 
 def whole_commands(folder: Path, sizes: Sequence[int], repeat: int) -> None:
     """`cyclemap validate`, `audit` and `stats` of generated journeys, whole processes."""
-    header(
-        "steps", "validate s", "cpu s", "MB", "audit s", "cpu s", "MB", "stats s", "cpu s", "MB"
-    )
+    header("steps", "validate s", "cpu s", "MB", "audit s", "cpu s", "MB", "stats s", "cpu s", "MB")
     for size in sizes:
         path = str(generated(folder, size))
         cells = [f"{size:,}"]
