@@ -1,12 +1,15 @@
 """cyclemap mine beside PM4Py's directly-follows discovery on the same log.
 
 `python benchmarks/pm4py_compare.py [EVENTS]` (PM4Py is AGPL: install it only in a benchmark
-environment, `pip install pm4py`; it is never a dependency of cyclemap). Both run in fresh
-processes on the same CSV; the table gives wall time, peak memory and the ratios.
+environment, `pip install pm4py`; it is never a dependency of cyclemap). PM4Py runs in the
+Python named by `PM4PY_PYTHON` (a separate virtual environment's) when it is set, else in this
+one. Both run in fresh processes on the same CSV; each process times itself from its first
+line (imports included) and reports its peak memory; the table gives them and the ratios.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -37,7 +40,9 @@ def main() -> None:
         log = Path(folder, "log.csv")
         write_log(log, events)
         ours = run_figures(RUNNER, str(log), str(journey))
-        theirs = run_figures(THEIRS, str(log))
+        theirs = run_figures(
+            THEIRS, str(log), python=os.environ.get("PM4PY_PYTHON", sys.executable)
+        )
     print("| tool | seconds | peak MB |\n| --- | ---: | ---: |")
     print(f"| cyclemap mine | {ours['seconds']:.2f} | {ours['peak_mb']:.0f} |")
     print(f"| PM4Py discover_dfg | {theirs['seconds']:.2f} | {theirs['peak_mb']:.0f} |")

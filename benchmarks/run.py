@@ -3,7 +3,8 @@
 `--quick` (under a minute; `.ci/run` runs it so every CI log shows what a change costs): the
 cold start of `cyclemap validate` beside `yamllint -d relaxed` on the same small journey and on
 a 1,000-step one, the load, audit and stats stages at 1,000 and 10,000 steps, and `mine` on
-100,000 events beside PM4Py's `discover_dfg` when PM4Py is installed. Without `--quick`, also
+100,000 events beside PM4Py's `discover_dfg` when PM4Py is installed (here, or in the Python
+`PM4PY_PYTHON` names). Without `--quick`, also
 whole `validate`, `audit` and `stats` runs of 10,000 and 100,000 steps (growth from 1,000 on),
 a 5,000-step `validate` beside yamllint, a 1,000-journey repository, renders, and `mine` on
 1,000,000 events.
@@ -267,7 +268,9 @@ def mine_beside_pm4py(folder: Path, events: int) -> None:
     header("events", "cyclemap mine s", "peak MB", "PM4Py discover_dfg s", "peak MB", "ratio")
     cells = [f"{events:,}", f"{ours['seconds']:.2f}", f"{ours['peak_mb']:.0f}"]
     try:
-        theirs = run_figures(THEIRS, str(log))
+        theirs = run_figures(
+            THEIRS, str(log), python=os.environ.get("PM4PY_PYTHON", sys.executable)
+        )
     except subprocess.CalledProcessError:
         print("| " + " | ".join(cells) + " | PM4Py not installed | | |")
         return
