@@ -11,7 +11,6 @@ not figures: they are shown as written, never through these.
 
 from __future__ import annotations
 
-import json
 import math
 from functools import cache
 from typing import Any
@@ -66,6 +65,8 @@ def customers(value: float) -> str:
 def json_text(document: Any) -> str:
     """`document` as JSON, indented: a number that is not finite becomes `null` (JSON has no
     `Infinity` or `NaN`, and parsers refuse them)."""
+    import json  # here: the figures for people need no JSON
+
     return json.dumps(_finite(document), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
