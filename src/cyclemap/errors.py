@@ -10,6 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+FORMAT_REFERENCES = {"en": "docs/format.md", "es": "docs/format.es.md"}
+"""The format reference, for people writing journeys, in each language: every problem of a
+journey points at a section of it (`see docs/format.md#numbers`); both versions have the same
+sections under the same anchors."""
+
+
+def format_reference(language: str = "en") -> str:
+    """The format reference in `language` (`docs/format.md` in English)."""
+    return FORMAT_REFERENCES.get(language, FORMAT_REFERENCES["en"])
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
@@ -17,6 +27,9 @@ class Problem:
 
     `line` and `column` are 1-based; `column` counts code points. `path` is the field path inside
     the document (`steps[2].next[0].share`), empty for problems of the file as a whole.
+    `code` is the stable code of the kind of problem (`CM105`, see `cyclemap.format.codes`)
+    and `section` the anchor of the format reference that says what to write instead; both
+    are empty for problems that are not about a journey's contents (an unreadable path).
     """
 
     file: str
@@ -25,6 +38,24 @@ class Problem:
     path: str = ""
     message: str = ""
     hint: str = field(default="", compare=False)
+    code: str = field(default="", compare=False)
+    section: str = field(default="", compare=False)
+
+    @property
+    def see(self) -> str:
+        """The section of the format reference that explains it, `docs/format.md#numbers`
+        (or empty): the same in every language, for machines (JSON, SARIF); a report for
+        people links the reference in its reader's language (`see_in`)."""
+        return self.see_in("en")
+
+    def see_in(self, language: str) -> str:
+        """The section that explains it in the format reference in `language`, or empty."""
+        return f"{format_reference(language)}#{self.section}" if self.section else ""
+
+    @property
+    def coded(self) -> str:
+        """The message with its code, for reports that show no code apart: `... [CM105]`."""
+        return f"{self.message} [{self.code}]" if self.code else self.message
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -33,6 +64,8 @@ class Problem:
             "column": self.column,
             "path": self.path,
             "message": self.message,
+            "code": self.code or None,
+            "see": self.see or None,
         }
 
 
@@ -105,11 +138,6 @@ class LoadError(CyclemapError):
         )
         super().__init__(summary)
         self.problems = ordered
-
-    @classmethod
-    def at(cls, file: str, line: int, column: int, message: str, hint: str) -> LoadError:
-        """A load error with a single problem of the file as a whole."""
-        return cls([Problem(file, line, column, "", message, hint)])
 
 
 class ConfigError(CyclemapError):

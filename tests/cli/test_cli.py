@@ -49,8 +49,10 @@ def test_broken_file_gives_location_message_and_hint(write: Callable[..., Path])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     location = f"{path.as_posix()}:9:23: error: "
-    assert lines[0] == location + "`shar` is not a field of a transition; did you mean `share`?"
-    assert lines[1].strip() == "hint: rename it to `share`"
+    assert lines[0] == (
+        location + "`shar` is not a field of a transition; did you mean `share`?  [CM101]"
+    )
+    assert lines[1].strip() == "hint: rename it to `share`; see docs/format.md#next"
 
 
 def test_one_broken_file_does_not_stop_the_others(write: Callable[..., Path]) -> None:
@@ -82,8 +84,10 @@ def test_json_report_has_the_documented_keys_and_is_byte_stable(
     assert first.stdout == second.stdout
     report = json.loads(first.stdout)
     assert list(report) == ["files", "errors"]
-    assert list(report["errors"][0]) == ["file", "line", "column", "path", "message"]
-    assert report["errors"][0]["path"] == "steps[0].next[0].shar"
+    [error] = report["errors"]
+    assert list(error) == ["file", "line", "column", "path", "message", "code", "see"]
+    assert error["path"] == "steps[0].next[0].shar"
+    assert (error["code"], error["see"]) == ("CM101", "docs/format.md#next")
 
 
 def test_missing_path_is_exit_2_and_others_are_still_checked(
@@ -181,9 +185,56 @@ def test_init_writes_a_starter_that_validates(tmp_path: Path) -> None:
     again = runner.invoke(app, ["init", str(target)])
     assert again.exit_code == 2
     assert runner.invoke(app, ["init", str(target), "--force"]).exit_code == 0
-    into_folder = runner.invoke(app, ["init", str(tmp_path)])
+    into_folder = runner.invoke(app, ["init", str(tmp_path), "--name", "Atención al cliente"])
     assert into_folder.exit_code == 0
-    assert (tmp_path / "journey.yaml").is_file()
+    written = tmp_path / "atencion-al-cliente.journey.yaml"
+    assert "  id: atencion-al-cliente " in written.read_text(encoding="utf-8")
+    assert runner.invoke(app, ["validate", str(written)]).exit_code == 0
+
+
+def test_init_names_the_journey_after_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "Soporte Técnico"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.stderr
+    written = folder / "soporte-tecnico.journey.yaml"
+    assert f"wrote {written.name}" in result.stderr
+    assert runner.invoke(app, ["validate", str(written)]).exit_code == 0
+    assert "A starter journey" in written.read_text(encoding="utf-8")
+
+
+def test_init_in_spanish_writes_spanish_comments(tmp_path: Path) -> None:
+    target = tmp_path / "inicio.journey.yaml"
+    result = runner.invoke(app, ["init", str(target), "--lang", "es"])
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Un recorrido de ejemplo escrito por `cyclemap init`")
+    assert "  language: es " in text
+    assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
+
+
+def test_init_follows_the_language_chosen_by_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CYCLEMAP_LANG", "es")
+    result = runner.invoke(app, ["init", str(tmp_path), "--name", "Cobranza"])
+    assert result.exit_code == 0, result.stderr
+    written = tmp_path / "cobranza.journey.yaml"
+    assert written.read_text(encoding="utf-8").startswith("# Un recorrido de ejemplo")
+    assert f"se escribió {written}" in result.stderr
+    english = runner.invoke(app, ["init", str(tmp_path / "en.journey.yaml"), "--lang", "en"])
+    assert english.exit_code == 0, english.stderr
+    assert (tmp_path / "en.journey.yaml").read_text(encoding="utf-8").startswith("# A starter")
+
+
+def test_init_refuses_a_language_it_has_no_starter_in(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", str(tmp_path / "x.journey.yaml"), "--lang", "fr"])
+    assert result.exit_code == 2
+    assert "--lang" in result.stderr and "'fr'" in result.stderr
+    assert not (tmp_path / "x.journey.yaml").exists()
 
 
 def test_unknown_option_is_a_usage_error() -> None:

@@ -94,5 +94,7 @@ def test_an_invalid_journey_named_by_mine_is_told_with_its_problems(tmp_path: Pa
     result = runner.invoke(app, ["mine", "log.csv", "-j", str(broken)])
     assert result.exit_code == 1  # as validate says of an invalid file
     lines = result.stderr.splitlines()
-    told = lines.index(f"{broken}:5:1: error: `foo` is not a field of the top level of a journey")
+    told = lines.index(
+        f"{broken}:5:1: error: `foo` is not a field of the top level of a journey  [CM101]"
+    )
     assert lines[told + 1].startswith("    hint: known fields: ")

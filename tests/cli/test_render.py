@@ -323,7 +323,7 @@ def test_journey_diagram_notes_the_steps_left_out(tmp_path: Path) -> None:
     journey.write_text(NO_SCORES.replace("entry: true,", "entry: true, score: 4,"), "utf-8")
     result = invoke(journey, "-f", "mermaid-journey", "-o", "-")
     assert result.exit_code == 0
-    assert "note:" in result.stderr and "left out 1 step(s) with no score: d" in result.stderr
+    assert "note:" in result.stderr and "left out 1 step with no score: d" in result.stderr
     assert "note:" not in result.stdout
 
 

@@ -221,24 +221,40 @@ def test_bad_severity(root: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [
-        ("1.5", "less than or equal to 1"),
-        ("-0.1", "greater than or equal to 0"),
-        ('"high"', "valid number"),
+        ("1.5", "`threshold` must be at most 1 (got `1.5`)"),
+        ("-0.1", "`threshold` must be at least 0 (got `-0.1`)"),
+        ('"high"', "`threshold` must be a number (got `high`)"),
     ],
 )
 def test_bad_threshold(root: Path, value: str, fragment: str) -> None:
     [problem] = problems_of(f"[rules.drop-off-point]\nthreshold = {value}\n", folder=root)
     assert problem.path == "rules.drop-off-point.threshold"
-    assert problem.message.startswith("`threshold` of `drop-off-point`: ")
+    assert problem.message.startswith("`drop-off-point`: ")
     assert fragment in problem.message
 
 
 def test_bad_max_and_fail_on(root: Path) -> None:
     [problem] = problems_of("[rules.handoff-chain]\nmax = -1\n", folder=root)
-    assert problem.message.startswith("`max` of `handoff-chain`: ")
+    assert problem.message.startswith("`handoff-chain`: `max` must be at least")
     [problem] = problems_of('fail-on = "sometimes"\n', folder=root)
     assert problem.path == "fail-on"
-    assert "'never'" in problem.message
+    assert "must be one of error, warning, info, never (got `sometimes`)" in problem.message
+    [problem] = problems_of('fail-on = "warnings"\n', folder=root)
+    assert "did you mean `warning`?" in problem.message
+    assert problem.hint == 'write `fail-on = "warning"`'  # TOML, not YAML
+
+
+def test_configuration_mistakes_are_told_in_spanish(root: Path) -> None:
+    from cyclemap.util.i18n import chosen_language
+
+    with chosen_language("es"):
+        [problem] = problems_of('fail-on = "warnings"\n', folder=root)
+        [option] = problems_of("[rules.drop-off-point]\nthreshold = 1.5\n", folder=root)
+    assert "debe ser uno de error, warning, info, never" in problem.message
+    assert problem.hint == 'escriba `fail-on = "warning"`'
+    assert option.message == (
+        "`drop-off-point`: `threshold` debe ser como máximo 1 (se encontró `1.5`)"
+    )
 
 
 def test_every_mistake_is_reported_at_once(root: Path) -> None:

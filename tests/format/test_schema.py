@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 from cyclemap.format.schema import journey_schema, schema_text
+from cyclemap.format.starter import STARTERS, starter_text
 from cyclemap.loading.reading import parse
 from cyclemap.loading.yaml_nodes import to_data
 from tests.conftest import EXAMPLES, REPO
@@ -43,9 +44,16 @@ def test_examples_satisfy_the_schema(path: Path) -> None:
     jsonschema.validate(_data(path.read_text(encoding="utf-8")), journey_schema())
 
 
-def test_starter_satisfies_the_schema() -> None:
-    starter = files("cyclemap").joinpath("templates/starter.journey.yaml").read_text("utf-8")
+@pytest.mark.parametrize("language", sorted(STARTERS))
+def test_starter_satisfies_the_schema(language: str) -> None:
+    starter = files("cyclemap").joinpath(f"templates/{STARTERS[language]}").read_text("utf-8")
     jsonschema.validate(_data(starter), journey_schema())
+
+
+def test_the_starters_differ_only_in_their_comments() -> None:
+    english, spanish = (starter_text("my-journey", language) for language in ("en", "es"))
+    assert _data(english) == _data(spanish)
+    assert english != spanish
 
 
 def test_schema_rejects_what_the_loader_rejects() -> None:

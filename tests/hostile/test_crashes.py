@@ -20,6 +20,7 @@ import pytest
 
 import cyclemap
 from cyclemap.errors import Problem
+from cyclemap.format.codes import YAML_FEATURE
 from tests.support.hostile import J, no_traceback, repository, run
 
 pytestmark = pytest.mark.slow  # the hostile corpus: one subprocess per case
@@ -52,6 +53,7 @@ SAMPLE_ARGUMENTS: dict[str, Any] = {
     "column": 4,
     "message": "broken",
     "hint": "fix it",
+    "code": YAML_FEATURE,
     "args": ("broken",),
 }
 

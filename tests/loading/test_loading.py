@@ -326,16 +326,16 @@ def test_missing_step_id_has_the_path_of_the_missing_field(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ("abandon: -0.1", (11, 14, "`abandon` must be at least 0.0 (got `-0.1`)")),
-        ("abandon: 1.01", (11, 14, "`abandon` must be at most 1.0 (got `1.01`)")),
+        ("abandon: -0.1", (11, 14, "`abandon` must be at least 0 (got `-0.1`)")),
+        ("abandon: 1.01", (11, 14, "`abandon` must be at most 1 (got `1.01`)")),
         ("abandon: .nan", (11, 14, "`abandon` must be a finite number, not NaN or infinity")),
-        ("abandon: '0.5'", (11, 14, "`abandon` must be a number (got `0.5`)")),
+        ("abandon: '0.5'", (11, 14, "`abandon` must be a number, not text (got `0.5` in quotes)")),
         ("score: 0", (11, 12, "`score` must be at least 1 (got `0`)")),
         ("score: 6", (11, 12, "`score` must be at most 5 (got `6`)")),
         ("score: 3.5", (11, 12, "`score` must be a whole number (got `3.5`)")),
         ("score: true", (11, 12, "`score` must be a whole number (got `true`)")),
-        ("next: [{to: call, share: 0}]", (11, 30, "`share` must be greater than 0.0 (got `0`)")),
-        ("next: [{to: call, share: -2}]", (11, 30, "`share` must be greater than 0.0 (got `-2`)")),
+        ("next: [{to: call, share: 0}]", (11, 30, "`share` must be greater than 0 (got `0`)")),
+        ("next: [{to: call, share: -2}]", (11, 30, "`share` must be greater than 0 (got `-2`)")),
         (
             "next: [{to: call, share: .nan}]",
             (11, 30, "`share` must be a finite number, not NaN or infinity"),
@@ -357,7 +357,7 @@ def test_out_of_range_values(tmp_path: Path, fields: str, expected: tuple[int, i
 @pytest.mark.parametrize(
     ("entry", "expected"),
     [
-        ("{volume: -1}", (10, 21, "`volume` must be at least 0.0 (got `-1`)")),
+        ("{volume: -1}", (10, 21, "`volume` must be at least 0 (got `-1`)")),
         ("{volume: .inf}", (10, 21, "`volume` must be a finite number, not NaN or infinity")),
         ("5", (10, 12, "`entry` must be a mapping of fields (got `5`)")),
         ("yes", (10, 12, "`entry` must be a mapping of fields (got `yes`)")),

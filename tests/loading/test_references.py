@@ -68,13 +68,13 @@ EXPECTED: dict[str, Expected] = {
         (5, 1, "no step is an entry: the journey needs at least one first contact point"),
     ],
     "abandon-above-one.journey.yaml": [
-        (9, 14, "`abandon` must be at most 1.0 (got `18`)"),
+        (9, 14, "`abandon` must be at most 1 (got `18`): it is a fraction, not a percentage"),
     ],
     "share-zero.journey.yaml": [
-        (10, 28, "`share` must be greater than 0.0 (got `0`)"),
+        (10, 28, "`share` must be greater than 0 (got `0`)"),
     ],
     "negative-volume.journey.yaml": [
-        (8, 21, "`volume` must be at least 0.0 (got `-12000`)"),
+        (8, 21, "`volume` must be at least 0 (got `-12000`)"),
     ],
     "score-out-of-range.journey.yaml": [
         (9, 12, "`score` must be at most 5 (got `6`)"),
@@ -114,7 +114,7 @@ EXPECTED: dict[str, Expected] = {
     "five-problems.journey.yaml": [
         (6, 3, "`ownr` is not a field of `journey`; did you mean `owner`?"),
         (11, 12, "unknown stage `acess`; did you mean `access`?"),
-        (16, 14, "`abandon` must be at most 1.0 (got `1.5`)"),
+        (16, 14, "`abandon` must be at most 1 (got `1.5`)"),
         (17, 9, "step id `call` is used twice (first at line 10)"),
         (19, 17, "unknown step `fixd`; did you mean `fixed`?"),
     ],
@@ -255,7 +255,7 @@ def test_malformed_step_may_be_the_entry(tmp_path: Path) -> None:
           - {id: call, stage: access, entry: {volume: -1}}
           - {id: fixed, stage: access, outcome: success}
         """,
-    ) == [(6, 47, "`volume` must be at least 0.0 (got `-1`)")]
+    ) == [(6, 47, "`volume` must be at least 0 (got `-1`)")]
 
 
 def test_duplicate_id_of_a_malformed_step_is_reported(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import math
 import pytest
 import yaml
 
+from cyclemap.format.codes import YAML_FEATURE
 from cyclemap.loading.yaml_nodes import (
     MAX_DEPTH,
     MappingNode,
@@ -188,10 +189,11 @@ def test_columns_count_code_points_after_emoji() -> None:
 
 
 def test_problem_at_makes_positions_one_based() -> None:
-    error = NodeError(4, 2, "message", "hint")
+    error = NodeError(4, 2, "message", "hint", YAML_FEATURE)
     problem = problem_at("f.yaml", error, "steps[0]")
     assert (problem.file, problem.line, problem.column) == ("f.yaml", 5, 3)
     assert (problem.path, problem.message, problem.hint) == ("steps[0]", "message", "hint")
+    assert (problem.code, problem.see) == ("CM006", "docs/format.md#yaml")
 
 
 # --- duplicate keys ------------------------------------------------------------------------

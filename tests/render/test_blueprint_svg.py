@@ -35,6 +35,7 @@ from tests.support.render import (
     HOSTILE_TEAMS,
     HOSTILE_TITLE,
     INTERNET,
+    SCORES,
     SVG_NS,
     blueprint_of,
     copy_examples,
@@ -340,7 +341,8 @@ def test_header_shows_the_persona_and_where_customers_enter() -> None:
     for step in data["steps"]:
         entry = step.get("entry")
         if isinstance(entry, dict):
-            assert re.search(rf"{re.escape(step['name'])} {entry['volume']:,}(?:\D|$)", header), (
+            shown = rf"{re.escape(step['name'])} \({entry['volume']:,}\)(?:\D|$)"
+            assert re.search(shown, header), (
                 step["name"],
                 header,
             )
@@ -480,3 +482,71 @@ def test_pdf_is_a_pdf(width: int | None) -> None:
     data = render(BLUEPRINT, "pdf", width=width).data
     assert data.startswith(b"%PDF-")
     assert b"%%EOF" in data[-64:]
+
+
+
+NARROW = """\
+cyclemap: 1
+journey: {id: narrow, name: Estrecho}
+teams:
+  first: {name: Mesa de ayuda de primer nivel con nombre largo}
+  second: {name: Equipo de facturación y cobranza regional}
+  third: {name: Oficina de reclamaciones y peticiones formales}
+stages: [{id: only, name: Única}]
+steps:
+  - id: ask
+    name: Pregunta
+    stage: only
+    team: first
+    entry: {volume: 100}
+    score: 2
+    pain_points: [Nadie contesta]
+    opportunities: [Devolver la llamada]
+    next: [{to: bill, context: lost}]
+  - id: bill
+    name: Cobro
+    stage: only
+    team: second
+    score: 4
+    next: [{to: done}]
+  - id: done
+    name: Listo
+    stage: only
+    team: third
+    outcome: success
+"""
+"""One narrow column, three teams with long names, notes, a feeling curve and a lost
+handoff: every kind of legend row at once, on a map too narrow to hold them in five rows."""
+
+
+def _text_ys(element: ET.Element) -> list[float]:
+    """The baselines of every line of text inside `element` (Graphviz draws upwards: from
+    minus the drawing's height at the top to 0 at its foot)."""
+    return [float(text.get("y", "0")) for text in element.iter(f"{SVG_NS}text")]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("name", ["narrow", "flow", "scores", "blueprint", "internet"])
+def test_the_legend_takes_the_rows_it_needs_and_the_notes_start_below_it(
+    name: str, language: str, tmp_path: Path
+) -> None:
+    """A narrow map, or the longer Spanish words, wrap the legend onto more rows: the notes
+    and the foot of the drawing move down, nothing is drawn over anything else."""
+    from cyclemap.util.i18n import chosen_language
+
+    paths = {"flow": FLOW, "scores": SCORES, "blueprint": BLUEPRINT, "internet": INTERNET}
+    path = paths.get(name) or tmp_path / "narrow.journey.yaml"
+    if name == "narrow":
+        path.write_text(NARROW, encoding="utf-8")
+    with chosen_language(language):
+        root = svg_root(path)
+    legend = [y for group in svg_groups(root, "legend") for y in _text_ys(group)]
+    assert legend
+    height = float(root.get("viewBox", "0 0 0 0").split()[3])
+    assert all(-height < y < 0 for y in legend)
+    notes = by_id(root).get("notes")
+    if name in ("narrow", "blueprint"):
+        assert notes is not None
+    if notes is not None:
+        assert max(legend) + 8 <= min(_text_ys(notes))
+        assert max(_text_ys(notes)) < 0

@@ -115,7 +115,7 @@ def test_left_out_steps_are_listed_in_a_comment_and_in_the_notes() -> None:
     assert comment == ["%% left out (no score): wait, form"]
     assert len(rendered.notes) == 1
     note = rendered.notes[0]
-    assert "left out 2 step(s)" in note and "wait, form" in note
+    assert "left out 2 steps" in note and "wait, form" in note
     assert "scores.journey.yaml" in note
 
 

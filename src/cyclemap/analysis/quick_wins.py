@@ -75,8 +75,9 @@ def _shortlist(candidates: list[_Candidate]) -> list[_Candidate]:
     chosen: dict[tuple[str, tuple[str, ...]], _Candidate] = {}
     for kind in dict.fromkeys(candidate.kind for candidate in candidates):
         same = [candidate for candidate in candidates if candidate.kind == kind]
-        by_estimate = sorted(same, key=lambda c: (-c.estimate, c.description))
-        by_reach = sorted(same, key=lambda c: (-c.reach, c.description))
+        # Ties are broken by the steps, not the description: the same order in every language.
+        by_estimate = sorted(same, key=lambda c: (-c.estimate, c.steps))
+        by_reach = sorted(same, key=lambda c: (-c.reach, c.steps))
         for candidate in by_estimate[:EXACT_CANDIDATES] + by_reach[:EXACT_CANDIDATES]:
             chosen.setdefault((candidate.kind, candidate.steps), candidate)
     return list(chosen.values())
@@ -277,5 +278,6 @@ def ranked_wins(model: FlowModel, findings: list[Finding], context_cost: float) 
     ]
 
 
-def _best_first(win: QuickWin) -> tuple[float, str]:
-    return (-win.gain, win.description)
+def _best_first(win: QuickWin) -> tuple[float, str, tuple[str, ...]]:
+    """Most gain first; ties by kind and steps, which no language changes."""
+    return (-win.gain, win.kind, win.steps)

@@ -27,7 +27,7 @@ from cyclemap.terminal import report as report
 from cyclemap.terminal import say as say
 from cyclemap.terminal import tell_error as tell_error
 from cyclemap.terminal import tell_problems as tell_problems
-from cyclemap.util.i18n import N_, _
+from cyclemap.util.i18n import N_, _, chosen
 
 if TYPE_CHECKING:
     from cyclemap.findings import AuditResult
@@ -67,8 +67,9 @@ def command(function: Callable[..., int]) -> Callable[..., None]:
 
     @functools.wraps(function)
     def run(*arguments: Any, lang: Language | None = None, **options: Any) -> None:
-        chosen = lang.value if lang is not None else None
-        raise typer.Exit(execute(function, chosen, *arguments, **options))
+        # `cyclemap --lang es validate` chose it before the command: keep it unless overridden
+        spoken = lang.value if lang is not None else chosen()
+        raise typer.Exit(execute(function, spoken, *arguments, **options))
 
     signature = inspect.signature(function, eval_str=True)
     language = inspect.Parameter(

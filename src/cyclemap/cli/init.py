@@ -1,9 +1,9 @@
-"""`cyclemap init`: a commented starter journey."""
+"""`cyclemap init`: a commented starter journey, in the language chosen (`--lang`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -13,13 +13,29 @@ from cyclemap.util.i18n import N_, _
 
 def init(
     path: Annotated[
-        Path, typer.Argument(help=N_("File to create, or a folder to create it in."))
-    ] = Path("journey.yaml"),
+        Optional[Path],
+        typer.Argument(
+            help=N_(
+                "File to create, or a folder to create NAME.journey.yaml in "
+                "(default: the current folder)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    name: Annotated[
+        Optional[str],
+        typer.Option(
+            "--name",
+            help=N_(
+                "The journey's name, made its id and file name (default: the current folder's)."
+            ),
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help=N_("Overwrite an existing file."))] = False,
 ) -> int:
-    """Write a commented starter journey that validates."""
+    """Write a commented starter journey that validates, commented in the language chosen."""
     from cyclemap.format.starter import write_starter
 
-    target = write_starter(path, force=force)
+    target = write_starter(path, name=name, force=force)
     say(_("wrote {path}; check it with: cyclemap validate {path}").format(path=target))
     return 0

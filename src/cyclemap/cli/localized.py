@@ -5,16 +5,22 @@ The language must be known before anything is parsed, since `--help` may come be
 arguments first, chooses it for the whole run (`cyclemap.util.i18n`), and translates the
 help of every command and option, written in English and marked `N_`, before the parser
 shows any of it. The words the command-line library writes itself (`Usage:`, `Options:`,
-`[default: ...]`, the type of a value) are translated in the finished help text.
+`[default: ...]`, the type of a value) are translated in the finished help text, and so are
+its usage errors (`Missing argument 'rule'.`, `No such option: --nope`), recognised by their
+form; a sentence it writes that none of these forms matches is shown as it is.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
-from collections.abc import Sequence
-from typing import Any
+import types
+from collections.abc import Iterator, Sequence
+from typing import IO, Any
 
+import typer
+from typer._click import exceptions as click_errors
 from typer.core import TyperCommand, TyperGroup
 
 from cyclemap.util.i18n import N_, _, chosen_language, supported
@@ -31,7 +37,7 @@ LIBRARY_WORDS = (
     N_("[OPTIONS]"),
     N_("COMMAND [ARGS]..."),
     N_("[required]"),
-    N_("[default: "),
+    N_("[default:"),
     N_("<str>"),
     N_("<path>"),
     N_("<list[Path]>"),
@@ -102,8 +108,96 @@ def translate_library_words(text: str) -> str:
     return _LIBRARY_WORD.sub(replace, text)
 
 
+_USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern + r"\Z", re.DOTALL), message)
+    for pattern, message in (
+        (
+            r"Invalid value for (?P<option>.+?): (?P<reason>.*)",
+            N_("Invalid value for {option}: {reason}"),
+        ),
+        (r"Invalid value: (?P<reason>.*)", N_("Invalid value: {reason}")),
+        (
+            r"(?:Value error, )?(?P<value>.*) is not one of (?P<choices>.*)\.",
+            N_("{value} is not one of {choices}."),
+        ),
+        (r"Missing argument (?P<name>.*)\.", N_("Missing argument {name}.")),
+        (r"Missing option (?P<name>.*)\.", N_("Missing option {name}.")),
+        (
+            r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.*)\)",
+            N_("No such option: {name} (possible options: {options})"),
+        ),
+        (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
+        (r"No such command (?P<name>.*)\.", N_("No such command {name}.")),
+        (r"Missing command\.", N_("Missing command.")),
+        (
+            r"Got unexpected extra arguments? \((?P<arguments>.*)\)",
+            N_("Got unexpected extra arguments ({arguments})"),
+        ),
+        (
+            r"Input should be greater than or equal to (?P<limit>\S+)",
+            N_("It must be at least {limit}"),
+        ),
+        (
+            r"Input should be less than or equal to (?P<limit>\S+)",
+            N_("It must be at most {limit}"),
+        ),
+        (
+            r"Input should be greater than (?P<limit>\S+)",
+            N_("It must be greater than {limit}"),
+        ),
+        (r"Input should be less than (?P<limit>\S+)", N_("It must be less than {limit}")),
+        (r"Input should be a valid integer.*", N_("It must be a whole number")),
+        (r"Input should be a valid number.*", N_("It must be a number")),
+    )
+)
+"""The usage errors the command-line library writes, by their form, and what to say instead."""
+
+
+def translate_usage_error(message: str) -> str:
+    """The library's usage error `message` in the current language (as it is when its form
+    is not one of `_USAGE_ERRORS`); a reason inside it is translated too."""
+    for pattern, translation in _USAGE_ERRORS:
+        match = pattern.match(message)
+        if match:
+            parts = {
+                name: translate_usage_error(value) if name == "reason" else value
+                for name, value in match.groupdict().items()
+            }
+            return _(translation).format(**parts)
+    return message
+
+
+def _show_usage_error(error: Any, file: IO[Any] | None = None) -> None:
+    """`UsageError.show`, in the current language."""
+    context = error.ctx
+    if context is not None:
+        hint = ""
+        if context.command.get_help_option(context) is not None:
+            hint = _("Try '{command} {option}' for help.").format(
+                command=context.command_path, option=context.help_option_names[0]
+            )
+        typer.echo(f"{context.get_usage()}\n{hint}", file=file, err=file is None)
+    message = translate_usage_error(error.format_message())
+    typer.echo(_("Error: {message}").format(message=message), file=file, err=file is None)
+
+
+@contextlib.contextmanager
+def _usage_errors_localized() -> Iterator[None]:
+    """A usage error raised within shows itself in the current language."""
+    try:
+        yield
+    except click_errors.UsageError as error:
+        error.show = types.MethodType(_show_usage_error, error)  # type: ignore[method-assign]
+        raise
+
+
 class _LocalizedHelp:
-    """Help pages in the current language (mixed into the library's command classes)."""
+    """Help pages and usage errors in the current language (mixed into the library's command
+    classes)."""
+
+    def make_context(self, *arguments: Any, **options: Any) -> Any:
+        with _usage_errors_localized():
+            return super().make_context(*arguments, **options)  # type: ignore[misc]
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -124,6 +218,10 @@ class LocalizedCommand(_LocalizedHelp, TyperCommand):
 
 class LocalizedGroup(_LocalizedHelp, TyperGroup):
     """The `cyclemap` command: chooses the language, then runs as usual."""
+
+    def resolve_command(self, *arguments: Any, **options: Any) -> Any:
+        with _usage_errors_localized():  # `No such command`
+            return super().resolve_command(*arguments, **options)
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
         arguments = list(sys.argv[1:] if args is None else args)

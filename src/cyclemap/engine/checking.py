@@ -12,6 +12,7 @@ from typing import Any
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
 from cyclemap.findings import AuditResult, FailOn, FileReport, Finding, SkippedFile
+from cyclemap.format.codes import DEFINED_TWICE, JOURNEY_ID_TWICE, NOT_A_JOURNEY, UNKNOWN_LINK
 from cyclemap.loading import (
     Definition,
     LoadedJourney,
@@ -134,7 +135,9 @@ class ValidationReport:
         return 1 if any(result.status is Status.INVALID for result in self.files) else 0
 
 
-NOT_A_JOURNEY = N_("this file is not a cyclemap journey: it has no top-level `cyclemap:` key")
+NOT_A_JOURNEY_MESSAGE = N_(
+    "this file is not a cyclemap journey: it has no top-level `cyclemap:` key"
+)
 
 
 def load_one(path: Path) -> LoadedJourney:
@@ -143,11 +146,11 @@ def load_one(path: Path) -> LoadedJourney:
     try:
         return load_journey(path, rule_names=rule_names())
     except NotAJourney:
-        raise LoadError.at(
+        raise NOT_A_JOURNEY.error(
             display_path(path),
             1,
             1,
-            _(NOT_A_JOURNEY),
+            _(NOT_A_JOURNEY_MESSAGE),
             _("start the file with `cyclemap: 1`"),
         ) from None
 
@@ -158,12 +161,12 @@ def _not_a_journey(candidate: Candidate) -> FileResult:
         Status.INVALID,
         "other",
         (
-            Problem(
+            NOT_A_JOURNEY.problem(
                 candidate.display,
                 1,
                 1,
                 "",
-                _(NOT_A_JOURNEY),
+                _(NOT_A_JOURNEY_MESSAGE),
                 _("start the file with `cyclemap: 1`, or check that this is the right file"),
             ),
         ),
@@ -240,7 +243,7 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
             assert reference is not None
             others = ", ".join(where for other, where in where_of.items() if other != position)
             extra.setdefault(position, []).append(
-                Problem(
+                JOURNEY_ID_TWICE.problem(
                     results[position].file,
                     reference.id_line,
                     reference.id_column,
@@ -274,7 +277,7 @@ def one_version_of_truth(results: list[FileResult]) -> tuple[FileResult, ...]:
                 )
                 for position in users:
                     extra.setdefault(position, []).append(
-                        Problem(
+                        DEFINED_TWICE.problem(
                             definition.file,
                             definition.line,
                             definition.column,
@@ -344,7 +347,7 @@ def _check_links(results: list[FileResult], extra: dict[int, list[Problem]]) -> 
                 continue
             message = message.format(journey=journey_id, step=step_id, guess=guess)
             extra.setdefault(position, []).append(
-                Problem(result.file, line, column, path, message, hint)
+                UNKNOWN_LINK.problem(result.file, line, column, path, message, hint)
             )
 
 

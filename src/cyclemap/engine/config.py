@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from cyclemap.errors import ConfigError, Problem
 from cyclemap.findings import FailOn, Severity
 from cyclemap.loading.discovery import Selection
+from cyclemap.loading.model_errors import describe_setting
 from cyclemap.mining.settings import MineFile
 from cyclemap.rules import registry, rule_names
 from cyclemap.util.files import remember_input
@@ -210,7 +211,7 @@ def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> 
                     )
                 )
             else:
-                problems.append(_problem(file, path, f"`{path}`: {detail['msg']}"))
+                problems.append(_problem(file, path, *describe_setting(detail, ConfigFile)))
         raise ConfigError(problems) from None
     for key in ("select", "ignore"):
         for name in getattr(config, key) or []:
@@ -248,7 +249,8 @@ def settings_from(data: dict[str, Any], file: str, base: Path | None = None) -> 
                         message = did_you_mean_text(message, guess)
                     hint = _("options: {names}").format(names=", ".join(["severity", *known]))
                 else:
-                    message, hint = f"`{key}` of `{name}`: {detail['msg']}", ""
+                    message, hint = describe_setting(detail, rules[name].options)
+                    message = _("`{rule}`: {message}").format(rule=name, message=message)
                 problems.append(_problem(file, f"rules.{name}.{key}", message, hint))
     if problems:
         raise ConfigError(problems)

@@ -10,18 +10,22 @@ Fields that hold text (ids, names) take the scalar exactly as written, so `no`, 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from cyclemap.format.numbers import is_dotted_thousands, plain, read_written
 from cyclemap.util.i18n import N_, _
+from cyclemap.util.text import slugify
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 _SLUG = re.compile(SLUG_PATTERN)
 FORMAT_VERSION = 1
 
 OUTCOMES = ("success", "failure", "abandoned")
+LANGUAGES = ("es", "en")
 CHANNEL_KINDS = (
     "voice",
     "chat",
@@ -154,8 +158,7 @@ def _format_version(value: Any) -> Any:
 
 
 def _suggest_slug(value: str) -> str:
-    slug = re.sub(r"[^a-z0-9_.-]+", "-", value.strip().lower()).strip("-_.")
-    return slug or "my-id"
+    return slugify(value) or "my-id"
 
 
 def _empty_if_null(value: Any) -> Any:
@@ -194,12 +197,22 @@ class _Strict(BaseModel):
         defer_build=True,
     )
     noun: ClassVar[str] = "this mapping"
+    section: ClassVar[str] = ""
+    """The anchor of the model's section in the format reference (`step`)."""
+    top: ClassVar[bool] = False
+    """A file's top level, whose fields' anchors are their names (`imports`)."""
+
+    @classmethod
+    def field_section(cls, name: str) -> str:
+        """The anchor of a field's section in the format reference: `step-abandon`."""
+        return name if cls.top else f"{cls.section}-{name}"
 
 
 class Channel(_Strict):
     """Where an interaction happens: a phone line, a chat, a web portal, an office."""
 
     noun: ClassVar[str] = "a channel"
+    section: ClassVar[str] = "channel"
 
     name: Optional[Text] = None
     """Name people know the channel by; defaults to its id."""
@@ -213,6 +226,7 @@ class Team(_Strict):
     """Who is responsible: an area, department or support group."""
 
     noun: ClassVar[str] = "a team"
+    section: ClassVar[str] = "team"
 
     name: Optional[Text] = None
     """Name of the area; defaults to its id."""
@@ -224,6 +238,7 @@ class Stage(_Strict):
     """An ordered phase of the cycle (access, contact, information, ...)."""
 
     noun: ClassVar[str] = "a stage"
+    section: ClassVar[str] = "stage"
 
     id: Slug
     """Identifier steps use in `stage:`."""
@@ -237,6 +252,7 @@ class Measure(_Strict):
     """How a moment of truth is measured, so someone knows how it goes."""
 
     noun: ClassVar[str] = "a measure"
+    section: ClassVar[str] = "measure"
 
     metric: Text = Field(examples=["csat"])
     """What is measured: csat, nps, ces, first-contact resolution, wait time, ..."""
@@ -250,6 +266,7 @@ class MomentOfTruth(_Strict):
     """A critical moment that makes or breaks the customer's opinion."""
 
     noun: ClassVar[str] = "a moment of truth"
+    section: ClassVar[str] = "moment-of-truth"
 
     requirement: Optional[Text] = Field(
         None, examples=["La línea no suena ocupada y contestan en menos de 60 s"]
@@ -261,6 +278,31 @@ class MomentOfTruth(_Strict):
     """How it is measured."""
 
 
+def _count(value: Any) -> Any:
+    """A count as YAML wrote it: `4.000` is refused, since YAML reads it as 4 where a person
+    writing a count with a point and three digits means four thousand."""
+    text = getattr(value, "text", None)
+    if isinstance(value, float) and isinstance(text, str) and is_dotted_thousands(text):
+        written = read_written(text)
+        assert written is not None
+        raise PydanticCustomError(
+            "cyclemap_thousands",
+            _(
+                "`{value}` is read as {read}: the point is a decimal point, "
+                "not a thousands separator"
+            ),
+            {
+                "value": text,
+                "read": plain(Decimal(text)),
+                "meant": plain(written.number),
+                "hint": _("write `{number}`, without the separator").format(
+                    number=plain(written.number)
+                ),
+            },
+        )
+    return value
+
+
 LARGEST = 10**15
 """Largest volume or share accepted: beyond any real count, and small enough that every flow
 figure computed from it stays a finite number."""
@@ -270,8 +312,11 @@ class Entry(_Strict):
     """Marks a step as a first contact point."""
 
     noun: ClassVar[str] = "an entry"
+    section: ClassVar[str] = "entry"
 
-    volume: Optional[Annotated[float, Field(ge=0, le=LARGEST)]] = Field(None, examples=[12000])
+    volume: Optional[Annotated[float, BeforeValidator(_count), Field(ge=0, le=LARGEST)]] = Field(
+        None, examples=[12000]
+    )
     """How many customers enter here in the period the journey describes."""
 
 
@@ -279,6 +324,7 @@ class Transition(_Strict):
     """Customers moving on from a step to another."""
 
     noun: ClassVar[str] = "a transition"
+    section: ClassVar[str] = "next"
 
     to: Target
     """Id of the step customers go to; `journey-id:step-id` continues in another journey."""
@@ -300,6 +346,7 @@ class Step(_Strict):
     """One thing the customer does or lives through at one touchpoint."""
 
     noun: ClassVar[str] = "a step"
+    section: ClassVar[str] = "step"
 
     id: Slug
     """Identifier other steps use in `next[].to`."""
@@ -358,6 +405,7 @@ class JourneyInfo(_Strict):
     """What the journey is and who answers for it."""
 
     noun: ClassVar[str] = "`journey`"
+    section: ClassVar[str] = "journey"
 
     id: Slug
     """Identifier of the journey."""
@@ -369,7 +417,7 @@ class JourneyInfo(_Strict):
     """Who answers for this journey (free text or a team id)."""
     persona: Optional[Text] = None
     """The kind of customer living it."""
-    language: Optional[Literal["en", "es"]] = None
+    language: Optional[Literal[LANGUAGES]] = Field(None, examples=["es"])  # type: ignore[valid-type]
     """The language the journey is written in (`es` or `en`): its maps and HTML page speak it,
     whatever the reader's locale, unless `--lang` says otherwise."""
 
@@ -383,6 +431,8 @@ class JourneyFile(_Strict):
 
     model_config = ConfigDict(title="cyclemap journey")
     noun: ClassVar[str] = "the top level of a journey"
+    section: ClassVar[str] = "top-level"
+    top: ClassVar[bool] = True
 
     cyclemap: Annotated[
         Literal[1], BeforeValidator(_format_version, json_schema_input_type=Literal[1])
@@ -406,6 +456,8 @@ class CatalogFile(_Strict):
     """Channels and teams shared by several journeys, read through `imports`."""
 
     noun: ClassVar[str] = "a catalog"
+    section: ClassVar[str] = "catalogs"
+    top: ClassVar[bool] = True
 
     cyclemap: Annotated[
         Optional[Literal[1]], BeforeValidator(_format_version, json_schema_input_type=Literal[1])

@@ -16,6 +16,13 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
+from cyclemap.format.codes import (
+    DEFINED_TWICE,
+    IMPORT_CYCLE,
+    IMPORT_NOT_FOUND,
+    NOT_A_CATALOG,
+    Code,
+)
 from cyclemap.format.model import CatalogFile, Channel, Team
 from cyclemap.format.validators import validator
 from cyclemap.loading.model_errors import translate
@@ -101,8 +108,10 @@ class ImportResolver:
         resolved = Path(os.path.realpath(path))
         return self._load_catalog(resolved, where=(display_path(path), 1, 1, ""), chain=())
 
-    def _refuse(self, where: tuple[str, int, int, str], message: str, hint: str) -> None:
-        self.problems.append(Problem(*where, message, hint))
+    def _refuse(
+        self, where: tuple[str, int, int, str], message: str, hint: str, code: Code
+    ) -> None:
+        self.problems.append(code.problem(*where, message, hint))
         self.failed = True
 
     def _resolve_one(
@@ -110,7 +119,10 @@ class ImportResolver:
     ) -> Catalog | None:
         if not text.strip():
             self._refuse(
-                where, _("an import path is empty"), _("write the catalog's path, or remove it")
+                where,
+                _("an import path is empty"),
+                _("write the catalog's path, or remove it"),
+                IMPORT_NOT_FOUND,
             )
             return None
         if (
@@ -124,6 +136,7 @@ class ImportResolver:
                     path=text
                 ),
                 _("write the path relative to this file, e.g. `../catalog/company.yaml`"),
+                IMPORT_NOT_FOUND,
             )
             return None
         try:
@@ -135,6 +148,7 @@ class ImportResolver:
                     path=text, reason=error.strerror or error
                 ),
                 _("check the path, relative to this file"),
+                IMPORT_NOT_FOUND,
             )
             return None
 
@@ -152,6 +166,7 @@ class ImportResolver:
                     "keep catalogs inside the repository (the folder holding `.git` or "
                     "`cyclemap.toml`)"
                 ),
+                IMPORT_NOT_FOUND,
             )
             return None
         if target in chain:
@@ -160,6 +175,7 @@ class ImportResolver:
                 where,
                 _("import cycle: {cycle}").format(cycle=cycle),
                 _("remove one of the imports in the cycle"),
+                IMPORT_CYCLE,
             )
             return None
         if len(chain) > MAX_IMPORT_DEPTH:
@@ -169,6 +185,7 @@ class ImportResolver:
                     depth=MAX_IMPORT_DEPTH
                 ),
                 _("import the catalogs a journey needs from the journey itself"),
+                IMPORT_CYCLE,
             )
             return None
         if target in self._cache:
@@ -183,6 +200,7 @@ class ImportResolver:
                 _("name the catalog file inside it, e.g. `{example}`").format(
                     example=text.rstrip("/") + "/company.yaml"
                 ),
+                IMPORT_NOT_FOUND,
             )
             return None
         if not target.exists():
@@ -199,6 +217,7 @@ class ImportResolver:
                 _("did you mean `{guess}`?").format(guess=siblings[guess])
                 if guess
                 else _("check the path, relative to this file"),
+                IMPORT_NOT_FOUND,
             )
             return None
         return self._load_catalog(target, where=where, chain=chain)
@@ -221,6 +240,7 @@ class ImportResolver:
                     path=display, reason=error.reason
                 ),
                 _("check the file's permissions"),
+                IMPORT_NOT_FOUND,
             )
             return None
         if not isinstance(root, MappingNode):
@@ -231,6 +251,7 @@ class ImportResolver:
                     "`channels:` and/or `teams:`)"
                 ).format(path=display),
                 _("import only catalog files"),
+                NOT_A_CATALOG,
             )
             return None
         if JOURNEY_KEYS & root.entries.keys():
@@ -238,6 +259,7 @@ class ImportResolver:
                 where,
                 _("the import `{path}` is a journey, not a catalog").format(path=display),
                 _("imports take catalogs holding only `channels:` and `teams:`"),
+                NOT_A_CATALOG,
             )
             return None
         document: CatalogFile | None
@@ -302,7 +324,7 @@ class Definitions:
                 continue
             if earlier.file == self.journey_file:
                 self.problems.append(
-                    Problem(
+                    DEFINED_TWICE.problem(
                         earlier.file,
                         earlier.line,
                         earlier.column,
@@ -313,7 +335,7 @@ class Definitions:
                 )
             elif earlier.value != value:
                 self.problems.append(
-                    Problem(
+                    DEFINED_TWICE.problem(
                         display,
                         line,
                         column,

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from cyclemap.errors import InputOutputError, LoadError, Problem
+from cyclemap.format.codes import FILE_TOO_LARGE, FORBIDDEN_CHARACTER, NOT_UTF8, YAML_SYNTAX
 from cyclemap.loading.yaml_nodes import C_PARSER as _C_PARSER
 from cyclemap.loading.yaml_nodes import Node, NodeError, compose, problem_at
 from cyclemap.util.files import remember_input
@@ -89,7 +90,7 @@ def read_bytes(path: Path, display: str) -> bytes:
             display, _("cannot read the file ({reason})").format(reason=error.strerror)
         ) from None
     if len(data) > MAX_BYTES:
-        raise LoadError.at(
+        raise FILE_TOO_LARGE.error(
             display,
             1,
             1,
@@ -111,7 +112,7 @@ def decode(data: bytes, display: str) -> str:
     """UTF-8 text (a BOM is accepted); anything else is refused with the place it went wrong."""
     for bom, name in _FOREIGN_BOMS:
         if data.startswith(bom):
-            raise LoadError.at(
+            raise NOT_UTF8.error(
                 display,
                 1,
                 1,
@@ -125,7 +126,7 @@ def decode(data: bytes, display: str) -> str:
     nul = data.find(b"\0")
     if nul >= 0:
         line, column = _line_and_column(data, nul)
-        raise LoadError.at(
+        raise NOT_UTF8.error(
             display,
             line,
             column,
@@ -136,7 +137,7 @@ def decode(data: bytes, display: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _line_and_column(data, error.start)
-        raise LoadError.at(
+        raise NOT_UTF8.error(
             display,
             line,
             column,
@@ -156,7 +157,7 @@ def _syntax_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
         before = text[:offset]
         line = before.count("\n") + 1
         column = offset - (before.rfind("\n") + 1) + 1
-        return Problem(
+        return FORBIDDEN_CHARACTER.problem(
             display,
             line,
             column,
@@ -187,7 +188,7 @@ def _syntax_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
         message = _("YAML syntax error: a tab character where YAML expects spaces")
         hint = _("indent with spaces: YAML does not allow tabs for indentation")
-    return Problem(display, line, column, "", message, hint)
+    return YAML_SYNTAX.problem(display, line, column, "", message, hint)
 
 
 def parse(text: str, display: str) -> Node | None:
@@ -199,7 +200,7 @@ def parse(text: str, display: str) -> Node | None:
     except yaml.YAMLError as error:
         raise LoadError([_syntax_problem(error, text, display)]) from None
     except RecursionError:  # pure-Python parser only; the depth check normally comes first
-        raise LoadError.at(
+        raise FILE_TOO_LARGE.error(
             display,
             1,
             1,

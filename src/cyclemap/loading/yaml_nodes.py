@@ -21,7 +21,19 @@ from typing import Any, Union
 import yaml
 
 from cyclemap.errors import PicklableError, Problem
-from cyclemap.util.i18n import _
+from cyclemap.format.codes import (
+    DECIMAL_COMMA,
+    DUPLICATE_KEY,
+    FILE_TOO_LARGE,
+    FORBIDDEN_CHARACTER,
+    NOT_A_NUMBER,
+    ONE_DOCUMENT,
+    THOUSANDS_SEPARATOR,
+    YAML_FEATURE,
+    Code,
+)
+from cyclemap.format.numbers import Written, comma_split, plain
+from cyclemap.util.i18n import _, ngettext
 from cyclemap.util.numbers import number
 
 try:  # libyaml's C parser when PyYAML was built with it; the pure-Python parser otherwise
@@ -87,12 +99,66 @@ class YamlFloat(float):
 class NodeError(PicklableError):
     """Raised inside the composer; carries a problem without a file name yet."""
 
-    def __init__(self, line: int, column: int, message: str, hint: str = "") -> None:
+    def __init__(self, line: int, column: int, message: str, hint: str, code: Code) -> None:
         super().__init__(message)
         self.line = line
         self.column = column
         self.message = message
         self.hint = hint
+        self.code = code
+
+
+@dataclass(frozen=True)
+class CommaSplit:
+    """A number that a flow mapping's commas cut into pieces: `{volume: 4,000}` is read as
+    `volume: 4` and a key `000` without a value."""
+
+    key: ScalarNode
+    value: ScalarNode
+    pieces: tuple[str, ...]
+    meant: Written
+
+    def said(self) -> tuple[str, str, Code]:
+        """(message, hint, code) for the person who wrote it."""
+        name, first = self.key.text, self.value.text
+        message = ngettext(
+            "`{name}: {written}` is read as `{name}: {first}` and a field {keys}: inside "
+            "`{{...}}` a comma separates fields",
+            "`{name}: {written}` is read as `{name}: {first}` and fields {keys}: inside "
+            "`{{...}}` a comma separates fields",
+            len(self.pieces),
+        ).format(
+            name=name,
+            written=",".join([first, *self.pieces]),
+            first=first,
+            keys=", ".join(f"`{piece}`" for piece in self.pieces),
+        )
+        meant = plain(self.meant.number)
+        if self.meant.kind == "thousands":
+            hint = _("write `{name}: {number}`, without the separator")
+            return message, hint.format(name=name, number=meant), THOUSANDS_SEPARATOR
+        hint = _("write `{name}: {number}`, with a decimal point")
+        return message, hint.format(name=name, number=meant), DECIMAL_COMMA
+
+
+def find_comma_split(
+    entries: list[tuple[ScalarNode, Node]], *, then: str | None = None
+) -> CommaSplit | None:
+    """The number cut into the last of a mapping's `entries` (and a key `then` still to come),
+    if they end in keys of digits without values after a whole number, on one line."""
+    pieces = [then] if then is not None else []
+    line = entries[-1][0].line if entries else -1
+    for key, value in reversed(entries):
+        if key.line != line or not key.plain or not isinstance(value, ScalarNode):
+            return None
+        if value.value is None and key.text.isdigit() and key.text.isascii():
+            pieces.insert(0, key.text)
+            continue
+        if not pieces or not value.plain or type(value.value) is not YamlInt:
+            return None
+        meant = comma_split(value.text, pieces)
+        return CommaSplit(key, value, tuple(pieces), meant) if meant is not None else None
+    return None
 
 
 _INT_DECIMAL = re.compile(r"[-+]?[0-9]+\Z")
@@ -139,6 +205,7 @@ def resolve_plain(text: str, line: int, column: int) -> object:
             column,
             _("the number `{number}...` is too large").format(number=text[:20]),
             _("write a number of reasonable size"),
+            NOT_A_NUMBER,
         ) from None
     number.text = text
     return number
@@ -153,6 +220,7 @@ def _check_text(text: str, line: int, column: int) -> None:
             column,
             _("the text contains the control character U+{code:04X}").format(code=code),
             _("remove the escape sequence that produces it"),
+            FORBIDDEN_CHARACTER,
         )
 
 
@@ -164,6 +232,7 @@ def _refuse_node_event(event: yaml.NodeEvent, line: int, column: int) -> None:
             column,
             _("aliases (`*{anchor}`) are not allowed in journeys").format(anchor=event.anchor),
             _("write the value out in full instead of referring to an anchor"),
+            YAML_FEATURE,
         )
     if event.anchor is not None:
         raise NodeError(
@@ -171,6 +240,7 @@ def _refuse_node_event(event: yaml.NodeEvent, line: int, column: int) -> None:
             column,
             _("anchors (`&{anchor}`) are not allowed in journeys").format(anchor=event.anchor),
             _("remove the anchor and write each value out in full"),
+            YAML_FEATURE,
         )
     tag = getattr(event, "tag", None)
     if tag is not None:
@@ -180,6 +250,7 @@ def _refuse_node_event(event: yaml.NodeEvent, line: int, column: int) -> None:
             column,
             _("YAML tags (`{tag}`) are not allowed in journeys").format(tag=shown),
             _("remove the tag; quote the value if it must be text"),
+            YAML_FEATURE,
         )
 
 
@@ -190,8 +261,12 @@ def _check_key(parent: MappingNode, key: ScalarNode) -> None:
             key.column,
             _("merge keys (`<<`) are not allowed in journeys"),
             _("write the fields out in full"),
+            YAML_FEATURE,
         )
     if key.text in parent.entries:
+        split = find_comma_split(list(parent.entries.values()), then=key.text)
+        if split is not None:  # `{volume: 4,000,000}` repeats the key `000`
+            raise NodeError(split.value.line, split.value.column, *split.said())
         first = parent.entries[key.text][0]
         raise NodeError(
             key.line,
@@ -200,6 +275,7 @@ def _check_key(parent: MappingNode, key: ScalarNode) -> None:
                 key=key.text, line=first.line + 1
             ),
             _("keep only one of them"),
+            DUPLICATE_KEY,
         )
 
 
@@ -296,6 +372,7 @@ def _compose(text: str, loader_class: type[Any]) -> Node | None:
                             depth=MAX_DEPTH
                         ),
                         _("a journey needs only a few levels; check the indentation"),
+                        FILE_TOO_LARGE,
                     )
                 if current is not None:
                     stack.append((current, key))
@@ -322,6 +399,7 @@ def _compose(text: str, loader_class: type[Any]) -> Node | None:
                         mark.column,
                         _("the file holds more than one YAML document"),
                         _("keep one journey per file and remove the extra `---` document"),
+                        ONE_DOCUMENT,
                     )
                 continue
             else:  # stream start and end, document end
@@ -337,6 +415,7 @@ def _compose(text: str, loader_class: type[Any]) -> Node | None:
                     node.column,
                     _("a mapping key must be a plain value"),
                     _("use a simple name as the key"),
+                    YAML_FEATURE,
                 )
             else:
                 current.entries[key.text] = (key, node)  # type: ignore[union-attr]
@@ -355,6 +434,7 @@ def _too_many_events(event: Any) -> None:
             count=number(MAX_EVENTS)
         ),
         _("split it into several journeys, or check that this is the right file"),
+        FILE_TOO_LARGE,
     )
 
 
@@ -368,4 +448,5 @@ def to_data(node: Node) -> object:
 
 
 def problem_at(file: str, error: NodeError, path: str = "") -> Problem:
-    return Problem(file, error.line + 1, error.column + 1, path, error.message, error.hint)
+    line, column = error.line + 1, error.column + 1
+    return error.code.problem(file, line, column, path, error.message, error.hint)

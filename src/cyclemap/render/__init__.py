@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cyclemap.render.layout import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT, RenderError
+from cyclemap.util.i18n import _, document_language, ngettext
 
 if TYPE_CHECKING:
     from cyclemap.findings import Finding
@@ -75,11 +76,17 @@ def render_journey(
     observed: Observed | None = None,
 ) -> Rendered:
     """The map of one valid journey in `output_format` (one of `FORMATS`); `observed` (from
-    `Observed.of` a mined log) draws what a log saw over it."""
+    `Observed.of` a mined log) draws what a log saw over it.
+
+    The map speaks the journey's own `language:` when it has one (unless a language was chosen
+    explicitly, `--lang`): a Spanish journey draws a Spanish map on any machine. Errors and
+    notes are for the person running cyclemap, in their language."""
     options = options or RenderOptions()
     if output_format not in FORMATS:
         raise RenderError(
-            f"unknown map format `{output_format}`; choose one of {', '.join(FORMATS)}"
+            _("unknown map format `{format}`; choose one of {formats}").format(
+                format=output_format, formats=", ".join(FORMATS)
+            )
         )
     from cyclemap.graph import JourneyGraph
 
@@ -90,18 +97,38 @@ def render_journey(
         missing = left_out(graph)
         if len(missing) == len(graph):
             raise RenderError(  # the command line names the file, once
-                "no step has a `score`, so there is no journey diagram to draw; add "
-                "`score: 1..5` to the steps customers feel strongly about"
+                _(
+                    "no step has a `score`, so there is no journey diagram to draw; add "
+                    "`score: 1..5` to the steps customers feel strongly about"
+                )
             )
         notes = (
             (
-                f"{journey.display}: left out {len(missing)} step(s) with no score: "
-                + ", ".join(missing),
+                ngettext(
+                    "{file}: left out {count} step with no score: {steps}",
+                    "{file}: left out {count} steps with no score: {steps}",
+                    len(missing),
+                ).format(file=journey.display, count=len(missing), steps=", ".join(missing)),
             )
             if missing
             else ()
         )
-        return Rendered(to_mermaid_journey(graph).encode("utf-8"), notes)
+        with document_language(journey.document.journey.language):
+            drawn = to_mermaid_journey(graph)
+        return Rendered(drawn.encode("utf-8"), notes)
+    with document_language(journey.document.journey.language):
+        return _drawn(graph, output_format, options, findings, observed)
+
+
+def _drawn(
+    graph: JourneyGraph,
+    output_format: str,
+    options: RenderOptions,
+    findings: list[Finding] | None,
+    observed: Observed | None,
+) -> Rendered:
+    """The map, in the language it is drawn in (see `render_journey`)."""
+    journey = graph.journey
     if findings is None:
         findings = _findings(journey) if options.findings else []
     if output_format == "mermaid" or options.collapse is not None:

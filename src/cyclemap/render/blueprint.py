@@ -25,7 +25,8 @@ from cyclemap.render.grid import GridItem, place
 from cyclemap.render.routing import Arrow, Frame, RoutePlan
 from cyclemap.render.text_metrics import ellipsize, text_width, wrap
 from cyclemap.render.view import finding_marks
-from cyclemap.util.numbers import customers, percent
+from cyclemap.util.i18n import _, ngettext
+from cyclemap.util.numbers import customers, number, percent
 
 Lanes = Literal["team", "channel"]
 Point = tuple[float, float]
@@ -241,7 +242,7 @@ class _Lane:
 
 def _lane_name(graph: JourneyGraph, lanes_by: Lanes, key: str | None) -> str:
     if key is None:
-        return f"(no {lanes_by})"
+        return _("(no team)") if lanes_by == "team" else _("(no channel)")
     definitions: Any = graph.journey.teams if lanes_by == "team" else graph.journey.channels
     definition = definitions.get(key)
     name = definition.value.name if definition is not None else None
@@ -368,7 +369,7 @@ class _Builder:
         # Stage boundaries run between the labels of the column before and the first track.
         boundaries = [
             frame.vertical_gap_left[first] + plan.label_zone[first] + 3 if first else MARGIN
-            for first, _ in placement.stage_columns
+            for first, _width in placement.stage_columns
         ]
 
         # --- boxes
@@ -440,7 +441,7 @@ class _Builder:
         self, placement: Any, plan: RoutePlan, lanes: list[_Lane]
     ) -> tuple[Frame, dict[str, float]]:
         """Column and row positions, each gap as wide as its tracks and labels need."""
-        lane_first_rows = {first for first, _ in placement.lane_rows}
+        lane_first_rows = {first for first, _width in placement.lane_rows}
         backstage_first = next(
             (placement.lane_rows[i][0] for i, lane in enumerate(lanes) if lane.backstage),
             placement.rows,
@@ -547,14 +548,14 @@ class _Builder:
                 hook=f"link-{i - len(self.steps)}",
                 rect=rect,
                 name=tuple(name),
-                detail="another journey",
+                detail=_("another journey"),
                 figures="",
                 kind="link",
                 fill="#ffffff",
                 backstage=False,
                 moment_of_truth=False,
                 marks=frozenset(),
-                tooltip=f"{node}\ncustomers continue in another journey",
+                tooltip=node + "\n" + _("customers continue in another journey"),
             )
         step = self.steps[i]
         kind = step.outcome or ("entry" if step.entry is not None else "step")
@@ -575,7 +576,7 @@ class _Builder:
         if detail_key is not None:
             detail = _lane_name(graph, other, detail_key)  # type: ignore[arg-type]
         if step.backstage:
-            detail = ("backstage · " + detail) if detail else "backstage"
+            detail = (_("backstage") + " · " + detail) if detail else _("backstage")
         detail = ellipsize(detail, BOX_WIDTH - 2 * PADDING, SMALL_SIZE)
         figures = ellipsize(self._figures(node, step), BOX_WIDTH - 2 * PADDING, SMALL_SIZE)
         pains = []
@@ -612,7 +613,7 @@ class _Builder:
         """Customers entering, abandoning and stuck here, as `stats` counts them."""
         parts = []
         if step.entry is not None and step.entry.volume is not None:
-            parts.append(f"{customers(step.entry.volume)} enter")
+            parts.append(_("{count} enter").format(count=customers(step.entry.volume)))
         flow = self.model.step(node) if self.model is not None else None
         if step.abandon > 0:
             text = f"↘ {percent(step.abandon)}"
@@ -620,7 +621,7 @@ class _Builder:
                 text += f" ({customers(flow.abandoned)})"
             parts.append(text)
         if flow is not None and flow.stuck > 0:
-            parts.append(f"⊘ {self._amount(flow.stuck)} stuck")
+            parts.append("⊘ " + _("{amount} stuck").format(amount=self._amount(flow.stuck)))
         return " · ".join(parts)
 
     def _moving(self, edge: TransitionEdge) -> float:
@@ -636,90 +637,87 @@ class _Builder:
         label = percent(edge.share) if len(following) > 1 or edge.share_given else ""
         if self.observed is not None:
             seen = self.observed.counts.get((edge.source, edge.target), 0)
-            label = f"{label} · {customers(seen)} seen".strip(" ·")
+            seen_text = _("{count} seen").format(count=customers(seen))
+            label = f"{label} · {seen_text}".strip(" ·")
         return label
 
     def _step_tooltip(self, node: str, step: Any) -> str:
         graph = self.graph
         lines = [f"{_flat(step.label)} ({step.id})"]
         stage = next(s for s in self.document.stages if s.id == step.stage)
-        lines.append(f"stage: {_flat(stage.name)}")
+        lines.append(_("stage: {name}").format(name=_flat(stage.name)))
         if step.team is not None:
-            lines.append(f"team: {_lane_name(graph, 'team', step.team)}")
+            lines.append(_("team: {name}").format(name=_lane_name(graph, "team", step.team)))
         if step.channel is not None:
-            lines.append(f"channel: {_lane_name(graph, 'channel', step.channel)}")
+            channel = _lane_name(graph, "channel", step.channel)
+            lines.append(_("channel: {name}").format(name=channel))
         if step.backstage:
-            lines.append("backstage: the customer does not see this step")
+            lines.append(_("backstage: the customer does not see this step"))
         if step.description:
             lines.append(_flat(step.description))
         if step.duration is not None:
-            lines.append(f"duration: {_duration(step.duration)}")
+            lines.append(_("duration: {duration}").format(duration=_duration(step.duration)))
         if step.score is not None:
-            lines.append(f"feeling: {step.score} of 5")
+            lines.append(_("feeling: {score} of 5").format(score=step.score))
         if self.model is not None:
             flow = self.model.step(node)
             reached = flow.reached if flow.reached is not None else flow.visits
-            lines.append(f"customers reaching it: {self._amount(reached)}")
+            lines.append(_("customers reaching it: {amount}").format(amount=self._amount(reached)))
             if flow.visits > reached * 1.0005:
-                lines.append(f"visits (a customer may come back): {self._amount(flow.visits)}")
+                lines.append(
+                    _("visits (a customer may come back): {amount}").format(
+                        amount=self._amount(flow.visits)
+                    )
+                )
             if flow.lost > 0:
-                lines.append(f"customers lost here: {self._amount(flow.lost)}")
+                lines.append(
+                    _("customers lost here: {amount}").format(amount=self._amount(flow.lost))
+                )
         if step.abandon:
-            lines.append(f"abandon: {percent(step.abandon)}")
+            lines.append(_("abandon: {share}").format(share=percent(step.abandon)))
         moment = step.moment_of_truth
         if moment is not None:
-            lines.append("moment of truth")
-            if moment.requirement:
-                lines.append(f"  requirement: {_flat(moment.requirement)}")
-            lines.append(f"  owner: {_flat(moment.owner) if moment.owner else 'nobody'}")
-            if moment.measure is not None:
-                measure = moment.measure
-                text = _flat(measure.metric)
-                if measure.target is not None:
-                    text += f", target {measure.target}"
-                if measure.survey:
-                    text += f" ({_flat(measure.survey)})"
-                lines.append(f"  measure: {text}")
-            else:
-                lines.append("  measure: none")
-        lines += [f"pain point: {_flat(text)}" for text in step.pain_points]
-        lines += [f"opportunity: {_flat(text)}" for text in step.opportunities]
+            lines.append(_("moment of truth"))
+            lines += ["  " + line for line in _moment_lines(moment)]
+        lines += [_("pain point: {text}").format(text=_flat(text)) for text in step.pain_points]
+        lines += [_("opportunity: {text}").format(text=_flat(text)) for text in step.opportunities]
         return "\n".join(lines)
 
     def _arrow_tooltip(self, edge: TransitionEdge) -> str:
         graph = self.graph
         ends = (edge.source, edge.target)
         names = [_flat(graph.step(node).label) for node in ends]
-        lines = [f"{names[0]} → {names[1]}", f"share: {percent(edge.share)}"]
+        lines = [f"{names[0]} → {names[1]}", _("share: {share}").format(share=percent(edge.share))]
         if edge.handoff:
             teams = [_lane_name(graph, "team", graph.step(node).team) for node in ends]
-            lines.append(f"handoff: {teams[0]} → {teams[1]}")
+            lines.append(_("handoff: {source} → {target}").format(source=teams[0], target=teams[1]))
         if edge.reason:
-            lines.append(f"reason: {_flat(edge.reason)}")
+            lines.append(_("reason: {text}").format(text=_flat(edge.reason)))
         if edge.context == "lost":
-            lines.append("context lost: the customer tells the story again")
+            lines.append(_("context lost: the customer tells the story again"))
         return "\n".join(lines)
 
     def _subtitle(self) -> str:
         info = self.document.journey
         parts = [info.id]
         if info.persona:
-            parts.append(f"persona: {_flat(info.persona)}")
+            parts.append(_("persona: {text}").format(text=_flat(info.persona)))
         if info.owner:
-            parts.append(f"owner: {_flat(info.owner)}")
+            parts.append(_("owner: {text}").format(text=_flat(info.owner)))
         return " · ".join(parts)
 
     def _summary(self) -> str:
         entries = [s for s in self.steps if s.entry is not None]
         named = [
-            f"{_flat(s.label)} {customers(s.entry.volume)}"
+            f"{_flat(s.label)} ({customers(s.entry.volume)})"
             if s.entry is not None and s.entry.volume is not None
             else _flat(s.label)
             for s in entries
         ]
-        text = "Customers enter at " + "; ".join(named[:4])
+        text = _("Customers enter at {steps}").format(steps="; ".join(named[:4]))
         if len(named) > 4:
-            text += f"; and {len(named) - 4} more"
+            more = len(named) - 4
+            text += "; " + ngettext("and {count} more", "and {count} more", more).format(count=more)
         return text
 
     def _lane_bands(
@@ -750,11 +748,10 @@ class _Builder:
                 Band(
                     rect=Rect(MARGIN, top, geometry["grid_right"] - MARGIN, bottom - top),
                     title=tuple(title),
-                    subtitle="backstage" if lane.backstage else "",
+                    subtitle=_("backstage") if lane.backstage else "",
                     fill=shades[index % 2],
                     backstage=lane.backstage,
-                    tooltip=f"{self.lanes_by}: {lane.title}"
-                    + (" (backstage)" if lane.backstage else ""),
+                    tooltip=_lane_tooltip(self.lanes_by, lane),
                 )
             )
         return bands
@@ -772,7 +769,7 @@ class _Builder:
         bands = []
         names = [_flat(stage.name) for stage in self.document.stages]
         if externals:
-            names.append("Other journeys")
+            names.append(_("Other journeys"))
         edges = [*boundaries[1:], geometry["grid_right"]]
         for index, name in enumerate(names):
             left = boundaries[index] + (2 if index else MARGIN + LANE_HEADER - MARGIN)
@@ -781,13 +778,13 @@ class _Builder:
             subtitle = ""
             if index < len(stage_ids) and stage_ids[index] in groups:
                 group = groups[stage_ids[index]]
-                subtitle = (
-                    f"{self._amount(group.reached)} reach · {self._amount(group.lost)} lost"
+                subtitle = _("{reached} reach · {lost} lost").format(
+                    reached=self._amount(group.reached), lost=self._amount(group.lost)
                 )
                 if stage_ids[index] in after_success:
                     # The figures follow a customer to their first success; what comes after
                     # (installation, after-sale) is the cycle going on, not counted there.
-                    subtitle = "after success: not in the figures"
+                    subtitle = _("after success: not in the figures")
                 subtitle = ellipsize(subtitle, right - left - 12, SMALL_SIZE)
             bands.append(
                 Band(
@@ -885,5 +882,32 @@ def _duration(seconds: float) -> str:
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= size:
             value = seconds / size
-            return f"{value:.1f}{unit}".replace(".0", "")
-    return f"{seconds:.0f}s"
+            return number(value, 1, trim=True, grouped=False) + unit
+    return number(seconds, grouped=False) + "s"
+
+
+def _moment_lines(moment: Any) -> list[str]:
+    """A moment of truth in the step's tooltip: its requirement, owner and measure."""
+    lines = []
+    if moment.requirement:
+        lines.append(_("requirement: {text}").format(text=_flat(moment.requirement)))
+    owner = _flat(moment.owner) if moment.owner else _("nobody")
+    lines.append(_("owner: {text}").format(text=owner))
+    measure = moment.measure
+    if measure is None:
+        lines.append(_("measure: {text}").format(text=_("none")))
+        return lines
+    text = _flat(measure.metric)
+    if measure.target is not None:
+        text += ", " + _("target {value}").format(value=measure.target)
+    if measure.survey:
+        text += f" ({_flat(measure.survey)})"
+    lines.append(_("measure: {text}").format(text=text))
+    return lines
+
+
+def _lane_tooltip(lanes_by: Lanes, lane: _Lane) -> str:
+    text = (_("team: {name}") if lanes_by == "team" else _("channel: {name}")).format(
+        name=lane.title
+    )
+    return text + (" " + _("(backstage)") if lane.backstage else "")

@@ -19,6 +19,7 @@ in the file) and class `step` (plus `backstage`); each transition `id="t-I-J"` a
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import itertools
 import math
@@ -51,6 +52,7 @@ from cyclemap.render.blueprint import (
     Rect,
 )
 from cyclemap.render.text_metrics import ellipsize, text_width
+from cyclemap.util.i18n import _, ngettext
 
 FONT = "Helvetica"
 ARROW_SIZE = 0.7
@@ -147,6 +149,7 @@ def to_blueprint_dot(
 ) -> str:
     """Positioned DOT source of the blueprint; the same blueprint gives the same bytes.
     `width`: pixels across (at 96 to the inch) the drawing is scaled to."""
+    blueprint = _with_room_for_legend(blueprint)
     writer = _Writer(blueprint)
     out = writer.lines
     out.append(f"digraph {GRAPH_ID} {{")
@@ -270,9 +273,10 @@ def _emotion_band(writer: _Writer) -> None:
         color='"#e0e3e8"',
         fillcolor='"#fbfbfd"',
     )
+    heading, scale = _("Customer feeling"), _("score 5 delighted … 1 awful")
     rows = [
-        '<FONT POINT-SIZE="10"><B>Customer feeling</B></FONT>',
-        f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="#555555">score 5 delighted … 1 awful</FONT>',
+        f'<FONT POINT-SIZE="10"><B>{_text(heading)}</B></FONT>',
+        f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="#555555">{_text(scale)}</FONT>',
     ]
     axis = Rect(MARGIN + 4, band.y + band.height / 2 - 14, LANE_HEADER - 12, 28)
     _text_box(writer, "emotionaxis", axis, rows, **{"class": '"emotion"'})
@@ -421,6 +425,10 @@ def _box(writer: _Writer, box: Box, *, findings: bool) -> None:
         x += size + 2
 
 
+LEGEND_ROW = 20.0
+"""From one legend row's top to the next."""
+
+
 class _LegendRow:
     """Samples and their words, left to right, wrapping onto a new row when full."""
 
@@ -436,7 +444,7 @@ class _LegendRow:
 
     def newline(self) -> None:
         self.x = MARGIN
-        self.y += 20
+        self.y += LEGEND_ROW
 
     def words(self, text: str, colour: str = "#263238") -> None:
         width = text_width(text, SMALL_SIZE) + 6
@@ -519,49 +527,62 @@ class _LegendRow:
         self.words(text)
 
 
-def _legend(writer: _Writer) -> None:
-    """Every visual encoding of the map, each drawn as it appears there."""
+def _with_room_for_legend(blueprint: Blueprint) -> Blueprint:
+    """The legend wraps onto as many rows as the map's width and the language's words need:
+    drawn once on paper that is thrown away, then the notes and the drawing's foot move down
+    by what did not fit in the room the layout kept for it."""
+    bottom = _legend(_Writer(blueprint))
+    overflow = bottom - blueprint.notes_top
+    if overflow <= 0:
+        return blueprint
+    return dataclasses.replace(
+        blueprint, notes_top=blueprint.notes_top + overflow, height=blueprint.height + overflow
+    )
+
+
+def _legend(writer: _Writer) -> float:
+    """Every visual encoding of the map, each drawn as it appears there. Returns where the
+    legend's last row ends (with the gap the notes keep below it)."""
     blueprint = writer.blueprint
     row = _LegendRow(writer, blueprint.legend_top)
-    row.words("Legend")
-    row.box("entry: ▶ and the customers entering", penwidth="2.4", color='"#263238"')
-    row.box("✓ success", peripheries="2", color=f'"{SUCCESS}"')
-    row.box("✕ failure", peripheries="2", color=f'"{ENDED}"')
+    row.words(_("Legend"))
+    row.box(_("entry: ▶ and the customers entering"), penwidth="2.4", color='"#263238"')
+    row.box("✓ " + _("success"), peripheries="2", color=f'"{SUCCESS}"')
+    row.box("✕ " + _("failure"), peripheries="2", color=f'"{ENDED}"')
     dashed = '"rounded,filled,dashed"'
-    row.box("\u2a2f abandoned", peripheries="2", color=f'"{ENDED}"', style=dashed)
-    row.box("finding of the audit", penwidth="3", color=f'"{FINDING}"')
-    row.box("↪ step of another journey", style='"rounded,filled,dashed"')
+    row.box("\u2a2f " + _("abandoned"), peripheries="2", color=f'"{ENDED}"', style=dashed)
+    row.box(_("finding of the audit"), penwidth="3", color=f'"{FINDING}"')
+    row.box("↪ " + _("step of another journey"), style='"rounded,filled,dashed"')
     row.newline()
-    row.arrow("customers moving on (their share)", color=f'"{ARROW}"')
-    row.arrow("handoff between teams", color=f'"{HANDOFF}"', style="dashed")
-    row.arrow("context lost: the story is told again", color=f'"{FINDING}"', style="dashed")
-    row.arrow("peloteo loop", color=f'"{FINDING}"', penwidth="3")
+    row.arrow(_("customers moving on (their share)"), color=f'"{ARROW}"')
+    row.arrow(_("handoff between teams"), color=f'"{HANDOFF}"', style="dashed")
+    row.arrow(_("context lost: the story is told again"), color=f'"{FINDING}"', style="dashed")
+    row.arrow(_("peloteo loop"), color=f'"{FINDING}"', penwidth="3")
     if blueprint.observed:
-        row.arrow("as wide as the traffic the log saw", color=f'"{ARROW}"', penwidth="4")
-    row.words("★ moment of truth", MOMENT)
-    row.words("↘ customers who abandon at the step", FINDING)
-    row.words("⊘ customers stuck with no way forward", FINDING)
+        row.arrow(_("as wide as the traffic the log saw"), color=f'"{ARROW}"', penwidth="4")
+    row.words("★ " + _("moment of truth"), MOMENT)
+    row.words("↘ " + _("customers who abandon at the step"), FINDING)
+    row.words("⊘ " + _("customers stuck with no way forward"), FINDING)
     row.newline()
-    row.marker("1", PAIN, "pain point, listed below")
-    row.marker("1", OPPORTUNITY, "opportunity, listed below")
-    row.arrow(
-        "line of visibility: the customer sees what is above it",
-        head=False,
-        color='"#8e24aa"',
-        style="dashed",
-    )
+    row.marker("1", PAIN, _("pain point, listed below"))
+    row.marker("1", OPPORTUNITY, _("opportunity, listed below"))
+    row.arrow(_visibility_label(), head=False, color='"#8e24aa"', style="dashed")
     emotion = blueprint.emotion
     if emotion is not None:
-        text = "feeling along the most likely way to success; ○ other scored steps"
+        text = _("feeling along the most likely way to success; ○ other scored steps")
         if emotion.unscored:
-            text += f"; {emotion.unscored} step(s) without a score are not on the curve"
+            text += "; " + ngettext(
+                "{count} step without a score is not on the curve",
+                "{count} steps without a score are not on the curve",
+                emotion.unscored,
+            ).format(count=emotion.unscored)
         row.arrow(text, head=False, color='"#5c6bc0"', penwidth="2.2")
     if blueprint.legend_fills:
         row.newline()
-        noun = "team" if blueprint.lanes_by == "team" else "channel"
-        row.words(f"fill = {noun}:")
+        row.words(_("fill = team:") if blueprint.lanes_by == "team" else _("fill = channel:"))
         for name, colour in blueprint.legend_fills:
             row.swatch(ellipsize(name, 160, SMALL_SIZE), colour)
+    return row.y + LEGEND_ROW
 
 
 def _notes(writer: _Writer) -> None:
@@ -570,13 +591,24 @@ def _notes(writer: _Writer) -> None:
     if not notes:
         return
     room = blueprint.width - 2 * MARGIN
-    rows = ["<B>Pain points and opportunities</B>"]
+    heading = _("Pain points and opportunities")
+    rows = [f"<B>{_text(heading)}</B>"]
     for note in notes[:NOTES_SHOWN]:
         colour = PAIN if note.kind == "pain" else OPPORTUNITY
         text = ellipsize(f"{note.step_name}: {note.text}", room - 30, SMALL_SIZE)
         rows.append(f'<FONT COLOR="{colour}"><B>{note.number}</B></FONT>  {_text(text)}')
     if len(notes) > NOTES_SHOWN:
-        rows.append(f"… and {len(notes) - NOTES_SHOWN} more, listed on the HTML page")
+        more = len(notes) - NOTES_SHOWN
+        rows.append(
+            "… "
+            + _text(
+                ngettext(
+                    "and {count} more, listed on the HTML page",
+                    "and {count} more, listed on the HTML page",
+                    more,
+                ).format(count=more)
+            )
+        )
     height = 13.0 * len(rows)
     _text_box(
         writer,
@@ -588,12 +620,16 @@ def _notes(writer: _Writer) -> None:
     )
 
 
+def _visibility_label() -> str:
+    return _("line of visibility: the customer sees what is above it")
+
+
 def _visibility(writer: _Writer) -> None:
     start, end = writer.blueprint.visibility
     a, b = writer.point(start), writer.point(end)
-    label = "line of visibility: the customer sees what is above it"
+    label = _visibility_label()
     if not writer.blueprint.extra.get("backstage_lanes"):
-        label += " (no backstage steps)"
+        label += " " + _("(no backstage steps)")
     width = text_width(label, SMALL_SIZE)
     writer.edge(
         a,
@@ -720,7 +756,10 @@ def add_titles(svg: bytes, blueprint: Blueprint) -> bytes:
     if blueprint.emotion is not None:
         names = {box.hook: box.tooltip.split("\n", 1)[0] for box in blueprint.boxes}
         titles.update(
-            (f"feel-{point.step}", f"{names[point.step]}: feeling {point.score} of 5")
+            (
+                f"feel-{point.step}",
+                f"{names[point.step]}: " + _("feeling {score} of 5").format(score=point.score),
+            )
             for point in blueprint.emotion.points
         )
 

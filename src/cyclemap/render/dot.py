@@ -15,6 +15,7 @@ from dataclasses import replace
 import graphviz
 
 from cyclemap.render.view import MapEdge, MapNode, MapView
+from cyclemap.util.i18n import _
 from cyclemap.util.numbers import customers, percent
 
 FINDING_COLOUR = "#c62828"
@@ -54,8 +55,11 @@ def _node_label(node: MapNode) -> str:
         rows.append(f'<FONT POINT-SIZE="9">{_text(node.detail)}</FONT>')
     if node.kind == "group" and node.lost:
         rows.append(
-            f'<FONT POINT-SIZE="9" COLOR="{FINDING_COLOUR}">{customers(node.lost)} lost'
-            " (abandon or no way forward)</FONT>"
+            f'<FONT POINT-SIZE="9" COLOR="{FINDING_COLOUR}">'
+            + _text(
+                _("{count} lost (abandon or no way forward)").format(count=customers(node.lost))
+            )
+            + "</FONT>"
         )
     return "<" + "<BR/>".join(rows) + ">"
 
@@ -88,7 +92,7 @@ def _edge_attributes(edge: MapEdge, *, findings: bool) -> dict[str, str]:
         styles.append("dashed")
     if edge.context_lost:
         attributes.update(color=FINDING_COLOUR, fontcolor=FINDING_COLOUR)
-        attributes["label"] = _text((edge.label + " " if edge.label else "") + "context lost")
+        attributes["label"] = _text((edge.label + " " if edge.label else "") + _("context lost"))
     if edge.peloteo and findings:
         attributes.update(color=FINDING_COLOUR, penwidth="3.5")
         styles.append("bold")
@@ -100,7 +104,7 @@ def _edge_attributes(edge: MapEdge, *, findings: bool) -> dict[str, str]:
 
 
 def _drop_off(dot: graphviz.Digraph, node: MapNode, *, findings: bool) -> None:
-    text = f"abandon {percent(node.abandon)}"
+    text = _("abandon {share}").format(share=percent(node.abandon))
     if node.lost is not None:
         text += f" (≈{customers(node.lost)})"
     exit_key = f"{node.key}x"
@@ -128,7 +132,7 @@ def _stuck(dot: graphviz.Digraph, node: MapNode) -> None:
     exit_key = f"{node.key}s"
     dot.node(
         exit_key,
-        label=_text(f"no way forward (≈{customers(node.stuck or 0.0)})"),
+        label=_text(_("no way forward (≈{count})").format(count=customers(node.stuck or 0.0))),
         shape="plaintext",
         fontsize="9",
         fillcolor="none",
@@ -138,18 +142,26 @@ def _stuck(dot: graphviz.Digraph, node: MapNode) -> None:
 
 
 def _legend(dot: graphviz.Digraph, view: MapView) -> None:
-    rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
+    heading = _("Legend")
+    rows = [f'<TR><TD COLSPAN="2"><B>{_text(heading)}</B></TD></TR>']
     rows += [
         f'<TR><TD BGCOLOR="{colour}" WIDTH="18"> </TD><TD ALIGN="LEFT">{_text(name)}</TD></TR>'
         for name, colour in view.legend
     ]
+    samples = (
+        (f' BGCOLOR="{SUCCESS[0]}"', " ", _("success")),
+        (f' BGCOLOR="{FAILURE[0]}"', " ", _("failure / abandoned")),
+        ("", "★", _("moment of truth")),
+        ("", "- -", _("handoff between teams")),
+        (
+            "",
+            f'<FONT COLOR="{FINDING_COLOUR}">━</FONT>',
+            _("finding (peloteo, dead end, drop-off)"),
+        ),
+    )
     rows += [
-        f'<TR><TD BGCOLOR="{SUCCESS[0]}"> </TD><TD ALIGN="LEFT">success</TD></TR>',
-        f'<TR><TD BGCOLOR="{FAILURE[0]}"> </TD><TD ALIGN="LEFT">failure / abandoned</TD></TR>',
-        '<TR><TD>★</TD><TD ALIGN="LEFT">moment of truth</TD></TR>',
-        '<TR><TD>- -</TD><TD ALIGN="LEFT">handoff between teams</TD></TR>',
-        f'<TR><TD><FONT COLOR="{FINDING_COLOUR}">━</FONT></TD>'
-        '<TD ALIGN="LEFT">finding (peloteo, dead end, drop-off)</TD></TR>',
+        f"<TR><TD{cell}>{sample}</TD>" f'<TD ALIGN="LEFT">{_text(words)}</TD></TR>'
+        for cell, sample, words in samples
     ]
     table = '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">'
     dot.node(

@@ -26,6 +26,7 @@ from cyclemap.findings import Finding, Severity
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import FlowError, flow_model
 from cyclemap.render.blueprint import Blueprint
+from cyclemap.util.i18n import _, language, ngettext, pgettext
 from cyclemap.util.numbers import customers, percent
 
 _STYLE = """
@@ -234,16 +235,61 @@ def _step_names(graph: JourneyGraph, blueprint: Blueprint) -> dict[str, tuple[st
     return names
 
 
+def _severity_count(severity: Severity, count: int) -> str:
+    """`2 errors`, `1 warning`, `0 info`."""
+    if severity is Severity.ERROR:
+        text = ngettext("{count} error", "{count} errors", count)
+    elif severity is Severity.WARNING:
+        text = ngettext("{count} warning", "{count} warnings", count)
+    else:
+        text = ngettext("{count} info", "{count} info", count)
+    return text.format(count=count)
+
+
+def _section(title: str, body: str) -> str:
+    return f"<section><h2>{_e(title)}</h2>{body}</section>"
+
+
+def _card(figure: str, words: str) -> str:
+    """A figure of the header and what it counts (`words` already escaped)."""
+    return f'<div class="card"><b>{_e(figure)}</b><span>{words}</span></div>'
+
+
+def _button(hook: str, title: str, text: str, classes: str = "") -> str:
+    shown = f' class="{classes}"' if classes else ""
+    return f'<button{shown} id="{hook}" type="button" title="{_e(title)}">{_e(text)}</button>'
+
+
+def _tools() -> str:
+    """The zoom buttons over the map."""
+    buttons = (
+        _button("zoom-fit", _("Fit the map"), pgettext("zoom", "Fit")),
+        _button("zoom-in", _("Zoom in"), "+"),
+        _button("zoom-out", _("Zoom out"), "\u2212"),
+    )
+    return f'<div class="tools">{"".join(buttons)}</div>'
+
+
+def _table_head(*names: str) -> str:
+    return "<tr>" + "".join(f"<th>{_e(name)}</th>" for name in names) + "</tr>"
+
+
+def _footer() -> str:
+    return _(
+        "Made with cyclemap. Drag the map to move it; scroll or use + and \u2212 to zoom; "
+        "click a step for its details."
+    )
+
+
 def _findings_section(
     graph: JourneyGraph, blueprint: Blueprint, findings: Sequence[Finding] | None
 ) -> str:
     if findings is None:
-        return "<section><h2>Findings</h2><p>Not shown (drawn with --no-findings).</p></section>"
+        hidden = _("Not shown (drawn with --no-findings).")
+        return _section(_("Findings"), f"<p>{_e(hidden)}</p>")
     if not findings:
-        return (
-            '<section><h2>Findings</h2><p class="clean">No findings: the audit found nothing '
-            "to fix.</p></section>"
-        )
+        clean = _("No findings: the audit found nothing to fix.")
+        return _section(_("Findings"), f'<p class="clean">{_e(clean)}</p>')
     names = _step_names(graph, blueprint)
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.rule, f.line, f.column))
     items = []
@@ -254,13 +300,13 @@ def _findings_section(
         steps = f'<div class="steps">{_e(" → ".join(shown))}</div>' if shown else ""
         items.append(
             f'<li class="finding {_e(severity)}" data-steps="{_e(" ".join(hooks))}" '
-            f'tabindex="0"><b class="sev-{_e(severity)}">{_e(severity)}</b> '
+            f'tabindex="0"><b class="sev-{_e(severity)}">{_e(finding.severity.label)}</b> '
             f"<code>{_e(finding.rule)}</code> — {_e(finding.message)}{steps}</li>"
         )
-    return (
-        "<section><h2>Findings, most severe first</h2>"
-        '<p class="sub">Click a finding to see its steps on the map.</p>'
-        f'<ol class="findings">{"".join(items)}</ol></section>'
+    hint = _("Click a finding to see its steps on the map.")
+    return _section(
+        _("Findings, most severe first"),
+        f'<p class="sub">{_e(hint)}</p><ol class="findings">{"".join(items)}</ol>',
     )
 
 
@@ -279,37 +325,34 @@ def _header(
     if figures is not None:
         endings = figures.overall.endings
         lost = endings.lost
-        cards.append(
-            f'<div class="card"><b>{_e(percent(endings.success))}</b>'
-            "<span>reach success</span></div>"
-        )
+        cards.append(_card(percent(endings.success), _e(_("reach success"))))
         if figures.by_volume and figures.total_volume is not None:
+            total = customers(figures.total_volume)
             cards.append(
-                f'<div class="card"><b>{_e(customers(figures.total_volume * lost))}</b>'
-                f"<span>customers lost per period, of {_e(customers(figures.total_volume))}"
-                "</span></div>"
+                _card(
+                    customers(figures.total_volume * lost),
+                    _e(_("customers lost per period, of {total}").format(total=total)),
+                )
             )
         else:
-            cards.append(
-                f'<div class="card"><b>{_e(percent(lost))}</b><span>of customers lost</span></div>'
-            )
+            cards.append(_card(percent(lost), _e(_("of customers lost"))))
     if findings is not None:
         counts = {severity: 0 for severity in Severity}
         for finding in findings:
             counts[finding.severity] += 1
         parts = " · ".join(
-            f'<span class="sev-{s.value}">{counts[s]} {s.value}{"s" if counts[s] != 1 else ""}'
-            "</span>"
+            f'<span class="sev-{s.value}">{_e(_severity_count(s, counts[s]))}</span>'
             for s in Severity
         )
-        cards.append(f'<div class="card"><b>{len(findings)}</b><span>{parts}</span></div>')
+        cards.append(_card(str(len(findings)), parts))
     wins = ""
     if figures is not None and figures.quick_wins:
         items = "".join(
             f"<li>{_e(win.description)}: <b>{_e(figures.gain_text(win))}</b></li>"
             for win in figures.quick_wins[:3]
         )
-        wins = f'<ol class="wins" title="Quick wins">{items}</ol>'
+        title = _("Quick wins")
+        wins = f'<ol class="wins" title="{_e(title)}">{items}</ol>'
     description = graph.journey.document.journey.description or ""
     return (
         f'<header><div class="who"><h1>{_e(blueprint.title)}</h1>'
@@ -344,11 +387,15 @@ def _losses(graph: JourneyGraph) -> str:
         f"<td>{_e(amount(flow.lost))}</td></tr>"
         for flow in losing
     )
-    head = (
-        "<tr><th>step</th><th>id</th><th>abandon rate</th><th>abandon</th>"
-        f"<th>no way forward</th><th>lost ({_e(model.unit)})</th></tr>"
+    head = _table_head(
+        _("step"),
+        _("id"),
+        _("abandon rate"),
+        pgettext("customers who", "abandon"),
+        _("no way forward"),
+        _("lost ({unit})").format(unit=_(model.unit)),
     )
-    return f"<section><h2>Where customers are lost</h2><table>{head}{rows}</table></section>"
+    return _section(_("Where customers are lost"), f"<table>{head}{rows}</table>")
 
 
 def _quick_wins(figures: Any) -> str:
@@ -359,25 +406,22 @@ def _quick_wins(figures: Any) -> str:
         f"<td>{_e(percent(win.success_after))}</td><td>{_e(figures.win_note(win))}</td></tr>"
         for win in figures.quick_wins
     )
-    return (
-        "<section><h2>Quick wins</h2><table><tr><th>fix</th><th>gain</th>"
-        f"<th>success after</th><th>assumption</th></tr>{rows}</table></section>"
-    )
+    head = _table_head(_("fix"), _("gain"), _("success after"), _("assumption"))
+    return _section(_("Quick wins"), f"<table>{head}{rows}</table>")
 
 
 def _notes(blueprint: Blueprint) -> str:
     if not blueprint.notes:
         return ""
+    kinds = {"pain": _("pain point"), "opportunity": _("opportunity")}
     rows = "".join(
         f'<tr><td class="n"><b class="{"sev-error" if n.kind == "pain" else "clean"}">'
-        f"{n.number}</b></td><td>{'pain point' if n.kind == 'pain' else 'opportunity'}</td>"
+        f"{n.number}</b></td><td>{_e(kinds[n.kind])}</td>"
         f"<td>{_e(n.step_name)}</td><td>{_e(n.text)}</td></tr>"
         for n in blueprint.notes
     )
-    return (
-        "<section><h2>Pain points and opportunities</h2><table><tr><th>#</th><th>kind</th>"
-        f"<th>step</th><th>note</th></tr>{rows}</table></section>"
-    )
+    head = _table_head("#", _("kind"), _("step"), _("note"))
+    return _section(_("Pain points and opportunities"), f"<table>{head}{rows}</table>")
 
 
 def _details(graph: JourneyGraph, blueprint: Blueprint) -> dict[str, Any]:
@@ -394,11 +438,11 @@ def _details(graph: JourneyGraph, blueprint: Blueprint) -> dict[str, Any]:
             if separator and not line.startswith("  "):
                 rows.append([label, value])
             elif line.startswith("  "):
-                label, _, value = line.strip().partition(": ")
-                rows.append([f"moment of truth · {label}", value])
+                label, _sep, value = line.strip().partition(": ")
+                rows.append([_("moment of truth") + f" · {label}", value])
             else:
                 rows.append(["", line])
-        rows += [["goes on to", text] for text in leaving[box.hook]]
+        rows += [[_("goes on to"), text] for text in leaving[box.hook]]
         steps[box.hook] = {"title": lines[0], "rows": rows}
     return {"steps": steps}
 
@@ -409,21 +453,19 @@ def to_html(
     """The page; `findings` None when the user asked not to show them."""
     figures = _figures(graph, findings)
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(blueprint.title)} — cyclemap</title>\n<style>{_STYLE}</style>\n</head>\n"
         f"<body>\n{_header(graph, blueprint, figures, findings)}\n"
-        '<div class="map" id="map"><div class="tools">'
-        '<button id="zoom-fit" type="button" title="Fit the map">Fit</button>'
-        '<button id="zoom-in" type="button" title="Zoom in">+</button>'
-        '<button id="zoom-out" type="button" title="Zoom out">\u2212</button></div>'
-        '<aside class="panel" id="details" hidden><button class="close" id="details-close" '
-        'type="button" title="Close">\u00d7</button><h3></h3><dl></dl></aside>'
+        '<div class="map" id="map">'
+        f"{_tools()}"
+        '<aside class="panel" id="details" hidden>'
+        + _button("details-close", _("Close"), "\u00d7", "close")
+        + "<h3></h3><dl></dl></aside>"
         f"{inline_svg(svg)}</div>\n<main>\n"
         f"{_findings_section(graph, blueprint, findings)}\n{_quick_wins(figures)}\n"
         f"{_losses(graph)}\n{_notes(blueprint)}\n</main>\n"
-        "<footer>Made with cyclemap. Drag the map to move it; scroll or use + and \u2212 to zoom; "
-        "click a step for its details.</footer>\n"
+        f"<footer>{_e(_footer())}</footer>\n"
         '<script type="application/json" id="cyclemap-data">'
         f"{_json_for_script(_details(graph, blueprint))}</script>\n"
         f"<script>{_SCRIPT}</script>\n</body>\n</html>\n"
@@ -434,7 +476,7 @@ def overview_html(graph: JourneyGraph, svg: bytes) -> str:
     """The page of a `--collapse` overview: the title and the map, nothing to click."""
     title = " ".join(graph.journey.document.journey.name.split())
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)} — cyclemap</title>\n<style>{_STYLE}"
         ".overview svg{max-width:100%;height:auto}</style>\n</head>\n<body>\n"

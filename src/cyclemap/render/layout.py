@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable
 
 from cyclemap.errors import CyclemapError
+from cyclemap.util.i18n import N_, _
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds Graphviz may take to lay a map out (`render --timeout`)."""
@@ -15,7 +16,7 @@ DEFAULT_MEMORY_MIB = 2048
 """Address space `dot` may take (`render --memory`); the layouts of the largest example
 journeys take < 100 MiB."""
 
-INSTALL_HINT = (
+INSTALL_HINT = N_(
     "install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` "
     "(macOS) or `choco install graphviz` (Windows); or ask for --format dot or mermaid, which "
     "need no program"
@@ -29,7 +30,9 @@ class RenderError(CyclemapError):
 def dot_program() -> str:
     found = shutil.which("dot")
     if found is None:
-        raise RenderError(f"Graphviz's `dot` program was not found; {INSTALL_HINT}")
+        raise RenderError(
+            _("Graphviz's `dot` program was not found; {hint}").format(hint=_(INSTALL_HINT))
+        )
     return found
 
 
@@ -78,19 +81,27 @@ def run_dot(
         )
     except subprocess.TimeoutExpired:
         raise RenderError(
-            f"the layout took longer than {timeout:g} s and was stopped; draw an overview with "
-            "--collapse stage (or team), or allow more time with --timeout"
+            _(
+                "the layout took longer than {seconds} s and was stopped; draw an overview with "
+                "--collapse stage (or team), or allow more time with --timeout"
+            ).format(seconds=f"{timeout:g}")
         ) from None
     except OSError as error:
-        raise RenderError(f"could not run Graphviz's `dot`: {error.strerror}") from None
+        raise RenderError(
+            _("could not run Graphviz's `dot`: {reason}").format(reason=error.strerror)
+        ) from None
     if completed.returncode != 0 or not completed.stdout:
         said = completed.stderr.decode("utf-8", errors="replace").strip()
         if _out_of_memory(completed, said):
             raise RenderError(
-                f"the layout needed more than {memory_mib} MiB of memory and was stopped; draw "
-                "an overview with --collapse stage (or team), or allow more memory with "
-                f"--memory (e.g. --memory {memory_mib * 4})"
+                _(
+                    "the layout needed more than {memory} MiB of memory and was stopped; draw "
+                    "an overview with --collapse stage (or team), or allow more memory with "
+                    "--memory (e.g. --memory {more})"
+                ).format(memory=memory_mib, more=memory_mib * 4)
             )
         detail = said.splitlines()
-        raise RenderError("Graphviz's `dot` failed" + (f": {detail[-1]}" if detail else ""))
+        if detail:
+            raise RenderError(_("Graphviz's `dot` failed: {reason}").format(reason=detail[-1]))
+        raise RenderError(_("Graphviz's `dot` failed"))
     return completed.stdout

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from cyclemap.render.view import MapView
+from cyclemap.util.i18n import _
 
 _SPECIAL = set('"#<>&`[]{}()|;\\*_~=')
 CLASSES = {
@@ -81,7 +82,7 @@ def to_mermaid(view: MapView, *, findings: bool = True) -> str:
     highlighted = []
     for index, edge in enumerate(view.edges):
         arrow = "-.->" if edge.handoff else "-->"
-        label = edge.label + (" context lost" if edge.context_lost else "")
+        label = edge.label + (" " + _("context lost") if edge.context_lost else "")
         shown = f'|"{text(label.strip())}"|' if label.strip() else ""
         lines.append(f"  {edge.source} {arrow}{shown} {edge.target}")
         if edge.context_lost or (findings and edge.peloteo):

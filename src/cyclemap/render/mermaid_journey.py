@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from cyclemap.graph import JourneyGraph
 from cyclemap.render.view import shorten
+from cyclemap.util.i18n import _
 
 _KEYWORDS = ("title", "section", "journey", "accdescr", "acctitle")
 _SPECIAL = set('#;:%\\`,&<>"')
@@ -50,5 +51,5 @@ def to_mermaid_journey(graph: JourneyGraph) -> str:
             lines.append(f"    {_text(step.label)}: {step.score}{actors}")
     missing = left_out(graph)
     if missing:
-        lines.append(f"%% left out (no score): {', '.join(missing)}")
+        lines.append("%% " + _("left out (no score): {steps}").format(steps=", ".join(missing)))
     return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ from cyclemap.loading import LoadedJourney
 from cyclemap.render import SUFFIXES, TEXT_FORMATS, RenderError, RenderOptions, render_journey
 from cyclemap.render.view import Observed
 from cyclemap.util.files import check_output, write_output
+from cyclemap.util.i18n import _
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,16 @@ def plan_maps(
     over the map of the one journey rendered."""
     if output == "-" and (output_format not in TEXT_FORMATS or len(journeys) > 1):
         raise UsageError(
-            "`-o -` writes one journey in a text format (svg, dot, mermaid, mermaid-journey, "
-            "html)"
+            _(
+                "`-o -` writes one journey in a text format (svg, dot, mermaid, mermaid-journey, "
+                "html)"
+            )
         )
     folder = _output_folder(output, several=len(journeys) > 1)
     overlay = None
     if log is not None:
         if len(journeys) != 1:
-            raise UsageError("--log overlays one journey's log: render a single journey")
+            raise UsageError(_("--log overlays one journey's log: render a single journey"))
 
         overlay = Observed.of(mine_configured(log, journeys[0]))
     maps = []
@@ -91,14 +94,18 @@ def _output_folder(output: str | None, *, several: bool) -> Path | None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise InputOutputError(output, f"cannot create the folder ({error.strerror})") from None
+            raise InputOutputError(
+                output, _("cannot create the folder ({reason})").format(reason=error.strerror)
+            ) from None
         return folder
     if Path(output).is_dir():
         return Path(output)
     if several:
         raise UsageError(
-            f"{output} must be an existing folder to hold several maps "
-            "(or end it with `/` to have it created)"
+            _(
+                "{output} must be an existing folder to hold several maps "
+                "(or end it with `/` to have it created)"
+            ).format(output=output)
         )
     return None
 
@@ -110,8 +117,9 @@ def write_maps(plan: MapPlan, stdout: BinaryIO) -> Iterator[Path]:
     clashing = sorted({str(target) for target in targets if targets.count(target) > 1})
     if clashing:
         raise UsageError(
-            f"several journeys would be drawn into {clashing[0]}; "
-            "render them into separate folders"
+            _(
+                "several journeys would be drawn into {target}; render them into separate folders"
+            ).format(target=clashing[0])
         )
     for target in targets:
         check_output(target)

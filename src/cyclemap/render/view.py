@@ -19,7 +19,8 @@ from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import LINKED, FlowError, FlowModel, flow_model, group_of
 from cyclemap.mining.figures import MiningReport
-from cyclemap.util.numbers import customers, percent
+from cyclemap.util.i18n import _, ngettext
+from cyclemap.util.numbers import customers, number, percent
 
 GroupBy = Literal["stage", "team", "channel"]
 Collapse = Literal["stage", "team"]
@@ -146,7 +147,7 @@ def _channel_name(graph: JourneyGraph, channel: str) -> str:
 
 def _group_title(graph: JourneyGraph, by: GroupBy, value: str | None) -> str:
     if value is None:
-        return f"(no {by})"
+        return {"team": _("(no team)"), "channel": _("(no channel)")}.get(by, _("(no stage)"))
     if by == "team":
         return _team_name(graph, value)
     if by == "channel":
@@ -162,8 +163,6 @@ def _group_order(graph: JourneyGraph, by: GroupBy) -> list[str | None]:
     for node in graph.own_steps:
         seen.setdefault(getattr(graph.step(node), by))
     return list(seen)
-
-
 
 
 @dataclass(frozen=True)
@@ -248,7 +247,8 @@ def build_view(
             bounced = False
             if observed is not None:
                 seen = observed.counts.get((source, target), 0)
-                label = f"{label} · {customers(seen)} seen".strip(" ·")
+                seen_text = _("{count} seen").format(count=customers(seen))
+                label = f"{label} · {seen_text}".strip(" ·")
                 weight = seen / busiest if busiest else 0.0
                 teams = frozenset({graph.step(source).team, graph.step(target).team})
                 bounced = edge.handoff and teams in observed.bounced_teams
@@ -309,14 +309,16 @@ def _collapsed_view(graph: JourneyGraph, collapse: Collapse) -> MapView:
         if not counts[value]:
             continue
         linked = value is not None and value.startswith(LINKED)
-        detail = f"{counts[value]} step{'s' if counts[value] != 1 else ''}"
+        detail = ngettext("{count} step", "{count} steps", counts[value]).format(
+            count=counts[value]
+        )
         group = groups.get(value)
         if group is not None:
             detail += " · " + _reach_text(group.reached, group.visits, by_volume=by_volume)
         nodes.append(
             MapNode(
                 key=keys[value],
-                label=f"journey {shorten(value[len(LINKED) :])}"
+                label=_("journey {id}").format(id=shorten(value[len(LINKED) :]))
                 if linked and value
                 else _group_title(graph, collapse, value),
                 detail=detail,
@@ -337,22 +339,30 @@ def _collapsed_view(graph: JourneyGraph, collapse: Collapse) -> MapView:
         if model is None:
             label = ""
         elif by_volume:
-            label = f"{customers(amount)} moves"
+            label = _("{count} moves").format(count=customers(amount))
         else:
-            label = f"{amount:.2f} moves"
+            label = _("{count} moves").format(count=number(amount, 2))
         edges.append(MapEdge(keys[source], keys[target], label, weight=amount / heaviest))
     notes: tuple[str, ...] = ()
     if model is not None:
+        reach = (
+            _("boxes: customers who reach the team (each counted once) and visits")
+            if collapse == "team"
+            else _("boxes: customers who reach the stage (each counted once) and visits")
+        )
         notes = (
-            "boxes: customers who reach the "
-            + collapse
-            + " (each counted once) and visits (a customer who comes back counts again); "
-            "arrows: moves between them, each time a customer crosses"
-            + ("" if by_volume else "; per customer entering"),
+            reach
+            + " "
+            + _(
+                "(a customer who comes back counts again); arrows: moves between them, each "
+                "time a customer crosses"
+            )
+            + ("" if by_volume else "; " + _("per customer entering")),
         )
     return MapView(
         title=shorten(graph.journey.document.journey.name, 120),
-        subtitle=f"{graph.id} — overview by {collapse}",
+        subtitle=f"{graph.id} — "
+        + (_("overview by team") if collapse == "team" else _("overview by stage")),
         groups=(),
         nodes=tuple(nodes),
         edges=tuple(edges),
@@ -366,8 +376,12 @@ def _collapsed_view(graph: JourneyGraph, collapse: Collapse) -> MapView:
 def _reach_text(reached: float, visits: float, *, by_volume: bool) -> str:
     """`2,400 customers · 3,100 visits`, or as a share of the customers entering."""
     if by_volume:
-        return f"{customers(reached)} customers · {customers(visits)} visits"
-    return f"{percent(reached)} of customers · {visits:.2f} visits each"
+        return _("{customers} customers · {visits} visits").format(
+            customers=customers(reached), visits=customers(visits)
+        )
+    return _("{share} of customers · {visits} visits each").format(
+        share=percent(reached), visits=number(visits, 2)
+    )
 
 
 def _unweighted_moves(

@@ -7,6 +7,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cyclemap.errors import Problem, format_reference
+from cyclemap.util.i18n import _, language
+
 
 @dataclass(frozen=True)
 class ReportOptions:
@@ -36,3 +39,20 @@ def source_path(file: str) -> str | None:
         if base is not None and absolute.is_relative_to(base):
             return absolute.relative_to(base).as_posix()
     return None
+
+
+def reference() -> str:
+    """The format reference in the reader's language (`docs/format.es.md` in Spanish)."""
+    return format_reference(language())
+
+
+def see(problem: Problem) -> str:
+    """Where the format reference, in the reader's language, explains `problem` (or empty)."""
+    return problem.see_in(language())
+
+
+def advice(problem: Problem) -> str:
+    """The problem's hint and where the format reference explains it, on one line."""
+    link = see(problem)
+    parts = (problem.hint, _("see {where}").format(where=link) if link else "")
+    return "; ".join(part for part in parts if part)

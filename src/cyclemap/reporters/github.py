@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
-from cyclemap.reporters.common import ReportOptions, source_path
+from cyclemap.reporters.common import ReportOptions, advice, source_path
+from cyclemap.reporters.text import files_count, severity_count
+from cyclemap.util.i18n import _, ngettext
 from cyclemap.util.text import neutralise
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -58,7 +60,9 @@ def _finding(finding: Finding) -> str:
 
 
 def _problem(problem: Problem, title: str) -> str:
-    message = problem.message + (f"\nhint: {problem.hint}" if problem.hint else "")
+    message = problem.coded
+    if advice(problem):
+        message += "\n" + _("hint: {hint}").format(hint=advice(problem))
     return command(
         "error",
         message,
@@ -69,24 +73,28 @@ def _problem(problem: Problem, title: str) -> str:
     )
 
 
-def _count(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 or word == "info" else "s")
-
-
 def _summary(result: AuditResult) -> str:
     counts = result.counts()
-    parts = [_count(len(result.reports), "file") + " checked"]
+    files = len(result.reports)
+    parts = [ngettext("{files} checked", "{files} checked", files).format(files=files_count(files))]
     if result.audited:
-        parts += [_count(counts[severity.value], severity.value) for severity in Severity]
-    parts.append(f"{counts['invalid']} invalid")
+        parts += [severity_count(counts[severity.value], severity) for severity in Severity]
+    parts.append(
+        ngettext("{count} invalid", "{count} invalid", counts["invalid"]).format(
+            count=counts["invalid"]
+        )
+    )
     if result.failures:
-        parts.append(f"{len(result.failures)} unreadable")
+        unreadable = ngettext("{count} unreadable", "{count} unreadable", len(result.failures))
+        parts.append(unreadable.format(count=len(result.failures)))
     command = "audit" if result.audited else "validate"
-    return f"cyclemap {command}: {', '.join(parts)}; exit {result.exit_code}"
+    return _("cyclemap {command}: {parts}; exit {code}").format(
+        command=command, parts=", ".join(parts), code=result.exit_code
+    )
 
 
 def render(result: AuditResult, options: ReportOptions) -> str:
-    lines = [_problem(failure, "cyclemap cannot read") for failure in result.failures]
+    lines = [_problem(failure, _("cyclemap cannot read")) for failure in result.failures]
     for report in result.reports:
         lines += [
             _problem(problem, "cyclemap invalid-journey") for problem in sorted(report.problems)

@@ -18,7 +18,9 @@ the job never disagree:
 
 `tests`, `failures`, `errors` and `skipped` count test cases. A class name and test name pair
 is unique in a run (GitLab drops test cases that repeat one): a repeat gets ` (2)`. The `file`
-attribute GitLab reads is kept on each test case. Times are 0: the same input gives the same
+attribute GitLab reads is kept on each test case. Test case names are identities, the same in
+every language (a dashboard follows a test case by its name from run to run); the text of a
+failure is for people and is translated. Times are 0: the same input gives the same
 bytes. Characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/U+FFFF) become
 U+FFFD, since ElementTree writes them raw and the file would then not parse.
 """
@@ -31,7 +33,8 @@ from collections import Counter
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding
-from cyclemap.reporters.common import ReportOptions
+from cyclemap.reporters.common import ReportOptions, advice
+from cyclemap.util.i18n import _, pgettext
 
 _FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 INVALID = "invalid-journey"
@@ -57,15 +60,16 @@ def _where(file: str, line: int, column: int) -> str:
 
 def _finding_text(finding: Finding) -> str:
     where = _where(finding.file, finding.line, finding.column)
-    text = f"{where}: {finding.severity.value}: {finding.message} [{finding.rule}]"
+    text = f"{where}: {finding.severity.label}: {finding.message} [{finding.rule}]"
     if finding.steps:
-        text += "\nsteps: " + " -> ".join(finding.steps)
+        text += "\n" + _("steps: {steps}").format(steps=" -> ".join(finding.steps))
     return text
 
 
 def _problem_text(problem: Problem) -> str:
-    text = f"{_where(problem.file, problem.line, problem.column)}: error: {problem.message}"
-    return text + (f"\nhint: {problem.hint}" if problem.hint else "")
+    where = _where(problem.file, problem.line, problem.column)
+    text = f"{where}: {pgettext('severity', 'error')}: {problem.coded}"
+    return text + ("\n" + _("hint: {hint}").format(hint=advice(problem)) if advice(problem) else "")
 
 
 def _place(line: int, column: int) -> str:

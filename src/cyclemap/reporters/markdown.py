@@ -24,7 +24,10 @@ from collections.abc import Iterable
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
-from cyclemap.reporters.common import ReportOptions
+from cyclemap.reporters.common import ReportOptions, advice
+from cyclemap.reporters.text import files_count, journeys_count, severity_count
+from cyclemap.util.i18n import _, ngettext
+from cyclemap.util.text import listing
 
 SHOWN = 50
 """Rows shown before the rest folds into `<details>`."""
@@ -40,7 +43,6 @@ _BREAKS = re.compile(r"\s*(?:\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])\s*")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _REFERENCE = re.compile(r"([@#])(?=\w)")
 _ICONS = {Severity.ERROR: "🔴", Severity.WARNING: "🟡", Severity.INFO: "🔵"}
-_HEADER = "| Severity | Rule | Location | Message | Steps |\n| --- | --- | --- | --- | --- |"
 
 
 def escape(text: str) -> str:
@@ -70,14 +72,15 @@ def _where(file: str, line: int, column: int = 0) -> str:
     return code(f"{file}:{line}" + (f":{column}" if column else "") if line else file)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _header() -> str:
+    names = (_("Severity"), _("Rule"), _("Location"), _("Message"), _("Steps"))
+    return "| " + " | ".join(names) + " |\n| --- | --- | --- | --- | --- |"
 
 
 def _row(finding: Finding) -> str:
     steps = " → ".join(code(step) for step in finding.steps)
     cells = (
-        f"{_ICONS[finding.severity]} {finding.severity.value}",
+        f"{_ICONS[finding.severity]} {finding.severity.label}",
         code(finding.rule),
         _where(finding.file, finding.line),
         inline(finding.message),
@@ -92,39 +95,52 @@ def _verdict(result: AuditResult) -> str:
     parts: list[str] = []
     if result.audited:
         parts.append(
-            ", ".join(
-                f"{counts[severity.value]} {severity.value}"
-                + ("s" if severity is not Severity.INFO and counts[severity.value] != 1 else "")
-                for severity in Severity
-            )
+            ", ".join(severity_count(counts[severity.value], severity) for severity in Severity)
         )
     journeys = sum(report.kind == "journey" for report in result.reports)
-    parts.append(f"{_plural(len(result.reports), 'file')} checked ({_plural(journeys, 'journey')})")
+    checked = ngettext(
+        "{files} checked ({journeys})", "{files} checked ({journeys})", len(result.reports)
+    )
+    parts.append(
+        checked.format(files=files_count(len(result.reports)), journeys=journeys_count(journeys))
+    )
     if counts["invalid"]:
-        parts.append(f"{counts['invalid']} invalid")
+        invalid = ngettext("{count} invalid", "{count} invalid", counts["invalid"])
+        parts.append(invalid.format(count=counts["invalid"]))
     if result.failures:
-        parts.append(f"{len(result.failures)} unreadable")
-    status = "❌ **Failed**" if failed else "✅ **Passed**"
-    policy = f"; fails on `{result.fail_on.value}`" if result.audited else ""
-    return f"{status}: {'; '.join(parts)} (exit {result.exit_code}{policy})"
+        unreadable = ngettext("{count} unreadable", "{count} unreadable", len(result.failures))
+        parts.append(unreadable.format(count=len(result.failures)))
+    status = "❌ **" + _("Failed") + "**" if failed else "✅ **" + _("Passed") + "**"
+    if result.audited:
+        verdict = _("{status}: {parts} (exit {code}; fails on `{severity}`)")
+    else:
+        verdict = _("{status}: {parts} (exit {code})")
+    return verdict.format(
+        status=status,
+        parts="; ".join(parts),
+        code=result.exit_code,
+        severity=result.fail_on.value,
+    )
 
 
 def _problem_item(problem: Problem) -> str:
-    item = f"- {_where(problem.file, problem.line, problem.column)} {inline(problem.message)}"
-    return item + (f" — hint: {inline(problem.hint)}" if problem.hint else "")
+    item = f"- {_where(problem.file, problem.line, problem.column)} {inline(problem.coded)}"
+    if not advice(problem):
+        return item
+    return item + " — " + _("hint: {hint}").format(hint=inline(advice(problem)))
 
 
 def _invalid_section(result: AuditResult) -> list[str]:
     lines: list[str] = []
     if result.failures:
-        lines += ["### Could not read", ""]
+        lines += ["### " + _("Could not read"), ""]
         lines += [_problem_item(failure) for failure in result.failures]
         lines.append("")
     invalid = [report for report in result.reports if not report.valid]
     if invalid:
-        lines += ["### Invalid files", ""]
+        lines += ["### " + _("Invalid files"), ""]
         for report in invalid:
-            count = _plural(len(report.problems), "error")
+            count = severity_count(len(report.problems), Severity.ERROR)
             lines.append(f"- **{escape(report.file)}** ({count})")
             lines += ["  " + _problem_item(problem) for problem in sorted(report.problems)]
         lines.append("")
@@ -135,7 +151,7 @@ def _short_row(finding: Finding) -> str:
     """An error's row once the budget is spent: the message cut short, the steps left out."""
     message = finding.message if len(finding.message) <= SHORT else finding.message[:SHORT] + "…"
     cells = (
-        f"{_ICONS[finding.severity]} {finding.severity.value}",
+        f"{_ICONS[finding.severity]} {finding.severity.label}",
         code(finding.rule),
         _where(finding.file, finding.line),
         inline(message),
@@ -147,8 +163,8 @@ def _short_row(finding: Finding) -> str:
 def _findings_section(result: AuditResult) -> list[str]:
     findings = sorted(result.findings, key=lambda found: (-found.severity.rank, found.sort_key))
     if not findings:
-        checked = "no journey files found" if not result.reports else "nothing to fix here"
-        return [f"**No findings**: {checked}.", ""]
+        checked = _("no journey files found") if not result.reports else _("nothing to fix here")
+        return [_("**No findings**: {why}.").format(why=checked), ""]
     rows, used = [], 0
     left_out: dict[Severity, int] = dict.fromkeys(Severity, 0)
     for finding in findings:
@@ -160,21 +176,21 @@ def _findings_section(result: AuditResult) -> list[str]:
             row = _short_row(finding)  # every error is listed, however many
         used += len(row) + 1
         rows.append(row)
-    lines = ["### Findings", "", _HEADER, *rows[:SHOWN], ""]
+    header = _header()
+    lines = ["### " + _("Findings"), "", header, *rows[:SHOWN], ""]
     if len(rows) > SHOWN:
-        more = _plural(len(rows) - SHOWN, "more finding")
-        lines += ["<details>", f"<summary>{more}</summary>", "", _HEADER, *rows[SHOWN:], ""]
+        hidden = len(rows) - SHOWN
+        more = ngettext("{count} more finding", "{count} more findings", hidden).format(
+            count=hidden
+        )
+        lines += ["<details>", f"<summary>{more}</summary>", "", header, *rows[SHOWN:], ""]
         lines += ["</details>", ""]
     if any(left_out.values()):
-        parts = [
-            f"{count} {severity.value}"
-            + ("s" if count != 1 and severity is not Severity.INFO else "")
-            for severity, count in left_out.items()
-            if count
-        ]
+        parts = [severity_count(count, severity) for severity, count in left_out.items() if count]
         lines += [
-            f"{' and '.join(parts)} not shown here (every error is): run `cyclemap audit` "
-            "for the full list.",
+            _(
+                "{counts} not shown here (every error is): run `cyclemap audit` for the full list."
+            ).format(counts=listing(parts)),
             "",
         ]
     return lines
@@ -186,22 +202,29 @@ def _comparison_section(result: AuditResult) -> list[str]:
     if comparison is None:
         return []
     lines = [
-        f"Only new findings: compared with {code(comparison.against)}, "
-        f"{escape(comparison.summary())}.",
+        _("Only new findings: compared with {against}, {summary}.").format(
+            against=code(comparison.against), summary=escape(comparison.summary())
+        ),
         "",
     ]
     if comparison.invalid_files:
         files = ", ".join(code(file) for file in comparison.invalid_files)
-        lines += [
-            f"⚠️ **Not checked**: {files} "
-            f"{'does' if len(comparison.invalid_files) == 1 else 'do'} not validate, so nothing "
-            "in them counts as fixed or new; fix the errors below first.",
-            "",
-        ]
+        not_checked = ngettext(
+            "{files} does not validate, so nothing in it counts as fixed or new; fix the errors "
+            "below first.",
+            "{files} do not validate, so nothing in them counts as fixed or new; fix the errors "
+            "below first.",
+            len(comparison.invalid_files),
+        ).format(files=files)
+        lines += ["⚠️ **" + _("Not checked") + "**: " + not_checked, ""]
     for entry in comparison.fixed:
         lines.append(
-            f"- fixed: {escape(str(entry.get('journey')))}: {inline(str(entry.get('message')))} "
-            f"({code(str(entry.get('rule')))})"
+            "- "
+            + _("fixed: {journey}: {message} ({rule})").format(
+                journey=escape(str(entry.get("journey"))),
+                message=inline(str(entry.get("message"))),
+                rule=code(str(entry.get("rule"))),
+            )
         )
     return [*lines, ""] if comparison.fixed else lines
 
@@ -214,5 +237,5 @@ def render(result: AuditResult, options: ReportOptions) -> str:
     if result.audited:
         lines += _findings_section(result)
     elif not result.problems and not result.failures:
-        lines += ["No errors: every file is a valid journey.", ""]
+        lines += [_("No errors: every file is a valid journey."), ""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from cyclemap.mining.figures import MiningReport, disagrees
 from cyclemap.reporters.markdown import code, escape
+from cyclemap.reporters.mine_text import (
+    abandonment_columns,
+    bounce_columns,
+    bounce_how,
+    cases_count,
+    channel_columns,
+    not_mapped,
+    of_the_handoff,
+    transition_columns,
+)
 from cyclemap.reporters.stats_text import duration_text
+from cyclemap.util.i18n import _, ngettext
 from cyclemap.util.numbers import customers, percent
 
 ROWS = 100
@@ -19,31 +30,45 @@ ROWS = 100
 
 def _beside(observed: float, mapped: float | None) -> str:
     if mapped is None:
-        return "**not mapped**"
+        return f"**{not_mapped()}**"
     shown = percent(mapped)
     return f"**{shown}**" if disagrees(observed, mapped) else shown
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+def _table(header: tuple[str, ...], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows[:ROWS]]
     if len(rows) > ROWS:
-        lines.append(f"\n… and {len(rows) - ROWS:,} more rows (`--format json` lists all)")
+        hidden = len(rows) - ROWS
+        more = ngettext(
+            "… and {count} more row (`--format json` lists all)",
+            "… and {count} more rows (`--format json` lists all)",
+            hidden,
+        )
+        lines.append("\n" + more.format(count=customers(hidden)))
     return [*lines, ""]
 
 
 def render(report: MiningReport) -> str:
+    events = ngettext("{count} event", "{count} events", report.events).format(
+        count=customers(report.events)
+    )
+    entries = ", ".join(f"{code(step)} {customers(count)}" for step, count in report.entries)
     lines = [
-        f"## Log {code(report.log)} against journey {code(report.journey)}",
+        "## "
+        + _("Log {log} against journey {journey}").format(
+            log=code(report.log), journey=code(report.journey)
+        ),
         "",
-        f"{customers(report.events)} events, {customers(report.cases)} cases. Entries: "
-        + ", ".join(f"{code(step)} {customers(count)}" for step, count in report.entries),
+        _("{events}, {cases}. Entries: {entries}").format(
+            events=events, cases=cases_count(report.cases), entries=entries
+        ),
         "",
-        "### Transitions",
+        "### " + _("Transitions"),
         "",
     ]
     lines += _table(
-        ["from", "to", "times", "observed", "map", "median", "p90"],
+        transition_columns(),
         [
             [
                 code(item.source),
@@ -59,9 +84,9 @@ def render(report: MiningReport) -> str:
     )
     abandoning = report.abandonment()
     if abandoning:
-        lines += ["### Abandonment", ""]
+        lines += ["### " + _("Abandonment"), ""]
         lines += _table(
-            ["step", "visits", "observed", "map"],
+            abandonment_columns(),
             [
                 [
                     code(step.step),
@@ -74,32 +99,32 @@ def render(report: MiningReport) -> str:
         )
     differing = report.channel_differences()
     if differing:
-        lines += ["### Channels where the log differs from the map", ""]
+        lines += ["### " + _("Channels where the log differs from the map"), ""]
         lines += _table(
-            ["step", "channel", "share of the step's events"],
+            channel_columns(),
             [[code(item.step), escape(item.channel), percent(item.share)] for item in differing],
         )
-    lines += ["### Peloteo observed", ""]
+    lines += ["### " + _("Peloteo observed"), ""]
     if report.bounces:
         lines += _table(
-            ["back to", "from", "how", "returns", "cases", "of all cases", "of the handoffs"],
+            bounce_columns(),
             [
                 [
                     escape(bounce.team),
                     escape(bounce.via),
-                    "direct" if bounce.direct else "after other teams",
+                    bounce_how(bounce),
                     customers(bounce.bounces),
                     customers(bounce.cases),
                     percent(bounce.case_share),
-                    percent(bounce.ratio) + " of " + escape(" → ".join(bounce.handoff)),
+                    of_the_handoff(bounce, escape(" → ".join(bounce.handoff))),
                 ]
                 for bounce in report.bounces
             ],
         )
     else:
-        lines += ["No case came back to a team it had left.", ""]
+        lines += [_("No case came back to a team it had left."), ""]
     if report.variants:
-        lines += ["### Worst variants", ""]
+        lines += ["### " + _("Worst variants"), ""]
         lines += [f"- {customers(count)}: {escape(variant)}" for variant, count in report.variants]
         lines.append("")
     lines += [f"> {escape(note)}" for note in report.notes]

@@ -8,43 +8,68 @@ from rich.table import Table
 from rich.text import Text
 
 from cyclemap.mining.figures import MiningReport, ObservedBounce, disagrees
-from cyclemap.reporters.stats_text import duration_text
+from cyclemap.reporters.stats_text import duration_text, figures_table
 from cyclemap.reporters.text import clean, console_for
+from cyclemap.util.i18n import _, ngettext
 from cyclemap.util.numbers import customers, percent
 
 BOUNCE_ROWS = 20
 """Team pairs shown, most returns first; `--format json` has them all."""
 
 
-def _cases(count: int) -> str:
-    return "1 case" if count == 1 else f"{customers(count)} cases"
+def cases_count(count: int) -> str:
+    return ngettext("{count} case", "{count} cases", count).format(count=customers(count))
+
+
+def transition_columns() -> tuple[str, ...]:
+    """The columns of the transitions table, in the current language (text and markdown)."""
+    return (_("from"), _("to"), _("times"), _("observed"), _("map"), _("median"), _("p90"))
+
+
+def abandonment_columns() -> tuple[str, ...]:
+    return (_("step"), _("visits"), _("observed"), _("map"))
+
+
+def channel_columns() -> tuple[str, ...]:
+    return (_("step"), _("channel"), _("share of the step's events"))
+
+
+def bounce_columns() -> tuple[str, ...]:
+    return (
+        _("back to"),
+        _("from"),
+        _("how"),
+        _("returns"),
+        _("cases"),
+        _("of all cases"),
+        _("of the handoffs"),
+    )
+
+
+def bounce_how(bounce: ObservedBounce) -> str:
+    return _("direct") if bounce.direct else _("after other teams")
+
+
+def of_the_handoff(bounce: ObservedBounce, handoff: str) -> str:
+    return _("{share} of {handoff}").format(share=percent(bounce.ratio), handoff=handoff)
+
+
+def not_mapped() -> str:
+    return _("not mapped")
 
 
 def _beside(observed: float, mapped: float | None) -> Text:
     """The map's figure, highlighted where the log disagrees with it."""
     if mapped is None:
-        return Text("not mapped", style="bold red")
+        return Text(not_mapped(), style="bold red")
     return Text(percent(mapped), style="bold yellow" if disagrees(observed, mapped) else "")
 
 
-def _table(title: str, *columns: str, left: int = 2) -> Table:
-    """A table whose first `left` columns are text and the rest figures."""
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for number, column in enumerate(columns):
-        table.add_column(column, justify="left" if number < left else "right")
-    return table
-
-
 def _transitions(report: MiningReport) -> Table:
-    table = _table(
-        "Transitions (share of the customers moving on from the step)",
-        "from",
-        "to",
-        "times",
-        "observed",
-        "map",
-        "median",
-        "p90",
+    table = figures_table(
+        _("Transitions (share of the customers moving on from the step)"),
+        *transition_columns(),
+        left=2,
     )
     for item in report.transitions:
         table.add_row(
@@ -63,9 +88,10 @@ def _abandonment(report: MiningReport) -> Table | None:
     rows = report.abandonment()
     if not rows:
         return None
-    table = _table("Abandonment (cases ending at a step that is not an outcome)", "step")
-    for column in ("visits", "observed", "map"):
-        table.add_column(column, justify="right")
+    table = figures_table(
+        _("Abandonment (cases ending at a step that is not an outcome)"),
+        *abandonment_columns(),
+    )
     for step in rows:
         table.add_row(
             clean(step.step),
@@ -80,31 +106,27 @@ def _bounce_row(bounce: ObservedBounce) -> tuple[str, ...]:
     return (
         clean(bounce.team),
         clean(bounce.via),
-        "direct" if bounce.direct else "after other teams",
+        bounce_how(bounce),
         customers(bounce.bounces),
         customers(bounce.cases),
         percent(bounce.case_share),
-        f"{percent(bounce.ratio)} of {' → '.join(map(clean, bounce.handoff))}",
+        of_the_handoff(bounce, " → ".join(map(clean, bounce.handoff))),
     )
 
 
 def _peloteo(report: MiningReport) -> Table:
-    table = _table(
-        "Peloteo observed (customers back at a team they had left)",
-        "back to",
-        "from",
-        "how",
-        "returns",
-        "cases",
-        "of all cases",
-        "of the handoffs",
-        left=3,
+    table = figures_table(
+        _("Peloteo observed (customers back at a team they had left)"), *bounce_columns(), left=3
     )
     for bounce in report.bounces[:BOUNCE_ROWS]:
         table.add_row(*_bounce_row(bounce))
     hidden = len(report.bounces) - BOUNCE_ROWS
     if hidden > 0:
-        table.caption = f"… and {customers(hidden)} more team pairs (--format json lists all)"
+        table.caption = ngettext(
+            "… and {count} more team pair (--format json lists all)",
+            "… and {count} more team pairs (--format json lists all)",
+            hidden,
+        ).format(count=customers(hidden))
         table.caption_justify = "left"
     return table
 
@@ -114,8 +136,9 @@ def _channels(report: MiningReport) -> Table | None:
     rows = report.channel_differences()
     if not rows:
         return None
-    table = _table("Channels where the log differs from the map", "step", "channel")
-    table.add_column("share of the step's events", justify="right")
+    table = figures_table(
+        _("Channels where the log differs from the map"), *channel_columns(), left=2
+    )
     for item in rows:
         channel = Text(clean(item.channel), style="" if item.mapped else "bold yellow")
         table.add_row(clean(item.step), channel, percent(item.share))
@@ -125,18 +148,22 @@ def _channels(report: MiningReport) -> Table | None:
 def render(report: MiningReport, *, color: bool = False) -> str:
     buffer = io.StringIO()
     console = console_for(buffer, color=color, width=140)
+    events = ngettext("{count} event", "{count} events", report.events).format(
+        count=customers(report.events)
+    )
     console.print(
-        Text.assemble(
-            ("Log ", "bold"),
-            (clean(report.log), "bold"),
-            f": {customers(report.events)} events, {_cases(report.cases)} of journey ",
-            (clean(report.journey), "bold"),
+        Text(
+            _("Log {log}: {events}, {cases} of journey {journey}").format(
+                log=clean(report.log),
+                events=events,
+                cases=cases_count(report.cases),
+                journey=clean(report.journey),
+            ),
+            style="bold",
         )
     )
-    console.print(
-        "Entries (first steps): "
-        + ", ".join(f"{clean(step)} {customers(count)}" for step, count in report.entries)
-    )
+    entries = ", ".join(f"{clean(step)} {customers(count)}" for step, count in report.entries)
+    console.print(_("Entries (first steps): {entries}").format(entries=entries))
     console.print(_transitions(report))
     for table in (_abandonment(report), _channels(report)):
         if table is not None:
@@ -144,11 +171,11 @@ def render(report: MiningReport, *, color: bool = False) -> str:
     if report.bounces:
         console.print(_peloteo(report))
     else:
-        console.print("Peloteo observed: none (no case came back to a team it had left)")
+        console.print(_("Peloteo observed: none (no case came back to a team it had left)"))
     if report.variants:
-        console.print(Text("Worst variants (cases that came back to a team):", style="bold"))
+        console.print(Text(_("Worst variants (cases that came back to a team):"), style="bold"))
         for variant, count in report.variants:
-            console.print(f"  {_cases(count)}: {clean(variant)}")
+            console.print(f"  {cases_count(count)}: {clean(variant)}")
     for note in report.notes:
-        console.print(Text.assemble(("Note: ", "bold yellow"), clean(note)))
+        console.print(Text.assemble((_("Note:") + " ", "bold yellow"), clean(note)))
     return buffer.getvalue()

@@ -14,9 +14,10 @@ are reported at level `error`. Choices:
   with the line's text when the file can still be read, else kept as it is.
 - `partialFingerprints["cyclemap/v1"]` hashes the file's path from the repository root and the
   finding's own fingerprint (rule, journey id, steps as a set or a peloteo loop's teams; see
-  `Finding.fingerprint`), or for validation problems the field path and message, but never a
-  line, so alerts survive edits above them and runs from any folder; a repeat in one run gets a
-  counter so fingerprints stay unique.
+  `Finding.fingerprint`), or for validation problems the field path and the problem's code
+  (not its message, which is in the reader's language), but never a line, so alerts survive
+  edits above them, runs from any folder and any language; a repeat in one run gets a counter
+  so fingerprints stay unique.
 - GitHub keeps at most 25,000 results a run: past that the most severe are kept and a
   notification says how many were left out.
 - Lone surrogates (from undecodable file names) become U+FFFD so the JSON is valid UTF-8;
@@ -36,34 +37,48 @@ from urllib.parse import quote
 from cyclemap.about import HOMEPAGE, __version__
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
-from cyclemap.reporters.common import ReportOptions, source_path
+from cyclemap.reporters.common import ReportOptions, advice, reference, source_path
 from cyclemap.rules import registry
+from cyclemap.util.i18n import _
+from cyclemap.util.numbers import number
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000
 INVALID_RULE = "invalid-journey"
+UNREADABLE = "unreadable"
+"""What identifies a path that could not be read, in place of a problem's code."""
 FINGERPRINT = "cyclemap/v1"
 SOURCE_ROOT = "%SRCROOT%"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _RANK = {"error": 0, "warning": 1, "note": 2}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-_INVALID_DESCRIPTION = (
-    "cyclemap reports every problem it finds while reading and validating a file (YAML syntax, "
-    "unknown fields, wrong types, ids that do not exist) at the line and column where it is, "
-    "with a hint."
-)
-_INVALID_DOC = f"""\
-invalid-journey: the file is not a valid cyclemap journey, or could not be read.
 
-## What it does
 
-{_INVALID_DESCRIPTION}
-
-## Why is this bad?
-
-The rules cannot run on an invalid journey, so fix these first: `cyclemap validate` lists them
-all."""
+def _invalid_rule() -> dict[str, Any]:
+    """The rule under which invalid and unreadable files are reported, in the current language."""
+    description = _(
+        "cyclemap reports every problem it finds while reading and validating a file (YAML "
+        "syntax, unknown fields, wrong types, ids that do not exist) at the line and column "
+        "where it is, with a hint."
+    )
+    codes = f"{reference()}#codes"
+    doc = "\n\n".join(
+        (
+            _("invalid-journey: the file is not a valid cyclemap journey, or could not be read."),
+            "## " + _("What it does"),
+            description,
+            "## " + _("Why is this bad?"),
+            _(
+                "The rules cannot run on an invalid journey, so fix these first: `cyclemap "
+                "validate` lists them all. Each problem has a code (`CM105`) and names the section "
+                "of the format reference that says what to write instead; the codes are listed "
+                "in {where}."
+            ).format(where=codes),
+        )
+    )
+    summary = _("The file is not a valid journey: the rules cannot run on it.")
+    return _rule(INVALID_RULE, "error", summary, description, doc, codes)
 
 
 def _clean(value: Any) -> Any:
@@ -77,7 +92,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _rule(rule_id: str, level: str, summary: str, description: str, doc: str) -> dict[str, Any]:
+def _rule(
+    rule_id: str, level: str, summary: str, description: str, doc: str, see: str
+) -> dict[str, Any]:
     return {
         "id": rule_id,
         "name": "".join(part.capitalize() for part in rule_id.split("-")),
@@ -85,18 +102,17 @@ def _rule(rule_id: str, level: str, summary: str, description: str, doc: str) ->
         "fullDescription": {"text": description},
         "help": {"text": doc, "markdown": doc},
         "defaultConfiguration": {"level": level},
-        "properties": {"tags": ["cyclemap", "customer-journey"]},
+        "properties": {"tags": ["cyclemap", "customer-journey"], "see": see},
     }
 
 
 def _rules() -> list[dict[str, Any]]:
     """Every rule of the catalog (the log rules too), then the rule of invalid files."""
     rules = [
-        _rule(rule.name, _LEVELS[rule.severity], rule.summary, rule.description, rule.doc)
+        _rule(rule.name, _LEVELS[rule.severity], rule.summary, rule.description, rule.doc, rule.see)
         for rule in registry().values()
     ]
-    summary = "The file is not a valid journey: the rules cannot run on it."
-    rules.append(_rule(INVALID_RULE, "error", summary, _INVALID_DESCRIPTION, _INVALID_DOC))
+    rules.append(_invalid_rule())
     return rules
 
 
@@ -173,8 +189,12 @@ def _finding(finding: Finding, index: dict[str, int], lines: _Lines) -> dict[str
 
 
 def _problem(problem: Problem, index: dict[str, int], lines: _Lines) -> dict[str, Any]:
-    text = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
-    identity = _fingerprint(INVALID_RULE, _identity(problem.file), problem.path, problem.message)
+    text = problem.coded
+    if advice(problem):
+        text += " (" + _("hint: {hint}").format(hint=advice(problem)) + ")"
+    # The code names the kind of problem in every language; the message is translated.
+    kind = problem.code or UNREADABLE
+    identity = _fingerprint(INVALID_RULE, _identity(problem.file), problem.path, kind)
     return {
         "ruleId": INVALID_RULE,
         "ruleIndex": index[INVALID_RULE],
@@ -182,7 +202,8 @@ def _problem(problem: Problem, index: dict[str, int], lines: _Lines) -> dict[str
         "message": {"text": text},
         "locations": [_location(problem.file, problem.line, problem.column, lines)],
         "partialFingerprints": {FINGERPRINT: identity},
-        "properties": {"path": problem.path},
+        "properties": {"path": problem.path}
+        | ({"code": problem.code, "see": problem.see} if problem.code else {}),
     }
 
 
@@ -225,8 +246,14 @@ def render(result: AuditResult, options: ReportOptions) -> str:
             {
                 "level": "warning",
                 "message": {
-                    "text": f"{left_out} of {len(results) + left_out} results were left out: "
-                    f"GitHub accepts at most {MAX_RESULTS} a run (the most severe are kept)"
+                    "text": _(
+                        "{left_out} of {total} results were left out: GitHub accepts at most "
+                        "{most} a run (the most severe are kept)"
+                    ).format(
+                        left_out=number(left_out),
+                        total=number(len(results) + left_out),
+                        most=number(MAX_RESULTS),
+                    )
                 },
             }
         )
@@ -261,8 +288,10 @@ def render(result: AuditResult, options: ReportOptions) -> str:
                 "originalUriBaseIds": {
                     SOURCE_ROOT: {
                         "description": {
-                            "text": "The root of the repository (the folder holding .git); "
-                            "outside a repository, the folder cyclemap ran in."
+                            "text": _(
+                                "The root of the repository (the folder holding .git); "
+                                "outside a repository, the folder cyclemap ran in."
+                            )
                         }
                     }
                 },

@@ -11,7 +11,8 @@ from cyclemap.analysis.quick_wins import QuickWin
 from cyclemap.analysis.report import FlowReport, LoopFigures
 from cyclemap.graph.flow_model import EntryFigures
 from cyclemap.reporters.text import clean, console_for
-from cyclemap.util.numbers import customers, percent
+from cyclemap.util.i18n import _
+from cyclemap.util.numbers import customers, number, percent
 
 STEP_ROWS = 10
 
@@ -21,17 +22,38 @@ def duration_text(seconds: float | None) -> str:
         return "—"
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= size:
-            return f"{seconds / size:.1f}{unit}"
-    return f"{seconds:.0f}s"
+            return number(seconds / size, 1) + unit
+    return number(seconds) + "s"
+
+
+def figures_table(title: str, *columns: str, left: int = 1) -> Table:
+    """A table under `title` whose first `left` columns are text and the rest figures."""
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for position, column in enumerate(columns):
+        table.add_column(column, justify="left" if position < left else "right")
+    return table
 
 
 def _entries_table(report: FlowReport) -> Table:
-    table = Table(title="Per entry", title_justify="left", header_style="bold")
     linked = report.overall.endings.elsewhere > 0
     endings_shown = ["success", "failure", "abandoned", "stuck"] + (["elsewhere"] if linked else [])
-    times = ("to success", "until lost")
-    for column in ("entry", "volume", *endings_shown, "steps", "handoffs", *times):
-        table.add_column(column, justify="left" if column == "entry" else "right")
+    headings = {
+        "success": _("success"),
+        "failure": _("failure"),
+        "abandoned": _("abandoned"),
+        "stuck": _("stuck"),
+        "elsewhere": _("elsewhere"),
+    }
+    table = figures_table(
+        _("Per entry"),
+        _("entry"),
+        _("volume"),
+        *(headings[ending] for ending in endings_shown),
+        _("steps"),
+        _("handoffs"),
+        _("to success"),
+        _("until lost"),
+    )
 
     def row(figures: EntryFigures, name: str) -> None:
         endings = figures.endings.as_dict()
@@ -39,8 +61,8 @@ def _entries_table(report: FlowReport) -> Table:
             clean(name),
             customers(figures.volume) if figures.volume is not None else "—",
             *(percent(endings[ending]) for ending in endings_shown),
-            f"{figures.expected_steps:.1f}",
-            f"{figures.expected_handoffs:.1f}",
+            number(figures.expected_steps, 1),
+            number(figures.expected_handoffs, 1),
             duration_text(figures.duration_to_success),
             duration_text(figures.duration_to_loss),
         )
@@ -48,7 +70,7 @@ def _entries_table(report: FlowReport) -> Table:
     for figures in report.entries:
         row(figures, figures.entry)
     if len(report.entries) > 1:
-        row(report.overall, "all entries")
+        row(report.overall, _("all entries"))
     return table
 
 
@@ -57,21 +79,16 @@ def _steps_table(report: FlowReport) -> Table | None:
     losing = sorted((step for step in report.steps if step.lost > 0), key=lambda s: -s.lost)
     if not losing:
         return None
-    table = Table(
-        title=f"Where customers are lost ({report.unit})",
-        title_justify="left",
-        header_style="bold",
+    table = figures_table(
+        _("Where customers are lost ({unit})").format(unit=_(report.unit)),
+        _("step"),
+        _("abandon rate"),
+        _("reached"),
+        _("visits"),
+        _("abandon"),
+        _("no way forward"),
+        _("lost"),
     )
-    for column in (
-        "step",
-        "abandon rate",
-        "reached",
-        "visits",
-        "abandon",
-        "no way forward",
-        "lost",
-    ):
-        table.add_column(column, justify="left" if column == "step" else "right")
     for step in losing[:STEP_ROWS]:
         table.add_row(
             clean(step.step),
@@ -87,15 +104,19 @@ def _steps_table(report: FlowReport) -> Table | None:
 
 def visits_text(report: FlowReport, visits: float) -> str:
     """Visits in the report's unit: a count per period, or visits per customer entering."""
-    return customers(visits) if report.by_volume else f"{visits:.2f}"
+    return customers(visits) if report.by_volume else number(visits, 2)
 
 
 def _stages_table(report: FlowReport) -> Table | None:
     if not report.stages:
         return None
-    table = Table(title=f"Per stage ({report.unit})", title_justify="left", header_style="bold")
-    for column in ("stage", "reached", "visits", "lost"):
-        table.add_column(column, justify="left" if column == "stage" else "right")
+    table = figures_table(
+        _("Per stage ({unit})").format(unit=_(report.unit)),
+        _("stage"),
+        _("reached"),
+        _("visits"),
+        _("lost"),
+    )
     for stage in report.stages:
         table.add_row(
             clean(str(stage.group)),
@@ -109,14 +130,29 @@ def _stages_table(report: FlowReport) -> Table | None:
 def loop_line(report: FlowReport, loop: LoopFigures) -> str:
     """What a peloteo loop costs, in words (the definitions are in `cyclemap explain`)."""
     teams = " ↔ ".join(clean(team) for team in loop.teams)
-    line = f"Peloteo loop {teams} ({' → '.join(map(clean, loop.steps))})"
+    line = _("Peloteo loop {teams} ({steps})").format(
+        teams=teams, steps=" → ".join(map(clean, loop.steps))
+    )
     if loop.sent_round is None or loop.reached is None or loop.round_probability is None:
-        return line + ": too tangled to work out"
-    unit = " customers per period" if report.by_volume else " of the customers entering"
-    return (
-        f"{line}: {report.amount(loop.sent_round)}{unit} sent round at least once "
-        f"({percent(loop.round_probability)} of the {report.amount(loop.reached)} who reach "
-        f"{clean(loop.start)}), {visits_text(report, loop.extra_rounds or 0.0)} extra rounds"
+        return _("{loop}: too tangled to work out").format(loop=line)
+    sent = (
+        _(
+            "{loop}: {amount} customers per period sent round at least once ({share} of the "
+            "{reached} who reach {start}), {rounds} extra rounds"
+        )
+        if report.by_volume
+        else _(
+            "{loop}: {amount} of the customers entering sent round at least once ({share} of "
+            "the {reached} who reach {start}), {rounds} extra rounds"
+        )
+    )
+    return sent.format(
+        loop=line,
+        amount=report.amount(loop.sent_round),
+        share=percent(loop.round_probability),
+        reached=report.amount(loop.reached),
+        start=clean(loop.start),
+        rounds=visits_text(report, loop.extra_rounds or 0.0),
     )
 
 
@@ -127,7 +163,10 @@ def quick_win_lines(report: FlowReport, wins: tuple[QuickWin, ...]) -> list[Text
             (clean(win.description), "bold"),
             ": ",
             (report.gain_text(win), "green"),
-            f" (success {percent(report.overall.endings.success)} → {percent(win.success_after)})",
+            " "
+            + _("(success {before} → {after})").format(
+                before=percent(report.overall.endings.success), after=percent(win.success_after)
+            ),
             "\n     ",
             (clean(report.win_note(win)), "dim"),
         )
@@ -140,21 +179,25 @@ def render(reports: list[FlowReport], *, color: bool = False) -> str:
     console = console_for(buffer, color=color, width=120)
     for report in reports:
         overall = report.overall
-        console.print(
-            Text.assemble(
-                ("Journey ", "bold"), (clean(report.journey), "bold"), f" — {report.weighting}"
+        title = _("Journey {journey}").format(journey=clean(report.journey))
+        console.print(Text.assemble((title, "bold"), f" — {_(report.weighting)}"))
+        endings = {
+            "success": percent(overall.endings.success),
+            "abandoned": percent(overall.endings.abandoned),
+            "failure": percent(overall.endings.failure),
+        }
+        if report.total_volume:
+            outcome = _(
+                "Success {success} of {volume} customers per period; abandoned {abandoned}; "
+                "failure {failure}"
+            ).format(volume=customers(report.total_volume), **endings)
+        else:
+            outcome = _("Success {success}; abandoned {abandoned}; failure {failure}").format(
+                **endings
             )
-        )
-        volume = (
-            f" of {customers(report.total_volume)} customers per period"
-            if (report.total_volume)
-            else ""
-        )
-        console.print(
-            f"Success {percent(overall.endings.success)}{volume}; abandoned "
-            f"{percent(overall.endings.abandoned)}; failure {percent(overall.endings.failure)}"
-            + (f"; stuck {percent(overall.endings.stuck)}" if overall.endings.stuck else "")
-        )
+        if overall.endings.stuck:
+            outcome += "; " + _("stuck {share}").format(share=percent(overall.endings.stuck))
+        console.print(outcome)
         console.print(_entries_table(report))
         steps = _steps_table(report)
         if steps is not None:
@@ -165,15 +208,23 @@ def render(reports: list[FlowReport], *, color: bool = False) -> str:
         for loop in report.loops:
             console.print(loop_line(report, loop))
         for region in report.dead_ends:
-            size = f", {region.size} steps" if region.size > 1 else ""
-            console.print(
-                f"Dead end at {', '.join(map(clean, region.steps))}{size}: "
-                f"{report.amount(region.reached)}"
-                f"{' customers per period' if report.by_volume else ' of the customers entering'}"
-                " reach it, and none of them can succeed"
+            where = ", ".join(map(clean, region.steps))
+            if region.size > 1:
+                where = _("{steps}, {count} steps").format(steps=where, count=region.size)
+            dead_end = (
+                _(
+                    "Dead end at {where}: {amount} customers per period reach it, and none of "
+                    "them can succeed"
+                )
+                if report.by_volume
+                else _(
+                    "Dead end at {where}: {amount} of the customers entering reach it, and none "
+                    "of them can succeed"
+                )
             )
+            console.print(dead_end.format(where=where, amount=report.amount(region.reached)))
         if report.quick_wins:
-            console.print(Text("Quick wins (ganancias tempranas):", style="bold"))
+            console.print(Text(_("Quick wins (ganancias tempranas):"), style="bold"))
             for line in quick_win_lines(report, report.quick_wins):
                 console.print(line)
         console.print()

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, FileReport, Finding, Severity
-from cyclemap.reporters.common import ReportOptions
+from cyclemap.reporters.common import ReportOptions, advice, see
 from cyclemap.reporters.styled import Console, Text
 from cyclemap.util.i18n import _, ngettext, pgettext
 from cyclemap.util.text import one_line
@@ -80,10 +80,13 @@ def _problem_lines(problems: Iterable[Problem]) -> list[Text]:
                 (pgettext("severity", "error"), "bold red"),
                 ": ",
                 clean(problem.message),
+                ("  [" + problem.code + "]" if problem.code else "", "dim"),
             )
         )
         if problem.hint:
-            lines.append(Text.assemble("    ", (_("hint"), "cyan"), ": ", clean(problem.hint)))
+            lines.append(Text.assemble("    ", (_("hint"), "cyan"), ": ", clean(advice(problem))))
+        elif see(problem):
+            lines.append(Text.assemble("    ", (_("see"), "cyan"), " ", clean(see(problem))))
     return lines
 
 

@@ -11,7 +11,9 @@ Rules speak the reader's language: messages and `SUMMARY` go through gettext (`_
 `ngettext`, exported here, since a rule imports nothing else of cyclemap), an option's
 `description` is marked `N_`. The documentation is a page, not a list of sentences, so each
 language has its own: the docstring in English and `DOC_ES` in Spanish, with the same sections
-(headings in Spanish) and the same examples; a test holds them together. A finding without
+(headings in Spanish); the examples are written once, in the docstring, and a page in another
+language says `[example]` on a line of its own where the same section's next example goes. A
+test holds the pages together. A finding without
 steps carries a `subject` in English (the message's msgid, formatted), its identity in every
 language.
 """
@@ -28,6 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from cyclemap.errors import format_reference
 from cyclemap.findings import Severity
 from cyclemap.format.model import MomentOfTruth
 from cyclemap.graph import JourneyGraph
@@ -65,6 +68,10 @@ docstring has all but Options, which is written from its options model; a page i
 language has them under their translated headings."""
 
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
+_CODE = re.compile(r"^```\w*\n.*?^```$", re.MULTILINE | re.DOTALL)
+EXAMPLE = "[example]"
+"""In a page of another language, a line where the English section's next example goes."""
+_EXAMPLE = re.compile(r"^" + re.escape(EXAMPLE) + r"$", re.MULTILINE)
 WIDTH = 96
 """Lines of the written Options section wrap here, like the docstrings."""
 
@@ -142,14 +149,14 @@ class Rule:
         has none): the first line after `name: `, and each section by its English heading."""
         if code not in self.pages:
             code = SOURCE
-        first, _newline, body = self.pages[code].partition("\n")
-        headings = {translated(heading, code): heading for heading in SECTIONS}
-        parts = _HEADING.split(body)
-        sections = {
-            headings.get(heading.strip(), heading.strip()): content.strip()
-            for heading, content in zip(parts[1::2], parts[2::2], strict=True)
-        }
-        return first.partition(": ")[2].strip(), sections
+        title, sections = _sections(self.pages[code], code)
+        if code != SOURCE:
+            english = _sections(self.pages[SOURCE], SOURCE)[1]
+            sections = {
+                heading: _with_examples(text, english.get(heading, ""))
+                for heading, text in sections.items()
+            }
+        return title, sections
 
     @property
     def summary(self) -> str:
@@ -195,6 +202,11 @@ class Rule:
         return _wrap(where) + "\n\n" + "\n".join(bullets)
 
     @property
+    def see(self) -> str:
+        """The rule's section of the format reference: its name is its code and its anchor."""
+        return f"{format_reference(language())}#{self.name}"
+
+    @property
     def description(self) -> str:
         """What the rule does, on one line (SARIF's `fullDescription`)."""
         return " ".join(self.sections.get("What it does", self.summary).split())
@@ -209,6 +221,25 @@ class Rule:
             f"## {_(heading)}\n\n{sections[heading]}" for heading in SECTIONS if heading in sections
         )
         return f"{self.name}: {title}\n\n{body}"
+
+
+def _sections(page: str, code: str) -> tuple[str, dict[str, str]]:
+    """A page's title (its first line after `name: `) and its sections by English heading."""
+    first, _newline, body = page.partition("\n")
+    headings = {translated(heading, code): heading for heading in SECTIONS}
+    parts = _HEADING.split(body)
+    sections = {
+        headings.get(heading.strip(), heading.strip()): content.strip()
+        for heading, content in zip(parts[1::2], parts[2::2], strict=True)
+    }
+    return first.partition(": ")[2].strip(), sections
+
+
+def _with_examples(text: str, english: str) -> str:
+    """`text` with each `[example]` line replaced by the English section's next example; the
+    markers left over, if the English section has fewer, stay as they are (a test sees them)."""
+    examples = iter(_CODE.findall(english))
+    return _EXAMPLE.sub(lambda marker: next(examples, marker.group(0)), text)
 
 
 def _wrap(text: str, first: str = "", then: str = "") -> str:

@@ -46,6 +46,37 @@ NAME = "context-lost-handoff"
 SEVERITY = Severity.WARNING
 SUMMARY = N_("A handoff with `context: lost`: the customer tells the story again.")
 
+DOC_ES = """context-lost-handoff: un traspaso en el que el cliente debe volver a contar su historia.
+
+## Qué hace
+
+Reporta cada transición marcada `context: lost`: el caso sigue adelante y su historia no viaja
+con él. Cuando la transición es un traspaso, el mensaje nombra los dos equipos.
+
+## ¿Por qué es un problema?
+
+Cuando la historia se queda atrás, el cliente repite quién es y qué le pasó: es lo que más
+molesta de que lo pasen de un lado a otro, y la razón por la que los equipos de servicio buscan
+una sola versión de la verdad que todos puedan ver. `cyclemap stats` calcula lo que cuesta
+(`--context-cost`, la proporción de clientes que se supone abandona por eso) y clasifica el
+restablecerlo entre las ganancias tempranas.
+
+## Ejemplo
+
+[example]
+
+## En su lugar
+
+El registro del caso acompaña al cliente.
+
+[example]
+
+## Limitaciones conocidas
+
+Solo se revisa lo que dice el mapa: una transición sin `context` se toma como si lo conservara.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
+
 
 class Options(RuleOptions):
     pass

@@ -67,6 +67,44 @@ NAME = "dead-end"
 SEVERITY = Severity.ERROR
 SUMMARY = N_("A step from which no success can be reached: the customer has no way forward.")
 
+DOC_ES = """dead-end: un paso desde el que el cliente nunca puede llegar a un paso `success`.
+
+## Qué hace
+
+Encuentra los pasos desde los que no se puede llegar a ningún paso `success`: un paso que no es
+un desenlace y no tiene `next` (el mapa simplemente se detiene), o un paso cuyos caminos llevan
+todos solo a fracaso, a abandono o a una región de la que el cliente nunca puede salir. Los
+pasos con desenlace `failure` o `abandoned` terminan el recorrido a propósito y no son callejones
+sin salida. Los pasos que solo llevan unos a otros son una región y un solo hallazgo, en los
+pasos por donde entran los clientes, con cuántos clientes por período llegan a ella cuando cada
+entrada tiene `volume` (como los cuenta `cyclemap stats`).
+
+## ¿Por qué es un problema?
+
+Un cliente que llega a un callejón sin salida no tiene forma de obtener lo que vino a buscar, y
+el mapa no dice qué pasa con él: o el servicio de verdad lo abandona, o al mapa le falta un
+paso. Un ciclo sin salida además deja sin definir las cifras del flujo.
+
+## Ejemplo
+
+Después de la visita no pasa nada, y el mapa no lo dice.
+
+[example]
+
+## En su lugar
+
+La visita lleva a alguna parte y termina en un éxito o en un desenlace explícito.
+
+[example]
+
+## Limitaciones conocidas
+
+En un recorrido sin ningún `success` aquí solo se reportan los pasos sin camino para seguir; la
+falta de éxito es el hallazgo de `no-success-outcome`. Un enlace a otro recorrido
+(`journey-id:step-id`) cuenta como camino para seguir, porque el recorrido continúa allá.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
+
 
 class Options(RuleOptions):
     pass

@@ -56,6 +56,44 @@ NAME = "drop-off-point"
 SEVERITY = Severity.WARNING
 SUMMARY = N_("A step whose abandonment is at or above the threshold (default 15%).")
 
+DOC_ES = """drop-off-point: un paso donde abandonan muchos de los clientes que llegan a él.
+
+## Qué hace
+
+Reporta cada paso cuyo `abandon` (la proporción de los clientes que llegan ahí y dejan el
+recorrido) alcanza o supera `threshold`. Cuando cada entrada tiene `volume`, el hallazgo dice
+cuántos clientes abandonan ahí por período (la misma cifra de `cyclemap stats`: el camino de un
+cliente termina en su primer éxito, y los clientes que vuelven por un ciclo pueden abandonar en
+cualquier visita) y ordena los puntos de abandono por esa cifra, para que el equipo sepa cuál
+arreglar primero.
+
+## ¿Por qué es un problema?
+
+Un punto de abandono es donde el servicio pierde clientes: la llamada que espera demasiado, el
+formulario que pide demasiado, el pago que falla. Cada uno es un cliente que no obtuvo lo que
+vino a buscar, y muchas veces uno que no volverá.
+
+## Ejemplo
+
+Casi uno de cada tres clientes cuelga mientras espera.
+
+[example]
+
+## En su lugar
+
+Ofrecer devolver la llamada mantiene bajo el abandono (o, si por ahora se acepta, se dice por
+qué).
+
+[example]
+
+## Limitaciones conocidas
+
+`abandon` se toma tal como está escrito: `cyclemap mine --write` lo reemplaza por lo que muestra
+un registro de interacciones. Sin volúmenes en todas las entradas, el hallazgo da la tasa pero no
+los clientes.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
+
 
 class Options(RuleOptions):
     threshold: float = Field(

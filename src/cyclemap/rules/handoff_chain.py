@@ -62,6 +62,45 @@ SUMMARY = N_(
     "The most likely path from an entry to a success crosses more than N handoffs (3)."
 )
 
+DOC_ES = """handoff-chain: el camino habitual al éxito pasa al cliente por demasiados equipos.
+
+## Qué hace
+
+Para cada entrada, sigue el camino más probable hasta un paso `success` (el camino cuyas
+probabilidades de transición multiplicadas dan más) y cuenta sus traspasos: los cambios del
+equipo que atiende al cliente. Si son más de `max`, lo reporta con el camino y los equipos en
+orden, para que el equipo vea dónde se podría acortar la cadena.
+
+Los traspasos se cuentan como los vive el cliente: los pasos marcados `backstage: true` (trabajo
+que el cliente no ve) quedan fuera del camino, así que un caso que pasa a un back office y vuelve
+no es un traspaso; solo cuentan los cambios entre los equipos que el cliente ve.
+
+## ¿Por qué es un problema?
+
+Cada traspaso es una fila, una nueva explicación y una oportunidad de que el caso se caiga. Un
+cliente que trata con cuatro equipos para lograr una sola cosa fue pasado de mano en mano,
+aunque nadie lo haya devuelto.
+
+## Ejemplo
+
+Nivel 1, nivel 2, operaciones de campo y facturación toman el caso por turnos.
+
+[example]
+
+## En su lugar
+
+Un solo responsable coordina el caso, y el cliente trata con uno o dos equipos.
+
+[example]
+
+## Limitaciones conocidas
+
+Solo se sigue el camino más probable de cada entrada: un camino menos probable con más
+traspasos no se reporta, por muchos clientes que lo tomen. Los pasos sin equipo no empiezan ni
+terminan un traspaso.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
+
 
 class Options(RuleOptions):
     max: int = Field(

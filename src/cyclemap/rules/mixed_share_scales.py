@@ -54,6 +54,40 @@ NAME = "mixed-share-scales"
 SEVERITY = Severity.WARNING
 SUMMARY = N_("A step's shares mix scales (some at most 1, some above): almost always a typo.")
 
+DOC_ES = """mixed-share-scales: proporciones de un paso en dos escalas, casi siempre un error.
+
+## Qué hace
+
+Reporta un paso cuyas `share` mezclan las dos escalas: unas de 1 o menos, otras mayores que 1.
+El hallazgo señala la primera proporción mayor que 1 y dice cómo se reparten los clientes tal
+como está escrito.
+
+## ¿Por qué es un problema?
+
+Las proporciones son pesos relativos, así que `0.7/0.3` y `70/30` significan lo mismo, y una
+mezcla se acepta; pero entonces los pesos dicen algo que nadie quiso decir: `share: 30` junto a
+hermanas de 0.45, 0.1 y 0.15 manda el 98% de los clientes por un solo camino, y todas las cifras
+que siguen (clientes perdidos, ganancias tempranas) se mueven con ella.
+
+## Ejemplo
+
+Una proporción se escribió como porcentaje.
+
+[example]
+
+## En su lugar
+
+Todas las proporciones en una sola escala.
+
+[example]
+
+## Limitaciones conocidas
+
+Un paso cuyos pesos son todos mayores que 1, o todos de 1 o menos, nunca se reporta, aunque uno
+de ellos sea un error en la misma escala (`share: 7` por `share: 70`).
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
+
 
 class Options(RuleOptions):
     pass

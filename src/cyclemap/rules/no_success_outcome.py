@@ -53,6 +53,38 @@ NAME = "no-success-outcome"
 SEVERITY = Severity.ERROR
 SUMMARY = N_("The journey has no reachable success step.")
 
+DOC_ES = """no-success-outcome: en este recorrido los clientes nunca pueden alcanzar su objetivo.
+
+## Qué hace
+
+Reporta un recorrido sin ningún paso marcado `outcome: success`, o cuyos pasos de éxito no se
+alcanzan desde ninguna entrada.
+
+## ¿Por qué es un problema?
+
+Un recorrido describe cómo los clientes logran lo que vinieron a buscar: una cita agendada, una
+cotización recibida, el servicio restablecido. Sin un éxito alcanzable el mapa no puede decir si
+el ciclo funciona, y toda cifra sobre el éxito pierde sentido.
+
+## Ejemplo
+
+El recorrido solo termina en fracaso.
+
+[example]
+
+## En su lugar
+
+El objetivo está en el mapa y se puede alcanzar.
+
+[example]
+
+## Limitaciones conocidas
+
+No se reporta un recorrido cuyos clientes siguen en otro recorrido (`journey-id:step-id`): el
+éxito puede estar allá.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
+
 
 class Options(RuleOptions):
     pass

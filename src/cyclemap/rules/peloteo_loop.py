@@ -77,6 +77,58 @@ SUMMARY = N_(
     "A cycle brings the customer back to a team already left (bounced between areas)."
 )
 
+DOC_ES = """peloteo-loop: al cliente lo pelotean entre áreas y vuelve a un equipo que ya dejó.
+
+## Qué hace
+
+Encuentra ciclos de transiciones que devuelven al cliente a un equipo que ya había dejado, sin
+pasar por un paso `success`: soporte lo manda a facturación y facturación lo devuelve a soporte.
+Un ciclo que pasa por un éxito es el ciclo de vida previsto (renovación, posventa) y no se
+reporta. Se reporta un hallazgo por cada maraña de esos ciclos, con un ejemplo de los más cortos
+en el orden en que los clientes lo encuentran, empezando por el primer paso donde se topan con
+el ciclo; cuando todas las proporciones de la maraña están escritas, el mensaje dice qué tan
+probable es que un cliente que llega a ese paso dé al menos una vuelta.
+
+Un ciclo que el cliente no ve, en el que el caso va y viene entre equipos pero solo cambian de
+manos pasos marcados `backstage: true` (el cliente trata con un solo equipo, o con ninguno, todo
+el tiempo), también se reporta, dicho así, y como mucho como advertencia sea cual sea la
+severidad configurada: el cliente espera, pero no lo pelotean.
+
+## ¿Por qué es un problema?
+
+"Peloteo" es como los clientes llaman a que los pasen de un departamento a otro y de vuelta, sin
+que nadie se haga cargo del problema. Cada vuelta es otra fila, otra explicación y otra
+oportunidad de rendirse; es lo que más molesta de un ciclo de servicio.
+
+Qué significan las cifras (aquí y en `cyclemap stats`): a un cliente *lo hacen dar la vuelta*
+cuando, después de estar en el primer paso del ciclo, lo pasan a otro equipo y vuelve a ese
+paso; *dar al menos una vuelta* cuenta a cada uno de esos clientes una sola vez. Las *vueltas de
+más* cuentan cada regreso, así que un cliente que da tres vueltas suma tres; la primera pasada
+por el ciclo no es una vuelta.
+
+## Ejemplo
+
+Soporte y facturación se mandan el cliente el uno al otro.
+
+[example]
+
+## En su lugar
+
+El equipo que toma el caso lo conserva hasta resolverlo.
+
+[example]
+
+## Limitaciones conocidas
+
+Los pasos sin equipo no cuentan como cambio de equipo, así que un ciclo por pasos sin equipo
+solo se reporta cuando hay dos equipos en él. La probabilidad de dar la vuelta solo se da cuando
+todas las proporciones de la maraña están escritas (o un paso tiene un solo camino) y la maraña
+tiene como mucho 2.000 pasos. Un hallazgo es el mismo problema mientras a los clientes los
+peloteen entre los mismos equipos en el mismo recorrido: cambiar la ruta del ciclo entre esos
+equipos no lo vuelve nuevo para las líneas base ni para `--diff`.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
+
 
 class Options(RuleOptions):
     pass

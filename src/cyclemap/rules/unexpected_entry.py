@@ -67,6 +67,40 @@ from cyclemap.rules.base import (
 NAME = "unexpected-entry"
 SEVERITY = Severity.WARNING
 SUMMARY = N_("Cases start at a step that is not an entry of the map.")
+
+DOC_ES = """unexpected-entry: hay casos que empiezan en un paso que no es una entrada del mapa.
+
+## Qué hace
+
+Compara el recorrido con un registro de eventos (`cyclemap audit ARCHIVO --log REGISTRO`) y
+reporta cada paso sin `entry:` donde empiezan casos del registro, con cuántos.
+
+## ¿Por qué es un problema?
+
+Los clientes llegan a la empresa por ahí: un punto de contacto que el mapa no conoce como tal,
+así que su volumen y todo lo que sigue a partir de él falta en las cifras. O el registro se
+cortó a mitad de los casos, y sus primeros eventos no son por donde entraron los clientes.
+
+## Ejemplo
+
+Algunos clientes escriben directamente a diagnóstico, y el mapa solo conoce la llamada.
+
+[example]
+
+[example]
+
+## En su lugar
+
+El diagnóstico también es una entrada (con el mismo registro).
+
+[example]
+
+## Limitaciones conocidas
+
+Un registro que empieza a mitad de los casos (cortado por fecha) hace que sus primeros eventos
+parezcan entradas: corte los registros por caso, no por fecha.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
 LOG_RULE = True
 
 

@@ -69,6 +69,42 @@ from cyclemap.rules.base import (
 NAME = "unmapped-transition"
 SEVERITY = Severity.WARNING
 SUMMARY = N_("Customers move between two steps, and the map has no such transition.")
+
+DOC_ES = """unmapped-transition: los clientes pasan entre dos pasos que el mapa no une.
+
+## Qué hace
+
+Compara el recorrido con un registro de eventos (`cyclemap audit ARCHIVO --log REGISTRO`) y
+reporta cada par de pasos entre los que los clientes se mueven, uno justo después del otro, que
+ningún `next` del mapa une, con cuántas veces lo muestra el registro.
+
+## ¿Por qué es un problema?
+
+El mapa es lo que el equipo cree; el registro es lo que hicieron los clientes. O al mapa le falta
+un camino real (agréguelo a `next`), o los clientes toman un desvío que el servicio no diseñó:
+conviene saber ambas cosas antes de usar el mapa para decidir algo.
+
+## Ejemplo
+
+El mapa manda a los clientes del diagnóstico solo al arreglo; en el registro, un caso vuelve del
+diagnóstico a la llamada.
+
+[example]
+
+[example]
+
+## En su lugar
+
+El mapa tiene el camino que toman los clientes (con el mismo registro).
+
+[example]
+
+## Limitaciones conocidas
+
+Solo cuenta el orden de los eventos de un caso: un movimiento registrado fuera de orden (dos
+eventos con la misma hora) puede parecer una transición que nadie hizo.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
 LOG_RULE = True
 
 

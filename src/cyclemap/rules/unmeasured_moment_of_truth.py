@@ -45,6 +45,33 @@ NAME = "unmeasured-moment-of-truth"
 SEVERITY = Severity.WARNING
 SUMMARY = N_("A moment of truth with no measure: nobody will know how it goes.")
 
+DOC_ES = """unmeasured-moment-of-truth: un momento de verdad sin medición.
+
+## Qué hace
+
+Reporta cada `moment_of_truth` sin `measure`.
+
+## ¿Por qué es un problema?
+
+Un momento de verdad que no se mide es uno del que nadie sabrá que está fallando. El ciclo de
+servicio termina con encuestas de satisfacción por una razón: dé a cada momento una `measure` con
+la `metric` (csat, nps, ces, tiempo de espera, resolución en el primer contacto), su `target` y
+de dónde sale la cifra (`survey`).
+
+## Ejemplo
+
+[example]
+
+## En su lugar
+
+[example]
+
+## Limitaciones conocidas
+
+Si la medición de verdad se recoge es algo que el mapa no puede saber.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
+
 
 class Options(RuleOptions):
     pass

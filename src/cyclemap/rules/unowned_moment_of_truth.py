@@ -43,6 +43,32 @@ NAME = "unowned-moment-of-truth"
 SEVERITY = Severity.WARNING
 SUMMARY = N_("A moment of truth with no owner.")
 
+DOC_ES = """unowned-moment-of-truth: un momento de verdad del que nadie responde.
+
+## Qué hace
+
+Reporta cada `moment_of_truth` sin `owner` (o con uno vacío).
+
+## ¿Por qué es un problema?
+
+Los momentos de verdad son los contactos que hacen o deshacen la opinión del cliente sobre la
+empresa. Cada uno necesita a alguien que responda por él; un momento crítico sin responsable es
+un momento que nadie arreglará cuando salga mal.
+
+## Ejemplo
+
+[example]
+
+## En su lugar
+
+[example]
+
+## Limitaciones conocidas
+
+Cualquier texto cuenta como responsable: el nombre no se compara con los equipos del recorrido.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
+
 
 class Options(RuleOptions):
     pass

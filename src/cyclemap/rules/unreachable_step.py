@@ -53,6 +53,40 @@ NAME = "unreachable-step"
 SEVERITY = Severity.ERROR
 SUMMARY = N_("A step no entry leads to.")
 
+DOC_ES = """unreachable-step: un paso al que no lleva ninguna entrada.
+
+## Qué hace
+
+Reporta los pasos a los que ningún camino de `next` llega desde una entrada (`entry: true` o
+`entry: {volume: N}`). Los pasos a los que solo llevan pasos inalcanzables son una región y un
+solo hallazgo, en los pasos donde empieza la región (adonde debería llevar la transición que
+falta): un enlace roto es un solo problema, por muchos pasos que lo sigan.
+
+## ¿Por qué es un problema?
+
+Los clientes solo llegan por las entradas y avanzan por `next`. Un paso al que no llega ningún
+camino es una transición olvidada o un punto de contacto que los clientes en realidad nunca
+viven; en cualquier caso el mapa y el servicio no coinciden, y las cifras del paso son cero.
+
+## Ejemplo
+
+Nunca se manda a nadie a la encuesta.
+
+[example]
+
+## En su lugar
+
+La encuesta está en el camino.
+
+[example]
+
+## Limitaciones conocidas
+
+Un paso al que enlaza otro recorrido (`journey-id:step-id`) cuenta como alcanzado solo cuando el
+recorrido que enlaza se audita en la misma ejecución.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
+
 
 class Options(RuleOptions):
     pass

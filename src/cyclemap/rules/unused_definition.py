@@ -13,10 +13,12 @@ the list). They make the map look bigger than the service.
 
 ## Example
 
+No step is in the stage `follow-up`.
+
 ```yaml
 stages:
   - {id: contact, name: Contacto}
-  - {id: follow-up, name: Seguimiento}   # no step is in this stage
+  - {id: follow-up, name: Seguimiento}
 ```
 
 ## Use instead
@@ -49,6 +51,39 @@ from cyclemap.rules.base import N_, Detection, RuleOptions, _
 NAME = "unused-definition"
 SEVERITY = Severity.INFO
 SUMMARY = N_("A stage, channel or team that no step uses.")
+
+DOC_ES = """unused-definition: una etapa, un canal o un equipo que ningún paso usa.
+
+## Qué hace
+
+Reporta cada etapa, canal y equipo propios del recorrido que ningún paso usa. Un equipo nombrado
+como `owner` del recorrido o de un momento de verdad cuenta como usado.
+
+## ¿Por qué es un problema?
+
+Las definiciones que nadie usa suelen ser restos de un rediseño o el gemelo de un error de
+digitación (`billing` definido y `biling` usado, que la validación detecta, o una etapa
+renombrada en los pasos pero no en la lista). Hacen que el mapa parezca más grande que el
+servicio.
+
+## Ejemplo
+
+Ningún paso está en la etapa `follow-up`.
+
+[example]
+
+## En su lugar
+
+Quítela, o agregue los pasos que van ahí.
+
+[example]
+
+## Limitaciones conocidas
+
+Solo se revisan las definiciones propias del recorrido: los catálogos son compartidos, y cada
+recorrido usa una parte de ellos.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
 
 
 class Options(RuleOptions):

@@ -59,6 +59,43 @@ from cyclemap.rules.base import N_, Detection, ObservedLog, RuleOptions, _, step
 NAME = "unused-transition"
 SEVERITY = Severity.INFO
 SUMMARY = N_("A transition of the map that no customer in the log takes.")
+
+DOC_ES = """unused-transition: una transición del mapa que ningún cliente del registro toma.
+
+## Qué hace
+
+Compara el recorrido con un registro de eventos (`cyclemap audit ARCHIVO --log REGISTRO`) y
+reporta cada `next` de un paso que los clientes visitan y que nadie del registro sigue. Las
+transiciones de los pasos que nadie visita quedan para `unvisited-step`.
+
+## ¿Por qué es un problema?
+
+Un camino del mapa que nadie toma hace que el mapa prometa algo que el servicio no hace: su
+proporción mueve todas las cifras calculadas con el mapa. El camino puede estar obsoleto, o el
+registro puede cubrir un período demasiado corto.
+
+## Ejemplo
+
+A los clientes los diagnostican y les arreglan el problema; a nadie lo mandan al experto que
+muestra el mapa.
+
+[example]
+
+[example]
+
+## En su lugar
+
+El mapa muestra los caminos que toman los clientes (con el mismo registro).
+
+[example]
+
+## Limitaciones conocidas
+
+Un camino poco frecuente puede simplemente no estar en un registro corto: lea el hallazgo
+teniendo en cuenta el período del registro (`allow:` en el paso dice por qué un camino sigue en
+el mapa).
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
 LOG_RULE = True
 
 

@@ -57,6 +57,39 @@ from cyclemap.rules.base import N_, Detection, ObservedLog, RuleOptions, _, step
 NAME = "unvisited-step"
 SEVERITY = Severity.INFO
 SUMMARY = N_("A step of the map that no customer in the log reaches.")
+
+DOC_ES = """unvisited-step: un paso del mapa al que no llega ningún cliente del registro.
+
+## Qué hace
+
+Compara el recorrido con un registro de eventos (`cyclemap audit ARCHIVO --log REGISTRO`) y
+reporta cada paso del recorrido en el que no está ningún evento del registro.
+
+## ¿Por qué es un problema?
+
+Puede que el punto de contacto ya no exista, o que la actividad se registre con otro nombre
+(relaciónela con `[mine.activities]` en la configuración); en cualquier caso el mapa y el
+registro no describen el mismo servicio.
+
+## Ejemplo
+
+Nadie del registro llega al experto.
+
+[example]
+
+[example]
+
+## En su lugar
+
+El mapa tiene los pasos que viven los clientes (con el mismo registro).
+
+[example]
+
+## Limitaciones conocidas
+
+Un paso que solo ocurre en algunas temporadas no tiene visitas en un registro de otra temporada.
+"""
+"""The documentation in Spanish: the same sections and examples as the module's docstring."""
 LOG_RULE = True
 
 

@@ -17,12 +17,12 @@ from typing import Any
 
 from cyclemap.util.i18n import language
 
-BABEL_LOCALES = {"en": "en", "es": "es"}
+_BABEL_LOCALES = {"en": "en", "es": "es"}
 """The CLDR locale whose symbols each language uses: one per language, so a map is the same
 bytes on every machine (`es`: `1.234,5`, as most of Latin America writes figures)."""
 
 SYMBOLS = {"en": (".", ","), "es": (",", ".")}
-"""The decimal and grouping symbols of each language's locale in `BABEL_LOCALES`."""
+"""The decimal and grouping symbols of each language's locale in `_BABEL_LOCALES`."""
 
 
 @cache
@@ -65,7 +65,7 @@ def customers(value: float) -> str:
 def json_text(document: Any) -> str:
     """`document` as JSON, indented: a number that is not finite becomes `null` (JSON has no
     `Infinity` or `NaN`, and parsers refuse them)."""
-    import json  # here: the figures for people need no JSON
+    import json  # only the commands that write JSON need it
 
     return json.dumps(_finite(document), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 

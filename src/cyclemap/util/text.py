@@ -11,6 +11,7 @@ workflow commands), so those characters become U+FFFD: visible, and inert.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from cyclemap.util.i18n import _
@@ -48,6 +49,14 @@ def is_safe(text: str) -> bool:
     return _UNSAFE.search(text) is None and _BREAKS.search(text) is None
 
 
+def slugify(text: str) -> str:
+    """`text` as an id: lowercase ASCII letters and digits, `-`, `_` and `.`, accents dropped
+    (`Atención al cliente` -> `atencion-al-cliente`); empty when nothing is left."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9_.-]+", "-", ascii_text).strip("-_.")
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The closest of `choices` to a misspelt `word`, if any is close enough."""
     import difflib  # here: only a misspelling needs it
@@ -59,3 +68,11 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 def did_you_mean_text(message: str, guess: str) -> str:
     """`message` followed by the suggestion of `guess`, in the current language."""
     return _("{message}; did you mean `{guess}`?").format(message=message, guess=guess)
+
+
+def listing(items: Iterable[str]) -> str:
+    """`a`, `a and b`, `a, b and c`, in the current language."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
