@@ -56,11 +56,16 @@ def tell_error(error: CyclemapError) -> None:
 
 def tell_problems(problems: Iterable[Problem]) -> None:
     """Configuration and load problems as `file:line:col: error: ...` lines with their hints."""
+    from cyclemap.reporters.common import advice, see
+
     for problem in problems:
         where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
-        say(_("{where}: error: {message}").format(where=where, message=problem.message))
+        message = _("{where}: error: {message}").format(where=where, message=problem.message)
+        say(message + (f"  [{problem.code}]" if problem.code else ""))
         if problem.hint:
-            say("    " + _("hint: {hint}").format(hint=problem.hint))
+            say("    " + _("hint: {hint}").format(hint=advice(problem)))
+        elif see(problem):
+            say("    " + _("see {where}").format(where=see(problem)))
 
 
 def say(message: str) -> None:
