@@ -6,8 +6,8 @@ a 1,000-step one, the load, audit and stats stages at 1,000 and 10,000 steps, an
 100,000 events beside PM4Py's `discover_dfg` when PM4Py is installed (here, or in the Python
 `PM4PY_PYTHON` names). Without `--quick`, also
 whole `validate`, `audit` and `stats` runs of 10,000 and 100,000 steps (growth from 1,000 on),
-a 5,000-step `validate` beside yamllint, a 1,000-journey repository, renders, and `mine` on
-1,000,000 events.
+a 5,000-step `validate` beside yamllint, two versions compared, a 1,000-journey repository,
+renders, and `mine` on 1,000,000 events.
 
 Whole commands run as the user runs them, through the console scripts beside this Python, in
 fresh processes; each figure is the median of `--repeat` runs (5 by default; 3 for the slow
@@ -66,6 +66,18 @@ STAGE_CODE = {
         findings = audit_journey(journey, Settings())
         START()
         report = analyse(JourneyGraph(journey), findings, top=3)
+    """),
+    # Two versions: the first abandonment rate a tenth of what it was. Both are validated,
+    # audited and figured, then compared (what `compare` and `stats --diff` do).
+    "compare": textwrap.dedent("""
+        from pathlib import Path
+        from cyclemap.engine.comparing import compare
+        after = Path(PATH).with_name("after-" + Path(PATH).name)
+        text = Path(PATH).read_text(encoding="utf-8")
+        after.write_text(text.replace("abandon: 0.", "abandon: 0.0", 1), encoding="utf-8")
+        START()
+        run = compare([PATH], [after])
+        assert run.changes[0].status == "changed"
     """),
 }
 
@@ -234,6 +246,14 @@ def stages(folder: Path, sizes: Sequence[int]) -> None:
         print("| " + " | ".join(cells) + " |")
 
 
+def comparisons(folder: Path, sizes: Sequence[int]) -> None:
+    """Two versions of generated journeys compared (the figuring of both included)."""
+    header("steps", "compare s", "compare MB")
+    for size in sizes:
+        figures = measure_stage("compare", generated(folder, size))
+        print(f"| {size:,} | {figures['seconds']:.2f} | {figures['peak_mb']:.0f} |")
+
+
 def whole_commands(folder: Path, sizes: Sequence[int], repeat: int) -> None:
     """`cyclemap validate`, `audit` and `stats` of generated journeys, whole processes."""
     header("steps", "validate s", "cpu s", "MB", "audit s", "cpu s", "MB", "stats s", "cpu s", "MB")
@@ -361,6 +381,7 @@ def main() -> None:
             "Whole commands, by size",
             lambda: whole_commands(folder, [1_000, 10_000, 100_000], max(1, repeat // 2)),
         )
+        section("Two versions compared", lambda: comparisons(folder, [1_000, 10_000]))
         section("Logs at 1,000,000 events", lambda: mine_beside_pm4py(folder, 1_000_000))
         section("A repository", lambda: repository(folder))
         section("Renders", lambda: renders(folder, [100, 1_000, 5_000]))

@@ -25,10 +25,11 @@ if TYPE_CHECKING:
 
     from cyclemap.analysis.report import FlowReport
     from cyclemap.engine.checking import ValidationReport
+    from cyclemap.engine.comparing import ComparisonRun
     from cyclemap.findings import AuditResult
     from cyclemap.loading import LoadedJourney
 
-__all__ = ["HOMEPAGE", "__version__", "audit", "load", "stats", "validate"]
+__all__ = ["HOMEPAGE", "__version__", "audit", "compare", "load", "stats", "validate"]
 
 
 def load(path: str | Path) -> LoadedJourney:
@@ -57,3 +58,11 @@ def stats(path: str | Path) -> FlowReport:
     from cyclemap.engine import journey_stats
 
     return journey_stats(load(path))
+
+
+def compare(before: str | Path, after: str | Path) -> ComparisonRun:
+    """What a change does to customers: two journey files (one journey), or two folders
+    (journeys matched by id), before and after."""
+    from cyclemap.engine.comparing import compare as run
+
+    return run([before], [after])

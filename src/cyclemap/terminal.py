@@ -19,6 +19,7 @@ from cyclemap.errors import CyclemapError, Problem
 from cyclemap.util.i18n import _, chosen_language
 
 if TYPE_CHECKING:
+    from cyclemap.engine.comparing import ComparisonRun
     from cyclemap.findings import AuditResult
 
 
@@ -98,11 +99,17 @@ def emit(text: str, output: Optional[str] = None) -> None:
 
 
 def report(
-    result: AuditResult, output_format: ReportFormat, output: Optional[str], verbose: bool
+    result: AuditResult,
+    output_format: ReportFormat,
+    output: Optional[str],
+    verbose: bool,
+    customers: ComparisonRun | None = None,
 ) -> int:
-    """Show a run's result in the format asked for; its exit code."""
+    """Show a run's result in the format asked for (with `customers`, what the change does to
+    them); its exit code."""
     from cyclemap.reporters import ReportOptions, render
 
     color = output is None and output_format is ReportFormat.text and color_for(sys.stdout)
-    emit(render(result, output_format.value, ReportOptions(color=color, verbose=verbose)), output)
+    options = ReportOptions(color=color, verbose=verbose, customers=customers)
+    emit(render(result, output_format.value, options), output)
     return result.exit_code

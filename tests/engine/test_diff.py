@@ -14,13 +14,13 @@ from cyclemap.engine import audit
 from tests.support.repo import (
     SUPPORT,
     SUPPORT_RULES,
-    clean_journey,
     commit_all,
     comparison_line,
     git,
     init_repo,
     isolate_git,
     move_lines,
+    support_repo,
     support_without_loop,
     write,
 )
@@ -32,14 +32,7 @@ JOURNEY = Path("journeys") / "soporte.journey.yaml"
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git repository whose last commit holds `SUPPORT` without its peloteo loop."""
-    isolate_git(monkeypatch, tmp_path)
-    root = init_repo(tmp_path / "repo")
-    write(root / "cyclemap.toml", "")
-    write(root / "journeys" / "clean.journey.yaml", clean_journey("limpio"))
-    write(root / JOURNEY, support_without_loop())
-    commit_all(root)
-    monkeypatch.chdir(root)
-    return root
+    return support_repo(tmp_path, monkeypatch, support_without_loop())
 
 
 def cli(*arguments: str) -> Result:

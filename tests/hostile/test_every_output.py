@@ -127,3 +127,31 @@ def test_stats_text_and_json(journey: Path) -> None:
     assert text.exit_code == 0 and "\x1b" not in text.stdout
     document = runner.invoke(app, ["stats", str(journey), "-f", "json"])
     assert json.loads(document.stdout)["journeys"][0]["journey"] == "hostile"
+
+
+def test_compare_in_every_format(journey: Path, tmp_path: Path) -> None:
+    """A change to the hostile journey: its names reach every output of `compare` as text."""
+    after = tmp_path / "after" / journey.name
+    after.parent.mkdir()
+    after.write_text(
+        journey.read_text(encoding="utf-8").replace("abandon: 0.1", "abandon: 0.05", 1),
+        encoding="utf-8",
+    )
+
+    def output(*options: str) -> str:
+        result = runner.invoke(app, ["compare", str(journey), str(after), *options])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    text = output()
+    assert "hostile" in text and "\x1b" not in text
+    assert "s0" in text and "<script>alert(1)</script>" in text  # shown as written, as text
+    markdown = output("-f", "markdown")
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    assert json.loads(output("-f", "json"))["journeys"][0]["status"] == "changed"
+    svg = output("-f", "svg")
+    ElementTree.fromstring(svg.encode("utf-8"))
+    assert "<script>" not in svg
+    page = output("-f", "html")
+    assert "<script>" not in page
+    HTMLParser().feed(page)

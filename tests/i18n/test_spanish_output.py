@@ -48,6 +48,14 @@ REPORTS = {
     "mine": ["mine", str(LOG), "--journey", str(JOURNEY)],
     "mine markdown": ["mine", str(LOG), "--journey", str(JOURNEY), "--format", "markdown"],
     "rules": ["rules"],
+    "compare": ["compare", str(JOURNEY), str(EXAMPLES / "service-cancellation.journey.yaml")],
+    "compare markdown": [
+        "compare",
+        str(JOURNEY),
+        str(EXAMPLES / "service-cancellation.journey.yaml"),
+        "--format",
+        "markdown",
+    ],
     **{
         f"{function.__name__} --help": [function.__name__, "--help"]
         for function, _summary, _description in COMMANDS

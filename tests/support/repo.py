@@ -48,6 +48,19 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def support_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, committed: str) -> Path:
+    """A git repository, the working folder, whose last commit holds a clean journey and
+    `committed` as `journeys/soporte.journey.yaml`, with an empty configuration."""
+    isolate_git(monkeypatch, tmp_path)
+    root = init_repo(tmp_path / "repo")
+    write(root / "cyclemap.toml", "")
+    write(root / "journeys" / "clean.journey.yaml", clean_journey("limpio"))
+    write(root / "journeys" / "soporte.journey.yaml", committed)
+    commit_all(root)
+    monkeypatch.chdir(root)
+    return root
+
+
 def clean_journey(journey_id: str, *, header: str = "") -> str:
     """A journey with no findings at all: two teams, no loop, everything used."""
     return header + textwrap.dedent(

@@ -15,6 +15,7 @@ from cyclemap.analysis.quick_wins import QuickWin, ranked_wins
 from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import (
+    LINKED,
     EntryFigures,
     FlowError,
     FlowModel,
@@ -22,6 +23,7 @@ from cyclemap.graph.flow_model import (
     StepFlow,
     flow_model,
 )
+from cyclemap.graph.joined import JoinedGraph
 from cyclemap.util.gcpause import collector_paused
 from cyclemap.util.i18n import N_, _
 from cyclemap.util.numbers import customers, percent
@@ -29,6 +31,7 @@ from cyclemap.util.numbers import customers, percent
 __all__ = [
     "DeadEndFigures",
     "FlowReport",
+    "JourneyPart",
     "LoopFigures",
     "analyse",
 ]
@@ -62,6 +65,22 @@ class DeadEndFigures:
 
 
 @dataclass(frozen=True)
+class JourneyPart:
+    """One journey's part in a customer's whole cycle (`stats --follow-links`), in the report's
+    unit: the customers who reach it, and how many of them end there."""
+
+    journey: str
+    steps: int
+    reached: float
+    success: float
+    """Customers whose path ends at one of its `success` steps."""
+    lost: float
+    """Customers lost in it: abandoning, stuck, or at a `failure` or `abandoned` outcome."""
+    elsewhere: float = 0.0
+    """Customers it sends to a journey outside the view."""
+
+
+@dataclass(frozen=True)
 class FlowReport:
     journey: str
     by_volume: bool
@@ -82,6 +101,11 @@ class FlowReport:
     moves: dict[str, tuple[tuple[str | None, str | None, float], ...]] = field(default_factory=dict)
     """By `stage` and by `team`: (from, to, moves) between groups, as the overview maps draw."""
     notes: tuple[str, ...] = field(default=())
+    parts: tuple[JourneyPart, ...] = ()
+    """With `--follow-links`: each linked journey's part in the customer's whole cycle."""
+    handoffs_to_success: float | None = None
+    """Expected handoffs of the customers who succeed (None when nobody does, or when only
+    the quick wins were asked for)."""
 
     @property
     def unit(self) -> str:
@@ -94,9 +118,7 @@ class FlowReport:
 
     def gain_text(self, win: QuickWin) -> str:
         if self.by_volume:
-            return _("+{count} successful customers per period").format(
-                count=customers(win.gain)
-            )
+            return _("+{count} successful customers per period").format(count=customers(win.gain))
         return _("+{share} success probability").format(share=percent(win.gain))
 
     def win_note(self, win: QuickWin) -> str:
@@ -157,7 +179,7 @@ def _analyse(
     loops = tuple(
         _loop_figures(model, finding) for finding in findings if finding.rule == "peloteo-loop"
     )
-    wins = ranked_wins(model, findings, context_cost)
+    wins = ranked_wins(model, findings, context_cost) if top > 0 else []
     stages = model.groups("stage") if groups else {}
     dead_ends = tuple(
         DeadEndFigures(
@@ -190,6 +212,51 @@ def _analyse(
             )
             for by in (("stage", "team") if groups else ())
         },
+        handoffs_to_success=model.handoffs_to_success() if groups else None,
+        parts=_parts(model) if isinstance(graph, JoinedGraph) else (),
+    )
+
+
+def _parts(model: FlowModel) -> tuple[JourneyPart, ...]:
+    """Each joined journey's part, in the order customers meet the journeys."""
+    graph = model.graph
+    assert isinstance(graph, JoinedGraph)
+    members: dict[str, list[str]] = {}
+    for node in graph.in_file_order(graph.step_ids):
+        owner = graph.owners.get(node)
+        members.setdefault(owner[0].id if owner else LINKED + node.split(":", 1)[0], []).append(
+            node
+        )
+    parts = []
+    for journey, nodes in members.items():
+        if journey.startswith(LINKED):
+            continue
+        flows = [model.steps[node] for node in nodes]
+        outcome = [graph.step(node).outcome for node in nodes]
+        parts.append(
+            JourneyPart(
+                journey,
+                len(nodes),
+                model.reached_any(nodes),
+                sum(f.ended for f, kind in zip(flows, outcome, strict=True) if kind == "success"),
+                sum(
+                    f.lost + (f.ended if kind in ("failure", "abandoned") else 0.0)
+                    for f, kind in zip(flows, outcome, strict=True)
+                ),
+                _sent_elsewhere(model, set(nodes)),
+            )
+        )
+    return tuple(parts)
+
+
+def _sent_elsewhere(model: FlowModel, nodes: set[str]) -> float:
+    """Customers the steps `nodes` send to a journey outside the view."""
+    chain = model.chain
+    visits = model.visits_per_customer
+    return model.scale * sum(
+        float(visits[row]) * probability
+        for row, target, probability in chain.exits
+        if chain.transient[row] in nodes and model.graph.step(target).external
     )
 
 

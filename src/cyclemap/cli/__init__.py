@@ -12,7 +12,18 @@ from typing import Annotated
 import typer
 
 from cyclemap.about import __version__
-from cyclemap.cli import audit, explain, init, mine, render, rules, schema, stats, validate
+from cyclemap.cli import (
+    audit,
+    compare,
+    explain,
+    init,
+    mine,
+    render,
+    rules,
+    schema,
+    stats,
+    validate,
+)
 from cyclemap.cli.common import LanguageOption, command
 from cyclemap.cli.localized import LocalizedCommand, LocalizedGroup
 from cyclemap.util.i18n import N_
@@ -51,6 +62,11 @@ COMMANDS = (
         stats.stats,
         N_("Customers lost per step and the fixes that pay back first."),
         N_("Flow figures per entry and per step, peloteo bounces, and ranked quick wins."),
+    ),
+    (
+        compare.compare,
+        N_("What a change does to customers: before and after."),
+        N_("Success, losses, handoffs, peloteo and findings before and after a change."),
     ),
     (
         mine.mine,

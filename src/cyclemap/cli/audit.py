@@ -87,8 +87,9 @@ def audit(
     from cyclemap.engine.auditing import repository_here
 
     text = output_format is ReportFormat.text
+    targets = paths or [repository_here()]
     result = run_audit(
-        paths or [repository_here()],
+        targets,
         config=config,
         select=select or (),
         ignore=ignore or (),
@@ -103,4 +104,9 @@ def audit(
         log=log,
     )
     tell(result.notes)
-    return report(result, output_format, output, verbose)
+    customers = None
+    if diff is not None and output_format is ReportFormat.markdown:
+        from cyclemap.engine.comparing import compare_with_revision
+
+        customers = compare_with_revision(diff, targets, config=config)
+    return report(result, output_format, output, verbose, customers)

@@ -61,6 +61,27 @@ LanguageOption = Annotated[
 ]
 
 
+FollowLinksOption = Annotated[
+    bool,
+    typer.Option(
+        "--follow-links",
+        help=N_(
+            "Follow customers into the journeys each one links to (`to: journey:step`): "
+            "figures over the whole cycle, with each journey's part."
+        ),
+    ),
+]
+ContextCostOption = Annotated[
+    float,
+    typer.Option(
+        "--context-cost",
+        min=0,
+        max=1,
+        help=N_("Abandonment caused by a `context: lost` handoff (0..1)."),
+    ),
+]
+
+
 def command(function: Callable[..., int]) -> Callable[..., None]:
     """A command function (options in, exit code out) as typer runs it: `--lang` added to its
     options, every error it raises told the same way, exiting with its code."""

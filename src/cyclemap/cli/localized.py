@@ -108,8 +108,8 @@ def translate_library_words(text: str) -> str:
     return _LIBRARY_WORD.sub(replace, text)
 
 
-_USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern + r"\Z", re.DOTALL), message)
+_USAGE_ERRORS: tuple[tuple[str, str], ...] = tuple(
+    (pattern + r"\Z", message)
     for pattern, message in (
         (
             r"Invalid value for (?P<option>.+?): (?P<reason>.*)",
@@ -157,7 +157,7 @@ def translate_usage_error(message: str) -> str:
     """The library's usage error `message` in the current language (as it is when its form
     is not one of `_USAGE_ERRORS`); a reason inside it is translated too."""
     for pattern, translation in _USAGE_ERRORS:
-        match = pattern.match(message)
+        match = re.match(pattern, message, re.DOTALL)  # compiled (and cached) when needed
         if match:
             parts = {
                 name: translate_usage_error(value) if name == "reason" else value

@@ -91,6 +91,16 @@ def render(
         Optional[Path],
         typer.Option("--log", help=N_("Overlay an event log: arrows as wide as the traffic seen.")),
     ] = None,
+    compare: Annotated[
+        Optional[str],
+        typer.Option(
+            "--compare",
+            help=N_(
+                "Draw the change map against this git revision: steps and transitions "
+                "coloured by the change in customers (svg, png, html)."
+            ),
+        ),
+    ] = None,
     timeout: Annotated[
         float,
         typer.Option(
@@ -116,6 +126,8 @@ def render(
 
     if timeout != timeout:  # NaN passes the range check
         raise typer.BadParameter(_("not a number of seconds"), param_hint="'--timeout'")
+    if compare is not None:
+        return _change_maps(compare, paths, output_format.value, output)
     validation = validate(paths)
     checked = to_result(validation)
     show_problems(checked)
@@ -143,3 +155,23 @@ def _lanes(lanes: LaneChoice, by: GroupChoice | None) -> LaneChoice:
         return lanes
     say(_("note: --by is replaced by --lanes; drawing --lanes {lanes}").format(lanes=by.value))
     return LaneChoice(by.value)
+
+
+def _change_maps(revision: str, paths: list[Path], output_format: str, output: str | None) -> int:
+    """`--compare REF`: the change map of each journey that changed since `revision`."""
+    from cyclemap.cli.compare import write_maps
+    from cyclemap.engine.comparing import compare_with_revision
+    from cyclemap.render.change_map import CHANGE_FORMATS, planned_change_maps
+
+    if output_format not in CHANGE_FORMATS:
+        raise typer.BadParameter(
+            _("a change map is drawn as svg, png or html"), param_hint="'--format'"
+        )
+    run = compare_with_revision(revision, paths)
+    show_problems(run.checked_before)
+    show_problems(run.checked_after)
+    planned = planned_change_maps(run.changes, output_format, output, run.before)
+    if not planned:
+        say(_("note: no journey changed for customers since {revision}").format(revision=revision))
+    write_maps(planned)
+    return run.exit_code

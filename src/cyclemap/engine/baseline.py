@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -218,12 +218,11 @@ def _inside(path: Path, top: Path) -> Path:
     )
 
 
-def findings_at_revision(
-    revision: str,
-    paths: list[Path],
-    run: Callable[[list[Path]], AuditResult],
-) -> list[dict[str, Any]]:
-    """Baseline entries for the same paths as they were at git `revision`."""
+@contextlib.contextmanager
+def revision_tree(revision: str, paths: list[Path]) -> Iterator[tuple[Path, list[Path]]]:
+    """The same `paths` as they were at git `revision`, in a temporary detached work tree:
+    (the tree's top folder, the paths that existed then). The tree is removed on leaving,
+    whatever happens (Ctrl-C, SIGTERM) inside."""
     start = paths[0] if paths else Path(".")
     folder = start if start.is_dir() else start.parent or Path(".")
     shown = _git(
@@ -263,10 +262,19 @@ def findings_at_revision(
         try:
             with sigterm_held():  # a checkout cut short goes on writing in another process
                 _git(top, "worktree", "add", "--detach", "--quiet", str(tree), revision)
-            old_paths = [tree / part for part in relative if (tree / part).exists()]
-            old_result = run(old_paths) if old_paths else None
+            yield tree, [tree / part for part in relative if (tree / part).exists()]
         finally:
             _remove_work_tree(top, tree)
+
+
+def findings_at_revision(
+    revision: str,
+    paths: list[Path],
+    run: Callable[[list[Path]], AuditResult],
+) -> list[dict[str, Any]]:
+    """Baseline entries for the same paths as they were at git `revision`."""
+    with revision_tree(revision, paths) as (_tree, old_paths):
+        old_result = run(old_paths) if old_paths else None
     if old_result is None:
         return []
     return [baseline_entry(finding) for finding in old_result.findings]

@@ -526,6 +526,29 @@ class FlowModel:
         )
         return (float(visits @ weighted) + entering) / mass
 
+    def handoffs_to_success(self) -> float | None:
+        """Expected handoffs of the customers who succeed (over every entry, weighted): each
+        handoff counts for the customers who will still succeed after it. None when nobody
+        succeeds."""
+        import numpy as np
+
+        chain = self.chain
+        mass = self.endings.success * (sum(self.weights.values()) or 1.0)
+        if mass <= 1e-12:
+            return None
+        chance = self._ending_chances["success"]
+        weighted = np.zeros(len(chain.transient))
+        for node, i in chain.index.items():
+            for target, probability, edge in chain.edges(node):
+                if probability <= 0 or not edge.handoff:
+                    continue
+                if target in chain.index:
+                    after = float(chance[chain.index[target]])
+                else:
+                    after = 1.0 if self.graph.step(target).outcome == "success" else 0.0
+                weighted[i] += probability * after
+        return float(self.visits_per_customer @ weighted) / mass
+
     @cached_property
     def overall(self) -> EntryFigures:
         return self.entry_figures("all")

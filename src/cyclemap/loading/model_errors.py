@@ -508,10 +508,10 @@ def describe_setting(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, 
     (`fail-on = "warnings"`, a rule option out of its range), said as a journey's are."""
     path = tuple(error["loc"])
     said = _describe(error, model, path, None, named=".".join(map(str, path)))
-    return said.message, _YAML_PAIR.sub(_as_toml, said.hint)
+    return said.message, re.sub(_YAML_PAIR, _as_toml, said.hint)
 
 
-_YAML_PAIR = re.compile(r"`([\w.-]+): ([^`]*)`")
+_YAML_PAIR = r"`([\w.-]+): ([^`]*)`"
 
 
 def _as_toml(pair: re.Match[str]) -> str:

@@ -146,6 +146,8 @@ class Line:
     tooltip: str
     weight: float | None = None
     """0..1 share of the busiest observed traffic (a log overlay), else None."""
+    colour: str | None = None
+    """A colour of its own (the change map's), drawn over every other."""
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,9 @@ class Blueprint:
     lanes_by: Lanes
     observed: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    change_legend: tuple[tuple[str, str, str], ...] = ()
+    """The change map's legend: (kind, colour, words), kind `fill`, `arrow` or `words`; when
+    given, fills mean the change, not teams."""
 
 
 def _model_of(graph: JourneyGraph) -> FlowModel | None:

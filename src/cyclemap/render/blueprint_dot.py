@@ -551,18 +551,23 @@ def _legend(writer: _Writer) -> float:
     row.box("✕ " + _("failure"), peripheries="2", color=f'"{ENDED}"')
     dashed = '"rounded,filled,dashed"'
     row.box("\u2a2f " + _("abandoned"), peripheries="2", color=f'"{ENDED}"', style=dashed)
-    row.box(_("finding of the audit"), penwidth="3", color=f'"{FINDING}"')
+    changes = bool(blueprint.change_legend)  # a change map: colours tell the change only
+    if not changes:
+        row.box(_("finding of the audit"), penwidth="3", color=f'"{FINDING}"')
     row.box("↪ " + _("step of another journey"), style='"rounded,filled,dashed"')
     row.newline()
-    row.arrow(_("customers moving on (their share)"), color=f'"{ARROW}"')
+    if not changes:
+        row.arrow(_("customers moving on (their share)"), color=f'"{ARROW}"')
     row.arrow(_("handoff between teams"), color=f'"{HANDOFF}"', style="dashed")
-    row.arrow(_("context lost: the story is told again"), color=f'"{FINDING}"', style="dashed")
-    row.arrow(_("peloteo loop"), color=f'"{FINDING}"', penwidth="3")
+    if not changes:
+        row.arrow(_("context lost: the story is told again"), color=f'"{FINDING}"', style="dashed")
+        row.arrow(_("peloteo loop"), color=f'"{FINDING}"', penwidth="3")
     if blueprint.observed:
         row.arrow(_("as wide as the traffic the log saw"), color=f'"{ARROW}"', penwidth="4")
     row.words("★ " + _("moment of truth"), MOMENT)
-    row.words("↘ " + _("customers who abandon at the step"), FINDING)
-    row.words("⊘ " + _("customers stuck with no way forward"), FINDING)
+    if not changes:
+        row.words("↘ " + _("customers who abandon at the step"), FINDING)
+        row.words("⊘ " + _("customers stuck with no way forward"), FINDING)
     row.newline()
     row.marker("1", PAIN, _("pain point, listed below"))
     row.marker("1", OPPORTUNITY, _("opportunity, listed below"))
@@ -577,7 +582,16 @@ def _legend(writer: _Writer) -> float:
                 emotion.unscored,
             ).format(count=emotion.unscored)
         row.arrow(text, head=False, color='"#5c6bc0"', penwidth="2.2")
-    if blueprint.legend_fills:
+    if blueprint.change_legend:
+        row.newline()
+        for kind, colour, text in blueprint.change_legend:
+            if kind == "fill":
+                row.swatch(text, colour)
+            elif kind == "arrow":
+                row.arrow(text, color=f'"{colour}"', penwidth="2.4")
+            else:
+                row.words(text, colour)
+    elif blueprint.legend_fills:
         row.newline()
         row.words(_("fill = team:") if blueprint.lanes_by == "team" else _("fill = channel:"))
         for name, colour in blueprint.legend_fills:
@@ -722,6 +736,8 @@ def _line(writer: _Writer, line: Line, *, findings: bool) -> None:
         attributes.update(color=f'"{FINDING}"', penwidth="3")
     if line.weight is not None:
         attributes["penwidth"] = _number(1 + 5 * line.weight)
+    if line.colour is not None:
+        attributes.update(color=f'"{line.colour}"', penwidth="2.4")
     if styles:
         attributes["style"] = ",".join(styles)
     if line.label and line.label_at is not None:

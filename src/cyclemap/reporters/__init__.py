@@ -16,11 +16,20 @@ from cyclemap.reporters.common import ReportOptions, source_path
 
 if TYPE_CHECKING:
     from cyclemap.analysis.report import FlowReport
+    from cyclemap.engine.comparing import ComparisonRun
     from cyclemap.mining import MiningReport
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 
-__all__ = ["FORMATS", "ReportOptions", "mine_report", "render", "source_path", "stats_report"]
+__all__ = [
+    "FORMATS",
+    "ReportOptions",
+    "compare_report",
+    "mine_report",
+    "render",
+    "source_path",
+    "stats_report",
+]
 
 
 class _Reporter(Protocol):
@@ -61,3 +70,19 @@ def mine_report(report: MiningReport, format_name: str, *, color: bool = False) 
     from cyclemap.reporters import mine_text
 
     return mine_text.render(report, color=color)
+
+
+def compare_report(run: ComparisonRun, format_name: str, *, everything: bool = False) -> str:
+    """What a change does to customers (`compare`, `stats --diff`) as `text`, `json` or
+    `markdown`; `everything`: the text lists the unchanged journeys too."""
+    if format_name == "json":
+        from cyclemap.reporters import compare_json
+
+        return compare_json.render(run)
+    if format_name == "markdown":
+        from cyclemap.reporters import compare_markdown
+
+        return compare_markdown.render(run)
+    from cyclemap.reporters import compare_text
+
+    return compare_text.render(run, everything=everything)

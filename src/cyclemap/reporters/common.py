@@ -6,6 +6,10 @@ import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cyclemap.engine.comparing import ComparisonRun
 
 from cyclemap.errors import Problem, format_reference
 from cyclemap.util.i18n import _, language
@@ -17,6 +21,8 @@ class ReportOptions:
     """ANSI colours (text only): the CLI sets it only on a terminal without NO_COLOR."""
     verbose: bool = False
     """Also list valid and skipped files (text only)."""
+    customers: ComparisonRun | None = None
+    """What the change does to customers (`audit --diff`; Markdown only)."""
 
 
 @functools.cache

@@ -19,15 +19,15 @@ links (and cross-references) issues: drop-off messages say "#1 of 2".
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, Finding, Severity
 from cyclemap.reporters.common import ReportOptions, advice
+from cyclemap.reporters.markdown_text import code, escape, inline
 from cyclemap.reporters.text import files_count, journeys_count, severity_count
 from cyclemap.util.i18n import _, ngettext
 from cyclemap.util.text import listing
+
+__all__ = ["code", "escape", "inline", "render"]
 
 SHOWN = 50
 """Rows shown before the rest folds into `<details>`."""
@@ -36,36 +36,7 @@ BUDGET = 60_000
 SHORT = 100
 """Characters of an error's message kept in a short row."""
 
-_REPLACEMENTS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "`": "&#96;", "\\": "&#92;"}
-_REPLACEMENTS.update({mark: "\\" + mark for mark in "*_[]~|"})
-_SPECIAL = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
-_BREAKS = re.compile(r"\s*(?:\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])\s*")
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_REFERENCE = re.compile(r"([@#])(?=\w)")
 _ICONS = {Severity.ERROR: "🔴", Severity.WARNING: "🟡", Severity.INFO: "🔵"}
-
-
-def escape(text: str) -> str:
-    """Plain text safe anywhere in a table cell or list item: one line, no markup."""
-    text = _CONTROL.sub("\ufffd", _BREAKS.sub(" ", text))
-    text = _REFERENCE.sub("\\1\u200b", text)
-    return _SPECIAL.sub(lambda match: _REPLACEMENTS[match.group()], text)
-
-
-def code(text: str) -> str:
-    return f"<code>{escape(text)}</code>"
-
-
-def inline(message: str) -> str:
-    """A message with its backticked parts as `<code>`; unpaired backticks stay as text."""
-    parts = message.split("`")
-    if len(parts) % 2 == 0:
-        return escape(message)
-    return "".join(code(part) if odd else escape(part) for odd, part in _alternate(parts))
-
-
-def _alternate(parts: list[str]) -> Iterable[tuple[bool, str]]:
-    return ((position % 2 == 1, part) for position, part in enumerate(parts))
 
 
 def _where(file: str, line: int, column: int = 0) -> str:
@@ -238,4 +209,8 @@ def render(result: AuditResult, options: ReportOptions) -> str:
         lines += _findings_section(result)
     elif not result.problems and not result.failures:
         lines += [_("No errors: every file is a valid journey."), ""]
+    if options.customers is not None:
+        from cyclemap.reporters.compare_markdown import section
+
+        lines += section(options.customers)
     return "\n".join(lines).rstrip("\n") + "\n"

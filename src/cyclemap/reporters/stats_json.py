@@ -46,6 +46,7 @@ def report_dict(report: FlowReport) -> dict[str, Any]:
         "weighting": report.weighting,
         "total_volume": report.total_volume,
         "overall": _entry(report.overall),
+        "handoffs_to_success": report.handoffs_to_success,
         "entries": [_entry(entry) for entry in report.entries],
         "steps": [_step(step) for step in sorted(report.steps, key=lambda s: (-s.lost, s.step))],
         "stages": [_group("stage", stage) for stage in report.stages],
@@ -60,6 +61,7 @@ def report_dict(report: FlowReport) -> dict[str, Any]:
         "dead_ends": [asdict(region) for region in report.dead_ends],
         "context_cost": report.context_cost,
         "quick_wins": [asdict(win) for win in report.quick_wins],
+        **({"parts": [asdict(part) for part in report.parts]} if report.parts else {}),
     }
 
 

@@ -127,6 +127,29 @@ def _stages_table(report: FlowReport) -> Table | None:
     return table
 
 
+def _parts_table(report: FlowReport) -> Table | None:
+    """With `--follow-links`: each linked journey's part in the customer's whole cycle."""
+    if not report.parts:
+        return None
+    table = figures_table(
+        _("Each journey's part of the whole cycle ({unit})").format(unit=_(report.unit)),
+        _("linked journey"),
+        _("reached"),
+        _("succeed there"),
+        _("lost there"),
+        _("sent to other journeys"),
+    )
+    for part in report.parts:
+        table.add_row(
+            clean(part.journey),
+            report.amount(part.reached),
+            report.amount(part.success),
+            report.amount(part.lost),
+            report.amount(part.elsewhere),
+        )
+    return table
+
+
 def loop_line(report: FlowReport, loop: LoopFigures) -> str:
     """What a peloteo loop costs, in words (the definitions are in `cyclemap explain`)."""
     teams = " ↔ ".join(clean(team) for team in loop.teams)
@@ -199,6 +222,9 @@ def render(reports: list[FlowReport], *, color: bool = False) -> str:
             outcome += "; " + _("stuck {share}").format(share=percent(overall.endings.stuck))
         console.print(outcome)
         console.print(_entries_table(report))
+        parts = _parts_table(report)
+        if parts is not None:
+            console.print(parts)
         steps = _steps_table(report)
         if steps is not None:
             console.print(steps)
