@@ -38,6 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cyclemap.engine",),
     ("cyclemap.render", "cyclemap.reporters"),
     ("cyclemap", "cyclemap.terminal"),
+    ("cyclemap.serve",),
     ("cyclemap.cli",),
     ("cyclemap.launcher",),
     ("cyclemap.__main__",),
@@ -46,7 +47,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 in a lower layer; the parts sharing a layer are independent of each other. `cyclemap` is the
 package root alone (the library API of `cyclemap.load`, `validate`, `audit`, `stats`);
 `terminal` is what commands print and how they end, shared by the typer application (`cli`)
-and the `launcher` that runs the common command lines without it."""
+and the `launcher` that runs the common command lines without it; `cyclemap.serve`, the web
+preview, sits on the library and only the command line uses it."""
 
 RULE_IMPORTS = ("cyclemap.rules.base", "cyclemap.graph", "cyclemap.findings")
 """All a rule module may import: its base, the graph and findings."""

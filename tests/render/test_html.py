@@ -4,7 +4,6 @@ what `stats` and `audit` say, and driven in a real headless Chromium (Playwright
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ from typer.testing import CliRunner
 
 from cyclemap.cli import app
 from cyclemap.render import render_journey
+from tests.conftest import artifacts
 from tests.support.render import (
     BLUEPRINT,
     EXAMPLES,
@@ -442,36 +442,7 @@ def test_no_findings_does_not_claim_the_journey_is_clean_nor_highlight() -> None
 
 # --- in a real browser ---------------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORT = {"width": 1600, "height": 1000}
-
-
-def artifacts() -> Path:
-    """Where screenshots are kept for CI (`CYCLEMAP_ARTIFACTS`, else build/artifacts)."""
-    folder = Path(os.environ.get("CYCLEMAP_ARTIFACTS") or REPO / "build" / "artifacts")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield launched
-        launched.close()
 
 
 class Opened:

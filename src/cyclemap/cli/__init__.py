@@ -21,6 +21,7 @@ from cyclemap.cli import (
     render,
     rules,
     schema,
+    serve,
     stats,
     validate,
 )
@@ -72,6 +73,14 @@ COMMANDS = (
         mine.mine,
         N_("Read interaction logs: the map against what customers did."),
         N_("Observed transitions, abandonment, times between steps and peloteo, from a log."),
+    ),
+    (
+        serve.serve,
+        N_("Live preview in the browser: pages update as files are saved."),
+        N_(
+            "Show the journeys in the browser: an index with their status, and each journey's "
+            "page, updated as its file is saved. Needs the extra: pip install 'cyclemap[serve]'."
+        ),
     ),
     (
         rules.rules,
