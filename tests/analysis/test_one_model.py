@@ -44,7 +44,8 @@ GENERATED = range(12)
 
 
 def run(*arguments: str) -> str:
-    result = runner.invoke(app, list(arguments))
+    """The command's output, in English (the maps of a Spanish journey are otherwise Spanish)."""
+    result = runner.invoke(app, ["--lang", "en", *arguments])
     assert result.exit_code in (0, 1), (arguments, result.output)
     return result.stdout
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cyclemap.render.layout import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT, RenderError
-from cyclemap.util.i18n import _, document_language, ngettext
+from cyclemap.util.i18n import _, document_language, ngettext, reader_language
 
 if TYPE_CHECKING:
     from cyclemap.findings import Finding
@@ -190,4 +190,6 @@ def _findings(journey: LoadedJourney) -> list[Finding]:
     from cyclemap.engine import audit_journey
     from cyclemap.engine.config import load_settings
 
-    return audit_journey(journey, load_settings(None, start=journey.path))
+    with reader_language():  # a broken configuration is told to the reader, in theirs
+        settings = load_settings(None, start=journey.path)
+    return audit_journey(journey, settings)

@@ -51,7 +51,7 @@ from cyclemap.render.blueprint import (
     Point,
     Rect,
 )
-from cyclemap.render.text_metrics import ellipsize, text_width
+from cyclemap.render.text_metrics import ellipsize, text_width, wrap
 from cyclemap.util.i18n import _, ngettext
 
 FONT = "Helvetica"
@@ -273,12 +273,17 @@ def _emotion_band(writer: _Writer) -> None:
         color='"#e0e3e8"',
         fillcolor='"#fbfbfd"',
     )
-    heading, scale = _("Customer feeling"), _("score 5 delighted … 1 awful")
-    rows = [
-        f'<FONT POINT-SIZE="10"><B>{_text(heading)}</B></FONT>',
-        f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="#555555">{_text(scale)}</FONT>',
+    # Words measured with a little room to spare: Graphviz's own measure of a font can be a
+    # few points wider than ours, and a longer language's words wrap instead of spilling out.
+    room = LANE_HEADER - 20
+    heading = wrap(_("Customer feeling"), room, 10, bold=True)
+    scale = wrap(_("score 5 delighted … 1 awful"), room, SMALL_SIZE)
+    rows = [f'<FONT POINT-SIZE="10"><B>{_text(line)}</B></FONT>' for line in heading]
+    rows += [
+        f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="#555555">{_text(line)}</FONT>' for line in scale
     ]
-    axis = Rect(MARGIN + 4, band.y + band.height / 2 - 14, LANE_HEADER - 12, 28)
+    height = 14.0 * len(heading) + 12.0 * len(scale) + 2
+    axis = Rect(MARGIN + 4, band.y + band.height / 2 - height / 2, LANE_HEADER - 12, height)
     _text_box(writer, "emotionaxis", axis, rows, **{"class": '"emotion"'})
     for score in (1, 3, 5):
         y = emotion.y_of(score)

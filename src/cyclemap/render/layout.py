@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Callable
 
 from cyclemap.errors import CyclemapError
-from cyclemap.util.i18n import N_, _
+from cyclemap.util.i18n import N_, _, reader_language
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds Graphviz may take to lay a map out (`render --timeout`)."""
@@ -68,6 +68,13 @@ def run_dot(
     """Lay out and draw DOT `source` as svg, png or pdf within `timeout` seconds and
     `memory_mib` MiB; with `positioned`, every position is in the source already and Graphviz
     only draws (`neato -n2`)."""
+    with reader_language():  # what goes wrong is told to the reader, whatever the map's language
+        return _run(source, output_format, timeout, memory_mib, positioned)
+
+
+def _run(
+    source: str, output_format: str, timeout: float, memory_mib: int, positioned: bool
+) -> bytes:
     program = dot_program()
     arguments = [program, "-Kneato", "-n2"] if positioned else [program]
     try:

@@ -29,7 +29,7 @@ from cyclemap.findings import Finding, Severity
 from cyclemap.loading import LoadedJourney
 from cyclemap.loading.discovery import Candidate, discover
 from cyclemap.util.files import forget_inputs
-from cyclemap.util.i18n import chosen, chosen_language
+from cyclemap.util.i18n import chosen, chosen_language, document_language
 
 T = TypeVar("T")
 
@@ -162,11 +162,14 @@ class Site:
                 note="" if error.problems else str(error),
                 signature=_signature(inputs, repr(error.problems) + str(error)),
             )
+        # The findings are shown on the journey's page, so in the page's language.
+        with document_language(journey.document.journey.language):
+            findings = tuple(audit_journey(journey, settings))
         return entry(
             Status.VALID,
             name=name,
             journey=journey,
-            findings=tuple(audit_journey(journey, settings)),
+            findings=findings,
             success=_success(journey),
             signature=_signature(inputs, repr(settings)),
         )

@@ -104,6 +104,17 @@ def document_language(value: str | None) -> Iterator[str]:
         _document.reset(token)
 
 
+@contextlib.contextmanager
+def reader_language() -> Iterator[str]:
+    """Within the block, text is for the person running cyclemap again (an error in the
+    terminal), even inside a document's `document_language`."""
+    token = _document.set(None)
+    try:
+        yield language()
+    finally:
+        _document.reset(token)
+
+
 def _catalog_files(code: str) -> tuple[Path, Path]:
     folder = LOCALE_DIR / code / "LC_MESSAGES"
     return folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
