@@ -142,3 +142,36 @@ def test_a_png_change_map_needs_a_file(tmp_path: Path) -> None:
     drawn = runner.invoke(app, ["compare", str(before), str(after), "-f", "png", "-o", str(out)])
     assert drawn.exit_code == 0, drawn.output
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_change_map_page_is_a_page_in_the_journeys_language(tmp_path: Path) -> None:
+    """`--format html` is a page like `render`'s overview: a language, a title saying what the
+    map is, the map inline (no XML prologue inside the body); a Spanish journey's page is
+    Spanish whoever reads it."""
+    from html.parser import HTMLParser
+
+    def in_spanish(text: str) -> str:
+        marked = text.replace("name: Soporte hogar}", "name: Soporte hogar, language: es}", 1)
+        assert "language: es" in marked
+        return marked
+
+    before = write(tmp_path / "a.journey.yaml", in_spanish(SUPPORT))
+    after = write(tmp_path / "b.journey.yaml", in_spanish(support_without_loop()))
+    out = tmp_path / "change.html"
+    arguments = ["compare", str(before), str(after), "-f", "html", "-o", str(out)]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="es">')
+    assert "<?xml" not in page and "<!DOCTYPE svg" not in page
+    assert "mapa del cambio" in page and "change map" not in page
+
+    class Tags(HTMLParser):
+        seen: list[str] = []  # noqa: RUF012
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.seen.append(tag)
+
+    parser = Tags()
+    parser.feed(page)
+    assert {"html", "head", "title", "body", "h1", "svg"} <= set(parser.seen)
