@@ -63,6 +63,14 @@ def _kind(before: float | None, after: float, scale: float) -> tuple[str, str]:
     return SAME
 
 
+def _lost_at(model: FlowModel, node: str) -> float:
+    """Customers lost at a step: abandoning there, stuck there, or ending at it when it is a
+    `failure` or `abandoned` outcome."""
+    flow = model.steps[node]
+    outcome = model.graph.step(node).outcome
+    return flow.lost + (flow.ended if outcome in ("failure", "abandoned") else 0.0)
+
+
 def _passing(model: FlowModel, node: str) -> float:
     """Customers who pass a step, each counted once (its visits inside a loop tangle too
     large to count them)."""
@@ -110,6 +118,12 @@ def _drawn(change: JourneyChange, graph: JourneyGraph, output_format: str, again
             if before is None
             else f"{amount(before)} → {amount(after)}"
         )
+        # A step can keep its customers and still lose fewer (or more) of them: say so.
+        lost_after = _lost_at(new, node) if new is not None else 0.0
+        lost_before = _lost_at(old, node) if old is not None and known else 0.0
+        if abs(lost_after - lost_before) > TOLERANCE * scale:
+            change_lost = signed(lost_after - lost_before, amount)
+            figures += " · " + _("lost {change}").format(change=change_lost)
         boxes.append(replace(box, fill=fill, figures=figures))
     lines = []
     for line in blueprint.lines:
@@ -152,6 +166,7 @@ def _drawn(change: JourneyChange, graph: JourneyGraph, output_format: str, again
         ("arrow", LOST[0], _("fewer")),
         ("arrow", NEW[0], _("new transition")),
         ("arrow", SAME[0], _("no change")),
+        ("words", "#263238", _("lost ±N: change in the customers lost at the step")),
     )
     if removed:
         legend += (("words", REMOVED, _("removed: {items}").format(items=", ".join(removed))),)
