@@ -14,6 +14,7 @@ def init(
     path: Annotated[
         Optional[str],  # text, not a Path: a trailing slash says a folder is meant
         typer.Argument(
+            metavar=N_("PATH"),
             help=N_(
                 "File to create, or a folder (an existing one, or a path ending in /) to "
                 "create NAME.journey.yaml in (default: the current folder)."
