@@ -212,8 +212,11 @@ def _syntax_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
     hint = _(advice)
     opened = getattr(error, "context_mark", None)
     if opened is not None and context and "flow" in context:
-        hint = _(
-            "the bracket opened at line {line}, column {column} is not closed properly"
+        brace = text[opened.index : opened.index + 1] == "{"
+        hint = (
+            _("the brace opened at line {line}, column {column} is not closed properly")
+            if brace
+            else _("the bracket opened at line {line}, column {column} is not closed properly")
         ).format(line=opened.line + 1, column=opened.column + 1)
     elif opened is not None and context and "quoted scalar" in context and "end of" in problem:
         # The parser notices only at the end of the file; the place to fix is where it opened.
