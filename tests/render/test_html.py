@@ -540,3 +540,12 @@ def test_the_default_artifacts_folder_is_ignored_by_git() -> None:
         check=False,
     )
     assert completed.returncode == 0, "build/artifacts/ must stay out of commits"
+
+
+def test_names_in_finding_messages_are_set_as_code_not_shown_with_backticks() -> None:
+    """A director reads the page: `n1` in a message becomes <code>n1</code>, escaped."""
+    page = render(INTERNET, "html").data.decode("utf-8")
+    findings = page[page.index('<ol class="findings">') :]
+    findings = findings[: findings.index("</ol>")]
+    assert "`" not in findings
+    assert findings.count("<code>") > findings.count('<li class="finding')

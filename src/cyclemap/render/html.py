@@ -212,6 +212,12 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _prose(value: str) -> str:
+    """A message for people, escaped, with its `names` set as code rather than shown with
+    their backticks (a director reads the page, not the Markdown)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(value))
+
+
 def inline_svg(svg: bytes) -> str:
     """The SVG document without its XML prologue and comments, ready to sit inside HTML."""
     text = svg.decode("utf-8")
@@ -302,7 +308,7 @@ def _findings_section(
         items.append(
             f'<li class="finding {_e(severity)}" data-steps="{_e(" ".join(hooks))}" '
             f'tabindex="0"><b class="sev-{_e(severity)}">{_e(finding.severity.label)}</b> '
-            f"<code>{_e(finding.rule)}</code> — {_e(finding.message)}{steps}</li>"
+            f"<code>{_e(finding.rule)}</code> — {_prose(finding.message)}{steps}</li>"
         )
     hint = _("Click a finding to see its steps on the map.")
     return _section(
@@ -473,15 +479,17 @@ def to_html(
     )
 
 
-def overview_html(graph: JourneyGraph, svg: bytes) -> str:
-    """The page of a `--collapse` overview: the title and the map, nothing to click."""
+def overview_html(graph: JourneyGraph, svg: bytes, subtitle: str | None = None) -> str:
+    """The page of a map with nothing to click (a `--collapse` overview, a change map): the
+    title, what the map is, and the map fitted to the window's width."""
     title = " ".join(graph.journey.document.journey.name.split())
+    what = f"{_e(subtitle)}<br>" if subtitle else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)} — cyclemap</title>\n<style>{_STYLE}"
         ".overview svg{max-width:100%;height:auto}</style>\n</head>\n<body>\n"
-        f'<header><div class="who"><h1>{_e(title)}</h1><p class="sub">{_e(graph.id)} · '
+        f'<header><div class="who"><h1>{_e(title)}</h1><p class="sub">{what}{_e(graph.id)} · '
         f"{_e(graph.journey.display)}</p></div></header>\n"
         f'<main><section class="overview">{inline_svg(svg)}</section></main>\n</body>\n</html>\n'
     )
