@@ -154,11 +154,13 @@ class Comparison:
 
     def summary(self) -> str:
         """`N known findings left out, M fixed[, K not checked (...)]`, for every report."""
-        text = ngettext(
-            "{known} known finding left out, {fixed} fixed",
-            "{known} known findings left out, {fixed} fixed",
-            self.known,
-        ).format(known=self.known, fixed=len(self.fixed))
+        left_out = ngettext(
+            "{count} known finding left out", "{count} known findings left out", self.known
+        ).format(count=self.known)
+        fixed = ngettext("{count} fixed", "{count} fixed", len(self.fixed))
+        text = _("{left_out}, {fixed}").format(
+            left_out=left_out, fixed=fixed.format(count=len(self.fixed))
+        )
         if self.not_checked or self.invalid_files:
             files = len(self.invalid_files)
             why = (
@@ -168,9 +170,7 @@ class Comparison:
                 if files
                 else _("their journeys were not audited")
             )
-            text += _(", {count} not checked ({why})").format(
-                count=len(self.not_checked), why=why
-            )
+            text += _(", {count} not checked ({why})").format(count=len(self.not_checked), why=why)
         return text
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from cyclemap import __version__
@@ -228,6 +230,38 @@ def test_init_follows_the_language_chosen_by_the_environment(
     english = runner.invoke(app, ["init", str(tmp_path / "en.journey.yaml"), "--lang", "en"])
     assert english.exit_code == 0, english.stderr
     assert (tmp_path / "en.journey.yaml").read_text(encoding="utf-8").startswith("# A starter")
+
+
+def test_init_name_sets_the_journeys_name_too(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", str(tmp_path), "--name", "Atención de reclamos: #2"])
+    assert result.exit_code == 0, result.stderr
+    written = tmp_path / "atencion-de-reclamos-2.journey.yaml"
+    journey = yaml.safe_load(written.read_text(encoding="utf-8"))["journey"]
+    assert journey["id"] == "atencion-de-reclamos-2"
+    assert journey["name"] == "Atención de reclamos: #2"
+    assert runner.invoke(app, ["validate", str(written)]).exit_code == 0
+
+
+def test_init_with_a_trailing_slash_writes_into_a_new_folder(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", f"{tmp_path / 'nuevo'}/"])
+    assert result.exit_code == 0, result.stderr
+    written = tmp_path / "nuevo" / "nuevo.journey.yaml"
+    assert written.is_file()
+    assert runner.invoke(app, ["validate", str(written)]).exit_code == 0
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_init_starter_is_written_in_the_language_chosen(tmp_path: Path, code: str) -> None:
+    target = tmp_path / "x.journey.yaml"
+    assert runner.invoke(app, ["init", str(target), "--lang", code]).exit_code == 0
+    journey = yaml.safe_load(target.read_text(encoding="utf-8"))["journey"]
+    assert journey["language"] == code
+    english_words = {"the", "customer", "form", "quote"}
+    words = set(re.findall(r"\w+", journey["name"] + " " + journey["description"]))
+    assert bool(words & english_words) == (code == "en")
+    assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
+    audited = runner.invoke(app, ["audit", str(target), "--lang", code])
+    assert audited.exit_code == 0, audited.stdout
 
 
 def test_init_refuses_a_language_it_has_no_starter_in(tmp_path: Path) -> None:

@@ -11,7 +11,9 @@ is why the journeys' words are set aside first.
 from __future__ import annotations
 
 import re
+import shutil
 from functools import cache
+from pathlib import Path
 
 import pytest
 import yaml
@@ -167,3 +169,16 @@ def test_the_detector_finds_english_left_in_spanish() -> None:
     assert suspects("the step `call-line` is not reached", english)
     assert suspects("Stuck customers", "Stuck customers") == ["Stuck customers"]
     assert suspects("Éxito 68%", english) == []  # a word of its own, a figure: not a sentence
+
+
+def test_the_markdown_of_a_change_names_fixed_findings_in_spanish(tmp_path: Path) -> None:
+    """A change that fixes findings: each is listed with its label in the reader's language."""
+    shutil.copytree(EXAMPLES, tmp_path / "after")  # with the catalogs the journey imports
+    after = tmp_path / "after" / JOURNEY.name
+    text = after.read_text(encoding="utf-8")
+    after.write_text(text.replace("abandon: 0.18", "abandon: 0.02", 1), encoding="utf-8")
+    arguments = ["compare", str(JOURNEY), str(after), "--format", "markdown"]
+    english, spanish = output(arguments, "en"), output(arguments, "es")
+    assert "- fixed: " in english
+    assert "- corregido: " in spanish
+    assert "fixed" not in spanish

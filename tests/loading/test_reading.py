@@ -272,10 +272,10 @@ def test_unclosed_bracket(tmp_path: Path) -> None:
 
 def test_unclosed_quote(tmp_path: Path) -> None:
     assert syntax(tmp_path, 'a: 1\nb: "abc\n') == (
-        3,
-        1,
+        2,
+        4,
         "YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)",
-        "a quote or bracket is not closed",
+        "the quote opened at line 2, column 4 is not closed; close it on that line",
     )
 
 

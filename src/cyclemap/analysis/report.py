@@ -26,7 +26,7 @@ from cyclemap.graph.flow_model import (
 from cyclemap.graph.joined import JoinedGraph
 from cyclemap.util.gcpause import collector_paused
 from cyclemap.util.i18n import N_, _
-from cyclemap.util.numbers import customers, percent
+from cyclemap.util.numbers import customers, number, percent
 
 __all__ = [
     "DeadEndFigures",
@@ -130,18 +130,23 @@ class FlowReport:
         if len(ranks) == 1 and None not in ranks:
             only = _("{assumption}; rank #{rank} for any --context-cost from {low} to {high}")
             return only.format(
-                assumption=win.assumption, rank=ranks.pop(), low=f"{low:g}", high=f"{high:g}"
+                assumption=win.assumption,
+                rank=ranks.pop(),
+                low=number(low, 4, trim=True),
+                high=number(high, 4, trim=True),
             )
         moves = []
-        for position, (cost, rank) in enumerate(win.ranks):
-            where = f"--context-cost {cost:g}" if position == 0 else f"{cost:g}"
+        for cost, rank in win.ranks:
+            where = number(cost, 4, trim=True)
             moves.append(
                 _("#{rank} at {cost}").format(rank=rank, cost=where)
                 if rank is not None
                 else _("no gain at {cost}").format(cost=where)
             )
         shown = ", ".join(moves)
-        return _("{assumption}; rank {moves}").format(assumption=win.assumption, moves=shown)
+        return _("{assumption}; rank by --context-cost: {moves}").format(
+            assumption=win.assumption, moves=shown
+        )
 
     def win_text(self, win: QuickWin) -> str:
         """One quick win as a sentence: the action, the gain, the assumption, the rank's range."""

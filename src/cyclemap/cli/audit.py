@@ -28,7 +28,10 @@ QUICK_WINS = 3
 def audit(
     paths: Annotated[
         Optional[list[Path]],
-        typer.Argument(help=N_("Journey files or folders (default: the whole repository).")),
+        typer.Argument(
+            metavar=N_("PATHS"),
+            help=N_("Journey files or folders (default: the whole repository)."),
+        ),
     ] = None,
     output_format: FormatOption = ReportFormat.text,
     output: OutputOption = None,

@@ -42,7 +42,8 @@ FormatOption = Annotated[
     ReportFormat, typer.Option("--format", "-f", help=N_("Report format."), case_sensitive=False)
 ]
 OutputOption = Annotated[
-    Optional[str], typer.Option("--output", "-o", help=N_("Write the report to this file."))
+    Optional[str],
+    typer.Option("--output", "-o", metavar=N_("PATH"), help=N_("Write the report to this file.")),
 ]
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help=N_("Also list clean and skipped files."))

@@ -39,12 +39,14 @@ def compare(
     before: Annotated[
         Path,
         typer.Argument(
-            metavar="BEFORE", help=N_("The journey file (or folder) before the change.")
+            metavar=N_("BEFORE"), help=N_("The journey file (or folder) before the change.")
         ),
     ],
     after: Annotated[
         Path,
-        typer.Argument(metavar="AFTER", help=N_("The journey file (or folder) after the change.")),
+        typer.Argument(
+            metavar=N_("AFTER"), help=N_("The journey file (or folder) after the change.")
+        ),
     ],
     output_format: Annotated[
         CompareFormat,

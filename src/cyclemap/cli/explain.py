@@ -11,7 +11,9 @@ from cyclemap.util.i18n import N_
 
 
 def explain(
-    rule: Annotated[str, typer.Argument(help=N_("The rule name, e.g. peloteo-loop."))],
+    rule: Annotated[
+        str, typer.Argument(metavar=N_("RULE"), help=N_("The rule name, e.g. peloteo-loop."))
+    ],
 ) -> int:
     """Print a rule's full documentation: the customer problem, examples and options."""
     from cyclemap.reporters.rules import explanation

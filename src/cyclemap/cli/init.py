@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -13,11 +12,12 @@ from cyclemap.util.i18n import N_, _
 
 def init(
     path: Annotated[
-        Optional[Path],
+        Optional[str],  # text, not a Path: a trailing slash says a folder is meant
         typer.Argument(
+            metavar=N_("PATH"),
             help=N_(
-                "File to create, or a folder to create NAME.journey.yaml in "
-                "(default: the current folder)."
+                "File to create, or a folder (an existing one, or a path ending in /) to "
+                "create NAME.journey.yaml in (default: the current folder)."
             ),
             show_default=False,
         ),
@@ -26,9 +26,7 @@ def init(
         Optional[str],
         typer.Option(
             "--name",
-            help=N_(
-                "The journey's name, made its id and file name (default: the current folder's)."
-            ),
+            help=N_("The journey's name, also made its id and file name (default: the folder's)."),
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=N_("Overwrite an existing file."))] = False,

@@ -38,18 +38,24 @@ LIBRARY_WORDS = (
     N_("COMMAND [ARGS]..."),
     N_("[required]"),
     N_("[default:"),
-    N_("<str>"),
-    N_("<path>"),
-    N_("<list[Path]>"),
-    N_("<list[str]>"),
-    N_("<int range>"),
-    N_("<float range>"),
 )
 """Words the command-line library writes in a help page, exactly as it writes them."""
 
+VALUE_TYPES = {
+    "<str>": N_("TEXT"),
+    "<list[str]>": N_("TEXT"),
+    "<path>": N_("PATH"),
+    "<list[Path]>": N_("PATHS"),
+    "<int range>": N_("INTEGER"),
+    "<float range>": N_("NUMBER"),
+}
+"""The Python type the library shows for an option's value, and the word shown instead."""
+
 _LIBRARY_WORD = re.compile(
     "("
-    + "|".join(re.escape(word) for word in sorted(LIBRARY_WORDS, key=len, reverse=True))
+    + "|".join(
+        re.escape(word) for word in sorted([*LIBRARY_WORDS, *VALUE_TYPES], key=len, reverse=True)
+    )
     + ")( *)"
 )
 
@@ -90,6 +96,7 @@ def translate_help(command: Any) -> None:
         _translated(command, attribute)
     for parameter in getattr(command, "params", ()):
         _translated(parameter, "help")
+        _translated(parameter, "metavar")  # PATHS, BEFORE: marked N_ where declared
     for subcommand in getattr(command, "commands", {}).values():
         translate_help(subcommand)
 
@@ -100,7 +107,7 @@ def translate_library_words(text: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         word, spaces = match.group(1), match.group(2)
-        shown = _(word)
+        shown = _(VALUE_TYPES.get(word, word))
         if len(spaces) >= 2:
             spaces = " " * max(2, len(spaces) + len(word) - len(shown))
         return shown + spaces
@@ -212,8 +219,41 @@ class _LocalizedHelp:
         return translate_library_words(super().get_usage(ctx))  # type: ignore[misc]
 
 
+def _argument_name(parameter: Any) -> str:
+    """How an argument is named in help: its (translated) metavar, `...` when it takes
+    several values; the library would write `{paths}...` and the value's Python type."""
+    name = str(parameter.metavar or parameter.name).upper()
+    return name + "..." if parameter.nargs != 1 else name
+
+
 class LocalizedCommand(_LocalizedHelp, TyperCommand):
-    """A command whose help is in the current language."""
+    """A command whose help is in the current language, its arguments named in capitals."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for parameter in self.get_params(ctx):
+            if parameter.param_type_name != "argument":
+                pieces.extend(parameter.get_usage_pieces(ctx))
+            elif parameter.required:
+                pieces.append(_argument_name(parameter))
+            else:
+                pieces.append(f"[{_argument_name(parameter)}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments, options = [], []
+        for parameter in self.get_params(ctx):
+            record = parameter.get_help_record(ctx)
+            if record is None:
+                continue
+            if parameter.param_type_name == "argument":
+                arguments.append((_argument_name(parameter), record[1]))
+            else:
+                options.append(record)
+        for title, records in (("Arguments", arguments), ("Options", options)):
+            if records:  # the titles are translated with the library's other words
+                with formatter.section(title):
+                    formatter.write_dl(records)
 
 
 class LocalizedGroup(_LocalizedHelp, TyperGroup):

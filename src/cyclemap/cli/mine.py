@@ -28,6 +28,7 @@ def mine(
     log: Annotated[
         str,
         typer.Argument(
+            metavar=N_("LOG"),
             help=N_(
                 "Event log: .csv or .parquet; with --engine spark also a URI (hdfs://, s3a://)."
             ),

@@ -44,7 +44,9 @@ class CollapseChoice(str, enum.Enum):
 
 
 def render(
-    paths: Annotated[list[Path], typer.Argument(help=N_("Journey files or folders."))],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar=N_("PATHS"), help=N_("Journey files or folders."))
+    ],
     output_format: Annotated[
         MapFormat, typer.Option("--format", "-f", help=N_("Map format."), case_sensitive=False)
     ] = MapFormat.svg,
@@ -53,6 +55,7 @@ def render(
         typer.Option(
             "--output",
             "-o",
+            metavar=N_("PATH"),
             help=N_(
                 "Output file, or folder (ending in `/`, or existing; created when missing) for "
                 "several journeys; `-` for standard output. Default: beside each journey, with "

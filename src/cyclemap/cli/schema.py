@@ -12,7 +12,10 @@ from cyclemap.util.i18n import N_
 
 def schema(
     output: Annotated[
-        Optional[str], typer.Option("--output", "-o", help=N_("Write the schema to this file."))
+        Optional[str],
+        typer.Option(
+            "--output", "-o", metavar=N_("PATH"), help=N_("Write the schema to this file.")
+        ),
     ] = None,
 ) -> int:
     """Print the JSON Schema of the journey format (for editors and other tools)."""

@@ -15,7 +15,10 @@ DEFAULT_PORT = 8000
 
 def serve(
     path: Annotated[
-        Path, typer.Argument(help=N_("A journey repository (folder) or one journey file."))
+        Path,
+        typer.Argument(
+            metavar=N_("PATH"), help=N_("A journey repository (folder) or one journey file.")
+        ),
     ] = Path("."),
     host: Annotated[
         str,

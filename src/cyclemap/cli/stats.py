@@ -31,7 +31,10 @@ class StatsFormat(str, enum.Enum):
 def stats(
     paths: Annotated[
         Optional[list[Path]],
-        typer.Argument(help=N_("Journey files or folders (default: the whole repository).")),
+        typer.Argument(
+            metavar=N_("PATHS"),
+            help=N_("Journey files or folders (default: the whole repository)."),
+        ),
     ] = None,
     output_format: Annotated[
         StatsFormat, typer.Option("--format", "-f", help=N_("Output format."), case_sensitive=False)

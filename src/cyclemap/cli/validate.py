@@ -14,7 +14,10 @@ from cyclemap.util.i18n import N_
 def validate(
     paths: Annotated[
         list[Path],
-        typer.Argument(help=N_("Journey files, or folders to search for them (recursively).")),
+        typer.Argument(
+            metavar=N_("PATHS"),
+            help=N_("Journey files, or folders to search for them (recursively)."),
+        ),
     ],
     output_format: FormatOption = ReportFormat.text,
     output: OutputOption = None,

@@ -76,7 +76,6 @@ def read_baseline(path: Path) -> list[dict[str, Any]]:
             ]
         )
 
-
     remember_input(path)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -165,7 +164,8 @@ def _diff_problem(message: str, hint: str) -> ConfigError:
     return ConfigError([Problem("--diff", 0, 0, "", message, hint)])
 
 
-def _git(root: Path, *arguments: str, hint: str = "") -> bytes:
+def _git(root: Path, *arguments: str, hint: str = "", failure: str = "") -> bytes:
+    """git's output; its failure told as `failure` (git's own words kept as detail) and `hint`."""
     try:
         completed = subprocess.run(
             ["git", "-C", str(root), *arguments], capture_output=True, check=False, timeout=120
@@ -176,10 +176,19 @@ def _git(root: Path, *arguments: str, hint: str = "") -> bytes:
         ) from None
     if completed.returncode != 0:
         detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        if failure:
+            message = (
+                _("{failure} (git: {detail})").format(failure=failure, detail=detail[-1])
+                if detail
+                else failure
+            )
+        else:
+            message = (
+                _("git failed: {detail}").format(detail=detail[-1]) if detail else _("git failed")
+            )
         raise _diff_problem(
-            _("git failed: {detail}").format(detail=detail[-1]) if detail else _("git failed"),
-            hint
-            or _("check the revision exists (`git fetch` it first in a shallow CI checkout)"),
+            message,
+            hint or _("check the revision exists (`git fetch` it first in a shallow CI checkout)"),
         )
     return completed.stdout
 
@@ -229,9 +238,10 @@ def revision_tree(revision: str, paths: list[Path]) -> Iterator[tuple[Path, list
         folder,
         "rev-parse",
         "--show-toplevel",
-        hint=_("--diff needs a git repository, and {folder} is not inside one").format(
+        failure=_("the folder {folder} is not in a git repository").format(
             folder=display_path(folder)
         ),
+        hint=_("--diff compares with a git revision: run it on journeys inside a git work tree"),
     )
     top = Path(os.fsdecode(shown.rstrip(b"\n"))).resolve()
     relative = [_inside(path, top) for path in paths]

@@ -32,42 +32,72 @@ _SYNTAX_HINTS = (
         "mapping values are not allowed",
         N_("check the indentation, or quote a value containing `: `"),
     ),
+    (
+        "block sequence entries are not allowed",
+        N_("a value starting with `- ` is read as a list item: put the text in quotes"),
+    ),
     ("could not find expected ':'", N_("each field is `key: value`; check the line above")),
     ("found undefined alias", N_("aliases are not allowed; write the value out in full")),
     ("did not find expected key", N_("check the indentation of this block")),
     ("found unexpected end of stream", N_("a quote or bracket is not closed")),
-    ("found character that cannot start any token", N_("quote values starting with @ or `")),
 )
 
+_UNSTARTABLE_HINTS = {
+    "%": N_("write a share as a decimal (`0.18`, not `%18`), or put the text in quotes"),
+}
+"""What to suggest when a value starts with a character YAML reserves, by that character."""
+
+_UNSTARTABLE_DEFAULT = N_("quote values starting with @ or `")
+_SYNTAX_DEFAULT_HINT = N_("check the indentation and quoting here")
+
 YAML_WORDS = (
-    N_("mapping values are not allowed here"),
-    N_("could not find expected ':'"),
-    N_("found undefined alias"),
-    N_("did not find expected key"),
-    N_("found unexpected end of stream"),
+    # libyaml (the C parser cyclemap uses when PyYAML has it)
+    N_("mapping values are not allowed in this context"),
+    N_("mapping keys are not allowed in this context"),
+    N_("block sequence entries are not allowed in this context"),
     N_("found character that cannot start any token"),
+    N_("could not find expected ':'"),
+    N_("did not find expected key"),
     N_("did not find expected '-' indicator"),
     N_("did not find expected node content"),
     N_("did not find expected ',' or ']'"),
     N_("did not find expected ',' or '}'"),
+    N_("did not find expected <document start>"),
+    N_("did not find expected alphabetic or numeric character"),
+    N_("did not find expected comment or line break"),
+    N_("did not find expected hexdecimal number"),
+    N_("found unexpected end of stream"),
+    N_("found unexpected document indicator"),
+    N_("found unknown escape character"),
+    N_("found invalid Unicode character escape code"),
     N_("found a tab character that violates indentation"),
     N_("found a tab character where an indentation space is expected"),
-    N_("found unknown escape character"),
+    N_("found an indentation indicator equal to 0"),
+    N_("found undefined tag handle"),
+    N_("found undefined alias"),
+    N_("while scanning for the next token"),
     N_("while scanning a simple key"),
     N_("while scanning a quoted scalar"),
     N_("while scanning a plain scalar"),
     N_("while scanning a block scalar"),
+    N_("while scanning an alias"),
+    N_("while scanning an anchor"),
+    N_("while scanning a tag"),
     N_("while parsing a block mapping"),
     N_("while parsing a block collection"),
     N_("while parsing a flow sequence"),
     N_("while parsing a flow mapping"),
     N_("while parsing a flow node"),
     N_("while parsing a block node"),
-    N_("while scanning an alias"),
-    N_("while scanning an anchor"),
+    N_("while parsing a node"),
+    # PyYAML's pure-Python parser, where its words differ
+    N_("mapping values are not allowed here"),
+    N_("mapping keys are not allowed here"),
+    N_("expected a single document in the stream"),
+    N_("while scanning a double-quoted scalar"),
 )
-"""What the YAML parser says most often, translated when it says exactly this; anything else
-it says is shown as it says it."""
+"""What the YAML parser says, translated when it says exactly this (`_` looks each phrase up
+where it is shown); anything else it says is shown as it says it."""
 
 
 def read_bytes(path: Path, display: str) -> bytes:
@@ -172,17 +202,28 @@ def _syntax_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
     message = _("YAML syntax error: {problem}").format(problem=_(problem))
     if context:
         message += f" ({_(context)})"
-    hint = _(
-        next(
-            (advice for needle, advice in _SYNTAX_HINTS if needle in problem),
-            N_("check the indentation and quoting here"),
-        )
+    advice = next(
+        (advice for needle, advice in _SYNTAX_HINTS if needle in problem),
+        _SYNTAX_DEFAULT_HINT,
     )
+    if "cannot start any token" in problem:
+        start = text[mark.index : mark.index + 1] if mark is not None else ""
+        advice = _UNSTARTABLE_HINTS.get(start, _UNSTARTABLE_DEFAULT)
+    hint = _(advice)
     opened = getattr(error, "context_mark", None)
     if opened is not None and context and "flow" in context:
-        hint = _(
-            "the bracket opened at line {line}, column {column} is not closed properly"
+        brace = text[opened.index : opened.index + 1] == "{"
+        hint = (
+            _("the brace opened at line {line}, column {column} is not closed properly")
+            if brace
+            else _("the bracket opened at line {line}, column {column} is not closed properly")
         ).format(line=opened.line + 1, column=opened.column + 1)
+    elif opened is not None and context and "quoted scalar" in context and "end of" in problem:
+        # The parser notices only at the end of the file; the place to fix is where it opened.
+        hint = _(
+            "the quote opened at line {line}, column {column} is not closed; close it on that line"
+        ).format(line=opened.line + 1, column=opened.column + 1)
+        mark = opened
     line = mark.line + 1 if mark is not None else 1
     column = mark.column + 1 if mark is not None else 1
     if mark is not None and text[mark.index : mark.index + 1] == "\t":

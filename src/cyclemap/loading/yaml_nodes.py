@@ -231,7 +231,10 @@ def _refuse_node_event(event: yaml.NodeEvent, line: int, column: int) -> None:
             line,
             column,
             _("aliases (`*{anchor}`) are not allowed in journeys").format(anchor=event.anchor),
-            _("write the value out in full instead of referring to an anchor"),
+            _(
+                "a value starting with `*` is read as a YAML alias: "
+                "if `*{anchor}` is text (a short code, say), put the whole value in quotes"
+            ).format(anchor=event.anchor),
             YAML_FEATURE,
         )
     if event.anchor is not None:

@@ -72,13 +72,9 @@ def _details(change: JourneyChange) -> list[str]:
     items += [f"- {inline(note)}" for note in change.notes]
     items += [f"- {inline(step_line(change, step))}" for step in change.steps]
     items += [f"- {inline(transition_line(item))}" for item in change.transitions]
-    items += [
-        f"- {escape(_('fixed'))}: {inline(finding_line(finding))}"
-        for finding in change.fixed_findings
-    ]
-    items += [
-        f"- {escape(_('new'))}: {inline(finding_line(finding))}" for finding in change.new_findings
-    ]
+    fixed, new = escape(_("fixed")), escape(_("new"))  # marked outside f-strings: extracted
+    items += [f"- {fixed}: {inline(finding_line(finding))}" for finding in change.fixed_findings]
+    items += [f"- {new}: {inline(finding_line(finding))}" for finding in change.new_findings]
     parts = parts_lines(change)
     if parts:
         heading = _("each journey's part (reached, success, lost):")

@@ -50,7 +50,16 @@ from pydantic import Field
 from cyclemap.findings import Severity
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import FlowError, flow_model
-from cyclemap.rules.base import N_, Detection, RuleOptions, _, customers, percent, step_at
+from cyclemap.rules.base import (
+    N_,
+    Detection,
+    RuleOptions,
+    _,
+    customers,
+    ngettext,
+    percent,
+    step_at,
+)
 
 NAME = "drop-off-point"
 SEVERITY = Severity.WARNING
@@ -130,9 +139,12 @@ def check(graph: JourneyGraph, options: Options) -> Iterator[Detection]:
         details: dict[str, object] = {"abandon": rate}
         if lost:
             details.update(customers_lost=lost[node], rank=ranking[node])
-            message = _(
+            message = ngettext(
                 "{rate} of the customers who reach step `{step}` abandon there: about "
-                "{customers} customers per period (#{rank} of {count} drop-off points)"
+                "{customers} customers per period (#{rank} of {count} drop-off point)",
+                "{rate} of the customers who reach step `{step}` abandon there: about "
+                "{customers} customers per period (#{rank} of {count} drop-off points)",
+                len(found),
             )
             values.update(customers=customers(lost[node]), rank=ranking[node], count=len(found))
         message = message.format(**values)
