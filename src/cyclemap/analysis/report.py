@@ -16,11 +16,11 @@ from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import (
     LINKED,
+    UNHAPPY_OUTCOMES,
     EntryFigures,
     FlowError,
     FlowModel,
     GroupFlow,
-    UNHAPPY_OUTCOMES,
     StepFlow,
     flow_model,
 )

@@ -226,8 +226,9 @@ def transition_line(transition: TransitionChange) -> str:
         source=transition.source, target=transition.target, arrow=ARROW, what=what
     )
     if "share" in transition.fields:
+        written = shift_text(transition.written, written_share)
         text += "; " + _("share as written {written}, of the customers going on {shift}").format(
-            written=shift_text(transition.written, written_share), shift=share_shift(transition.share)
+            written=written, shift=share_shift(transition.share)
         )
     if "split" in transition.fields:
         text += "; " + _(
