@@ -257,18 +257,30 @@ def test_html_page_lists_the_losses_stats_lists(every_journey: list[Shown]) -> N
             for row in re.findall(r"<tr>(.*?)</tr>", section)
         ][1:]
         by_id = {step["id"]: step for step in journey.steps}
+        def name(step: dict[str, Any]) -> str:
+            shown = str(by_id[step["step"]].get("name", step["step"]))
+            return f"{shown} ({step['outcome']} outcome)" if step["outcome"] else shown
+
         expected = [
             [
-                str(by_id[step["step"]].get("name", step["step"])),
+                name(step),
                 step["step"],
-                percent(step["abandon"]),
+                "\u2014" if step["outcome"] else percent(step["abandon"]),
                 journey.amount(step["abandoned"]),
                 journey.amount(step["stuck"]),
+                journey.amount(step["ended"] if step["outcome"] else 0.0),
                 journey.amount(step["lost"]),
             ]
             for step in losing[:10]
         ]
         assert rows == expected, journey.path.name
+        if len(losing) <= 10:
+            # The rows account for every customer lost, as the page's headline counts them.
+            endings = journey.stats["overall"]["endings"]
+            scale = journey.stats["total_volume"] if journey.stats["by_volume"] else 1.0
+            assert sum(step["lost"] for step in losing) == pytest.approx(
+                scale * (endings["failure"] + endings["abandoned"] + endings["stuck"])
+            )
 
 
 # --- the audit -----------------------------------------------------------------------------

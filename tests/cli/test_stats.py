@@ -101,6 +101,7 @@ def test_json_has_the_documented_shape() -> None:
         "abandoned",
         "stuck",
         "ended",
+        "outcome",
         "lost",
     }
     assert [step["lost"] for step in steps] == sorted(

@@ -384,6 +384,12 @@ def test_where_customers_are_lost_lists_the_steps_that_lose_them() -> None:
     _, parser = page(INTERNET)
     rows = parser.table_after("Where customers are lost")
     names = {s["name"] for s in raw(INTERNET)["steps"] if s.get("abandon", 0) > 0}
+    # Customers who end at a failure or abandoned outcome are lost there too, marked so.
+    names |= {
+        f"{s['name']} ({s['outcome']} outcome)"
+        for s in raw(INTERNET)["steps"]
+        if s.get("outcome") in ("failure", "abandoned")
+    }
     assert {row[0] for row in rows[1:]} == names
     assert rows[1][0] == "Llama a la línea 01-8000 y recorre el menú IVR"  # the most lost
 
@@ -423,7 +429,8 @@ def test_hostile_names_appear_only_as_text(tmp_path: Path) -> None:
 
     assert skeleton(parser) == skeleton(plain)
     rows = parser.table_after("Where customers are lost")
-    assert rows[1][0].startswith(HOSTILE_LABELS["s0"])
+    (s0,) = [row for row in rows[1:] if row[1] == "s0"]
+    assert s0[0].startswith(HOSTILE_LABELS["s0"])
     details = json.loads(parser.scripts[0][1])
     assert details["steps"]["step-0"]["title"] == f"{HOSTILE_LABELS['s0']} (s0)"
 
