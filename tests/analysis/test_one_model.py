@@ -257,13 +257,9 @@ def test_html_page_lists_the_losses_stats_lists(every_journey: list[Shown]) -> N
             for row in re.findall(r"<tr>(.*?)</tr>", section)
         ][1:]
         by_id = {step["id"]: step for step in journey.steps}
-        def name(step: dict[str, Any]) -> str:
-            shown = str(by_id[step["step"]].get("name", step["step"]))
-            return f"{shown} ({step['outcome']} outcome)" if step["outcome"] else shown
-
         expected = [
             [
-                name(step),
+                marked_name(str(by_id[step["step"]].get("name", step["step"])), step),
                 step["step"],
                 "\u2014" if step["outcome"] else percent(step["abandon"]),
                 journey.amount(step["abandoned"]),
@@ -281,6 +277,11 @@ def test_html_page_lists_the_losses_stats_lists(every_journey: list[Shown]) -> N
             assert sum(step["lost"] for step in losing) == pytest.approx(
                 scale * (endings["failure"] + endings["abandoned"] + endings["stuck"])
             )
+
+
+def marked_name(name: str, step: dict[str, Any]) -> str:
+    """A step's name as the tables of losses show it: an outcome step says which it is."""
+    return f"{name} ({step['outcome']} outcome)" if step["outcome"] else name
 
 
 # --- the audit -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from cyclemap.cli import app
 from cyclemap.render import render_journey
 from tests.conftest import artifacts
+from tests.support.figures import write_journey
 from tests.support.render import (
     BLUEPRINT,
     EXAMPLES,
@@ -547,3 +548,25 @@ def test_the_default_artifacts_folder_is_ignored_by_git() -> None:
         check=False,
     )
     assert completed.returncode == 0, "build/artifacts/ must stay out of commits"
+
+
+def test_the_page_counts_the_losses_at_outcomes_as_stats_does(tmp_path: Path) -> None:
+    path = write_journey(
+        tmp_path,
+        """
+        - {id: a, stage: contact, entry: {volume: 1000}, abandon: 0.1,
+           next: [{to: done, share: 0.7}, {to: refused, share: 0.2}, {to: complaint, share: 0.1}]}
+        - {id: done, stage: contact, outcome: success}
+        - {id: refused, stage: contact, outcome: failure}
+        - {id: complaint, stage: contact, outcome: abandoned}
+        """,
+    )
+    _, parser = page(path)
+    rows = parser.table_after("Where customers are lost")
+    assert rows[1:] == [
+        ["refused (failure outcome)", "refused", "—", "0", "0", "180", "180"],
+        ["a", "a", "10%", "100", "0", "0", "100"],
+        ["complaint (abandoned outcome)", "complaint", "—", "0", "0", "90", "90"],
+    ]
+    # Every customer lost (10% abandon at `a`, 18% fail, 9% abandon at the outcome) is a row.
+    assert sum(int(row[-1]) for row in rows[1:]) == 370
