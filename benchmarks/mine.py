@@ -66,10 +66,11 @@ def write_log(path: Path, events: int) -> None:
         ) TO '{path}' {target}""")
 
 
-def run_figures(code: str, *arguments: str) -> dict[str, float]:
-    """Run `code` in a fresh interpreter; its last line is a JSON object of figures."""
+def run_figures(code: str, *arguments: str, python: str = sys.executable) -> dict[str, float]:
+    """Run `code` in a fresh interpreter (`python`: another environment's); its last line is a
+    JSON object of figures."""
     completed = subprocess.run(
-        [sys.executable, "-c", code, *arguments], capture_output=True, text=True, check=True
+        [python, "-c", code, *arguments], capture_output=True, text=True, check=True
     )
     figures: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
     return figures

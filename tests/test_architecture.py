@@ -37,15 +37,18 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cyclemap.analysis", "cyclemap.mining"),
     ("cyclemap.engine",),
     ("cyclemap.render", "cyclemap.reporters"),
-    ("cyclemap",),
+    ("cyclemap", "cyclemap.terminal"),
     ("cyclemap.serve",),
     ("cyclemap.cli",),
+    ("cyclemap.launcher",),
     ("cyclemap.__main__",),
 )
 """Lowest first. A module may import its own part (a package or a single module) and anything
 in a lower layer; the parts sharing a layer are independent of each other. `cyclemap` is the
 package root alone (the library API of `cyclemap.load`, `validate`, `audit`, `stats`);
-`cyclemap.serve`, the web preview, sits on the library and only the command line uses it."""
+`terminal` is what commands print and how they end, shared by the typer application (`cli`)
+and the `launcher` that runs the common command lines without it; `cyclemap.serve`, the web
+preview, sits on the library and only the command line uses it."""
 
 RULE_IMPORTS = ("cyclemap.rules.base", "cyclemap.graph", "cyclemap.findings")
 """All a rule module may import: its base, the graph and findings."""

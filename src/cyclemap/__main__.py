@@ -1,5 +1,5 @@
 """`python -m cyclemap`."""
 
-from cyclemap.cli import main
+from cyclemap.launcher import main
 
 main()

@@ -110,7 +110,7 @@ def test_change_map_colours_and_legend(tmp_path: Path) -> None:
     svg = out.read_text(encoding="utf-8")
     for words in ("more customers pass", "fewer customers pass", "new step", "no change"):
         assert words in svg
-    assert "removed: `billing&#45;desk` → `call`" in svg
+    assert "removed: billing&#45;desk → call" in svg
     # `fixed` gains customers (773 → 800): its box is filled with the "more" tint.
     assert "773 → 800" in svg
     assert "#cde3f3" in svg

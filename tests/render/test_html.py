@@ -570,3 +570,12 @@ def test_the_page_counts_the_losses_at_outcomes_as_stats_does(tmp_path: Path) ->
     ]
     # Every customer lost (10% abandon at `a`, 18% fail, 9% abandon at the outcome) is a row.
     assert sum(int(row[-1]) for row in rows[1:]) == 370
+
+
+def test_names_in_finding_messages_are_set_as_code_not_shown_with_backticks() -> None:
+    """A director reads the page: `n1` in a message becomes <code>n1</code>, escaped."""
+    page = render(INTERNET, "html").data.decode("utf-8")
+    findings = page[page.index('<ol class="findings">') :]
+    findings = findings[: findings.index("</ol>")]
+    assert "`" not in findings
+    assert findings.count("<code>") > findings.count('<li class="finding')

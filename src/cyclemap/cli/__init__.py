@@ -124,19 +124,10 @@ def main_options(
     """The options of `cyclemap` itself; `--lang` was read before parsing (`localized`)."""
 
 
-def _stop_on_sigterm() -> None:
-    """SIGTERM (what CI sends a cancelled job) ends the run as Ctrl-C does: through the
-    `finally` clauses and context managers, so temporary work trees and files are removed."""
-    import signal
-
-    def stop(number: int, _frame: object) -> None:
-        signal.signal(number, signal.SIG_IGN)  # a second SIGTERM must not cut the cleaning short
-        raise SystemExit(128 + number)
-
-    signal.signal(signal.SIGTERM, stop)
-
-
 def main() -> None:
-    """Console-script entry point."""
-    _stop_on_sigterm()
+    """The typer application, for every command line (`cyclemap.launcher` runs the common ones
+    without it)."""
+    from cyclemap.util.signals import stop_on_sigterm
+
+    stop_on_sigterm()
     app()

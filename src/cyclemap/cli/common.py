@@ -4,7 +4,8 @@ runs, so that `cyclemap --help` starts fast.
 
 `command` is the one place errors become messages and exit codes: a `CyclemapError` is told
 (`file:line:col: error: ...` with hints for the problems of a file, `cyclemap: error: ...`
-otherwise) and exits with its own `exit_code`, whichever command raised it.
+otherwise) and exits with its own `exit_code`, whichever command raised it. What does not need
+typer lives in `cyclemap.terminal` (the launcher's quick path uses it too) and is re-exported.
 """
 
 from __future__ import annotations
@@ -12,28 +13,24 @@ from __future__ import annotations
 import enum
 import functools
 import inspect
-import os
 import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from cyclemap.errors import CyclemapError, Problem
-from cyclemap.util.i18n import N_, _, chosen, chosen_language
+from cyclemap.terminal import ReportFormat as ReportFormat
+from cyclemap.terminal import color_for as color_for
+from cyclemap.terminal import emit as emit
+from cyclemap.terminal import execute
+from cyclemap.terminal import report as report
+from cyclemap.terminal import say as say
+from cyclemap.terminal import tell_error as tell_error
+from cyclemap.terminal import tell_problems as tell_problems
+from cyclemap.util.i18n import N_, _, chosen
 
 if TYPE_CHECKING:
-    from cyclemap.engine.comparing import ComparisonRun
     from cyclemap.findings import AuditResult
-
-
-class ReportFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    junit = "junit"
-    github = "github"
-    markdown = "markdown"
 
 
 class Language(str, enum.Enum):
@@ -91,17 +88,9 @@ def command(function: Callable[..., int]) -> Callable[..., None]:
 
     @functools.wraps(function)
     def run(*arguments: Any, lang: Language | None = None, **options: Any) -> None:
-        from cyclemap.util.files import forget_inputs
-
-        forget_inputs()  # one command, one run (tests run many in one process)
         # `cyclemap --lang es validate` chose it before the command: keep it unless overridden
-        with chosen_language(lang.value if lang is not None else chosen()):
-            try:
-                code = function(*arguments, **options)
-            except CyclemapError as error:
-                tell_error(error)
-                raise typer.Exit(error.exit_code) from None
-        raise typer.Exit(code)
+        spoken = lang.value if lang is not None else chosen()
+        raise typer.Exit(execute(function, spoken, *arguments, **options))
 
     signature = inspect.signature(function, eval_str=True)
     language = inspect.Parameter(
@@ -118,74 +107,9 @@ def command(function: Callable[..., int]) -> Callable[..., None]:
     return run
 
 
-def tell_error(error: CyclemapError) -> None:
-    if error.problems:
-        tell_problems(error.problems)
-    else:
-        say(_("cyclemap: error: {error}").format(error=error))
-
-
-def tell_problems(problems: Iterable[Problem]) -> None:
-    """Configuration and load problems as `file:line:col: error: ...` lines with their hints."""
-    from cyclemap.reporters.common import advice, see
-
-    for problem in problems:
-        where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
-        message = _("{where}: error: {message}").format(where=where, message=problem.message)
-        say(message + (f"  [{problem.code}]" if problem.code else ""))
-        if problem.hint:
-            say("    " + _("hint: {hint}").format(hint=advice(problem)))
-        elif see(problem):
-            say("    " + _("see {where}").format(where=see(problem)))
-
-
-def say(message: str) -> None:
-    """One line for the person at the terminal (standard error), user text made safe in it."""
-    from cyclemap.util.text import one_line
-
-    typer.echo(one_line(message), err=True)
-
-
 def tell(notes: Iterable[str], prefix: str = "") -> None:
     for note in notes:
         say(prefix + note)
-
-
-def color_for(stream: object) -> bool:
-    """Colours only on a terminal, never with NO_COLOR set (https://no-color.org) nor on a
-    terminal that says it has none (`TERM=dumb`)."""
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def emit(text: str, output: Optional[str] = None) -> None:
-    """The command's output, to standard output or (atomically) to the file `output`."""
-    from cyclemap.util.files import write_output
-
-    if output is None or output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        write_output(output, text.encode("utf-8"))
-
-
-def report(
-    result: AuditResult,
-    output_format: ReportFormat,
-    output: Optional[str],
-    verbose: bool,
-    customers: ComparisonRun | None = None,
-) -> int:
-    """Show a run's result in the format asked for (with `customers`, what the change does to
-    them); its exit code."""
-    from cyclemap.reporters import ReportOptions, render
-
-    color = output is None and output_format is ReportFormat.text and color_for(sys.stdout)
-    options = ReportOptions(color=color, verbose=verbose, customers=customers)
-    emit(render(result, output_format.value, options), output)
-    return result.exit_code
 
 
 def show_problems(result: AuditResult) -> None:

@@ -21,6 +21,7 @@ from cyclemap.util.i18n import N_, _
 from cyclemap.util.text import slugify
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+_SLUG = re.compile(SLUG_PATTERN)
 FORMAT_VERSION = 1
 
 OUTCOMES = ("success", "failure", "abandoned")
@@ -50,7 +51,7 @@ def _as_text(value: Any) -> Any:
 
 def _slug(value: Any) -> Any:
     value = _as_text(value)
-    if isinstance(value, str) and not re.match(SLUG_PATTERN, value):
+    if isinstance(value, str) and not _SLUG.match(value):
         raise PydanticCustomError(
             "cyclemap_slug",
             _(
@@ -63,12 +64,13 @@ def _slug(value: Any) -> Any:
 
 
 LINK_PATTERN = r"^[a-z0-9][a-z0-9_.-]*(:[a-z0-9][a-z0-9_.-]*)?$"
+_LINK = re.compile(LINK_PATTERN)
 
 
 def _target(value: Any) -> Any:
     """A step id, or `journey-id:step-id` for a step of another journey (a link)."""
     value = _as_text(value)
-    if isinstance(value, str) and not re.match(LINK_PATTERN, value):
+    if isinstance(value, str) and not _LINK.match(value):
         raise PydanticCustomError(
             "cyclemap_slug",
             _("`{value}` is not a step id (or `journey-id:step-id` for another journey's step)"),
@@ -192,7 +194,7 @@ class _Strict(BaseModel):
         strict=True,
         frozen=True,
         allow_inf_nan=False,
-        use_attribute_docstrings=True,
+        defer_build=True,
     )
     noun: ClassVar[str] = "this mapping"
     section: ClassVar[str] = ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -166,6 +165,8 @@ def _walk(folder: Path, failures: list[InputOutputError]) -> list[Path]:
 
 def _git(folder: Path, *arguments: str) -> list[str] | None:
     """The NUL-separated names `git ls-files` prints in `folder`; None outside a work tree."""
+    import subprocess  # here: most runs name files, and never ask git
+
     try:
         completed = subprocess.run(
             ["git", "-C", str(folder), "ls-files", "-z", *arguments],

@@ -24,6 +24,7 @@ from cyclemap.format.codes import (
     Code,
 )
 from cyclemap.format.model import CatalogFile, Channel, Team
+from cyclemap.format.validators import validator
 from cyclemap.loading.model_errors import translate
 from cyclemap.loading.reading import read_document
 from cyclemap.loading.source_map import key_position, position
@@ -263,7 +264,7 @@ class ImportResolver:
             return None
         document: CatalogFile | None
         try:
-            document = CatalogFile.model_validate(to_data(root))
+            document = validator(CatalogFile).validate_python(to_data(root))
         except ValidationError as error:
             self.problems.extend(translate(error, model=CatalogFile, root=root, file=display))
             self.failed = True

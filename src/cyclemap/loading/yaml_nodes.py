@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -46,6 +47,11 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_DEPTH = 32
 """Deepest nesting of mappings and sequences accepted; a journey needs fewer than ten."""
+
+RESOLVED_KEPT = 4096
+"""Most distinct plain numbers and words kept, once resolved, for their next occurrences."""
+
+_UNRESOLVED = object()
 
 MAX_EVENTS = 6_000_000
 """Most YAML events (values, keys, collections) read from one file: a 100,000-step journey has
@@ -297,77 +303,93 @@ def _is_nesting_refusal(error: yaml.YAMLError) -> bool:
 
 def _compose(text: str, loader_class: type[Any]) -> Node | None:
     """`compose` with the given event source. This loop runs once per YAML event (tens per
-    step), so it is written for speed: the common scalar case comes first."""
+    step), so it is written for speed: the common scalar case comes first, the open collection
+    and its waiting key are kept in local variables, and the rare checks are behind cheap
+    tests. Keys are interned and a value on its key's line shares the key's line number: a
+    100,000-step journey has millions of both."""
     root: Node | None = None
     documents = 0
-    # The open collections; for each mapping, the key waiting for its value (None if none).
-    stack: list[MappingNode | SequenceNode] = []
-    pending: list[ScalarNode | None] = []
+    # The open collections below the current one, each with the key it waits to fill.
+    stack: list[tuple[MappingNode | SequenceNode, ScalarNode | None]] = []
+    current: MappingNode | SequenceNode | None = None
+    in_mapping = False
+    key: ScalarNode | None = None  # the current mapping's key waiting for its value
     loader = loader_class(text)
+    get_event = loader.get_event
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    scalar_node, intern = ScalarNode, sys.intern
+    resolved: dict[str, object] = {}  # `0.7` written many times is one number (with its text)
     budget = MAX_EVENTS
     try:
         while True:
-            event: Any = loader.get_event()
+            event: Any = get_event()
             if event is None:
                 break
             budget -= 1
             if not budget:
-                mark = event.start_mark
-                raise NodeError(
-                    mark.line,
-                    mark.column,
-                    _("the file holds more than {count} values; far more than a journey").format(
-                        count=number(MAX_EVENTS)
-                    ),
-                    _("split it into several journeys, or check that this is the right file"),
-                    FILE_TOO_LARGE,
-                )
+                _too_many_events(event)
             kind = type(event)
-            if (
-                kind is yaml.ScalarEvent
-                or kind is yaml.MappingStartEvent
-                or (kind is yaml.SequenceStartEvent or kind is yaml.AliasEvent)
-            ):
+            node: Node
+            if kind is scalar_event:
                 mark = event.start_mark
                 line, column = mark.line, mark.column
-                if event.anchor is not None or kind is yaml.AliasEvent or event.tag is not None:
+                if event.anchor is not None or event.tag is not None:
                     _refuse_node_event(event, line, column)
-                node: Node
-                if kind is yaml.ScalarEvent:
-                    value_text = event.value
-                    if not value_text.isprintable():
-                        _check_text(value_text, line, column)
-                    plain = not event.style
-                    parent = stack[-1] if stack else None
-                    if type(parent) is MappingNode and pending[-1] is None:
-                        key = ScalarNode(value_text, value_text, line, column, plain)
-                        _check_key(parent, key)
-                        pending[-1] = key
-                        continue
-                    value = resolve_plain(value_text, line, column) if plain else value_text
-                    node = ScalarNode(value, value_text, line, column, plain)
-                else:
-                    if len(stack) >= MAX_DEPTH:
-                        raise NodeError(
-                            line,
-                            column,
-                            _("the document is nested more than {depth} levels deep").format(
-                                depth=MAX_DEPTH
-                            ),
-                            _("a journey needs only a few levels; check the indentation"),
-                            FILE_TOO_LARGE,
-                        )
-                    collection: MappingNode | SequenceNode = (
-                        MappingNode(line, column)
-                        if kind is yaml.MappingStartEvent
-                        else SequenceNode(line, column)
-                    )
-                    stack.append(collection)
-                    pending.append(None)
+                value_text = event.value
+                if not value_text.isprintable():
+                    _check_text(value_text, line, column)
+                plain = not event.style
+                if in_mapping and key is None:
+                    assert isinstance(current, MappingNode)
+                    value_text = intern(value_text)
+                    key = scalar_node(value_text, value_text, line, column, plain)
+                    if value_text in current.entries or value_text == "<<":
+                        _check_key(current, key)
                     continue
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                node = stack.pop()
-                pending.pop()
+                if key is not None and key.line == line:
+                    line = key.line  # one int object for both
+                if plain:
+                    value = resolved.get(value_text, _UNRESOLVED)
+                    if value is _UNRESOLVED:
+                        value = resolve_plain(value_text, line, column)
+                        if value is not value_text and len(resolved) < RESOLVED_KEPT:
+                            resolved[value_text] = value
+                else:
+                    value = value_text
+                node = scalar_node(value, value_text, line, column, plain)
+            elif kind is mapping_start or kind is sequence_start or kind is alias_event:
+                mark = event.start_mark
+                line, column = mark.line, mark.column
+                if event.anchor is not None or kind is alias_event or event.tag is not None:
+                    _refuse_node_event(event, line, column)
+                if len(stack) + (current is not None) >= MAX_DEPTH:
+                    raise NodeError(
+                        line,
+                        column,
+                        _("the document is nested more than {depth} levels deep").format(
+                            depth=MAX_DEPTH
+                        ),
+                        _("a journey needs only a few levels; check the indentation"),
+                        FILE_TOO_LARGE,
+                    )
+                if current is not None:
+                    stack.append((current, key))
+                if kind is mapping_start:
+                    current, in_mapping = MappingNode(line, column), True
+                else:
+                    current, in_mapping = SequenceNode(line, column), False
+                key = None
+                continue
+            elif kind is mapping_end or kind is sequence_end:
+                assert current is not None
+                node = current
+                if stack:
+                    current, key = stack.pop()
+                    in_mapping = type(current) is MappingNode
+                else:
+                    current, key, in_mapping = None, None, False
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -383,16 +405,11 @@ def _compose(text: str, loader_class: type[Any]) -> Node | None:
             else:  # stream start and end, document end
                 continue
             # Attach the finished node to its parent.
-            if not stack:
+            if current is None:
                 root = node
-                continue
-            parent = stack[-1]
-            if type(parent) is SequenceNode:
-                parent.items.append(node)
-                continue
-            assert isinstance(parent, MappingNode)
-            key_node = pending[-1]
-            if key_node is None:
+            elif not in_mapping:
+                current.items.append(node)  # type: ignore[union-attr]
+            elif key is None:
                 raise NodeError(
                     node.line,
                     node.column,
@@ -400,11 +417,25 @@ def _compose(text: str, loader_class: type[Any]) -> Node | None:
                     _("use a simple name as the key"),
                     YAML_FEATURE,
                 )
-            parent.entries[key_node.text] = (key_node, node)
-            pending[-1] = None
+            else:
+                current.entries[key.text] = (key, node)  # type: ignore[union-attr]
+                key = None
     finally:
         loader.dispose()
     return root
+
+
+def _too_many_events(event: Any) -> None:
+    mark = event.start_mark
+    raise NodeError(
+        mark.line,
+        mark.column,
+        _("the file holds more than {count} values; far more than a journey").format(
+            count=number(MAX_EVENTS)
+        ),
+        _("split it into several journeys, or check that this is the right file"),
+        FILE_TOO_LARGE,
+    )
 
 
 def to_data(node: Node) -> object:

@@ -600,7 +600,7 @@ def _legend(writer: _Writer) -> float:
         row.newline()
         row.words(_("fill = team:") if blueprint.lanes_by == "team" else _("fill = channel:"))
         for name, colour in blueprint.legend_fills:
-            row.swatch(ellipsize(name, 160, SMALL_SIZE), colour)
+            row.swatch(ellipsize(name, 260, SMALL_SIZE), colour)
     return row.y + LEGEND_ROW
 
 

@@ -122,9 +122,10 @@ def render_change_map(change: JourneyChange, output_format: str, against: str = 
         elif colour != SAME[0]:
             label = signed(after - before, amount)
         lines.append(replace(line, colour=colour, label=label))
-    removed = [f"`{step.step}`" for step in change.steps if step.change == "removed"]
+    # Ids as they are (a drawing has no code font to set them apart with backticks).
+    removed = [step.step for step in change.steps if step.change == "removed"]
     removed += [
-        f"`{item.source}` → `{item.target}`"
+        f"{item.source} → {item.target}"
         for item in change.transitions
         if item.change == "removed"
     ]

@@ -212,6 +212,12 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _prose(value: str) -> str:
+    """A message for people, escaped, with its `names` set as code rather than shown with
+    their backticks (a director reads the page, not the Markdown)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(value))
+
+
 def inline_svg(svg: bytes) -> str:
     """The SVG document without its XML prologue and comments, ready to sit inside HTML."""
     text = svg.decode("utf-8")
@@ -302,7 +308,7 @@ def _findings_section(
         items.append(
             f'<li class="finding {_e(severity)}" data-steps="{_e(" ".join(hooks))}" '
             f'tabindex="0"><b class="sev-{_e(severity)}">{_e(finding.severity.label)}</b> '
-            f"<code>{_e(finding.rule)}</code> — {_e(finding.message)}{steps}</li>"
+            f"<code>{_e(finding.rule)}</code> — {_prose(finding.message)}{steps}</li>"
         )
     hint = _("Click a finding to see its steps on the map.")
     return _section(

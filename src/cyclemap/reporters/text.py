@@ -12,12 +12,10 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 
-from rich.console import Console
-from rich.text import Text
-
 from cyclemap.errors import Problem
 from cyclemap.findings import AuditResult, FileReport, Finding, Severity
 from cyclemap.reporters.common import ReportOptions, advice, see
+from cyclemap.reporters.styled import Console, Text
 from cyclemap.util.i18n import _, ngettext, pgettext
 from cyclemap.util.text import one_line
 
@@ -34,8 +32,9 @@ def clean(text: str) -> str:
 
 
 def console_for(buffer: io.StringIO, *, color: bool, width: int = 200) -> Console:
-    """A rich console writing into `buffer`: colours only when asked, no markup or emoji
-    interpretation (user text is printed as it is), lines never wrapped below `width`."""
+    """A console writing into `buffer` (rich's, when there is colour or a table to show):
+    colours only when asked, no markup or emoji interpretation (user text is printed as it
+    is), lines never wrapped below `width`."""
     return Console(
         file=buffer,
         force_terminal=color,

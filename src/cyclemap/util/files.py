@@ -22,7 +22,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -194,6 +193,8 @@ def _rewrite_in_place(path: Path, data: bytes, shown: str) -> None:
 
 
 def _replace(path: Path, data: bytes, shown: str, existing: os.stat_result | None) -> None:
+    import tempfile  # here: validating, the most common run, writes nothing
+
     folder = path.parent if str(path.parent) else Path(".")
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

@@ -39,6 +39,7 @@ _chosen: ContextVar[str | None] = ContextVar("cyclemap_chosen_language", default
 _document: ContextVar[str | None] = ContextVar("cyclemap_document_language", default=None)
 
 
+@cache
 def supported(value: str | None) -> str | None:
     """The language cyclemap speaks that `value` names (`es`, `es_CO.UTF-8`, `es-419`, `ES`),
     or None (`fr_FR`, `C`, `POSIX`, empty)."""
@@ -52,11 +53,16 @@ def from_environment(environ: Mapping[str, str] | None = None) -> str:
     """`CYCLEMAP_LANG` when it names a language cyclemap speaks, else the locale's language
     (the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set), else English."""
     environ = os.environ if environ is None else environ
-    preferred = supported(environ.get("CYCLEMAP_LANG"))
-    if preferred:
-        return preferred
-    for name in LOCALE_VARIABLES:
-        value = environ.get(name)
+    return _language_of(environ.get("CYCLEMAP_LANG"), *map(environ.get, LOCALE_VARIABLES))
+
+
+@cache
+def _language_of(preferred: str | None, *locales: str | None) -> str:
+    """The language of those variables' values (asked for every message shown: cached)."""
+    chosen = supported(preferred)
+    if chosen:
+        return chosen
+    for value in locales:
         if value:
             return supported(value) or SOURCE
     return SOURCE

@@ -1,10 +1,10 @@
 """How figures are written for people, the same in messages, maps and tables: the one place.
 
-Digits are rounded here, the way Python rounds, and then written the current language's way
-with Babel (CLDR's symbols): `1,234.5` and `18%` in English, `1.234,5` and `18%` in Spanish.
-Babel is imported on the first figure written in another language than English, so commands
-that write none, and English, start without it (English is written the same way by Python's own
-formatting, `_plain_english`).
+Digits are rounded here, the way Python rounds, and then written the current language's way,
+with its CLDR symbols: `1,234.5` and `18%` in English, `1.234,5` and `18%` in Spanish. The
+symbols of each language are written out below (a test checks every figure against Babel's
+formatting with the same locale): formatting through Babel costs tens of microseconds a
+figure, and a large journey's audit and figures write hundreds of thousands of them.
 Values a person typed and would type again (an option's `0.05`, a YAML `share: 0.3`) are code,
 not figures: they are shown as written, never through these.
 """
@@ -12,22 +12,24 @@ not figures: they are shown as written, never through these.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from cyclemap.util.i18n import SOURCE, language
+from cyclemap.util.i18n import language
 
 _BABEL_LOCALES = {"en": "en", "es": "es"}
 """The CLDR locale whose symbols each language uses: one per language, so a map is the same
 bytes on every machine (`es`: `1.234,5`, as most of Latin America writes figures)."""
 
+SYMBOLS = {"en": (".", ","), "es": (",", ".")}
+"""The decimal and grouping symbols of each language's locale in `_BABEL_LOCALES`."""
+
 
 @cache
-def _locale(code: str) -> Any:
-    from babel import Locale
-
-    return Locale.parse(_BABEL_LOCALES.get(code, "en"))
+def _symbols(code: str) -> dict[int, str]:
+    """Python's `.` and `,` -> the language's decimal and grouping symbols."""
+    decimal, group = SYMBOLS.get(code, SYMBOLS["en"])
+    return str.maketrans({".": decimal, ",": group})
 
 
 def number(value: float, digits: int = 0, *, trim: bool = False, grouped: bool = True) -> str:
@@ -35,24 +37,10 @@ def number(value: float, digits: int = 0, *, trim: bool = False, grouped: bool =
     thousands: `1,234.5` / `1.234,5`; `?` when it is not finite."""
     if not math.isfinite(value):
         return "?"
-    rounded = Decimal(f"{value:.{digits}f}")
-    code = language()
-    if code == SOURCE:
-        return _plain_english(rounded, digits, trim=trim, grouped=grouped)
-    from babel.numbers import format_decimal
-
-    whole = "#,##0" if grouped else "0"
-    pattern = whole + ("." + ("#" if trim else "0") * digits if digits else "")
-    return str(format_decimal(rounded, format=pattern, locale=_locale(code)))
-
-
-def _plain_english(rounded: Decimal, digits: int, *, trim: bool, grouped: bool) -> str:
-    """What Babel writes for English (`1,234.5`), without importing Babel: the English path
-    (the messages' own language) starts faster, and a test holds the two to the same text."""
-    text = format(rounded, f"{',' if grouped else ''}.{digits}f")
-    if trim and "." in text:
+    text = f"{value:{',' if grouped else ''}.{digits}f}"
+    if trim and digits:
         text = text.rstrip("0").rstrip(".")
-    return text
+    return text.translate(_symbols(language()))
 
 
 def percent(value: float) -> str:

@@ -1,11 +1,22 @@
-"""SIGTERM, what CI sends a cancelled job, ends a run through its clean-up code (see
-`cyclemap.cli.main`); these keep it from landing where that cannot work."""
+"""SIGTERM, what CI sends a cancelled job, ends a run through its clean-up code
+(`stop_on_sigterm`); the others keep it from landing where that cannot work."""
 
 from __future__ import annotations
 
 import contextlib
 import signal
 from collections.abc import Iterator
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM ends the run as Ctrl-C does: through the `finally` clauses and context
+    managers, so temporary work trees and files are removed."""
+
+    def stop(number: int, _frame: object) -> None:
+        signal.signal(number, signal.SIG_IGN)  # a second SIGTERM must not cut the cleaning short
+        raise SystemExit(128 + number)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 @contextlib.contextmanager

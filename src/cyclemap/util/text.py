@@ -10,7 +10,6 @@ workflow commands), so those characters become U+FFFD: visible, and inert.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -60,6 +59,8 @@ def slugify(text: str) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The closest of `choices` to a misspelt `word`, if any is close enough."""
+    import difflib  # here: only a misspelling needs it
+
     matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
