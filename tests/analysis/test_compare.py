@@ -13,7 +13,7 @@ from cyclemap.analysis.compare import Shift
 from cyclemap.engine.comparing import compare
 from cyclemap.engine.stats import stats
 from cyclemap.reporters import compare_report, stats_report
-from cyclemap.reporters.change_words import customers_shift, share_shift
+from cyclemap.reporters.change_words import customers_shift, handoffs_shift, share_shift
 
 HEAD = """\
 cyclemap: 1
@@ -346,3 +346,4 @@ def test_a_change_is_the_difference_of_the_figures_as_printed() -> None:
     assert customers_shift(Shift(616.4, 627.4)) == "616 → 627 (+11)"
     # 84.36% → 87.54% is printed 84.4% → 87.5%: +3.1 points, not the +3.2 of the raw figures.
     assert share_shift(Shift(0.8436, 0.8754)) == "84.4% → 87.5% (+3.1 points)"
+    assert handoffs_shift(Shift(1.786, 1.704)) == "1.79 → 1.70 (-0.09)"

@@ -130,6 +130,13 @@ def customers_shift(shift: Shift) -> str:
     return shift_text(shift, customers, rounded=whole)
 
 
+def handoffs_shift(shift: Shift) -> str:
+    """Expected handoffs with two decimals, the change worked out from them."""
+    return shift_text(
+        shift, lambda value: number(value, 2), rounded=lambda value: float(f"{value:.2f}")
+    )
+
+
 def amount_shift(change: JourneyChange, shift: Shift) -> str:
     """In the comparison's unit: customers per period, or a share of those entering."""
     return customers_shift(shift) if change.by_volume else share_shift(shift)
@@ -153,11 +160,7 @@ def figure_rows(change: JourneyChange) -> list[tuple[str, str]]:
     rows.append(
         (
             _("handoffs of the customers who succeed"),
-            shift_text(
-                change.handoffs_to_success,
-                lambda value: number(value, 2),
-                rounded=lambda value: float(f"{value:.2f}"),
-            ),
+            handoffs_shift(change.handoffs_to_success),
         )
     )
     if change.time_to_success.before is not None or change.time_to_success.after is not None:
@@ -191,7 +194,7 @@ ENDING_WORDS = {
 def headline(change: JourneyChange) -> str:
     """The one line a reviewer reads first: success before → after, in percent and customers."""
     text = _("success {shift}").format(shift=share_shift(change.endings["success"]))
-    count = change.customers["success"].delta
+    count = as_shown(change.customers["success"], whole).delta
     if count is not None:
         text += ", " + _("{count} successful customers per period").format(
             count=signed(count, customers)
