@@ -142,3 +142,12 @@ def test_a_png_change_map_needs_a_file(tmp_path: Path) -> None:
     drawn = runner.invoke(app, ["compare", str(before), str(after), "-f", "png", "-o", str(out)])
     assert drawn.exit_code == 0, drawn.output
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_markdown_says_fixed_findings_in_spanish(tmp_path: Path) -> None:
+    before = write(tmp_path / "a.journey.yaml", SUPPORT)
+    after = write(tmp_path / "b.journey.yaml", support_without_loop())
+    markdown = runner.invoke(
+        app, ["compare", str(before), str(after), "-f", "markdown", "--lang", "es"]
+    ).stdout
+    assert "- corregido: " in markdown and "- fixed: " not in markdown

@@ -374,8 +374,9 @@ LOSING_ROWS = 10
 
 
 def _losses(graph: JourneyGraph) -> str:
-    """The steps that lose the most customers, abandoning or stuck with no way forward: the
-    same rows and figures as `cyclemap stats`."""
+    """The steps that lose the most customers, abandoning, stuck with no way forward, or
+    ending at a `failure` or `abandoned` outcome: the same rows and figures as `cyclemap
+    stats`."""
     try:
         model = flow_model(graph)
     except FlowError:

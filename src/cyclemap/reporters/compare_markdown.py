@@ -30,7 +30,7 @@ from cyclemap.reporters.change_words import (
 )
 from cyclemap.reporters.markdown_text import code, escape, inline
 from cyclemap.reporters.stats_text import duration_text
-from cyclemap.util.i18n import _
+from cyclemap.util.i18n import _, pgettext
 from cyclemap.util.numbers import customers
 
 SHOWN = 30
@@ -75,13 +75,10 @@ def _details(change: JourneyChange) -> list[str]:
     items += [f"- {inline(note)}" for note in change.notes]
     items += [f"- {inline(step_line(change, step))}" for step in change.steps]
     items += [f"- {inline(transition_line(item))}" for item in change.transitions]
-    items += [
-        f"- {escape(_('fixed'))}: {inline(finding_line(finding))}"
-        for finding in change.fixed_findings
-    ]
-    items += [
-        f"- {escape(_('new'))}: {inline(finding_line(finding))}" for finding in change.new_findings
-    ]
+    # Said outside the f-strings: the catalog's extractor does not look inside them.
+    fixed, new = escape(pgettext("finding", "fixed")), escape(pgettext("finding", "new"))
+    items += [f"- {fixed}: {inline(finding_line(finding))}" for finding in change.fixed_findings]
+    items += [f"- {new}: {inline(finding_line(finding))}" for finding in change.new_findings]
     parts = parts_lines(change)
     if parts:
         heading = _("each journey's part (reached, success, lost):")
