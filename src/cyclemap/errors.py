@@ -64,6 +64,7 @@ class Problem:
             "column": self.column,
             "path": self.path,
             "message": self.message,
+            "hint": self.hint or None,
             "code": self.code or None,
             "see": self.see or None,
         }

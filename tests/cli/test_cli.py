@@ -85,7 +85,7 @@ def test_json_report_has_the_documented_keys_and_is_byte_stable(
     report = json.loads(first.stdout)
     assert list(report) == ["files", "errors"]
     [error] = report["errors"]
-    assert list(error) == ["file", "line", "column", "path", "message", "code", "see"]
+    assert list(error) == ["file", "line", "column", "path", "message", "hint", "code", "see"]
     assert error["path"] == "steps[0].next[0].shar"
     assert (error["code"], error["see"]) == ("CM101", "docs/format.md#next")
 

@@ -151,3 +151,55 @@ def test_the_markdown_says_fixed_findings_in_spanish(tmp_path: Path) -> None:
         app, ["compare", str(before), str(after), "-f", "markdown", "--lang", "es"]
     ).stdout
     assert "- corregido: " in markdown and "- fixed: " not in markdown
+
+
+def test_change_map_page_is_a_page_in_the_journeys_language(tmp_path: Path) -> None:
+    """`--format html` is a page like `render`'s overview: a language, a title saying what the
+    map is, the map inline (no XML prologue inside the body); a Spanish journey's page is
+    Spanish whoever reads it."""
+    from html.parser import HTMLParser
+
+    def in_spanish(text: str) -> str:
+        marked = text.replace("name: Soporte hogar}", "name: Soporte hogar, language: es}", 1)
+        assert "language: es" in marked
+        return marked
+
+    before = write(tmp_path / "a.journey.yaml", in_spanish(SUPPORT))
+    after = write(tmp_path / "b.journey.yaml", in_spanish(support_without_loop()))
+    out = tmp_path / "change.html"
+    arguments = ["compare", str(before), str(after), "-f", "html", "-o", str(out)]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="es">')
+    assert "<?xml" not in page and "<!DOCTYPE svg" not in page
+    assert "mapa del cambio" in page and "change map" not in page
+
+    class Tags(HTMLParser):
+        seen: list[str] = []  # noqa: RUF012
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.seen.append(tag)
+
+    parser = Tags()
+    parser.feed(page)
+    assert {"html", "head", "title", "body", "h1", "svg"} <= set(parser.seen)
+
+
+def test_change_map_says_where_fewer_customers_are_lost_though_as_many_pass(
+    tmp_path: Path,
+) -> None:
+    """Halving `call`'s abandonment keeps the 1,000 customers who enter there, so its fill
+    says "no change"; its box still says how many fewer it loses. Visits to `call`, sent back
+    by billing (0.3 * 0.5 of those who stay): 1000 / (1 - 0.8 * 0.15) = 1136.4 before, 1000 /
+    (1 - 0.9 * 0.15) = 1156.1 after; lost there 0.2 * 1136.4 = 227.3 → 0.1 * 1156.1 = 115.6."""
+    halved = SUPPORT.replace("    abandon: 0.2\n", "    abandon: 0.1\n", 1)
+    assert halved != SUPPORT
+    before = write(tmp_path / "a.journey.yaml", SUPPORT)
+    after = write(tmp_path / "b.journey.yaml", halved)
+    out = tmp_path / "change.svg"
+    result = runner.invoke(app, ["compare", str(before), str(after), "-f", "svg", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    svg = out.read_text(encoding="utf-8")
+    assert "1,000 → 1,000 · lost &#45;112" in svg  # Graphviz writes the minus as an entity
+    assert "lost ±N: change in the customers lost at the step" in svg

@@ -23,7 +23,7 @@ runner = CliRunner()
 
 INVALID = REPO / "tests" / "fixtures" / "validity"
 LOG = EXAMPLES / "logs" / "internet-support.csv"
-PROSE = frozenset({"message", "text", "markdown", "see", "description", "assumption"})
+PROSE = frozenset({"message", "hint", "text", "markdown", "see", "description", "assumption"})
 """The keys whose strings are text for people (the rest are identities and figures)."""
 
 RUNS = {

@@ -462,3 +462,19 @@ def test_the_pages_speak_the_chosen_language(tmp_path: Path) -> None:
         broken = browser.get("/journey/demo.journey.yaml").text
         assert "Esta versión no pasa la validación: 1 problema" in broken
         assert "sugerencia: " in broken
+
+
+def test_only_counts_above_zero_take_their_severitys_colour_and_an_invalid_row_has_a_dash(
+    tmp_path: Path,
+) -> None:
+    """`0 errors` in red reads as an alarm; an invalid file (its name unknown) shows a dash."""
+    root = repository(tmp_path)
+    (root / "broken.journey.yaml").write_text("cyclemap: 1\nfoo: [\n", encoding="utf-8")
+    with client(root) as browser:
+        index = browser.get("/").text
+    coloured = re.findall(r'<span class="cm-(error|warning|info)">([^<]*)</span>', index)
+    assert coloured
+    assert all(not text.startswith("0 ") for _kind, text in coloured), coloured
+    assert '<span class="cm-zero">0 ' in index  # internet-support has no info finding
+    row = index[index.index("broken.journey.yaml</a>") :]
+    assert row.startswith("broken.journey.yaml</a></td><td>—</td>")

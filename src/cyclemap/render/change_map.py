@@ -17,7 +17,7 @@ from cyclemap.analysis.compare import JourneyChange
 from cyclemap.errors import UsageError
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import FlowError, FlowModel, flow_model
-from cyclemap.util.i18n import _
+from cyclemap.util.i18n import _, document_language
 from cyclemap.util.numbers import customers, number
 
 MINUS = "-"
@@ -63,6 +63,14 @@ def _kind(before: float | None, after: float, scale: float) -> tuple[str, str]:
     return SAME
 
 
+def _lost_at(model: FlowModel, node: str) -> float:
+    """Customers lost at a step: abandoning there, stuck there, or ending at it when it is a
+    `failure` or `abandoned` outcome."""
+    flow = model.steps[node]
+    outcome = model.graph.step(node).outcome
+    return flow.lost + (flow.ended if outcome in ("failure", "abandoned") else 0.0)
+
+
 def _passing(model: FlowModel, node: str) -> float:
     """Customers who pass a step, each counted once (its visits inside a loop tangle too
     large to count them)."""
@@ -72,13 +80,19 @@ def _passing(model: FlowModel, node: str) -> float:
 
 def render_change_map(change: JourneyChange, output_format: str, against: str = "") -> bytes:
     """The change map of one journey as `svg`, `png` or `html`; `against`: what the earlier
-    version is, as the subtitle says it."""
+    version is, as the subtitle says it. Drawn in the journey's own language when it names
+    one, as `render` draws its maps."""
+    graph = change.after_graph
+    assert graph is not None
+    with document_language(graph.journey.document.journey.language):
+        return _drawn(change, graph, output_format, against)
+
+
+def _drawn(change: JourneyChange, graph: JourneyGraph, output_format: str, against: str) -> bytes:
     from cyclemap.render.blueprint import build_blueprint
     from cyclemap.render.blueprint_dot import add_titles, to_blueprint_dot
     from cyclemap.render.layout import DEFAULT_TIMEOUT, run_dot
 
-    graph = change.after_graph
-    assert graph is not None
     old, new = _flows(change.before_graph), _flows(graph)
     scale = new.scale if new is not None else 1.0
     blueprint = build_blueprint(graph, [])
@@ -104,6 +118,12 @@ def render_change_map(change: JourneyChange, output_format: str, against: str = 
             if before is None
             else f"{amount(before)} → {amount(after)}"
         )
+        # A step can keep its customers and still lose fewer (or more) of them: say so.
+        lost_after = _lost_at(new, node) if new is not None else 0.0
+        lost_before = _lost_at(old, node) if old is not None and known else 0.0
+        if abs(lost_after - lost_before) > TOLERANCE * scale:
+            change_lost = signed(lost_after - lost_before, amount)
+            figures += " · " + _("lost {change}").format(change=change_lost)
         boxes.append(replace(box, fill=fill, figures=figures))
     lines = []
     for line in blueprint.lines:
@@ -146,6 +166,7 @@ def render_change_map(change: JourneyChange, output_format: str, against: str = 
         ("arrow", LOST[0], _("fewer")),
         ("arrow", NEW[0], _("new transition")),
         ("arrow", SAME[0], _("no change")),
+        ("words", "#263238", _("lost ±N: change in the customers lost at the step")),
     )
     if removed:
         legend += (("words", REMOVED, _("removed: {items}").format(items=", ".join(removed))),)
@@ -164,16 +185,9 @@ def render_change_map(change: JourneyChange, output_format: str, against: str = 
     if drawn == "svg":
         data = add_titles(data, blueprint)
     if output_format == "html":
-        import html
+        from cyclemap.render.html import overview_html
 
-        page = (
-            '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>'
-            + html.escape(_("change map: {journey}").format(journey=graph.id))
-            + "</title></head><body>\n"
-            + data.decode("utf-8")
-            + "\n</body></html>\n"
-        )
-        return page.encode("utf-8")
+        return overview_html(graph, data, blueprint.subtitle).encode("utf-8")
     return data
 
 

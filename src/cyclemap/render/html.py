@@ -481,15 +481,17 @@ def to_html(
     )
 
 
-def overview_html(graph: JourneyGraph, svg: bytes) -> str:
-    """The page of a `--collapse` overview: the title and the map, nothing to click."""
+def overview_html(graph: JourneyGraph, svg: bytes, subtitle: str | None = None) -> str:
+    """The page of a map with nothing to click (a `--collapse` overview, a change map): the
+    title, what the map is, and the map fitted to the window's width."""
     title = " ".join(graph.journey.document.journey.name.split())
+    what = f"{_e(subtitle)}<br>" if subtitle else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)} — cyclemap</title>\n<style>{_STYLE}"
         ".overview svg{max-width:100%;height:auto}</style>\n</head>\n<body>\n"
-        f'<header><div class="who"><h1>{_e(title)}</h1><p class="sub">{_e(graph.id)} · '
+        f'<header><div class="who"><h1>{_e(title)}</h1><p class="sub">{what}{_e(graph.id)} · '
         f"{_e(graph.journey.display)}</p></div></header>\n"
         f'<main><section class="overview">{inline_svg(svg)}</section></main>\n</body>\n</html>\n'
     )

@@ -55,7 +55,7 @@ STYLE = """
 .cm-journeys td>span{white-space:nowrap}
 .cm-ok{color:#2e7d32;font-weight:bold}.cm-bad{color:#c62828;font-weight:bold}
 .cm-journeys .cm-first{color:#52606d;font-size:12px;margin-top:3px}
-.cm-error{color:#c62828}.cm-warning{color:#a15c00}.cm-info{color:#1565c0}
+.cm-error{color:#c62828}.cm-warning{color:#a15c00}.cm-info{color:#1565c0}.cm-zero{color:#7b8794}
 .cm-errors{margin:10px 16px;padding:12px 16px;background:#fff;border:2px solid #c62828;
  border-radius:8px;font:14px Helvetica,Arial,"Liberation Sans",sans-serif;color:#1f2933}
 .cm-errors h2{font-size:17px;margin:0 0 4px;color:#c62828}
@@ -175,9 +175,10 @@ def _findings_cell(entry: Entry) -> str:
     if not entry.findings:
         none = _("no findings")
         return f'<span class="cm-ok">{_e(none)}</span>'
+    # Only a count above zero takes its severity's colour: "0 errors" in red reads as an alarm.
     return " · ".join(
-        f'<span class="cm-{severity.value}">{_e(severity_count(severity, entry.count(severity)))}'
-        "</span>"
+        f'<span class="cm-{severity.value if entry.count(severity) else "zero"}">'
+        f"{_e(severity_count(severity, entry.count(severity)))}</span>"
         for severity in Severity
     )
 
@@ -206,7 +207,7 @@ def index_page(site: Site) -> str:
     entries = list(site.entries.values())
     rows = "".join(
         f'<tr class="cm-{_e(entry.status.value)}"><td><a href="{_e(journey_href(entry.key))}">'
-        f"{_e(one_line(entry.key))}</a></td><td>{_e(one_line(entry.name))}</td>"
+        f"{_e(one_line(entry.key))}</a></td><td>{_e(one_line(entry.name) or '—')}</td>"
         f"<td>{_status_cell(entry)}</td><td>{_findings_cell(entry)}</td>"
         f'<td class="n">{_e(percent(entry.success) if entry.success is not None else "")}</td>'
         "</tr>"
