@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from cyclemap.analysis.compare import Shift
 from cyclemap.engine.comparing import compare
 from cyclemap.engine.stats import stats
 from cyclemap.reporters import compare_report, stats_report
+from cyclemap.reporters.change_words import customers_shift, handoffs_shift, share_shift
 
 HEAD = """\
 cyclemap: 1
@@ -74,6 +76,26 @@ WITH_CHECK = (
   - {id: done, stage: s, outcome: success}
 """
 )
+
+COMPLAINT = (
+    HEAD
+    + """\
+  - id: desk
+    stage: s
+    team: billing
+    entry: {volume: 1000}
+    abandon: 0.2
+    next: [{to: done, share: 0.5}, {to: complaint, share: 0.1}, {to: second, share: 0.4}]
+  - {id: second, stage: s, team: n1, next: [{to: done}]}
+  - {id: done, stage: s, outcome: success}
+  - {id: complaint, stage: s, outcome: abandoned}
+"""
+)
+"""200 of 1,000 abandon at `desk`; of the 800 going on, 400 succeed, 80 end at the `abandoned`
+outcome `complaint` (lost there) and 320 succeed through `second`: 720 succeed, 280 are lost."""
+NO_SECOND_LINE = COMPLAINT.replace(", {to: second, share: 0.4}]", "]")
+"""The same written shares without `second`: of the 800 going on, 5/6 succeed (666.67) and 1/6
+end at `complaint` (133.33); 200 still abandon at `desk`: 333.33 lost."""
 
 
 TIMED = {
@@ -154,7 +176,8 @@ def test_adding_a_step(tmp_path: Path) -> None:
     assert change.customers["success"].after == pytest.approx(900)
     assert change.handoffs_to_success.before == pytest.approx(0)
     assert change.handoffs_to_success.after == pytest.approx(1)
-    (check,) = change.steps
+    a, check = change.steps
+    assert (a.step, a.change, a.fields) == ("a", "changed", ("next",))  # now to `check`
     assert (check.step, check.name, check.change) == ("check", "Revisión de identidad", "added")
     assert check.lost.before is None
     assert check.lost.after == pytest.approx(100)
@@ -170,7 +193,13 @@ def test_the_same_journey_is_unchanged(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("before", "after"),
-    [(LOOP, NO_LOOP), (timed(LOOP), timed(NO_LOOP)), (LINE, HALVED), (DIRECT, WITH_CHECK)],
+    [
+        (LOOP, NO_LOOP),
+        (timed(LOOP), timed(NO_LOOP)),
+        (LINE, HALVED),
+        (DIRECT, WITH_CHECK),
+        (COMPLAINT, NO_SECOND_LINE),
+    ],
 )
 def test_every_figure_is_what_stats_says_of_each_version(
     tmp_path: Path, before: str, after: str
@@ -251,3 +280,70 @@ def test_an_invalid_version_is_reported_not_compared(tmp_path: Path) -> None:
     assert "0 journeys compared; 1 not compared (a file does not validate)" in compare_report(
         run, "text"
     )
+
+
+def test_customers_lost_at_an_abandoned_outcome_are_a_step_loss(tmp_path: Path) -> None:
+    change = compare(*([p] for p in pair(tmp_path, COMPLAINT, NO_SECOND_LINE))).changes[0]
+    steps = {step.step: step for step in change.steps}
+    complaint = steps["complaint"]
+    assert (complaint.change, complaint.outcome) == (None, "abandoned")
+    assert complaint.lost.before == pytest.approx(80)
+    assert complaint.lost.after == pytest.approx(800 / 6)
+    # `desk` loses as many (200 abandon), but one of its transitions went: it changed.
+    assert (steps["desk"].change, steps["desk"].fields) == ("changed", ("next",))
+    assert steps["desk"].lost.delta == pytest.approx(0)
+    assert "second" not in steps  # still there, unreached now, and it never lost anybody
+    # The losses listed add up to the change in customers lost.
+    lost = sum(change.customers[name].delta or 0.0 for name in ("failure", "abandoned", "stuck"))
+    assert lost == pytest.approx(800 / 6 - 80)
+    assert sum((step.lost.after or 0.0) - (step.lost.before or 0.0) for step in change.steps) == (
+        pytest.approx(lost)
+    )
+
+
+def test_a_share_kept_as_written_is_told_apart_from_one_rewritten(tmp_path: Path) -> None:
+    rewritten = NO_SECOND_LINE.replace("{to: done, share: 0.5}", "{to: done, share: 0.6}")
+    change = compare(*([p] for p in pair(tmp_path, COMPLAINT, rewritten))).changes[0]
+    moved = {(t.target, t.change, t.fields) for t in change.transitions}
+    assert moved == {
+        ("done", "changed", ("share",)),
+        ("complaint", "changed", ("split",)),
+        ("second", "removed", ()),
+    }
+    done = next(t for t in change.transitions if t.target == "done")
+    assert (done.written.before, done.written.after) == (0.5, 0.6)
+    assert done.share.after == pytest.approx(6 / 7)
+    complaint = next(t for t in change.transitions if t.target == "complaint")
+    assert (complaint.written.before, complaint.written.after) == (0.1, 0.1)
+    assert (complaint.share.before, complaint.share.after) == (
+        pytest.approx(0.1),
+        pytest.approx(1 / 7),
+    )
+
+
+def test_the_reports_list_the_outcome_and_print_changes_of_the_figures_shown(
+    tmp_path: Path,
+) -> None:
+    run = compare(*([p] for p in pair(tmp_path, COMPLAINT, NO_SECOND_LINE)))
+    text = compare_report(run, "text")
+    assert "`complaint` (abandoned outcome): same definition; customers lost 80 → 133 (+53)" in text
+    assert "`desk`: changed (transitions); customers lost 200 → 200 (±0)" in text
+    assert (
+        "`desk` → `done`: changed (split among the transitions); same share as written; "
+        "of the customers going on 50.0% → 83.3% (+33.3 points), because another transition "
+        "from `desk` was added, removed or changed"
+    ) in " ".join(text.split())
+    markdown = compare_report(run, "markdown")
+    assert "<code>complaint</code> (abandoned outcome): same definition" in markdown
+    (journey,) = json.loads(compare_report(run, "json"))["journeys"]
+    complaint = next(step for step in journey["steps"] if step["step"] == "complaint")
+    assert complaint["outcome"] == "abandoned"
+    assert complaint["lost"]["change"] == pytest.approx(800 / 6 - 80)
+
+
+def test_a_change_is_the_difference_of_the_figures_as_printed() -> None:
+    assert customers_shift(Shift(683.6, 664.2)) == "684 → 664 (-20)"
+    assert customers_shift(Shift(616.4, 627.4)) == "616 → 627 (+11)"
+    # 84.36% → 87.54% is printed 84.4% → 87.5%: +3.1 points, not the +3.2 of the raw figures.
+    assert share_shift(Shift(0.8436, 0.8754)) == "84.4% → 87.5% (+3.1 points)"
+    assert handoffs_shift(Shift(1.786, 1.704)) == "1.79 → 1.70 (-0.09)"

@@ -104,15 +104,20 @@ def test_random_journeys_balance(tmp_path: Path, seed: int) -> None:
     overall = report.overall.endings
     assert overall.success == approx(reached["success"], abs=1e-9)
     assert overall.failure == approx(reached["failure"], abs=1e-9)
-    # Customers lost at steps (abandoning there or stuck) plus those reaching an outcome step
-    # are everybody who entered.
+    # Customers lost at steps (abandoning there, stuck, or ending at a failure or abandoned
+    # outcome) plus those reaching success are everybody who entered.
     lost = sum(figures.lost for figures in report.steps)
-    assert lost + scale * sum(reached.values()) == approx(scale, rel=1e-9)
+    assert lost + scale * reached["success"] == approx(scale, rel=1e-9)
     assert lost == approx(
-        scale * (overall.abandoned - reached["abandoned"] + overall.stuck), rel=1e-9, abs=1e-9
+        scale * (overall.failure + overall.abandoned + overall.stuck), rel=1e-9, abs=1e-9
     )
     for figures in report.steps:
         step = by_id[figures.step]
+        if step.outcome is not None:
+            # Every customer arriving at a failure or abandoned outcome is lost there.
+            assert step.outcome in ("failure", "abandoned")
+            assert figures.lost == approx(scale * arriving[step.id], abs=1e-9)
+            continue
         share_lost = step.abandon if step.next else 1.0
         assert figures.lost == approx(figures.visits * share_lost, abs=1e-9)
         assert figures.abandon == step.abandon
@@ -131,9 +136,11 @@ def test_examples_balance(path: Path) -> None:
         ended = sum(report.overall.endings.as_dict().values()) * report.total_volume
         assert ended == approx(report.total_volume)
     scale = report.total_volume if report.by_volume else 1.0
-    assert sum(step.lost for step in report.steps) <= scale * (
-        report.overall.endings.abandoned + report.overall.endings.stuck
-    ) * (1 + 1e-9)
+    endings = report.overall.endings
+    # The steps where customers are lost account for every customer lost, each once.
+    assert sum(step.lost for step in report.steps) == approx(
+        scale * (endings.failure + endings.abandoned + endings.stuck), rel=1e-9, abs=1e-9
+    )
 
 
 def test_customers_entering_equal_customers_ending(tmp_path: Path) -> None:
@@ -170,7 +177,9 @@ def test_customers_entering_equal_customers_ending(tmp_path: Path) -> None:
     # Abandonment: at the steps plus through the `gave-up` outcome step.
     through_gave_up = figures["diagnose"].visits * 0.9 * 0.1
     lost_abandoning = sum(step.lost for step in report.steps) - figures["refund"].lost
-    assert lost_abandoning + through_gave_up == approx(ended["abandoned"])
+    assert lost_abandoning == approx(ended["abandoned"])
+    assert figures["gave-up"].lost == approx(through_gave_up)
+    assert figures["gave-up"].ended_unhappily == approx(through_gave_up)
     for step in ("call", "chat", "diagnose", "billing", "visit"):
         assert figures[step].lost == approx(figures[step].visits * figures[step].abandon)
     # The outcome step counts the customers who end there.

@@ -259,16 +259,29 @@ def test_html_page_lists_the_losses_stats_lists(every_journey: list[Shown]) -> N
         by_id = {step["id"]: step for step in journey.steps}
         expected = [
             [
-                str(by_id[step["step"]].get("name", step["step"])),
+                marked_name(str(by_id[step["step"]].get("name", step["step"])), step),
                 step["step"],
-                percent(step["abandon"]),
+                "\u2014" if step["outcome"] else percent(step["abandon"]),
                 journey.amount(step["abandoned"]),
                 journey.amount(step["stuck"]),
+                journey.amount(step["ended"] if step["outcome"] else 0.0),
                 journey.amount(step["lost"]),
             ]
             for step in losing[:10]
         ]
         assert rows == expected, journey.path.name
+        if len(losing) <= 10:
+            # The rows account for every customer lost, as the page's headline counts them.
+            endings = journey.stats["overall"]["endings"]
+            scale = journey.stats["total_volume"] if journey.stats["by_volume"] else 1.0
+            assert sum(step["lost"] for step in losing) == pytest.approx(
+                scale * (endings["failure"] + endings["abandoned"] + endings["stuck"])
+            )
+
+
+def marked_name(name: str, step: dict[str, Any]) -> str:
+    """A step's name as the tables of losses show it: an outcome step says which it is."""
+    return f"{name} ({step['outcome']} outcome)" if step["outcome"] else name
 
 
 # --- the audit -----------------------------------------------------------------------------

@@ -144,6 +144,15 @@ def test_a_png_change_map_needs_a_file(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
+def test_the_markdown_says_fixed_findings_in_spanish(tmp_path: Path) -> None:
+    before = write(tmp_path / "a.journey.yaml", SUPPORT)
+    after = write(tmp_path / "b.journey.yaml", support_without_loop())
+    markdown = runner.invoke(
+        app, ["compare", str(before), str(after), "-f", "markdown", "--lang", "es"]
+    ).stdout
+    assert "- corregido: " in markdown and "- fixed: " not in markdown
+
+
 def test_change_map_page_is_a_page_in_the_journeys_language(tmp_path: Path) -> None:
     """`--format html` is a page like `render`'s overview: a language, a title saying what the
     map is, the map inline (no XML prologue inside the body); a Spanish journey's page is

@@ -101,6 +101,7 @@ def test_json_has_the_documented_shape() -> None:
         "abandoned",
         "stuck",
         "ended",
+        "outcome",
         "lost",
     }
     assert [step["lost"] for step in steps] == sorted(
@@ -261,3 +262,41 @@ def test_iterative_solver_agrees_with_the_direct_one(
     assert [win.steps for win in iterative.quick_wins] == [win.steps for win in direct.quick_wins]
     for mine_win, their_win in zip(iterative.quick_wins, direct.quick_wins, strict=True):
         assert mine_win.gain == pytest.approx(their_win.gain, rel=1e-6)
+
+
+OUTCOMES = """
+- {id: a, stage: contact, entry: {volume: 1000}, abandon: 0.1,
+   next: [{to: done, share: 0.7}, {to: refused, share: 0.2}, {to: complaint, share: 0.1}]}
+- {id: done, stage: contact, outcome: success}
+- {id: refused, stage: contact, outcome: failure}
+- {id: complaint, stage: contact, outcome: abandoned}
+"""
+"""100 of 1,000 abandon at `a`; of the 900 going on, 630 succeed, 180 end at the `failure`
+outcome and 90 at the `abandoned` one: 370 lost, 100 + 180 + 90."""
+
+
+def test_the_losses_at_failure_and_abandoned_outcomes_are_rows_of_the_table(
+    tmp_path: Path,
+) -> None:
+    path = write_journey(tmp_path, OUTCOMES)
+    (journey,) = json.loads(stats(str(path), "--format", "json").stdout)["journeys"]
+    lost = {step["step"]: step["lost"] for step in journey["steps"]}
+    assert lost == pytest.approx({"a": 100, "refused": 180, "complaint": 90})
+    endings = journey["overall"]["endings"]
+    assert sum(lost.values()) == pytest.approx(
+        1000 * (endings["failure"] + endings["abandoned"] + endings["stuck"])
+    )
+    out = stats(str(path), "--lang", "en").stdout
+    rows = {
+        cells[0].split()[0]: cells
+        for line in out.split("Where customers are lost", 1)[1].split("Per stage")[0].splitlines()
+        if len(cells := [cell.strip() for cell in line.strip("│ ").split("│")]) == 8
+        and cells[-1]
+    }
+    # step, abandon rate, reached, visits, abandon, no way forward, end at the outcome, lost
+    assert rows["a"] == ["a", "10%", "1,000", "1,000", "100", "0", "0", "100"]
+    assert rows["refused"][1:] == ["—", "180", "180", "0", "0", "180", "180"]
+    assert rows["complaint"][1:] == ["—", "90", "90", "0", "0", "90", "90"]
+    # Each outcome step says what it is (the narrow step column may wrap the words).
+    assert "refused (failure outcome)" in out
+    assert "complaint (abandoned" in out

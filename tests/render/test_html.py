@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from cyclemap.cli import app
 from cyclemap.render import render_journey
 from tests.conftest import artifacts
+from tests.support.figures import write_journey
 from tests.support.render import (
     BLUEPRINT,
     EXAMPLES,
@@ -384,6 +385,12 @@ def test_where_customers_are_lost_lists_the_steps_that_lose_them() -> None:
     _, parser = page(INTERNET)
     rows = parser.table_after("Where customers are lost")
     names = {s["name"] for s in raw(INTERNET)["steps"] if s.get("abandon", 0) > 0}
+    # Customers who end at a failure or abandoned outcome are lost there too, marked so.
+    names |= {
+        f"{s['name']} ({s['outcome']} outcome)"
+        for s in raw(INTERNET)["steps"]
+        if s.get("outcome") in ("failure", "abandoned")
+    }
     assert {row[0] for row in rows[1:]} == names
     assert rows[1][0] == "Llama a la línea 01-8000 y recorre el menú IVR"  # the most lost
 
@@ -423,7 +430,8 @@ def test_hostile_names_appear_only_as_text(tmp_path: Path) -> None:
 
     assert skeleton(parser) == skeleton(plain)
     rows = parser.table_after("Where customers are lost")
-    assert rows[1][0].startswith(HOSTILE_LABELS["s0"])
+    (s0,) = [row for row in rows[1:] if row[1] == "s0"]
+    assert s0[0].startswith(HOSTILE_LABELS["s0"])
     details = json.loads(parser.scripts[0][1])
     assert details["steps"]["step-0"]["title"] == f"{HOSTILE_LABELS['s0']} (s0)"
 
@@ -540,6 +548,28 @@ def test_the_default_artifacts_folder_is_ignored_by_git() -> None:
         check=False,
     )
     assert completed.returncode == 0, "build/artifacts/ must stay out of commits"
+
+
+def test_the_page_counts_the_losses_at_outcomes_as_stats_does(tmp_path: Path) -> None:
+    path = write_journey(
+        tmp_path,
+        """
+        - {id: a, stage: contact, entry: {volume: 1000}, abandon: 0.1,
+           next: [{to: done, share: 0.7}, {to: refused, share: 0.2}, {to: complaint, share: 0.1}]}
+        - {id: done, stage: contact, outcome: success}
+        - {id: refused, stage: contact, outcome: failure}
+        - {id: complaint, stage: contact, outcome: abandoned}
+        """,
+    )
+    _, parser = page(path)
+    rows = parser.table_after("Where customers are lost")
+    assert rows[1:] == [
+        ["refused (failure outcome)", "refused", "—", "0", "0", "180", "180"],
+        ["a", "a", "10%", "100", "0", "0", "100"],
+        ["complaint (abandoned outcome)", "complaint", "—", "0", "0", "90", "90"],
+    ]
+    # Every customer lost (10% abandon at `a`, 18% fail, 9% abandon at the outcome) is a row.
+    assert sum(int(row[-1]) for row in rows[1:]) == 370
 
 
 def test_names_in_finding_messages_are_set_as_code_not_shown_with_backticks() -> None:

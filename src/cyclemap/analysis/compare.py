@@ -19,7 +19,7 @@ from typing import Literal
 
 from cyclemap.analysis.report import FlowReport
 from cyclemap.findings import Finding
-from cyclemap.graph import JourneyGraph
+from cyclemap.graph import JourneyGraph, TransitionEdge
 from cyclemap.graph.flow_model import ENDINGS, StepFlow
 from cyclemap.util.gcpause import collector_paused
 from cyclemap.util.i18n import N_
@@ -40,8 +40,10 @@ STEP_FIELDS = (
     "score",
     "backstage",
     "moment_of_truth",
+    "next",
 )
-"""What a step's definition holds, as far as customers are concerned (not its line)."""
+"""What a step's definition holds, as far as customers are concerned (not its line); `next`:
+its transitions as written (added, removed, or with another share, context or reason)."""
 TOLERANCE = 1e-9
 """Figures closer than this (per customer entering) are the same: solver noise, not a change."""
 
@@ -79,7 +81,11 @@ class StepChange:
     """The fields of the definition that differ (`label` is the name)."""
     reached: Shift
     lost: Shift
-    """Customers abandoning there or stuck with no way forward, in the comparison's unit."""
+    """Customers abandoning there, stuck with no way forward, or ending there at a `failure` or
+    `abandoned` outcome, in the comparison's unit: over every step, the change in customers
+    not reaching success."""
+    outcome: str | None = None
+    """The step's `outcome` on the latest version that has it."""
 
 
 @dataclass(frozen=True)
@@ -88,9 +94,13 @@ class TransitionChange:
     target: str
     change: Change
     fields: tuple[str, ...]
-    """`share` (the normalised share), `context`, `reason`."""
+    """`share` (the share as written), `split` (the same share as written, but the fraction of
+    customers taking it moved because another transition from `source` changed), `context`,
+    `reason`."""
     share: Shift
-    """The fraction of the customers going on from `source` who take it."""
+    """The fraction of the customers going on from `source` who take it (normalised)."""
+    written: Shift = field(default_factory=lambda: Shift(None, None))
+    """The `share` as written (None where it is left out)."""
 
 
 @dataclass(frozen=True)
@@ -273,7 +283,12 @@ def _changed(change: JourneyChange) -> bool:
 
 def _definition(graph: JourneyGraph, node: str) -> dict[str, object]:
     step = graph.step(node)
-    return {name: getattr(step, name) for name in STEP_FIELDS}
+    definition = {name: getattr(step, name) for name in STEP_FIELDS if name != "next"}
+    definition["next"] = [
+        (edge.target, edge.written_share, edge.context, edge.reason)
+        for edge in graph.transitions_from(node)
+    ]
+    return definition
 
 
 Scale = Callable[[FlowReport | None, float | None], float | None]
@@ -321,7 +336,10 @@ def _step_changes(
             continue
         graph = new if node in new_ids else old
         assert graph is not None
-        changes.append(StepChange(node, graph.step(node).label, change, fields, reached, lost))
+        step = graph.step(node)
+        changes.append(
+            StepChange(node, step.label, change, fields, reached, lost, outcome=step.outcome)
+        )
     return tuple(changes)
 
 
@@ -338,36 +356,33 @@ def _apart(shift: Shift) -> bool:
 def _transition_changes(
     before: Version | None, after: Version | None
 ) -> tuple[TransitionChange, ...]:
-    def edges(version: Version | None) -> dict[tuple[str, str], tuple[float, str, str]]:
+    def edges(version: Version | None) -> dict[tuple[str, str], TransitionEdge]:
         if version is None:
             return {}
-        return {
-            (edge.source, edge.target): (edge.share, edge.context or "", edge.reason or "")
-            for edge in version.graph.transitions()
-        }
+        return {(edge.source, edge.target): edge for edge in version.graph.transitions()}
 
     old, new = edges(before), edges(after)
     changes = []
     for key in [*new, *(key for key in old if key not in new)]:
         was, now = old.get(key), new.get(key)
-        share = Shift(was[0] if was else None, now[0] if now else None)
-        if was is None:
-            changes.append(TransitionChange(*key, "added", (), share))
-            continue
-        if now is None:
-            changes.append(TransitionChange(*key, "removed", (), share))
+        share = Shift(was.share if was else None, now.share if now else None)
+        written = Shift(was.written_share if was else None, now.written_share if now else None)
+        if was is None or now is None:
+            change: Change = "added" if was is None else "removed"
+            changes.append(TransitionChange(*key, change, (), share, written))
             continue
         fields = tuple(
             name
             for name, differs in (
-                ("share", abs(was[0] - now[0]) > TOLERANCE),
-                ("context", was[1] != now[1]),
-                ("reason", was[2] != now[2]),
+                ("share", was.written_share != now.written_share),
+                ("split", was.written_share == now.written_share and share.moved()),
+                ("context", (was.context or "") != (now.context or "")),
+                ("reason", (was.reason or "") != (now.reason or "")),
             )
             if differs
         )
         if fields:
-            changes.append(TransitionChange(*key, "changed", fields, share))
+            changes.append(TransitionChange(*key, "changed", fields, share, written))
     return tuple(changes)
 
 

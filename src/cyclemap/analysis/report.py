@@ -16,6 +16,7 @@ from cyclemap.findings import Finding
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import (
     LINKED,
+    UNHAPPY_OUTCOMES,
     EntryFigures,
     FlowError,
     FlowModel,
@@ -89,6 +90,8 @@ class FlowReport:
     overall: EntryFigures
     entries: tuple[EntryFigures, ...]
     steps: tuple[StepFlow, ...]
+    """Every reachable step customers pass through, and every `failure` or `abandoned`
+    outcome (customers who end there are lost there), in file order."""
     loops: tuple[LoopFigures, ...]
     quick_wins: tuple[QuickWin, ...]
     dead_ends: tuple[DeadEndFigures, ...] = ()
@@ -155,6 +158,25 @@ class FlowReport:
         )
 
 
+OUTCOME_MARKS = {
+    "failure": N_("failure outcome"),
+    "abandoned": N_("abandoned outcome"),
+}
+"""How a losing outcome step is marked in the tables of where customers are lost."""
+
+
+def marked(name: str, flow: StepFlow) -> str:
+    """A step's name in a table of losses, marked when it is a `failure` or `abandoned`
+    outcome (customers who end there are lost there, though nobody abandons it)."""
+    mark = OUTCOME_MARKS.get(flow.outcome or "")
+    return _("{step} ({outcome})").format(step=name, outcome=_(mark)) if mark else name
+
+
+def abandon_rate(flow: StepFlow) -> str:
+    """The step's abandon rate as written; none at an outcome step, where every path ends."""
+    return "\u2014" if flow.outcome is not None else percent(flow.abandon)
+
+
 def analyse(
     graph: JourneyGraph,
     findings: Iterable[Finding] = (),
@@ -179,7 +201,7 @@ def _analyse(
     steps = tuple(
         model.step(node)
         for node in graph.in_file_order(graph.reachable)
-        if graph.step(node).outcome is None and not graph.step(node).external
+        if graph.step(node).outcome in (None, *UNHAPPY_OUTCOMES) and not graph.step(node).external
     )
     loops = tuple(
         _loop_figures(model, finding) for finding in findings if finding.rule == "peloteo-loop"
@@ -244,10 +266,7 @@ def _parts(model: FlowModel) -> tuple[JourneyPart, ...]:
                 len(nodes),
                 model.reached_any(nodes),
                 sum(f.ended for f, kind in zip(flows, outcome, strict=True) if kind == "success"),
-                sum(
-                    f.lost + (f.ended if kind in ("failure", "abandoned") else 0.0)
-                    for f, kind in zip(flows, outcome, strict=True)
-                ),
+                sum(flow.lost for flow in flows),
                 _sent_elsewhere(model, set(nodes)),
             )
         )

@@ -16,8 +16,9 @@ per customer entering (entries weighted equally), so 0.25 reads "a quarter of th
 - reached: customers who arrive at a step (or at any step of a stage or team) at least once,
   each counted once: `visits / expected visits of a customer who is there`;
 - abandoned / stuck: customers whose path ends at a step by abandoning / for want of a `next`;
-  lost is both;
-- ended: customers whose path ends at an outcome step (or a step of another journey).
+- ended: customers whose path ends at an outcome step (or a step of another journey);
+- lost: abandoned, stuck, and ended at a `failure` or `abandoned` outcome; over every step they
+  add up to every customer who does not reach success (nor another journey).
 
 `flow_model(graph)` computes it once per graph; renderers, rules, `stats` and `audit` all ask
 it, so a figure is the same wherever it is shown.
@@ -43,6 +44,8 @@ ENDINGS = ("success", "failure", "abandoned", "stuck")
 ALL_ENDINGS = (*ENDINGS, "elsewhere")
 """With `elsewhere`: customers who continue in another journey through a link."""
 LOST_ENDINGS = ("failure", "abandoned", "stuck")
+UNHAPPY_OUTCOMES = ("failure", "abandoned")
+"""Outcomes that lose the customers whose path ends there."""
 """The endings of customers the journey loses: given up on, gave up, or left with no way on."""
 REACH_EXACT_UP_TO = 3_000
 """Largest loop tangle (strongly connected steps) whose steps' `reached` is computed: it needs
@@ -141,10 +144,19 @@ class StepFlow:
     stuck: float
     ended: float = 0.0
     """At an outcome step or another journey's step: customers whose path ends here."""
+    outcome: str | None = None
+    """The step's `outcome` as written (None: customers pass through it)."""
+
+    @property
+    def ended_unhappily(self) -> float:
+        """Customers whose path ends here at a `failure` or `abandoned` outcome."""
+        return self.ended if self.outcome in UNHAPPY_OUTCOMES else 0.0
 
     @property
     def lost(self) -> float:
-        return self.abandoned + self.stuck
+        """Customers lost here: abandoning, stuck with no way forward, or ending at a
+        `failure` or `abandoned` outcome."""
+        return self.abandoned + self.stuck + self.ended_unhappily
 
 
 @dataclass(frozen=True)
@@ -610,7 +622,7 @@ class FlowModel:
                 reached = seen  # an outcome, another journey's step, or nobody gets there
                 ended = seen if step.outcome is not None or step.external else 0.0
             figures[node] = StepFlow(
-                node, seen, reached, chain.abandon[node], abandoned, stuck, ended
+                node, seen, reached, chain.abandon[node], abandoned, stuck, ended, step.outcome
             )
         return figures
 
@@ -655,7 +667,8 @@ class FlowModel:
         return result
 
     def losing_steps(self, limit: int | None = None) -> list[StepFlow]:
-        """Steps where customers are lost (abandoning or stuck), most first."""
+        """Steps where customers are lost (abandoning, stuck, or ending at a `failure` or
+        `abandoned` outcome), most first; their losses add up to every lost customer."""
         losing = sorted(
             (flow for flow in self.steps.values() if flow.lost > 0),
             key=lambda flow: (-flow.lost, self.graph.step(flow.step).index),
@@ -687,11 +700,7 @@ class FlowModel:
                     sum(self.steps[node].visits for node in nodes),
                     sum(self.steps[node].abandoned for node in nodes),
                     sum(self.steps[node].stuck for node in nodes),
-                    sum(
-                        self.steps[node].ended
-                        for node in nodes
-                        if self.graph.step(node).outcome in ("failure", "abandoned")
-                    ),
+                    sum(self.steps[node].ended_unhappily for node in nodes),
                 )
                 for value, nodes in members.items()
             }

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from cyclemap.analysis.report import analyse
+from cyclemap.analysis.report import abandon_rate, analyse, marked
 from cyclemap.findings import Finding, Severity
 from cyclemap.graph import JourneyGraph
 from cyclemap.graph.flow_model import FlowError, flow_model
@@ -374,8 +374,9 @@ LOSING_ROWS = 10
 
 
 def _losses(graph: JourneyGraph) -> str:
-    """The steps that lose the most customers, abandoning or stuck with no way forward: the
-    same rows and figures as `cyclemap stats`."""
+    """The steps that lose the most customers, abandoning, stuck with no way forward, or
+    ending at a `failure` or `abandoned` outcome: the same rows and figures as `cyclemap
+    stats`."""
     try:
         model = flow_model(graph)
     except FlowError:
@@ -388,10 +389,10 @@ def _losses(graph: JourneyGraph) -> str:
         return customers(value) if model.by_volume else percent(value)
 
     rows = "".join(
-        f"<tr><td>{_e(' '.join(graph.step(flow.step).label.split()))}</td>"
-        f"<td>{_e(flow.step)}</td><td>{_e(percent(flow.abandon))}</td>"
+        f"<tr><td>{_e(marked(' '.join(graph.step(flow.step).label.split()), flow))}</td>"
+        f"<td>{_e(flow.step)}</td><td>{_e(abandon_rate(flow))}</td>"
         f"<td>{_e(amount(flow.abandoned))}</td><td>{_e(amount(flow.stuck))}</td>"
-        f"<td>{_e(amount(flow.lost))}</td></tr>"
+        f"<td>{_e(amount(flow.ended_unhappily))}</td><td>{_e(amount(flow.lost))}</td></tr>"
         for flow in losing
     )
     head = _table_head(
@@ -400,6 +401,7 @@ def _losses(graph: JourneyGraph) -> str:
         _("abandon rate"),
         pgettext("customers who", "abandon"),
         _("no way forward"),
+        _("end at the outcome"),
         _("lost ({unit})").format(unit=_(model.unit)),
     )
     return _section(_("Where customers are lost"), f"<table>{head}{rows}</table>")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cyclemap.analysis.compare import JourneyChange, Shift, StepChange, TransitionChange
+from cyclemap.analysis.report import OUTCOME_MARKS
 from cyclemap.findings import Finding
 from cyclemap.reporters.stats_text import duration_text
 from cyclemap.util.i18n import N_, _, ngettext, pgettext
@@ -55,7 +56,9 @@ FIELDS = {
     "score": N_("score"),
     "backstage": N_("backstage"),
     "moment_of_truth": N_("moment of truth"),
+    "next": N_("transitions"),
     "share": N_("share"),
+    "split": N_("split among the transitions"),
     "context": N_("context"),
     "reason": N_("reason"),
 }
@@ -69,11 +72,26 @@ def signed(value: float, shown: Callable[[float], str]) -> str:
     return ("+" if value > 0 else MINUS) + text
 
 
-def shift_text(shift: Shift, shown: Callable[[float], str], delta: str | None = None) -> str:
-    """`before → after (change)`; a side without the figure is `—`."""
+def as_shown(shift: Shift, rounded: Callable[[float], float]) -> Shift:
+    """The figures as they are printed (`rounded` as their text rounds them), so that the
+    change printed beside them is their difference: `684 → 664 (-20)`, not `(-19)`."""
+    return Shift(
+        rounded(shift.before) if shift.before is not None else None,
+        rounded(shift.after) if shift.after is not None else None,
+    )
+
+
+def shift_text(
+    shift: Shift,
+    shown: Callable[[float], str],
+    delta: str | None = None,
+    rounded: Callable[[float], float] | None = None,
+) -> str:
+    """`before → after (change)`; a side without the figure is `—`. With `rounded`, the change
+    is worked out from the figures as printed."""
     before = shown(shift.before) if shift.before is not None else NOT_THERE
     after = shown(shift.after) if shift.after is not None else NOT_THERE
-    change = shift.delta
+    change = (as_shown(shift, rounded) if rounded else shift).delta
     if change is None:
         return f"{before} {ARROW} {after}"
     return f"{before} {ARROW} {after} ({delta or signed(change, shown)})"
@@ -86,19 +104,37 @@ def points(value: float) -> str:
     )
 
 
+def tenth_of_percent(value: float) -> float:
+    """A probability rounded as `exact_percent` prints it."""
+    return float(f"{value * 100:.1f}") / 100
+
+
 def exact_percent(value: float) -> str:
     """A probability with one decimal: a change of a tenth of a point still shows."""
     return number(value * 100, 1) + "%"
 
 
 def share_shift(shift: Shift) -> str:
-    """`46.0% → 47.2% (+1.2 points)`."""
-    delta = points(shift.delta) if shift.delta is not None else None
+    """`46.0% → 47.2% (+1.2 points)`: the points are the difference of the figures shown."""
+    change = as_shown(shift, tenth_of_percent).delta
+    delta = points(change) if change is not None else None
     return shift_text(shift, exact_percent, delta)
 
 
+def whole(value: float) -> float:
+    """A count rounded as `customers` prints it."""
+    return float(round(value))
+
+
 def customers_shift(shift: Shift) -> str:
-    return shift_text(shift, customers)
+    return shift_text(shift, customers, rounded=whole)
+
+
+def handoffs_shift(shift: Shift) -> str:
+    """Expected handoffs with two decimals, the change worked out from them."""
+    return shift_text(
+        shift, lambda value: number(value, 2), rounded=lambda value: float(f"{value:.2f}")
+    )
 
 
 def amount_shift(change: JourneyChange, shift: Shift) -> str:
@@ -124,7 +160,7 @@ def figure_rows(change: JourneyChange) -> list[tuple[str, str]]:
     rows.append(
         (
             _("handoffs of the customers who succeed"),
-            shift_text(change.handoffs_to_success, lambda value: number(value, 2)),
+            handoffs_shift(change.handoffs_to_success),
         )
     )
     if change.time_to_success.before is not None or change.time_to_success.after is not None:
@@ -158,7 +194,7 @@ ENDING_WORDS = {
 def headline(change: JourneyChange) -> str:
     """The one line a reviewer reads first: success before → after, in percent and customers."""
     text = _("success {shift}").format(shift=share_shift(change.endings["success"]))
-    count = change.customers["success"].delta
+    count = as_shown(change.customers["success"], whole).delta
     if count is not None:
         text += ", " + _("{count} successful customers per period").format(
             count=signed(count, customers)
@@ -171,7 +207,11 @@ def step_line(change: JourneyChange, step: StepChange) -> str:
     what = change_word(step.change, "step") if step.change is not None else _("same definition")
     if step.fields:
         what += " (" + ", ".join(_(FIELDS.get(name, name)) for name in step.fields) + ")"
-    text = _("{step}: {what}").format(step=step_title(step.step, step.name), what=what)
+    title = step_title(step.step, step.name)
+    mark = OUTCOME_MARKS.get(step.outcome or "")
+    if mark:
+        title = _("{step} ({outcome})").format(step=title, outcome=_(mark))
+    text = _("{step}: {what}").format(step=title, what=what)
     if step.lost.before is not None or step.lost.after is not None:
         text += "; " + _("customers lost {shift}").format(shift=amount_shift(change, step.lost))
     return text
@@ -189,8 +229,21 @@ def transition_line(transition: TransitionChange) -> str:
         source=transition.source, target=transition.target, arrow=ARROW, what=what
     )
     if "share" in transition.fields:
-        text += "; " + _("share {shift}").format(shift=share_shift(transition.share))
+        written = shift_text(transition.written, written_share)
+        text += "; " + _("share as written {written}, of the customers going on {shift}").format(
+            written=written, shift=share_shift(transition.share)
+        )
+    if "split" in transition.fields:
+        text += "; " + _(
+            "same share as written; of the customers going on {shift}, because another "
+            "transition from `{source}` was added, removed or changed"
+        ).format(shift=share_shift(transition.share), source=transition.source)
     return text
+
+
+def written_share(value: float) -> str:
+    """A `share` as the file writes it (a fraction or a percentage, as the author chose)."""
+    return number(value, 4, trim=True)
 
 
 def finding_line(finding: Finding) -> str:

@@ -40,6 +40,7 @@ def journey_dict(change: JourneyChange) -> dict[str, Any]:
                 "name": step.name,
                 "change": step.change,
                 "fields": list(step.fields),
+                "outcome": step.outcome,
                 "reached": _shift(step.reached),
                 "lost": _shift(step.lost),
             }
@@ -52,6 +53,7 @@ def journey_dict(change: JourneyChange) -> dict[str, Any]:
                 "change": item.change,
                 "fields": list(item.fields),
                 "share": _shift(item.share),
+                "written_share": _shift(item.written),
             }
             for item in change.transitions
         ],

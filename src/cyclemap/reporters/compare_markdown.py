@@ -15,8 +15,10 @@ from cyclemap.reporters.change_words import (
     ARROW,
     STATUS,
     amount_shift,
+    as_shown,
     figure_rows,
     finding_line,
+    handoffs_shift,
     parts_lines,
     share_shift,
     shift_text,
@@ -24,11 +26,12 @@ from cyclemap.reporters.change_words import (
     step_line,
     summary_line,
     transition_line,
+    whole,
 )
 from cyclemap.reporters.markdown_text import code, escape, inline
 from cyclemap.reporters.stats_text import duration_text
-from cyclemap.util.i18n import _
-from cyclemap.util.numbers import customers, number
+from cyclemap.util.i18n import _, pgettext
+from cyclemap.util.numbers import customers
 
 SHOWN = 30
 """Journeys in the table at most; the rest are counted (a comment has a size limit)."""
@@ -40,7 +43,7 @@ def _row(change: JourneyChange) -> str:
     success = change.endings["success"]
     count = change.customers["success"]
     people = (
-        customers_cell(count.before, count.after, count.delta)
+        customers_cell(count.before, count.after, as_shown(count, whole).delta)
         if count.before is not None or count.after is not None
         else "—"
     )
@@ -49,7 +52,7 @@ def _row(change: JourneyChange) -> str:
         escape(share_shift(success)),
         escape(people),
         escape(share_shift(change.endings["abandoned"])),
-        escape(shift_text(change.handoffs_to_success, lambda value: number(value, 2))),
+        escape(handoffs_shift(change.handoffs_to_success)),
         escape(shift_text(change.time_to_success, duration_text)),
         escape(amount_shift(change, change.sent_round))
         if change.sent_round.before is not None and change.sent_round.after is not None
@@ -72,7 +75,8 @@ def _details(change: JourneyChange) -> list[str]:
     items += [f"- {inline(note)}" for note in change.notes]
     items += [f"- {inline(step_line(change, step))}" for step in change.steps]
     items += [f"- {inline(transition_line(item))}" for item in change.transitions]
-    fixed, new = escape(_("fixed")), escape(_("new"))  # marked outside f-strings: extracted
+    # Said outside the f-strings: the catalog's extractor does not look inside them.
+    fixed, new = escape(pgettext("finding", "fixed")), escape(pgettext("finding", "new"))
     items += [f"- {fixed}: {inline(finding_line(finding))}" for finding in change.fixed_findings]
     items += [f"- {new}: {inline(finding_line(finding))}" for finding in change.new_findings]
     parts = parts_lines(change)

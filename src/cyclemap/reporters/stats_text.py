@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cyclemap.analysis.quick_wins import QuickWin
-from cyclemap.analysis.report import FlowReport, LoopFigures
+from cyclemap.analysis.report import FlowReport, LoopFigures, abandon_rate, marked
 from cyclemap.graph.flow_model import EntryFigures
 from cyclemap.reporters.text import clean, console_for
 from cyclemap.util.i18n import _
@@ -87,16 +87,18 @@ def _steps_table(report: FlowReport) -> Table | None:
         _("visits"),
         _("abandon"),
         _("no way forward"),
+        _("end at the outcome"),
         _("lost"),
     )
     for step in losing[:STEP_ROWS]:
         table.add_row(
-            clean(step.step),
-            percent(step.abandon),
+            marked(clean(step.step), step),
+            abandon_rate(step),
             report.amount(step.reached) if step.reached is not None else "—",
             visits_text(report, step.visits),
             report.amount(step.abandoned),
             report.amount(step.stuck),
+            report.amount(step.ended_unhappily),
             report.amount(step.lost),
         )
     return table
