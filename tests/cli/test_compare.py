@@ -192,7 +192,8 @@ def test_change_map_says_where_fewer_customers_are_lost_though_as_many_pass(
     """Halving `call`'s abandonment keeps the 1,000 customers who enter there, so its fill
     says "no change"; its box still says how many fewer it loses. Visits to `call`, sent back
     by billing (0.3 * 0.5 of those who stay): 1000 / (1 - 0.8 * 0.15) = 1136.4 before, 1000 /
-    (1 - 0.9 * 0.15) = 1156.1 after; lost there 0.2 * 1136.4 = 227.3 → 0.1 * 1156.1 = 115.6."""
+    (1 - 0.9 * 0.15) = 1156.1 after; lost there 0.2 * 1136.4 = 227.3 → 0.1 * 1156.1 = 115.6,
+    printed 227 → 116: -111."""
     halved = SUPPORT.replace("    abandon: 0.2\n", "    abandon: 0.1\n", 1)
     assert halved != SUPPORT
     before = write(tmp_path / "a.journey.yaml", SUPPORT)
@@ -201,5 +202,5 @@ def test_change_map_says_where_fewer_customers_are_lost_though_as_many_pass(
     result = runner.invoke(app, ["compare", str(before), str(after), "-f", "svg", "-o", str(out)])
     assert result.exit_code == 0, result.output
     svg = out.read_text(encoding="utf-8")
-    assert "1,000 → 1,000 · lost &#45;112" in svg  # Graphviz writes the minus as an entity
+    assert "1,000 → 1,000 · lost &#45;111" in svg  # Graphviz writes the minus as an entity
     assert "lost ±N: change in the customers lost at the step" in svg

@@ -65,10 +65,8 @@ def _kind(before: float | None, after: float, scale: float) -> tuple[str, str]:
 
 def _lost_at(model: FlowModel, node: str) -> float:
     """Customers lost at a step: abandoning there, stuck there, or ending at it when it is a
-    `failure` or `abandoned` outcome."""
-    flow = model.steps[node]
-    outcome = model.graph.step(node).outcome
-    return flow.lost + (flow.ended if outcome in ("failure", "abandoned") else 0.0)
+    `failure` or `abandoned` outcome (as `stats` counts them)."""
+    return model.steps[node].lost
 
 
 def _passing(model: FlowModel, node: str) -> float:
@@ -122,6 +120,9 @@ def _drawn(change: JourneyChange, graph: JourneyGraph, output_format: str, again
         lost_after = _lost_at(new, node) if new is not None else 0.0
         lost_before = _lost_at(old, node) if old is not None and known else 0.0
         if abs(lost_after - lost_before) > TOLERANCE * scale:
+            # The change of the figures as `compare` prints them (whole customers).
+            if new is not None and new.by_volume:
+                lost_after, lost_before = round(lost_after), round(lost_before)
             change_lost = signed(lost_after - lost_before, amount)
             figures += " · " + _("lost {change}").format(change=change_lost)
         boxes.append(replace(box, fill=fill, figures=figures))
