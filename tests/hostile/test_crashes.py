@@ -226,7 +226,7 @@ def test_diff_outside_any_repository_says_so(tmp_path: Path) -> None:
     )
     no_traceback(result)
     assert result.returncode == 2
-    assert "not inside one" in result.stderr and "git fetch" not in result.stderr
+    assert "not in a git repository" in result.stderr and "git fetch" not in result.stderr
 
 
 # --- imports: long names, long chains -----------------------------------------------------------
