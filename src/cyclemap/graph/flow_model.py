@@ -337,18 +337,34 @@ class Chain:
                 self.exits.append((i, target, probability))
 
     def trapped(self) -> list[str]:
-        """Transient steps from which no ending can ever be reached."""
-        ending = {
-            node
-            for node in self.transient
-            if any(self.ends[name][self.index[node]] > 0 for name in ALL_ENDINGS)
-        }
-        reverse: dict[str, list[str]] = {node: [] for node in self.transient}
-        for row, column, value in zip(self.rows, self.columns, self.values, strict=True):
-            if value > 0:
-                reverse[self.transient[column]].append(self.transient[row])
-        seen = reachable_from(reverse, ending)
-        return [node for node in self.transient if node not in seen]
+        """Transient steps from which no ending can ever be reached.
+
+        One breadth-first search backwards from the steps with an ending, over the chain's
+        arrays (what-if variants ask it once each, so it stays linear and out of Python loops).
+        """
+        import numpy as np
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import breadth_first_order
+
+        size = len(self.transient)
+        ending = np.zeros(size, dtype=bool)
+        for name in ALL_ENDINGS:
+            ending |= self.ends[name] > 0
+        rows = np.asarray(self.rows, dtype=np.int64)
+        columns = np.asarray(self.columns, dtype=np.int64)
+        moving = np.asarray(self.values, dtype=float) > 0
+        # Backwards edges (where a customer came from), plus one extra node leading to every
+        # step with an ending: what it reaches is what can end.
+        root = size
+        sources = np.concatenate([columns[moving], np.full(int(ending.sum()), root)])
+        targets = np.concatenate([rows[moving], np.flatnonzero(ending)])
+        backwards = csr_matrix(
+            (np.ones(len(sources)), (sources, targets)), shape=(size + 1, size + 1)
+        )
+        reached = breadth_first_order(backwards, root, directed=True, return_predecessors=False)
+        seen = np.zeros(size + 1, dtype=bool)
+        seen[reached] = True
+        return [self.transient[i] for i in np.flatnonzero(~seen[:size])]
 
     def matrix(self, *, without_rows: Any = None) -> Any:
         """Q (transient to transient) as a sparse matrix, optionally with some rows emptied."""

@@ -6,7 +6,7 @@ volume, otherwise per customer entering. `endings` are probabilities; durations 
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from cyclemap.analysis.report import FlowReport
@@ -22,7 +22,9 @@ def _entry(figures: EntryFigures) -> dict[str, Any]:
 
 
 def _step(step: StepFlow) -> dict[str, Any]:
-    return {**asdict(step), "lost": step.lost}
+    # Its fields are plain numbers and strings: read directly, without `asdict`'s deep copy
+    # (one per step, the bulk of a large journey's document).
+    return {**{field.name: getattr(step, field.name) for field in fields(step)}, "lost": step.lost}
 
 
 def _group(key: str, group: GroupFlow) -> dict[str, Any]:
