@@ -11,7 +11,9 @@ and at double it, and each win says how its rank moves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from cyclemap.analysis import DEFAULT_CONTEXT_COST
@@ -24,7 +26,6 @@ from cyclemap.util.numbers import percent
 
 EXACT_CANDIDATES = 6
 """How many of the best-screened interventions of each kind are re-solved exactly."""
-
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,10 @@ class QuickWin:
     on it; rank None: no gain at that cost."""
 
 
-
 def step_title(graph: JourneyGraph, node: str) -> str:
     """A step as people know it: «its name» (its id), or its id when it has no name."""
     label = graph.step(node).label
     return f"«{label}» ({node})" if label != node else f"«{node}»"
-
 
 
 @dataclass(frozen=True)
@@ -60,8 +59,9 @@ class _Candidate:
     reach: float
     kind: str
     steps: tuple[str, ...]
-    description: str
-    assumption: str
+    words: Callable[[], tuple[str, str]]
+    """Its description and assumption, written only for the shortlisted: a large journey has
+    thousands of candidates."""
     abandon: dict[str, float] = field(default_factory=dict)
     removed: frozenset[tuple[str, str]] = frozenset()
 
@@ -114,6 +114,41 @@ class _Screen:
         return float(visits[chain.index[node]] * (old - new_rate) * going_on)
 
 
+def _halving_words(graph: JourneyGraph, node: str, rate: float) -> tuple[str, str]:
+    return (
+        _("halve abandonment at {step}, {rate} → {halved}").format(
+            step=step_title(graph, node), rate=percent(rate), halved=percent(rate / 2)
+        ),
+        _("assumes half of those who abandon there today can be kept, everything else unchanged"),
+    )
+
+
+def _breaking_words(graph: JourneyGraph, source: str, target: str) -> tuple[str, str]:
+    return (
+        _(
+            "stop sending customers from {source} back to {target}, which breaks the peloteo loop"
+        ).format(source=step_title(graph, source), target=step_title(graph, target)),
+        _(
+            "assumes those sent back today take the step's other ways forward "
+            "instead, in their shares"
+        ),
+    )
+
+
+def _context_words(
+    graph: JourneyGraph, source: str, target: str, context_cost: float
+) -> tuple[str, str]:
+    return (
+        _(
+            "keep the customer's story from {source} to {target}, so nobody has to tell it again"
+        ).format(source=step_title(graph, source), target=step_title(graph, target)),
+        _(
+            "assumes {share} of the customers crossing this handoff abandon because "
+            "they must repeat their story (--context-cost {cost})"
+        ).format(share=percent(context_cost), cost=f"{context_cost:g}"),
+    )
+
+
 def _fixed_candidates(
     model: FlowModel, findings: list[Finding], screen: _Screen
 ) -> list[_Candidate]:
@@ -130,15 +165,7 @@ def _fixed_candidates(
                     reach=float(visits[chain.index[node]]) * rate,
                     kind="halve-abandon",
                     steps=(node,),
-                    description=_("halve abandonment at {step}, {rate} → {halved}").format(
-                        step=step_title(graph, node),
-                        rate=percent(rate),
-                        halved=percent(rate / 2),
-                    ),
-                    assumption=_(
-                        "assumes half of those who abandon there today can be kept, everything "
-                        "else unchanged"
-                    ),
+                    words=partial(_halving_words, graph, node, rate),
                     abandon={node: rate / 2},
                 )
             )
@@ -152,16 +179,7 @@ def _fixed_candidates(
                         reach=float("inf"),
                         kind="break-loop",
                         steps=(source, target),
-                        description=_(
-                            "stop sending customers from {source} back to {target}, which "
-                            "breaks the peloteo loop"
-                        ).format(
-                            source=step_title(graph, source), target=step_title(graph, target)
-                        ),
-                        assumption=_(
-                            "assumes those sent back today take the step's other ways forward "
-                            "instead, in their shares"
-                        ),
+                        words=partial(_breaking_words, graph, source, target),
                         removed=frozenset({(source, target)}),
                     )
                 )
@@ -191,14 +209,7 @@ def _context_candidates(
                 reach=through * context_cost,
                 kind="restore-context",
                 steps=(source, target),
-                description=_(
-                    "keep the customer's story from {source} to {target}, so nobody has to "
-                    "tell it again"
-                ).format(source=step_title(graph, source), target=step_title(graph, target)),
-                assumption=_(
-                    "assumes {share} of the customers crossing this handoff abandon because "
-                    "they must repeat their story (--context-cost {cost})"
-                ).format(share=percent(context_cost), cost=f"{context_cost:g}"),
+                words=partial(_context_words, graph, source, target, context_cost),
                 abandon={target: new_rate},
             )
         )
@@ -220,12 +231,13 @@ def _solved(model: FlowModel, candidates: list[_Candidate]) -> list[QuickWin]:
             continue
         gain = model.customers(after - before)
         if gain > 1e-9 * model.scale:
+            description, assumption = candidate.words()
             wins.append(
                 QuickWin(
                     candidate.kind,
                     candidate.steps,
-                    candidate.description,
-                    candidate.assumption,
+                    description,
+                    assumption,
                     gain,
                     after,
                 )
