@@ -232,6 +232,7 @@ class Chain:
         """(row, outcome or other-journey step, probability): the moves that end a path."""
         self._solver: AbsorbingSolver | None = None
         self._inherited: Any = None
+        self._edges: dict[str, list[tuple[str, float, TransitionEdge]]] = {}
         for node in self.transient:
             self._add_row(node)
 
@@ -268,6 +269,7 @@ class Chain:
         other = copy.copy(self)
         other.abandon = merged_abandon
         other.removed = self.removed | removed
+        other._edges = {}  # they follow `abandon` and `removed`
         touched = {self.index[node] for node in abandon or {} if node in self.index}
         touched |= {self.index[source] for source, _ in removed if source in self.index}
         other.ends = {name: values.copy() for name, values in self.ends.items()}
@@ -295,7 +297,11 @@ class Chain:
         return other
 
     def edges(self, node: str) -> list[tuple[str, float, TransitionEdge]]:
-        """(target, probability, transition) of a step's transitions after any removal."""
+        """(target, probability, transition) of a step's transitions after any removal (asked
+        several times per step by the figures: computed once)."""
+        known = self._edges.get(node)
+        if known is not None:
+            return known
         following = self.graph.transitions_from(node)
         kept = [edge for edge in following if (node, edge.target) not in self.removed]
         # After a removal the shares are normalised again, as they would be in the edited file.
@@ -305,9 +311,11 @@ class Chain:
             else normalise([edge.written_share for edge in kept])
         )
         going_on = 1.0 - self.abandon[node]
-        return [
+        edges = [
             (edge.target, going_on * share, edge) for edge, share in zip(kept, shares, strict=True)
         ]
+        self._edges[node] = edges
+        return edges
 
     def _add_row(self, node: str) -> None:
         i = self.index[node]
