@@ -32,9 +32,6 @@ class CompareFormat(str, enum.Enum):
     html = "html"
 
 
-MAPS = frozenset({"svg", "png", "html"})
-
-
 def compare(
     before: Annotated[
         Path,
@@ -66,12 +63,13 @@ def compare(
 ) -> int:
     """Success, losses, handoffs, peloteo and findings before and after a change."""
     from cyclemap.engine.comparing import compare as run_compare
+    from cyclemap.render.change_map import CHANGE_FORMATS
     from cyclemap.reporters import compare_report
 
     run = run_compare([before], [after], context_cost=context_cost, follow_links=follow_links)
     show_problems(run.checked_before)
     show_problems(run.checked_after)
-    if output_format.value in MAPS:
+    if output_format.value in CHANGE_FORMATS:
         return _change_map(run, output_format.value, output)
     emit(compare_report(run, output_format.value, everything=every), output)
     return run.exit_code
