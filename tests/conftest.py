@@ -87,14 +87,3 @@ def browser() -> Iterator[Any]:
         )
         yield launched
         launched.close()
-
-
-@pytest.fixture
-def maps_in_english() -> Iterator[None]:
-    """The example journeys say they are Spanish (`language: es`), so their maps are drawn in
-    Spanish for anyone; a test that reads the map's English labels chooses English, as
-    `--lang en` would."""
-    from cyclemap.util.i18n import chosen_language
-
-    with chosen_language("en"):
-        yield
